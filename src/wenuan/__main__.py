@@ -1,0 +1,3 @@
+from wenuan.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""Dates as notices write them (2010年春节前, 农历2009年腊月十八, 2024年2月中旬), resolved to days.
+
+Lunar dates go through lunar-python and official working days through chinese-calendar; no
+festival date is written down here. A form file writes `when` with its year, so it resolves on
+its own; the notice's exact words stay beside it in `text`.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_CN_NUM = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+_TEN_DAYS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+_FESTIVALS = {"除夕": None, "春节": (1, 1), "元宵": (1, 15), "元宵节": (1, 15)}
+
+
+class DateError(ValueError):
+    """A date expression that does not resolve."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """The first and last day an expression can mean; a plain date has start == end."""
+
+    start: date
+    end: date
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十, 廿一, 初五 as a number."""
+    text = text.removeprefix("初")
+    if text.isdigit():
+        return int(text)
+    if text.startswith("廿"):
+        return 20 + (_CN_NUM[text[1]] if len(text) > 1 else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_NUM[tens] if tens else 1) * 10 + (_CN_NUM[ones] if ones else 0)
+    if len(text) == 1 and text in _CN_NUM:
+        return _CN_NUM[text]
+    raise DateError(text)
+
+
+def lunar_to_solar(year: int, month: int, day: int) -> date:
+    """The Gregorian date of a day of the Chinese calendar (lunar year, month, day)."""
+    from lunar_python import Lunar
+
+    try:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+    except Exception as e:  # lunar-python raises plain Exception for impossible days
+        raise DateError(f"农历{year}年{month}月{day}日") from e
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def spring_festival(year: int) -> date:
+    """正月初一 of the Chinese year that begins in Gregorian `year`."""
+    return lunar_to_solar(year, 1, 1)
+
+
+def resolve(text: str) -> Span:
+    """Resolve a date expression; a trailing 前 means "by", so `2010年2月1日前` is 2010-02-01."""
+    s = str(text).strip().replace(" ", "")
+    before = s.endswith("前")
+    s = s.removesuffix("前")
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+        return _day(date(*map(int, m.groups())))
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", s):
+        return _day(date(*map(int, m.groups())))
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(上旬|中旬|下旬)?", s):
+        year, month = int(m[1]), int(m[2])
+        first, last = _TEN_DAYS.get(m[3], (1, 31))
+        last = min(last, calendar.monthrange(year, month)[1])
+        return Span(date(year, month, first), date(year, month, last))
+    if m := re.fullmatch(r"农历(\d{4})年(闰)?(.+)月(.+)", s):
+        if m[2]:
+            raise DateError("闰月")
+        month_text = m[3]
+        month = _LUNAR_MONTHS.get(month_text) or _cn_number(month_text)
+        return _day(lunar_to_solar(int(m[1]), month, _cn_number(m[4])))
+    if m := re.fullmatch(r"(\d{4})年(除夕|春节|元宵节?|元旦)", s):
+        year, name = int(m[1]), m[2]
+        if name == "元旦":
+            day = date(year, 1, 1)
+        elif name == "除夕":
+            day = spring_festival(year) - timedelta(days=1)
+        else:
+            day = lunar_to_solar(year, *_FESTIVALS[name])
+        if before and name != "除夕":
+            day -= timedelta(days=1)  # 春节前: by the last day before the festival
+        return _day(day)
+    raise DateError(text)
+
+
+def _day(d: date) -> Span:
+    return Span(d, d)
+
+
+def check(text: str) -> str | None:
+    """None when `text` resolves, else why not."""
+    try:
+        resolve(text)
+    except (DateError, ValueError, KeyError) as e:
+        return str(e) or text
+    return None
+
+
+@dataclass(frozen=True)
+class DayKind:
+    """Whether a day is worked, and whether that comes from official data or a Mon–Fri guess."""
+
+    workday: bool
+    official: bool
+
+
+def day_kind(d: date, extra: dict[date, bool] | None = None) -> DayKind:
+    """Official working day per the State Council's holiday arrangements, else Mon–Fri."""
+    if extra and d in extra:
+        return DayKind(extra[d], True)
+    import chinese_calendar
+
+    try:
+        return DayKind(chinese_calendar.is_workday(d), True)
+    except NotImplementedError:  # no official data for that year yet
+        return DayKind(d.weekday() < 5, False)
+
+
+def working_days_between(start: date, end: date, extra: dict[date, bool] | None = None) -> int:
+    """Working days after `start` up to and including `end` (negative when end is earlier)."""
+    sign, (a, b) = (1, (start, end)) if end >= start else (-1, (end, start))
+    count, d = 0, a
+    while d < b:
+        d += timedelta(days=1)
+        count += day_kind(d, extra).workday
+    return sign * count

@@ -1,0 +1,414 @@
+"""Forms as data: the pydantic model of a notice's forms, and loading them from YAML files."""
+
+import os
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import Field as PydanticField
+
+from wenuan import deadlines, rules, yamlfile
+from wenuan.errors import FormFileError, UnknownForm
+from wenuan.messages import t
+
+# Units a value may have, with the decimals it is written to (0: a whole count).
+UNITS: dict[str, int] = {
+    "人": 0,
+    "户": 0,
+    "个": 0,
+    "家": 0,
+    "人次": 0,
+    "名": 0,
+    "列": 0,
+    "辆": 0,
+    "张": 0,
+    "件": 0,
+    "对": 0,
+    "次": 0,
+    "项": 0,
+    "场": 0,
+    "万元": 2,
+    "元": 2,
+}
+FORMS_ENV = "WENUAN_FORMS"
+
+
+def quantize(value: Decimal, decimals: int) -> Decimal:
+    """Round half-up, as a clerk and Excel do, never through float."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Value(Model):
+    """One number in a row: a row such as 08A (名 and 万元) has two."""
+
+    unit: str
+    code: str | None = None  # its own printed code, as Ezhou's D9 beside C9
+    label: str | None = None
+
+
+class Item(Model):
+    """A row of a statistics table: a printed code, a label, and its value(s) or sub-rows."""
+
+    code: str
+    label: str
+    seq: str | None = None  # the 序号 column, where the table has one
+    unit: str | None = None  # shorthand for one value
+    values: list[Value] = []
+    required: bool = True
+    note: str | None = None
+    reconstructed: bool = False
+    items: list["Item"] = []
+
+    @model_validator(mode="after")
+    def _one_way_to_give_units(self):
+        if self.unit and self.values:
+            raise ValueError("unit/values")
+        return self
+
+    @property
+    def all_values(self) -> list[Value]:
+        """The values this row holds: none for a heading."""
+        return [Value(unit=self.unit)] if self.unit else self.values
+
+    def walk(self, depth: int = 0):
+        """This item and its sub-items, depth first, with their depth."""
+        yield self, depth
+        for child in self.items:
+            yield from child.walk(depth + 1)
+
+
+class Cell(Model):
+    """One fillable value: what a rule names and a return holds."""
+
+    ref: str  # 05A, 08A[万元], D9
+    item: str
+    unit: str
+    label: str
+    required: bool
+
+    @property
+    def decimals(self) -> int:
+        """Decimals the value is written to: 2 for 万元, 0 for counts."""
+        return UNITS[self.unit]
+
+    def quantize(self, value: Decimal) -> Decimal:
+        """The value rounded half-up to the unit's decimals (88.125 万元 -> 88.13)."""
+        return quantize(value, self.decimals)
+
+
+class Rule(Model):
+    """A check on a return's figures, quoting the notice's sentence it rests on."""
+
+    id: str
+    expr: str
+    severity: Literal["error", "warning"] = "error"
+    basis: str
+    reconstructed: bool = False
+    note: str | None = None
+
+    @cached_property
+    def parsed(self) -> rules.Expr:
+        """The expression as a tree (the form checks it parses before anyone asks)."""
+        return rules.parse(self.expr)
+
+    @property
+    def kind(self) -> str:
+        """identity, inequality or rule."""
+        return self.parsed.kind
+
+
+class Table(Model):
+    """One statistics table (统计表) of a form."""
+
+    id: str
+    title: str
+    note: str | None = None
+    reconstructed: bool = False
+    items: list[Item]
+    rules: list[Rule] = []
+
+    def walk(self):
+        """Every item with its depth, in printed order."""
+        for item in self.items:
+            yield from item.walk()
+
+    @cached_property
+    def cells(self) -> dict[str, Cell]:
+        """Every fillable value by its reference, in printed order."""
+        out: dict[str, Cell] = {}
+        for item, _ in self.walk():
+            values = item.all_values
+            for cell in values:
+                ref = cell.code or (item.code if len(values) == 1 else f"{item.code}[{cell.unit}]")
+                label = item.label + (f"（{cell.label}）" if cell.label else "")
+                out[ref] = Cell(
+                    ref=ref, item=item.code, unit=cell.unit, label=label, required=item.required
+                )
+        return out
+
+
+class Unit(Model):
+    """A reporting unit (填报单位) the notice names."""
+
+    name: str
+    kind: str | None = None
+    aliases: list[str] = []
+    leader: str | None = None  # the city leader who visits it (市总领导)
+    liaison: str | None = None  # 联络员
+    party: str | None = None  # who goes with the leader (参加人员和部门)
+    note: str | None = None
+    reconstructed: bool = False
+
+
+class Deadline(Model):
+    """Something due by a date: as the notice writes it (`text`) and as it resolves (`when`)."""
+
+    id: str
+    what: str
+    to: str | None = None
+    when: str
+    text: str
+    tables: list[str] = []  # the tables whose returns this deadline is for
+    reconstructed: bool = False
+    note: str | None = None
+
+    @property
+    def date(self) -> date:
+        """The last day it may be done."""
+        return deadlines.resolve(self.when).end
+
+
+class Period(Model):
+    """The campaign's time, as written and as resolvable start and end."""
+
+    text: str
+    start: str
+    end: str
+    reconstructed: bool = False
+
+
+class Form(Model):
+    """A notice's forms: its tables, rules, deadlines and reporting units."""
+
+    id: str
+    version: int = 1
+    city: str
+    union: str
+    doc_no: str | None = None
+    title: str
+    campaign: str
+    source: str
+    period: Period | None = None
+    note: str | None = None
+    units: list[Unit] = []
+    deadlines: list[Deadline] = []
+    tables: list[Table] = PydanticField(min_length=1)
+    rules: list[Rule] = []  # rules across the tables of the form
+
+    def table(self, table_id: str) -> Table:
+        """The table with that id."""
+        return next(t for t in self.tables if t.id == table_id)
+
+    def next_deadline(self, today: date) -> tuple[Deadline, bool] | None:
+        """The first returns deadline on or after today; else the last one, marked past."""
+        candidates = [d for d in self.deadlines if d.tables] or self.deadlines
+        if not candidates:
+            return None
+        ordered = sorted(candidates, key=lambda d: d.date)
+        upcoming = [d for d in ordered if d.date >= today]
+        return (upcoming[0], False) if upcoming else (ordered[-1], True)
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+_PYDANTIC_KEYS = {"extra_forbidden": "unknown_key", "missing": "missing_key"}
+
+
+def load_form(path: Path) -> Form:
+    """Load and check one form file; a broken file raises FormFileError naming file and line."""
+    data, lines = yamlfile.load(path)
+    try:
+        form = Form.model_validate(data)
+    except ValidationError as e:
+        # a misspelt key also makes its right spelling "missing": name the misspelling
+        err = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function")))
+        key = next((str(x) for x in reversed(loc) if isinstance(x, str)), "")
+        msg_key = _PYDANTIC_KEYS.get(err["type"])
+        problem = t(msg_key, key=key) if msg_key else t("bad_value", key=key, detail=err["msg"])
+        raise FormFileError(path, yamlfile.line_of(lines, loc), problem) from None
+    for loc, problem in _problems(form):
+        raise FormFileError(path, yamlfile.line_of(lines, loc), problem)
+    return form
+
+
+def _problems(form: Form):
+    """What is wrong in a form that the schema alone cannot see, each with its place."""
+    ids: set[str] = set()
+    for ti, table in enumerate(form.tables):
+        if table.id in ids:
+            yield ("tables", ti, "id"), t("duplicate_id", id=table.id)
+        ids.add(table.id)
+        yield from _table_problems(table, ("tables", ti))
+    table_ids = {tb.id for tb in form.tables}
+    all_refs = {f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells}
+    for ri, rule in enumerate(form.rules):
+        yield from _rule_problems(rule, ("rules", ri), lambda r: str(r) in all_refs)
+    for di, deadline in enumerate(form.deadlines):
+        if why := deadlines.check(deadline.when):
+            yield ("deadlines", di, "when"), t("bad_date", text=deadline.when, detail=why)
+        for table in deadline.tables:
+            if table not in table_ids:
+                yield (
+                    ("deadlines", di, "tables"),
+                    t("unknown_table", deadline=deadline.id, table=table),
+                )
+    if form.period:
+        for end in ("start", "end"):
+            text = getattr(form.period, end)
+            if why := deadlines.check(text):
+                yield ("period", end), t("bad_date", text=text, detail=why)
+
+
+def _table_problems(table: Table, where: tuple):
+    seen: set[str] = set()
+    for path, item in _items_with_paths(table.items, (*where, "items")):
+        for code in {item.code} | {v.code for v in item.values if v.code}:
+            if code in seen:
+                yield (*path, "code"), t("duplicate_code", code=code, table=table.id)
+            seen.add(code)
+        for vi, cell in enumerate(item.all_values):
+            if cell.unit not in UNITS:
+                loc = (*path, "unit") if item.unit else (*path, "values", vi, "unit")
+                yield loc, t("unknown_unit", unit=cell.unit, known="、".join(UNITS))
+    rule_ids: set[str] = set()
+    for ri, rule in enumerate(table.rules):
+        if rule.id in rule_ids:
+            yield (*where, "rules", ri, "id"), t("duplicate_id", id=rule.id)
+        rule_ids.add(rule.id)
+        found = list(
+            _rule_problems(
+                rule, (*where, "rules", ri), lambda r: not r.table and str(r) in table.cells
+            )
+        )
+        yield from found
+        if not found and rule.kind in ("identity", "inequality"):
+            units = {str(r): table.cells[str(r)].unit for r in rule.parsed.refs()}
+            if len(set(units.values())) > 1:
+                mixed = "、".join(f"{ref}（{unit}）" for ref, unit in units.items())
+                yield (*where, "rules", ri, "expr"), t("mixed_units", rule=rule.id, refs=mixed)
+    yield from _cycles(table, (*where, "rules"))
+
+
+def _items_with_paths(items: list[Item], where: tuple):
+    for i, item in enumerate(items):
+        yield (*where, i), item
+        yield from _items_with_paths(item.items, (*where, i, "items"))
+
+
+def _rule_problems(rule: Rule, where: tuple, known):
+    try:
+        parsed = rule.parsed
+    except rules.ExprError as e:
+        yield (*where, "expr"), t("bad_expr", rule=rule.id, detail=str(e))
+        return
+    for ref in parsed.refs():
+        if not known(ref):
+            yield (*where, "expr"), t("unknown_ref", rule=rule.id, ref=str(ref))
+
+
+def _cycles(table: Table, where: tuple):
+    """A total that is, through identities, a part of itself."""
+    graph: dict[str, list[tuple[str, int]]] = {}
+    for ri, rule in enumerate(table.rules):
+        try:
+            expr = rule.parsed
+        except rules.ExprError:
+            continue
+        if expr.kind == "identity":
+            for part in expr.parts():
+                graph.setdefault(str(expr.left), []).append((str(part), ri))
+
+    def visit(node: str, trail: list[str], rule_index: int | None):
+        if node in trail:
+            cycle = trail[trail.index(node) :] + [node]
+            return " → ".join(cycle), rule_index
+        for nxt, ri in graph.get(node, []):
+            if found := visit(nxt, trail + [node], ri):
+                return found
+        return None
+
+    for start in list(graph):
+        if found := visit(start, [], None):
+            cycle, ri = found
+            yield (*where, ri, "expr"), t("identity_cycle", cycle=cycle)
+            return
+
+
+# ---- finding forms ---------------------------------------------------------------------------
+
+
+def builtin_dir() -> Path:
+    """The built-in forms: in the installed package, or the repository's forms/ in a checkout."""
+    packaged = Path(__file__).parent / "forms"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "forms"
+
+
+class FormEntry(BaseModel):
+    """A form found on disk: where it is and whether it hides a built-in form of the same id."""
+
+    id: str
+    path: Path
+    builtin: bool
+    overrides: bool = False
+
+
+def form_dirs(extra: list[Path] | None = None) -> list[Path]:
+    """User form directories, from --forms then $WENUAN_FORMS, before the built-in ones."""
+    dirs = list(extra or [])
+    env = os.environ.get(FORMS_ENV, "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    return dirs
+
+
+def catalogue(extra: list[Path] | None = None) -> dict[str, FormEntry]:
+    """Every form id and the file it comes from; a user form wins over a built-in one."""
+    from wenuan.errors import WenuanError
+
+    found: dict[str, FormEntry] = {}
+    for path in sorted(builtin_dir().glob("*.yaml")):
+        found[path.stem] = FormEntry(id=path.stem, path=path, builtin=True)
+    user: dict[str, FormEntry] = {}
+    for d in form_dirs(extra):
+        if not d.is_dir():
+            raise WenuanError("forms_dir_missing", path=str(d))
+        for path in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
+            if path.stem not in user:  # the first directory named wins
+                user[path.stem] = FormEntry(
+                    id=path.stem, path=path, builtin=False, overrides=path.stem in found
+                )
+    found.update(user)
+    return dict(sorted(found.items()))
+
+
+def get_form(form_id: str, extra: list[Path] | None = None) -> Form:
+    """The form with that id, loaded and checked."""
+    entries = catalogue(extra)
+    if form_id not in entries:
+        raise UnknownForm(form_id, list(entries))
+    return load_entry(entries[form_id])
+
+
+def load_entry(entry: FormEntry) -> Form:
+    """Load a catalogue entry; its file name must be its id."""
+    form = load_form(entry.path)
+    if form.id != entry.id:
+        raise FormFileError(entry.path, 1, t("file_id_mismatch", stem=entry.id, id=form.id))
+    return form

@@ -1,0 +1,214 @@
+"""Rule expressions: parse `05A = 05B + 05C + 05D` into a small tree, evaluate it, never eval().
+
+A reference is `CODE`, `CODE[unit]` for a row with two values, or `table:CODE` across tables.
+Values are checked with interval arithmetic: a figure given to two decimals stands for any
+number within ±0.005 of it, so an identity of amounts holds when its two sides' intervals meet.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+COMPARATORS = {
+    "=": "=",
+    "==": "=",
+    "<=": "<=",
+    ">=": ">=",
+    "<": "<",
+    ">": ">",
+    "≤": "<=",
+    "≥": ">=",
+}
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+\.\d+)|(?P<ref>(?:[A-Za-z][\w-]*:)?[0-9A-Za-z_]+(?:\[[^\]\s]+\])?)"
+    r"|(?P<op><=|>=|==|[-+*()=<>≤≥]))"
+)
+
+
+class ExprError(ValueError):
+    """An expression that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to one value of one item: `table:CODE[key]`, table and key optional."""
+
+    table: str | None
+    code: str
+    key: str | None
+
+    def __str__(self) -> str:
+        s = f"{self.table}:{self.code}" if self.table else self.code
+        return f"{s}[{self.key}]" if self.key else s
+
+
+@dataclass(frozen=True)
+class Num:
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: "Node"
+    right: "Node"
+
+
+Node = Ref | Num | BinOp
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed rule: `left OP right`."""
+
+    left: Node
+    op: str
+    right: Node
+
+    def refs(self) -> list[Ref]:
+        """Every reference, in order of appearance."""
+        return _refs(self.left) + _refs(self.right)
+
+    @property
+    def kind(self) -> str:
+        """identity (X = A + B …), inequality (X <= Y) or rule (anything else)."""
+        if self.op == "=" and isinstance(self.left, Ref) and _is_sum_of_refs(self.right):
+            return "identity" if isinstance(self.right, BinOp) else "rule"
+        if self.op != "=" and isinstance(self.left, Ref) and isinstance(self.right, Ref):
+            return "inequality"
+        return "rule"
+
+    def parts(self) -> list[Ref]:
+        """For an identity, the references summed on its right."""
+        return _refs(self.right)
+
+
+def _refs(node: Node) -> list[Ref]:
+    if isinstance(node, Ref):
+        return [node]
+    if isinstance(node, BinOp):
+        return _refs(node.left) + _refs(node.right)
+    return []
+
+
+def _is_sum_of_refs(node: Node) -> bool:
+    if isinstance(node, Ref):
+        return True
+    return (
+        isinstance(node, BinOp)
+        and node.op == "+"
+        and _is_sum_of_refs(node.left)
+        and (_is_sum_of_refs(node.right))
+    )
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos, text = [], 0, text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExprError(f"“{text[pos:].strip()}”")
+        pos = m.end()
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+    return out
+
+
+def parse(text: str) -> Expr:
+    """Parse `LEFT OP RIGHT`. A bare whole number is a number: codes of digits only are headings."""
+    tokens = _tokens(text)
+    pos = 0
+
+    def peek():
+        return tokens[pos] if pos < len(tokens) else (None, None)
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def atom() -> Node:
+        kind, value = take() if pos < len(tokens) else (None, None)
+        if kind == "num":
+            return Num(Decimal(value))
+        if kind == "ref":
+            m = re.fullmatch(r"(?:([A-Za-z][\w-]*):)?([0-9A-Za-z_]+)(?:\[(.+)\])?", value)
+            table, code, key = m.groups()
+            if value.isdigit():
+                return Num(Decimal(value))
+            return Ref(table, code, key)
+        if value == "(":
+            node = sum_()
+            if peek()[1] != ")":
+                raise ExprError("缺少“)”")
+            take()
+            return node
+        if value == "-":
+            return BinOp("-", Num(Decimal(0)), atom())
+        raise ExprError(f"“{value}”" if value else "表达式不完整")
+
+    def product() -> Node:
+        node = atom()
+        while peek()[1] == "*":
+            take()
+            node = BinOp("*", node, atom())
+        return node
+
+    def sum_() -> Node:
+        node = product()
+        while peek()[1] in ("+", "-"):
+            op = take()[1]
+            node = BinOp(op, node, product())
+        return node
+
+    left = sum_()
+    kind, op = peek()
+    if op not in COMPARATORS:
+        raise ExprError("缺少比较符（=、<=、>=）")
+    take()
+    right = sum_()
+    if pos != len(tokens):
+        raise ExprError(f"多余的“{tokens[pos][1]}”")
+    return Expr(left, COMPARATORS[op], right)
+
+
+Interval = tuple[Decimal, Decimal]
+
+
+def interval(node: Node, values: dict[Ref, Interval]) -> Interval:
+    """The interval a side can take, given each reference's interval."""
+    if isinstance(node, Num):
+        return node.value, node.value
+    if isinstance(node, Ref):
+        return values[node]
+    lo1, hi1 = interval(node.left, values)
+    lo2, hi2 = interval(node.right, values)
+    if node.op == "+":
+        return lo1 + lo2, hi1 + hi2
+    if node.op == "-":
+        return lo1 - hi2, hi1 - lo2
+    products = (lo1 * lo2, lo1 * hi2, hi1 * lo2, hi1 * hi2)
+    return min(products), max(products)
+
+
+def holds(expr: Expr, values: dict[Ref, Interval]) -> bool:
+    """Whether the rule can hold for some true values within the given intervals."""
+    llo, lhi = interval(expr.left, values)
+    rlo, rhi = interval(expr.right, values)
+    lo, hi = llo - rhi, lhi - rlo  # the interval of left - right
+    if expr.op == "=":
+        return lo <= 0 <= hi
+    if expr.op == "<=":
+        return lo <= 0
+    if expr.op == "<":
+        return lo < 0
+    if expr.op == ">=":
+        return hi >= 0
+    return hi > 0
+
+
+def value(node: Node, values: dict[Ref, Decimal]) -> Decimal:
+    """The exact value of a side, given each reference's value."""
+    lo, _ = interval(node, {r: (v, v) for r, v in values.items()})
+    return lo

@@ -1,0 +1,28 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from wenuan.messages import set_lang
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UPDATE = os.environ.get("WENUAN_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_and_clean_env(monkeypatch):
+    """Every test starts in Chinese with no user form directories."""
+    monkeypatch.delenv("WENUAN_FORMS", raising=False)
+    monkeypatch.delenv("WENUAN_LANG", raising=False)
+    set_lang("zh")
+    yield
+    set_lang("zh")
+
+
+def golden(name: str, actual: str) -> None:
+    """Compare `actual` with tests/fixtures/<name>, whole; WENUAN_UPDATE_GOLDEN=1 rewrites it."""
+    path = FIXTURES / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"golden file {name} differs (WENUAN_UPDATE_GOLDEN=1 rewrites it)"

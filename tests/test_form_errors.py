@@ -1,0 +1,133 @@
+"""A broken form file is refused with one message naming the file, the line and the problem."""
+
+import pytest
+
+from wenuan.errors import FormFileError
+from wenuan.forms import load_form
+
+GOOD = """\
+id: demo
+city: 测试
+union: 测试市总工会
+title: 测试通知
+campaign: 测试
+source: none
+deadlines:
+  - id: returns
+    what: 统计表
+    when: 2010-02-01
+    text: 2月1日前
+    tables: [t]
+tables:
+  - id: t
+    title: 测试表
+    items:
+      - {code: 01A, label: 总数, unit: 万元}
+      - {code: 01B, label: 其中甲, unit: 万元}
+      - {code: 01C, label: 其中乙, unit: 万元}
+    rules:
+      - {id: r1, expr: 01A = 01B + 01C, basis: 注}
+"""
+
+
+def _load(tmp_path, text):
+    path = tmp_path / "demo.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, load_form(path)
+
+
+def test_the_good_file_loads_and_keeps_codes_as_strings(tmp_path):
+    _, form = _load(tmp_path, GOOD)
+    assert list(form.tables[0].cells) == ["01A", "01B", "01C"]
+    assert form.tables[0].rules[0].kind == "identity"
+
+
+BROKEN = [
+    (
+        "unknown-key",
+        (
+            "      - {code: 01C, label: 其中乙, unit: 万元}",
+            "      - {code: 01C, lable: 其中乙, unit: 万元}",
+        ),
+        19,
+        "未知的键 “lable”",
+    ),
+    (
+        "duplicate-key",
+        ("city: 测试\n", "city: 测试\ncity: 别的\n"),
+        3,
+        "键 “city” 重复（第 2 行已有）",
+    ),
+    ("duplicate-code", ("{code: 01C,", "{code: 01B,"), 19, "代码 01B 重复（表 t）"),
+    ("unknown-ref", ("01A = 01B + 01C", "01A = 01B + 01D"), 21, "规则 r1 引用了不存在的代码 01D"),
+    (
+        "unknown-unit",
+        ("label: 其中乙, unit: 万元", "label: 其中乙, unit: 千元"),
+        19,
+        "未知的计量单位 “千元”",
+    ),
+    ("bad-date", ("when: 2010-02-01", "when: 2010年13月1日"), 10, "日期 “2010年13月1日” 无法解析"),
+    ("missing-key", ("title: 测试通知\n", ""), 1, "缺少必填的键 “title”"),
+    (
+        "mixed-units",
+        ("unit: 万元}\n      - {code: 01C", "unit: 户}\n      - {code: 01C"),
+        21,
+        "规则 r1 把不同单位的数相加或比较：01A（万元）、01B（户）、01C（万元）",
+    ),
+    ("bad-expr", ("01A = 01B + 01C", "01A + 01B"), 21, "规则 r1 的表达式无法理解"),
+    ("yaml-syntax", ("    title: 测试表", "    title: [测试表"), 16, "YAML 语法错误"),
+    (
+        "python-tag",
+        ("source: none", "source: !!python/object:os.system none"),
+        6,
+        "不支持 YAML 标签",
+    ),
+    ("alias", ("tables: [t]", "tables: &x [t]\n    to: *x"), 12, "不支持 YAML 锚点和别名"),
+]
+
+
+@pytest.mark.parametrize(
+    "old_new, line, message", [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
+)
+def test_broken_form_names_file_line_and_problem(tmp_path, old_new, line, message):
+    old, new = old_new
+    assert old in GOOD
+    with pytest.raises(FormFileError) as exc:
+        _load(tmp_path, GOOD.replace(old, new, 1))
+    text = str(exc.value)
+    assert text.startswith(f"表式文件 {tmp_path / 'demo.yaml'} 第 {line} 行："), text
+    assert message in text
+
+
+def test_cycle_of_identities(tmp_path):
+    text = GOOD.replace(
+        "      - {id: r1, expr: 01A = 01B + 01C, basis: 注}",
+        "      - {id: r1, expr: 01A = 01B + 01C, basis: 注}\n"
+        "      - {id: r2, expr: 01B = 01A + 01C, basis: 注}",
+    )
+    with pytest.raises(FormFileError) as exc:
+        _load(tmp_path, text)
+    assert exc.value.line == 22
+    assert exc.value.problem == "恒等式循环：01A → 01B → 01A"
+
+
+def test_billion_laughs_is_refused_not_expanded(tmp_path):
+    lol = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    with pytest.raises(FormFileError) as exc:
+        _load(tmp_path, lol)
+    assert exc.value.line == 1
+    assert "锚点和别名" in exc.value.problem
+
+
+def test_english_messages(tmp_path):
+    from wenuan.messages import set_lang
+
+    set_lang("en")
+    with pytest.raises(FormFileError) as exc:
+        _load(tmp_path, GOOD.replace("unit: 万元}", "unit: 千元}", 1))
+    assert str(exc.value).startswith(
+        f"form file {tmp_path / 'demo.yaml'}, line 17: unknown unit '千元'"
+    )
