@@ -119,6 +119,115 @@ def show_cmd(
         typer.echo(present.form_text(data))
 
 
+def _load_all(forms: list[Path] | None):
+    from wenuan import forms as forms_mod
+
+    entries = forms_mod.catalogue(forms)
+    return {fid: forms_mod.load_entry(e) for fid, e in entries.items()}
+
+
+@app.command("template")
+def template_cmd(
+    form: Annotated[str, typer.Argument(help="表式编号。Form id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写出的 xlsx 文件。Output xlsx.")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """写出空白的填报工作簿。Write a blank fillable workbook for a form."""
+    from wenuan import forms as forms_mod
+    from wenuan import writing
+    from wenuan.messages import t
+
+    set_lang(lang.value)
+    try:
+        writing.save_atomically(writing.template(forms_mod.get_form(form, forms)), output, force)
+    except WenuanError as e:
+        _fail(e)
+    typer.echo(t("written", path=output), err=True)
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
+    form: Annotated[
+        Optional[str], typer.Option("--form", help="指定表式（否则自动识别）。Form id.")  # noqa: UP045
+    ] = None,
+    received: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--received", help="收到日期，如 2022-01-26。Date received."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="警告也算不通过。Warnings fail.")
+    ] = False,
+    annotate: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--annotate", help="写出标注了错误的副本（xlsx）。Annotated copy."),
+    ] = None,
+    calendar: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--calendar", help="补充的节假日文件。Extra holidays file."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """检查报表，指出错在哪里、怎么改。Check returns: what is wrong, where, the likely fix."""
+    from wenuan import deadlines, present_validate, validate
+    from wenuan.errors import UnknownForm
+    from wenuan.findings import report_json
+
+    set_lang(lang.value)
+    try:
+        loaded = _load_all(forms)
+        if form and form not in loaded:
+            raise UnknownForm(form, list(loaded))
+        options = validate.Options(form_id=form, strict=strict)
+        if received:
+            options.received = validate.parse_date(received)
+            if options.received is None:
+                raise WenuanError("bad_received", text=received)
+        if calendar:
+            try:
+                options.calendar = deadlines.load_calendar(calendar)
+            except (OSError, ValueError) as e:
+                raise WenuanError("bad_calendar", detail=str(e)) from None
+        files = validate.collect(paths)
+    except WenuanError as e:
+        _fail(e)
+    reports = list(_progress(files, lambda p: validate.validate_file(p, loaded, options)))
+    if annotate and reports:
+        from wenuan import writing
+
+        try:
+            writing.annotate(files[0], reports[0].findings, annotate, force)
+        except WenuanError as e:
+            _fail(e)
+    if format is Format.json:
+        _print_json(report_json(reports))
+    else:
+        typer.echo(present_validate.reports_text(reports, loaded))
+    raise typer.Exit(0 if all(r.ok for r in reports) else 1)
+
+
+def _progress(items: list, work):
+    """Apply `work` to each item, with a progress bar on a terminal and none in a pipe."""
+    import sys
+
+    if len(items) < 2 or not sys.stderr.isatty():
+        for item in items:
+            yield work(item)
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("", total=len(items))
+        for item in items:
+            yield work(item)
+            progress.advance(task)
+
+
 def main():
     """Entry point of the console script."""
     app()

@@ -126,6 +126,32 @@ def day_kind(d: date, extra: dict[date, bool] | None = None) -> DayKind:
         return DayKind(d.weekday() < 5, False)
 
 
+def has_official_data(year: int) -> bool:
+    """Whether chinese-calendar knows the State Council's holiday arrangements for `year`."""
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def load_calendar(path) -> dict[date, bool]:
+    """A user's list of days: lines `2027-02-06 班` (worked) or `2027-02-10 休` (off)."""
+    days: dict[date, bool] = {}
+    for n, line in enumerate(open(path, encoding="utf-8-sig"), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        kind = parts[1] if len(parts) == 2 else ""
+        if kind not in ("班", "休", "workday", "holiday"):
+            raise DateError(f"{path}:{n}: {line}")
+        days[date.fromisoformat(parts[0])] = kind in ("班", "workday")
+    return days
+
+
 def working_days_between(start: date, end: date, extra: dict[date, bool] | None = None) -> int:
     """Working days after `start` up to and including `end` (negative when end is earlier)."""
     sign, (a, b) = (1, (start, end)) if end >= start else (-1, (end, start))

@@ -17,6 +17,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no form named {form_id}. Known: {known}",
     ),
     "forms_dir_missing": ("表式目录不存在：{path}", "forms directory does not exist: {path}"),
+    "exists": ("{path} 已存在；要覆盖请加 --force", "{path} exists; add --force to overwrite it"),
+    "annotate_xlsx_only": (
+        "只能为 xlsx/xlsm 文件做标注：{path}",
+        "only xlsx/xlsm files can be annotated: {path}",
+    ),
+    "no_inputs": ("没有找到要检查的文件：{path}", "no files to check: {path}"),
+    "bad_received": (
+        "无法识别的日期：{text}（请写成 2022-01-26）",
+        "cannot read the date {text} (write it as 2022-01-26)",
+    ),
+    "bad_calendar": ("节假日文件有误：{detail}", "bad calendar file: {detail}"),
     # problems inside a form file
     "yaml_syntax": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}"),
     "yaml_duplicate_key": (
@@ -67,6 +78,108 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "文件名 {stem} 与 id {id} 不一致",
         "file name {stem} does not match id {id}",
     ),
+    # reading a return
+    "read_suffix": (
+        "{path} 不是 xlsx、xlsm、xls 或 ods 表格文件",
+        "{path} is not an xlsx, xlsm, xls or ods workbook",
+    ),
+    "read_encrypted": (
+        "{path} 有密码保护，无法读取；请去掉密码后再发送",
+        "{path} is password-protected; remove the password and send it again",
+    ),
+    "read_corrupt": (
+        "{path} 已损坏或不是表格文件，无法读取",
+        "{path} is damaged or not a workbook",
+    ),
+    "read_too_many_rows": (
+        "{path} 的工作表行数过多，不像统计表",
+        "{path} has far too many rows for a return",
+    ),
+    "read_too_many_sheets": (
+        "{path} 的工作表过多，不像统计表",
+        "{path} has far too many sheets for a return",
+    ),
+    "read_too_large": (
+        "{path} 过大或解压后过大，不像统计表",
+        "{path} is too large, or inflates too far, for a return",
+    ),
+    "read_unknown_form": (
+        "认不出 {path} 是哪个表式：没有 wenuan 模板标记，也找不到表式的标题和项目。请用 --form 指定",
+        "cannot tell which form {path} is: no wenuan template mark and no form title or items found. Use --form",
+    ),
+    # findings
+    "f_missing": ("{item} 未填写", "{item} is empty"),
+    "f_not_number": ("{item} 填的是“{raw}”，不是数字", "{item} holds '{raw}', not a number"),
+    "f_not_whole": (
+        "{item} 是计数（{unit}），应为整数，填的是 {value}",
+        "{item} is a count ({unit}) and must be whole; it holds {value}",
+    ),
+    "f_negative": (
+        "{item} 不能为负数，填的是 {value}",
+        "{item} cannot be negative; it holds {value}",
+    ),
+    "f_decimals": (
+        "{item} 金额保留两位小数：{value} 应写作 {fixed}",
+        "{item}: amounts have two decimals; {value} is {fixed}",
+    ),
+    "f_yuan": (
+        "{item} 的单位是万元，填的是“{raw}”，是按元填写的；换算为 {value} 万元",
+        "{item} is in 万元 but holds '{raw}' (元); that is {value} 万元",
+    ),
+    "f_wrong_unit": (
+        "{item} 的单位应为{unit}，填的是“{raw}”",
+        "{item} is in {unit} but holds '{raw}'",
+    ),
+    "f_formula": (
+        "{item} 是公式但没有计算结果，请在 Excel 或 WPS 中打开并保存后再发送",
+        "{item} is a formula with no calculated value; open and save the file in Excel or WPS, then send it again",
+    ),
+    "f_identity": (
+        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}，相差 {diff}。",
+        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}, a difference of {diff}.",
+    ),
+    "f_inequality": (
+        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}。",
+        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}.",
+    ),
+    "f_rule": (
+        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}。",
+        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}.",
+    ),
+    "f_suggest": (
+        "最可能是 {cell}（{item}）填错，改为 {value} 后各项规则都成立",
+        " Most likely {cell} ({item}) is wrong: with {value} every rule holds",
+    ),
+    "slip_unit": ("（{old} 像是按元填写，应为万元）。", " ({old} looks like 元 typed for 万元)."),
+    "slip_sign": ("（{old} 的正负号写反了）。", " ({old} has the wrong sign)."),
+    "slip_transposition": (
+        "（{old} 疑为两位数字颠倒）。",
+        " ({old} looks like two digits swapped).",
+    ),
+    "slip_digit": ("（{old} 疑为一位数字写错）。", " ({old} looks like one digit mistyped)."),
+    "slip_extra": ("（{old} 疑为多打了一位数字）。", " ({old} looks like an extra digit)."),
+    "slip_dropped": ("（{old} 疑为漏打了一位数字）。", " ({old} looks like a dropped digit)."),
+    "full_stop": ("。", "."),
+    "f_no_single_fix": (
+        "无法确定是哪一格填错，请逐项核对。",
+        " Cannot tell which cell is wrong; check each figure.",
+    ),
+    "f_fill": ("；按 {expr}，应为 {value}。", "; by {expr} it should be {value}."),
+    "f_no_unit": ("未填写填报单位", "填报单位 (reporting unit) is empty"),
+    "f_no_person": ("未填写填报人", "填报人 (person filling in) is empty"),
+    "f_no_phone": ("未填写联系电话", "联系电话 (phone) is empty"),
+    "f_bad_phone": (
+        "联系电话“{raw}”不像电话号码",
+        "联系电话 '{raw}' does not look like a phone number",
+    ),
+    "f_late": (
+        "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知原文：“{text}”",
+        "late by {days} days ({work} working days): due {deadline}, received {received}. The notice: “{text}”",
+    ),
+    "f_late_guess": (
+        "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算；可用 --calendar 提供）",
+        " (no official holiday data for {years}: working days counted Monday to Friday; --calendar supplies them)",
+    ),
     # CLI words
     "col_id": ("编号", "id"),
     "col_city": ("城市", "city"),
@@ -77,6 +190,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "builtin": ("内置", "built-in"),
     "overrides": ("{path}（覆盖内置）", "{path} (overrides built-in)"),
     "past": ("已过", "past"),
+    "written": ("已写出 {path}", "wrote {path}"),
+    "summary_ok": ("通过", "OK"),
+    "summary_counts": (
+        "{errors} 个错误，{warnings} 个警告",
+        "{errors} errors, {warnings} warnings",
+    ),
+    "summary_total": (
+        "共 {files} 个文件：{ok} 个通过，{bad} 个有错误",
+        "{files} files: {ok} passed, {bad} with errors",
+    ),
+    "general": ("表头与文件", "header and file"),
+    "suggestion": ("建议", "suggestion"),
     "workday": ("工作日", "working day"),
     "restday": ("休息日", "rest day"),
     "workday_guess": ("按周一至周五估算", "Mon–Fri estimate"),

@@ -84,6 +84,29 @@ class Expr:
         return _refs(self.right)
 
 
+def render(node: Node) -> str:
+    """A side of a rule as text: `05B + 05C + 05D`, `0.1 * A`."""
+    if isinstance(node, Ref):
+        return str(node)
+    if isinstance(node, Num):
+        return f"{node.value:f}"
+    right = render(node.right)
+    if (
+        node.op == "-"
+        and isinstance(node.right, BinOp)
+        or node.op == "*"
+        and isinstance(node.right, BinOp)
+        and node.right.op != "*"
+    ):
+        right = f"({right})"
+    left = render(node.left)
+    if node.op == "*" and isinstance(node.left, BinOp) and node.left.op != "*":
+        left = f"({left})"
+    if node.op == "-" and isinstance(node.left, Num) and node.left.value == 0:
+        return f"-{right}"
+    return f"{left} {node.op} {right}"
+
+
 def _refs(node: Node) -> list[Ref]:
     if isinstance(node, Ref):
         return [node]

@@ -1,0 +1,97 @@
+"""Findings: what is wrong in a return, where, and the likely fix. Data, never exceptions."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# The kinds a finding can have; scripts rely on these names (documented in the README).
+KINDS = (
+    "unreadable",
+    "unknown_form",
+    "missing",
+    "type",
+    "range",
+    "identity",
+    "inequality",
+    "rule",
+    "deadline",
+    "header",
+    "formula",
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The value that most likely fixes the return, for one item."""
+
+    item: str
+    value: Decimal
+    cell: str | None = None
+
+    def to_json(self) -> dict:
+        return {"item": self.item, "value": str(self.value)}
+
+
+@dataclass
+class Finding:
+    """One problem: severity, kind, the items and cell it concerns, a message, maybe a fix."""
+
+    severity: str  # "error" or "warning"
+    kind: str
+    message: str
+    items: list[str] = field(default_factory=list)
+    cell: str | None = None  # 'sheet'!A1 in the file as sent
+    table: str | None = None
+    rule: str | None = None
+    suggestion: Suggestion | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "items": self.items,
+            "cell": self.cell,
+            "table": self.table,
+            "rule": self.rule,
+            "message": self.message,
+            "suggestion": self.suggestion.to_json() if self.suggestion else None,
+        }
+
+
+@dataclass
+class FileReport:
+    """The findings for one file, and whether it passes."""
+
+    path: str
+    form: str | None = None
+    unit: str | None = None
+    received: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        """No error; with --strict, no warning either."""
+        return not self.errors and not (self.strict and self.warnings)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "form": self.form,
+            "unit": self.unit,
+            "received": self.received,
+            "ok": self.ok,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def report_json(reports: list[FileReport]) -> dict:
+    """The JSON document `wenuan validate --format json` prints."""
+    return {"files": [r.to_json() for r in reports]}

@@ -1,0 +1,47 @@
+"""Formula cells that carry no cached value, in an xlsx/xlsm file.
+
+python-calamine reads a formula's cached result; a file written by a program that never
+calculated it (a script, some converters) has none, and the cell reads empty. Such a cell must
+be a finding, never a silent 0, so when a required cell reads empty this looks at the sheet's
+XML for a formula there. Only asked for empty cells, so valid returns cost nothing.
+"""
+
+import zipfile
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+MAX_XML = 50_000_000
+
+
+@lru_cache(maxsize=64)
+def uncalculated(path: Path, sheet: str) -> frozenset[str]:
+    """A1 references of the sheet's formula cells that have no cached value."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return frozenset()  # xls and ods always store results
+    from defusedxml.ElementTree import fromstring, iterparse
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = fromstring(z.read("xl/workbook.xml"))
+            rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
+            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+            name = (
+                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            )
+            if z.getinfo(name).file_size > MAX_XML:
+                return frozenset()
+            found = set()
+            with z.open(name) as xml:
+                for _, el in iterparse(xml):
+                    if el.tag == f"{_NS}c":
+                        has_formula = el.find(f"{_NS}f") is not None
+                        v = el.find(f"{_NS}v")
+                        if has_formula and (v is None or not (v.text or "").strip()):
+                            found.add(el.get("r"))
+                        el.clear()
+            return frozenset(found)
+    except (KeyError, StopIteration, zipfile.BadZipFile, OSError, ValueError):
+        return frozenset()

@@ -1,0 +1,322 @@
+"""validate(form, return) -> FileReport: every check a return must pass, as findings."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from wenuan import deadlines, numbers, suggest
+from wenuan.findings import FileReport, Finding, Suggestion
+from wenuan.forms import UNITS, Cell, Form, Rule, quantize
+from wenuan.messages import t
+from wenuan.reading import Entry, Return, Unreadable, read
+from wenuan.rules import render
+
+_PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
+_UNIT_SUFFIXES = tuple(UNITS)
+
+
+@dataclass
+class Options:
+    """How to validate: the date received, strictness, extra calendar days, a form override."""
+
+    received: date | None = None
+    strict: bool = False
+    calendar: dict[date, bool] | None = None
+    form_id: str | None = None
+
+
+def show(value: Decimal, decimals: int) -> str:
+    """A figure as a clerk writes it: 12, 3.50."""
+    return f"{quantize(value, decimals):f}"
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """The return files named, folders searched for workbooks (sorted); none at all is an error."""
+    from wenuan.errors import WenuanError
+    from wenuan.reading import READABLE
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in READABLE
+                and p.is_file()
+                and not p.name.startswith(("~$", ".~lock"))
+            )
+            if not found:
+                raise WenuanError("no_inputs", path=str(path))
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise WenuanError("no_inputs", path=str(path))
+    return files
+
+
+def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:
+    """Read and check one file; a file that cannot be read is a finding, never an exception."""
+    report = FileReport(path=str(path), strict=options.strict)
+    try:
+        ret, form = read(path, forms, options.form_id)
+    except Unreadable as e:
+        kind = "unknown_form" if str(e) == "unknown_form" else "unreadable"
+        report.findings.append(Finding("error", kind, t(f"read_{e}", path=path.name)))
+        return report
+    return validate(form, ret, options, report)
+
+
+def validate(
+    form: Form, ret: Return, options: Options, report: FileReport | None = None
+) -> FileReport:
+    """Check a return against its form; never raises on bad data."""
+    report = report or FileReport(path=str(ret.path), strict=options.strict)
+    report.form = form.id
+    findings = report.findings
+    unit = ret.header.get("unit")
+    report.unit = str(unit.raw).strip() if unit and str(unit.raw).strip() else None
+    findings += _header_findings(ret)
+    values: dict[str, Decimal] = {}  # "table:ref" -> value
+    cells: dict[str, tuple[Cell, Entry | None, str]] = {}
+    for table in form.tables:
+        entries = ret.tables.get(table.id, {})
+        for ref, cell in table.cells.items():
+            key = f"{table.id}:{ref}"
+            entry = entries.get(ref)
+            cells[key] = (cell, entry, table.id)
+            value, finding = _read_value(cell, entry, table.id, ret)
+            if finding:
+                findings.append(finding)
+            if value is not None:
+                values[key] = value
+    findings += _rule_findings(form, values, cells)
+    findings += _fill_suggestions(form, values, cells, findings)
+    received = options.received or _header_date(ret)
+    report.received = received.isoformat() if received else None
+    if received:
+        findings += _deadline_findings(form, received, options.calendar)
+    return report
+
+
+def _place(entry: Entry | None) -> str | None:
+    return f"{entry.sheet}!{entry.cell}" if entry else None
+
+
+def _finding(severity, kind, message, cell: Cell, entry, table, **kw) -> Finding:
+    return Finding(severity, kind, message, [cell.ref], _place(entry), table, **kw)
+
+
+def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
+    """The value of one cell, or the finding that says why there is none."""
+    name = f"{cell.ref}（{cell.label}）"
+    parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
+    if parsed.problem:
+        msg = t("f_not_number", item=name, raw=str(entry.raw))
+        return None, _finding("error", "type", msg, cell, entry, table)
+    value = parsed.value
+    if value is None:
+        if entry and _is_uncalculated_formula(ret, entry):
+            return None, _finding("error", "formula", t("f_formula", item=name), cell, entry, table)
+        if cell.required:
+            return None, _finding("error", "missing", t("f_missing", item=name), cell, entry, table)
+        return None, None
+    if parsed.unit and parsed.unit != cell.unit:
+        if parsed.unit == "元" and cell.unit == "万元":
+            fixed = quantize(value / 10000, 2)
+            msg = t("f_yuan", item=name, raw=str(entry.raw), value=show(fixed, 2))
+            sug = Suggestion(cell.ref, fixed, _place(entry))
+            return None, _finding("error", "type", msg, cell, entry, table, suggestion=sug)
+        msg = t("f_wrong_unit", item=name, raw=str(entry.raw), unit=cell.unit)
+        return None, _finding("error", "type", msg, cell, entry, table)
+    if value < 0:  # kept for the rules, so a sign slip can be located
+        msg = t("f_negative", item=name, value=f"{value:f}")
+        return value, _finding("error", "range", msg, cell, entry, table)
+    if cell.decimals == 0 and value != value.to_integral_value():
+        msg = t("f_not_whole", item=name, value=f"{value:f}", unit=cell.unit)
+        return None, _finding("error", "type", msg, cell, entry, table)
+    if value.as_tuple().exponent < -cell.decimals:
+        fixed = quantize(value, cell.decimals)
+        msg = t("f_decimals", item=name, value=f"{value:f}", fixed=show(fixed, cell.decimals))
+        sug = Suggestion(cell.ref, fixed, _place(entry))
+        return value, _finding("warning", "type", msg, cell, entry, table, suggestion=sug)
+    return value, None
+
+
+def _is_uncalculated_formula(ret: Return, entry: Entry) -> bool:
+    from wenuan.formulas import uncalculated
+
+    return entry.cell in uncalculated(ret.path, entry.sheet)
+
+
+def _bound_rules(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
+    """Every rule with the value keys ("table:ref") of its references."""
+    out = []
+    for table in form.tables:
+        for rule in table.rules:
+            out.append((rule, table.id, [f"{table.id}:{r}" for r in rule.parsed.refs()]))
+    for rule in form.rules:
+        out.append((rule, None, [str(r) for r in rule.parsed.refs()]))
+    return out
+
+
+def _interval_of(cells):
+    def interval(key: str, value: Decimal) -> tuple[Decimal, Decimal]:
+        decimals = cells[key][0].decimals
+        half = Decimal(5).scaleb(-decimals - 1) if decimals else Decimal(0)
+        return value - half, value + half
+
+    return interval
+
+
+def _rule_findings(form: Form, values: dict[str, Decimal], cells) -> list[Finding]:
+    interval = _interval_of(cells)
+    failing, passing = [], []
+    for rule, table, keys in _bound_rules(form):
+        if not all(k in values for k in keys):
+            continue  # an empty or bad value is already a finding of its own
+        expr = rule.parsed
+        if suggest._holds(expr, keys, values, interval):
+            passing.append((expr, keys))
+        else:
+            failing.append((rule, table, keys))
+    if not failing:
+        return []
+    decimals = {k: c[0].decimals for k, c in cells.items()}
+    errors = [(r.parsed, k) for r, _, k in failing]
+    fix = suggest.localize(errors, passing, values, interval, decimals)
+    out = []
+    for rule, table, keys in failing:
+        expr = rule.parsed
+        vals = {r: values[k] for r, k in zip(expr.refs(), keys, strict=True)}
+        dec = max(decimals[k] for k in keys)
+        left, right = suggest.value(expr.left, vals), suggest.value(expr.right, vals)
+        msg = t(
+            f"f_{rule.kind}",
+            rule=rule.id,
+            expr=rule.expr,
+            basis=rule.basis,
+            left=render(expr.left),
+            lv=show(left, dec),
+            right=render(expr.right),
+            rv=show(right, dec),
+            diff=show(abs(left - right), dec),
+        )
+        sug = None
+        if fix and fix[0] in keys:
+            key, new, slip = fix
+            cell, entry, _ = cells[key]
+            sug = Suggestion(cell.ref, new, _place(entry))
+            msg += t(
+                "f_suggest",
+                cell=_place(entry) or cell.ref,
+                item=cell.ref,
+                value=show(new, cell.decimals),
+            )
+            old = show(values[key], cell.decimals)
+            msg += t(f"slip_{slip}", old=old) if slip else t("full_stop")
+        elif not fix:
+            msg += t("f_no_single_fix")
+        first = cells[keys[0]][1]
+        out.append(
+            Finding(
+                rule.severity,
+                rule.kind,
+                msg,
+                [cells[k][0].ref for k in keys],
+                _place(first),
+                table,
+                rule=rule.id,
+                suggestion=sug,
+            )
+        )
+    return out
+
+
+def _fill_suggestions(form: Form, values, cells, findings: list[Finding]) -> list[Finding]:
+    """An empty term of an equality whose other terms are filled: suggest the value that fits."""
+    missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
+    for rule, _, keys in _bound_rules(form):
+        if rule.parsed.op != "=":
+            continue
+        empty = [k for k in keys if k not in values]
+        if len(empty) != 1:
+            continue
+        key = empty[0]
+        cell, entry, tb = cells[key]
+        finding = missing.get((tb, cell.ref))
+        if finding is None or finding.suggestion:
+            continue
+        new = suggest.solve(rule.parsed, keys, key, values)
+        if new is None or new < 0:
+            continue
+        new = quantize(new, cell.decimals)
+        finding.suggestion = Suggestion(cell.ref, new, _place(entry))
+        finding.message += t("f_fill", expr=rule.expr, value=show(new, cell.decimals))
+    return []
+
+
+def _header_findings(ret: Return) -> list[Finding]:
+    out = []
+    for key in ("unit", "person"):
+        entry = ret.header.get(key)
+        if not entry or not str(entry.raw).strip():
+            out.append(Finding("error", "header", t(f"f_no_{key}"), cell=_place(entry)))
+    phone = ret.header.get("phone")
+    if not phone or not str(phone.raw).strip():
+        out.append(Finding("warning", "header", t("f_no_phone"), cell=_place(phone)))
+    else:
+        raw = str(phone.raw)
+        digits = re.sub(r"[\s\-－—()（）]", "", raw.removesuffix(".0"))
+        if not _PHONE.match(digits):
+            out.append(Finding("warning", "header", t("f_bad_phone", raw=raw), cell=_place(phone)))
+    return out
+
+
+def parse_date(raw) -> date | None:
+    """A date as clerks write it: a date cell, 2010-02-01, 2010年2月1日, 2010.2.1, 2010/2/1."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    m = re.fullmatch(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", str(raw))
+    if not m:
+        return None
+    try:
+        return date(*map(int, m.groups()))
+    except ValueError:
+        return None
+
+
+def _header_date(ret: Return) -> date | None:
+    entry = ret.header.get("date")
+    return parse_date(entry.raw) if entry else None
+
+
+def returns_deadline(form: Form):
+    """The deadline the returns are due by."""
+    return next((d for d in form.deadlines if d.tables), None)
+
+
+def _deadline_findings(form: Form, received: date, calendar) -> list[Finding]:
+    deadline = returns_deadline(form)
+    if deadline is None or received <= deadline.date:
+        return []
+    days = (received - deadline.date).days
+    work = deadlines.working_days_between(deadline.date, received, calendar)
+    msg = t(
+        "f_late",
+        days=days,
+        work=work,
+        deadline=deadline.date.isoformat(),
+        received=received.isoformat(),
+        text=deadline.text,
+    )
+    years = range(deadline.date.year, received.year + 1)
+    given = {d.year for d in calendar or {}}
+    guessed = [y for y in years if y not in given and not deadlines.has_official_data(y)]
+    if guessed:
+        msg += t("f_late_guess", years="、".join(map(str, guessed)))
+    return [Finding("warning", "deadline", msg)]

@@ -1,0 +1,247 @@
+"""Workbooks wenuan writes: the blank template and the annotated copy of a return.
+
+Outputs are written to a temporary file beside the target and renamed into place, so a crash
+never leaves half a file, and an existing file is only replaced when the caller says so.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from wenuan.errors import WenuanError
+from wenuan.forms import Form, Table
+from wenuan.reading import META_SHEET
+
+TITLE_ROW, HEADER_ROWS, FIRST_ITEM_ROW = 1, (3, 4), 6
+COLUMNS = ("序号", "代码", "项目", "单位", "数值", "单位", "数值", "备注")
+VALUE_COLUMNS = ("E", "G")
+UNIT_COLUMNS = ("D", "F")
+FONT = "宋体"
+
+
+def save_atomically(workbook, target: Path, force: bool) -> None:
+    """Save a workbook to `target` through a temporary file; never overwrite unless forced."""
+    if target.exists() and not force:
+        raise WenuanError("exists", path=str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".wenuan-")
+    os.close(fd)
+    try:
+        workbook.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def template(form: Form):
+    """A blank fillable workbook: one sheet per table, laid out like the notice's table."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in form.tables:
+        _table_sheet(wb, form, table)
+    meta = wb.create_sheet(META_SHEET)
+    for row in (
+        ("form", form.id),
+        ("version", str(form.version)),
+        ("tables", ",".join(t.id for t in form.tables)),
+    ):
+        meta.append(row)
+    meta.sheet_state = "hidden"
+    return wb
+
+
+def filled(form: Form, values: dict[str, object], header: dict[str, object] | None = None):
+    """The template filled: `values` by "table:ref", `header` by unit/person/phone/date."""
+    wb = template(form)
+    for table in form.tables:
+        ws = wb[_sheet_name(table)]
+        for ref, at in cell_positions(table).items():
+            v = values.get(f"{table.id}:{ref}")
+            if v is not None:
+                ws[at] = (
+                    float(v)
+                    if hasattr(v, "as_tuple") and table.cells[ref].decimals
+                    else (int(v) if hasattr(v, "as_tuple") else v)
+                )
+        for key, at in zip(
+            ("unit", "person", "phone", "date"), ("B3", "F3", "B4", "F4"), strict=True
+        ):
+            if header and header.get(key) is not None:
+                ws[at] = header[key]
+    return wb
+
+
+def _sheet_name(table: Table) -> str:
+    return table.title[:31].replace("/", "／")
+
+
+def cell_positions(table: Table) -> dict[str, str]:
+    """Where `template` puts each fillable value: ref -> A1."""
+    out, row = {}, FIRST_ITEM_ROW
+    for item, _ in table.walk():
+        refs = [r for r, c in table.cells.items() if c.item == item.code]
+        for ref, col in zip(refs, VALUE_COLUMNS, strict=False):
+            out[ref] = f"{col}{row}"
+        row += 1
+    return out
+
+
+def _table_sheet(wb, form: Form, table: Table) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = wb.create_sheet(_sheet_name(table))
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT, size=11)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    ws["A1"] = table.title
+    ws["A1"].font = Font(name=FONT, size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
+    ws["A2"] = "　".join(x for x in (form.union, form.doc_no, form.campaign) if x)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    unlocked = Protection(locked=False)
+    for label, at, value_at in (
+        ("填报单位：", "A3", "B3"),
+        ("填报人：", "E3", "F3"),
+        ("联系电话：", "A4", "B4"),
+        ("填报日期：", "E4", "F4"),
+    ):
+        ws[at] = label
+        ws[at].font = body
+        ws[value_at].protection = unlocked
+        ws[value_at].border = Border(bottom=thin)
+    ws.merge_cells("B3:D3")
+    ws.merge_cells("B4:D4")
+    ws.merge_cells("F3:H3")
+    ws.merge_cells("F4:H4")
+    for col, title in enumerate(COLUMNS, start=1):
+        c = ws.cell(row=5, column=col, value=title)
+        c.font = Font(name=FONT, size=11, bold=True)
+        c.border = box
+        c.alignment = Alignment(horizontal="center", vertical="center")
+    counts = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="只能填整数",
+        error="此项是计数，请填 0 或正整数。",
+    )
+    amounts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="只能填金额",
+        error="此项单位是万元，请填不小于 0 的数，保留两位小数。",
+    )
+    ws.add_data_validation(counts)
+    ws.add_data_validation(amounts)
+    input_fill = PatternFill("solid", fgColor="FFF9E5")
+    positions = cell_positions(table)
+    row = FIRST_ITEM_ROW
+    for item, depth in table.walk():
+        ws.cell(row=row, column=1, value=item.seq)
+        ws.cell(row=row, column=2, value=item.code)
+        label = ws.cell(row=row, column=3, value=item.label)
+        label.alignment = Alignment(indent=depth * 2, wrap_text=True, vertical="center")
+        refs = [r for r, c in table.cells.items() if c.item == item.code]
+        for ref, unit_col in zip(refs, UNIT_COLUMNS, strict=False):
+            cell = table.cells[ref]
+            unit_text = (
+                cell.unit
+                if ref in (item.code, f"{item.code}[{cell.unit}]")
+                else f"{cell.unit}（{ref}）"
+            )
+            ws[f"{unit_col}{row}"] = unit_text
+            target = ws[positions[ref]]
+            target.protection = unlocked
+            target.fill = input_fill
+            target.number_format = "0.00" if cell.decimals else "0"
+            (amounts if cell.decimals else counts).add(target.coordinate)
+        for col in range(1, len(COLUMNS) + 1):
+            c = ws.cell(row=row, column=col)
+            c.border = box
+            if col != 3:
+                c.font = body
+                c.alignment = Alignment(horizontal="center", vertical="center")
+            else:
+                c.font = body
+        row += 1
+    if table.note:
+        ws.cell(row=row + 1, column=1, value=f"注：{table.note}").font = body
+    _live_checks(ws, table, positions)
+    for col, width in zip("ABCDEFGH", (6, 8, 56, 7, 12, 9, 12, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.print_title_rows = "1:5"
+    ws.print_area = f"A1:H{row + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _live_checks(ws, table: Table, positions: dict[str, str]) -> None:
+    """Conditional formatting that turns a total red while it disagrees with its parts."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    red = PatternFill("solid", fgColor="FFC7CE")
+    for rule in table.rules:
+        expr = rule.parsed
+        if rule.kind not in ("identity", "inequality"):
+            continue
+        refs = [str(r) for r in expr.refs()]
+        cells = [positions[r] for r in refs]
+        filled = f"COUNT({','.join(cells)})={len(cells)}"
+        if rule.kind == "identity":
+            total, parts = cells[0], cells[1:]
+            tol = "0.005*" + str(len(cells)) if table.cells[refs[0]].decimals else "0"
+            formula = f"AND({filled},ABS({total}-({'+'.join(parts)}))>{tol})"
+            target = total
+        else:
+            left, right = cells
+            op = {"<=": ">", "<": ">=", ">=": "<", ">": "<="}[expr.op]
+            formula = f"AND({filled},{left}{op}{right})"
+            target = left
+        ws.conditional_formatting.add(
+            target, FormulaRule(formula=[formula], fill=red, font=Font(color="9C0006", bold=True))
+        )
+
+
+def annotate(path: Path, findings, target: Path, force: bool) -> None:
+    """A copy of the return with each wrong cell highlighted and a comment saying why."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise WenuanError("annotate_xlsx_only", path=str(path))
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    fill = PatternFill("solid", fgColor="FFC7CE")
+    notes: dict[tuple[str, str], list[str]] = {}
+    for f in findings:
+        if f.cell and "!" in f.cell:
+            sheet, ref = f.cell.rsplit("!", 1)
+            text = f.message
+            notes.setdefault((sheet, ref), []).append(text)
+    for (sheet, ref), texts in notes.items():
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        cell = ws[ref]
+        cell.fill = fill
+        cell.comment = Comment("\n".join(texts), "wenuan", width=360, height=160)
+    save_atomically(wb, target, force)
