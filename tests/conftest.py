@@ -9,6 +9,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE = os.environ.get("WENUAN_UPDATE_GOLDEN") == "1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory):
+    """Parsed form files are cached in a folder of the test run's own, never the user's."""
+    os.environ["WENUAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def _chinese_and_clean_env(monkeypatch):
     """Every test starts in Chinese with no user form directories."""

@@ -131,3 +131,25 @@ def test_english_messages(tmp_path):
     assert str(exc.value).startswith(
         f"form file {tmp_path / 'demo.yaml'}, line 17: unknown unit '千元'"
     )
+
+
+def test_second_load_comes_from_the_cache_and_keeps_lines(tmp_path, monkeypatch):
+    from ruamel.yaml import YAML
+
+    broken = GOOD.replace("01A = 01B + 01C", "01A = 01B + 01D")
+    for _ in range(2):  # parse, then from the cache: the same message and line
+        with pytest.raises(FormFileError) as exc:
+            _load(tmp_path, broken)
+        assert (exc.value.line, exc.value.problem) == (21, "规则 r1 引用了不存在的代码 01D")
+        monkeypatch.setattr(YAML, "compose", lambda *a: pytest.fail("parsed again"))
+    _, form = _load(tmp_path, broken.replace("01D", "01C"))  # new bytes: parsed anew
+    assert form.id == "demo"
+
+
+def test_cache_can_be_turned_off(tmp_path, monkeypatch):
+    from wenuan import yamlfile
+
+    monkeypatch.setenv("WENUAN_CACHE", "off")
+    assert yamlfile.cache_dir() is None
+    _, form = _load(tmp_path, GOOD)
+    assert form.id == "demo"

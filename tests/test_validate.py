@@ -411,3 +411,14 @@ def test_files_saved_by_libreoffice_read_like_the_original(converted, suffix):
     assert [(f.kind, f.cell, f.message) for f in again.findings] == [
         (f.kind, f.cell, f.message) for f in original.findings
     ]
+
+
+def test_a_template_return_loads_only_its_own_form(tmp_path):
+    """A broken user form elsewhere does not stop a return that names its form."""
+    forms_dir = tmp_path / "forms"
+    forms_dir.mkdir()
+    (forms_dir / "zhengzhou-2021.yaml").write_text("id: [", encoding="utf-8")
+    good = write(tmp_path, "pingdingshan-2010")
+    assert runner.invoke(app, ["validate", str(good), "--forms", str(forms_dir)]).exit_code == 0
+    result = runner.invoke(app, ["forms", "--forms", str(forms_dir)])
+    assert result.exit_code == 2 and "zhengzhou-2021.yaml 第 1 行" in result.stderr

@@ -119,13 +119,6 @@ def show_cmd(
         typer.echo(present.form_text(data))
 
 
-def _load_all(forms: list[Path] | None):
-    from wenuan import forms as forms_mod
-
-    entries = forms_mod.catalogue(forms)
-    return {fid: forms_mod.load_entry(e) for fid, e in entries.items()}
-
-
 @app.command("template")
 def template_cmd(
     form: Annotated[str, typer.Argument(help="表式编号。Form id.")],
@@ -177,10 +170,11 @@ def validate_cmd(
     from wenuan import deadlines, present_validate, validate
     from wenuan.errors import UnknownForm
     from wenuan.findings import report_json
+    from wenuan.forms import Library
 
     set_lang(lang.value)
     try:
-        loaded = _load_all(forms)
+        loaded = Library(forms)
         if form and form not in loaded:
             raise UnknownForm(form, list(loaded))
         options = validate.Options(form_id=form, strict=strict)
@@ -194,9 +188,10 @@ def validate_cmd(
             except (OSError, ValueError) as e:
                 raise WenuanError("bad_calendar", detail=str(e)) from None
         files = validate.collect(paths)
+        # a broken form file shows when a return first needs that form
+        reports = list(_progress(files, lambda p: validate.validate_file(p, loaded, options)))
     except WenuanError as e:
         _fail(e)
-    reports = list(_progress(files, lambda p: validate.validate_file(p, loaded, options)))
     if annotate and reports:
         from wenuan import writing
 

@@ -1,6 +1,7 @@
 """Forms as data: the pydantic model of a notice's forms, and loading them from YAML files."""
 
 import os
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -412,3 +413,22 @@ def load_entry(entry: FormEntry) -> Form:
     if form.id != entry.id:
         raise FormFileError(entry.path, 1, t("file_id_mismatch", stem=entry.id, id=form.id))
     return form
+
+
+class Library(Mapping):
+    """The forms by id, each loaded (and checked) the first time it is asked for."""
+
+    def __init__(self, extra: list[Path] | None = None):
+        self.entries = catalogue(extra)
+        self._loaded: dict[str, Form] = {}
+
+    def __getitem__(self, form_id: str) -> Form:
+        if form_id not in self._loaded:
+            self._loaded[form_id] = load_entry(self.entries[form_id])
+        return self._loaded[form_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)

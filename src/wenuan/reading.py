@@ -9,6 +9,7 @@ extra rows and columns, the merged titles or the hidden rows. A workbook written
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from wenuan.forms import UNITS, Form, Table
@@ -51,7 +52,6 @@ class Return:
     header: dict[str, Entry] = field(default_factory=dict)
     tables: dict[str, dict[str, Entry]] = field(default_factory=dict)
     sheets_of_tables: dict[str, str] = field(default_factory=dict)
-    texts: set[str] = field(default_factory=set)  # every text cell, normalized, to recognize forms
 
 
 def a1(row: int, col: int) -> str:
@@ -64,6 +64,7 @@ def a1(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text) -> str:
     """Text as compared: full-width folded, spaces removed."""
     return unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "").strip()
@@ -115,10 +116,18 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
                 sheets[name] = sheet_rows(workbook, name)
     finally:
         workbook.close()
-    for rows, _, _ in sheets.values():
-        for row in rows:
-            ret.texts.update(norm(v) for v in row if isinstance(v, str) and v.strip())
-    form = forms.get(form_id or "") or forms.get(ret.form_id or "") or recognize(ret, forms)
+    form = forms.get(form_id or "") or forms.get(ret.form_id or "")
+    if form is None:
+        form = recognize(
+            {
+                norm(v)
+                for rows, _, _ in sheets.values()
+                for row in rows
+                for v in row
+                if isinstance(v, str) and v.strip()
+            },
+            forms,
+        )
     if form is None:
         raise Unreadable("unknown_form")
     _read_header(ret, sheets)
@@ -126,14 +135,12 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     return ret, form
 
 
-def recognize(ret: Return, forms: dict[str, Form]) -> Form | None:
-    """The form whose table titles and item labels the file's text matches best, if any."""
+def recognize(texts: set[str], forms: dict[str, Form]) -> Form | None:
+    """The form whose table titles and item labels the file's texts match best, if any."""
     best, best_score = None, 0
     for form in forms.values():
-        score = sum(5 for tb in form.tables if norm(tb.title) in ret.texts)
-        score += sum(
-            1 for tb in form.tables for item, _ in tb.walk() if norm(item.label) in ret.texts
-        )
+        score = sum(5 for tb in form.tables if norm(tb.title) in texts)
+        score += sum(len(_plan(tb).labels & texts) for tb in form.tables)
         if score > best_score:
             best, best_score = form, score
     return best if best_score >= 3 else None
@@ -192,21 +199,41 @@ def _read_tables(ret: Return, form: Form, sheets) -> None:
         ret.tables[table.id] = _read_table(table, name, *sheets[name])
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What reading needs of a table, worked out once: how rows name items, and their refs."""
+
+    by_key: dict[str, str]  # code, or a label that names one item only -> item code
+    labels: set[str]
+    refs_of_item: dict[str, list[str]]
+
+
+_PLANS: dict[int, tuple[Table, _Plan]] = {}
+
+
+def _plan(table: Table) -> _Plan:
+    if id(table) not in _PLANS:  # the table is kept with its plan, so its id stays its own
+        refs_of_item: dict[str, list[str]] = {}
+        for ref, cell in table.cells.items():
+            refs_of_item.setdefault(cell.item, []).append(ref)
+        items = [item for item, _ in table.walk()]
+        counts: dict[str, int] = {}
+        for item in items:
+            counts[norm(item.label)] = counts.get(norm(item.label), 0) + 1
+        by_key: dict[str, str] = {}
+        for item in items:
+            if item.code in refs_of_item:
+                by_key[item.code] = item.code
+                if counts[norm(item.label)] == 1:  # 地市级 under 01A, 02A, 03A names none
+                    by_key[norm(item.label)] = item.code
+        _PLANS[id(table)] = (table, _Plan(by_key, set(counts), refs_of_item))
+    return _PLANS[id(table)][1]
+
+
 def _read_table(table: Table, name: str, rows, start, covered) -> dict[str, Entry]:
     r0, c0 = start
-    refs_of_item: dict[str, list[str]] = {}
-    for ref, cell in table.cells.items():
-        refs_of_item.setdefault(cell.item, []).append(ref)
-    by_key: dict[str, str] = {}
-    label_count: dict[str, int] = {}
-    for item, _ in table.walk():
-        label_count[norm(item.label)] = label_count.get(norm(item.label), 0) + 1
-    for item, _ in table.walk():
-        if item.code in refs_of_item:
-            by_key[item.code] = item.code
-            if label_count[norm(item.label)] == 1:  # 地市级 under 01A, 02A, 03A names none
-                by_key[norm(item.label)] = item.code
-    labels = {norm(item.label) for item, _ in table.walk()}
+    plan = _plan(table)
+    by_key, labels, refs_of_item = plan.by_key, plan.labels, plan.refs_of_item
     found: dict[str, Entry] = {}
     for ri, row in enumerate(rows):
         for ci, value in enumerate(row):

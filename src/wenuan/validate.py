@@ -151,8 +151,17 @@ def _is_uncalculated_formula(ret: Return, entry: Entry) -> bool:
     return entry.cell in uncalculated(ret.path, entry.sheet)
 
 
+_BOUND: dict[int, tuple[Form, list]] = {}
+
+
 def _bound_rules(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
-    """Every rule with the value keys ("table:ref") of its references."""
+    """Every rule with the value keys ("table:ref") of its references (worked out once a form)."""
+    if id(form) not in _BOUND:  # the form is kept with its rules, so its id stays its own
+        _BOUND[id(form)] = (form, _bind(form))
+    return _BOUND[id(form)][1]
+
+
+def _bind(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
     out = []
     for table in form.tables:
         for rule in table.rules:

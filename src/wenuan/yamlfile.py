@@ -6,8 +6,13 @@ is only *composed* into nodes; this module turns the nodes into dicts, lists and
 records the line of every path, so that pydantic's error locations map back to lines.
 """
 
+import hashlib
+import json
+import os
+import sys
 from pathlib import Path
 
+from wenuan import __version__
 from wenuan.errors import FormFileError
 from wenuan.messages import t
 
@@ -34,7 +39,15 @@ def load(path: Path) -> tuple[dict, Lines]:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise FormFileError(path, None, t("yaml_too_large", size=size, limit=MAX_BYTES))
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    cached = _cache_file(raw)
+    if cached and cached.is_file():
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            return stored["data"], {tuple(k): v for k, v in stored["lines"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache entry: parse the file again
+    text = raw.decode("utf-8-sig", errors="replace")
     try:
         node = YAML(typ="rt").compose(text)
     except MarkedYAMLError as e:
@@ -46,7 +59,39 @@ def load(path: Path) -> tuple[dict, Lines]:
         raise FormFileError(path, 1, t("yaml_not_mapping"))
     lines: Lines = {}
     data = _convert(node, (), lines, set(), path)
+    if cached:
+        _store(cached, {"data": data, "lines": [[list(k), v] for k, v in lines.items()]})
     return data, lines
+
+
+def cache_dir() -> Path | None:
+    """Where parsed form files are kept: $WENUAN_CACHE, else the user's cache folder."""
+    if env := os.environ.get("WENUAN_CACHE"):
+        return Path(env) if env != "off" else None
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "wenuan" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wenuan"
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    """The cache entry for a file's exact bytes: YAML parsing is the slow part of loading a form."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(raw + __version__.encode()).hexdigest()
+    return folder / f"form-{digest}.json"
+
+
+def _store(target: Path, content: dict) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is simply not used."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def _convert(node, where: tuple, lines: Lines, seen: set, path: Path):
