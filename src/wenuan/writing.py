@@ -17,6 +17,7 @@ COLUMNS = ("序号", "代码", "项目", "单位", "数值", "单位", "数值",
 VALUE_COLUMNS = ("E", "G")
 UNIT_COLUMNS = ("D", "F")
 FONT = "宋体"
+LABEL_CHARS = 27  # CJK characters that fit a line of the label column (width 56)
 
 
 def save_atomically(workbook, target: Path, force: bool) -> None:
@@ -133,17 +134,7 @@ def _table_sheet(wb, form: Form, table: Table) -> None:
         errorTitle="只能填整数",
         error="此项是计数，请填 0 或正整数。",
     )
-    amounts = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="只能填金额",
-        error="此项单位是万元，请填不小于 0 的数，保留两位小数。",
-    )
     ws.add_data_validation(counts)
-    ws.add_data_validation(amounts)
     input_fill = PatternFill("solid", fgColor="FFF9E5")
     positions = cell_positions(table)
     row = FIRST_ITEM_ROW
@@ -152,6 +143,9 @@ def _table_sheet(wb, form: Form, table: Table) -> None:
         ws.cell(row=row, column=2, value=item.code)
         label = ws.cell(row=row, column=3, value=item.label)
         label.alignment = Alignment(indent=depth * 2, wrap_text=True, vertical="center")
+        lines = -(-(len(item.label) + depth * 2) // LABEL_CHARS)  # CJK characters a line
+        if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
+            ws.row_dimensions[row].height = 15 * lines
         refs = [r for r, c in table.cells.items() if c.item == item.code]
         for ref, unit_col in zip(refs, UNIT_COLUMNS, strict=False):
             cell = table.cells[ref]
@@ -165,7 +159,10 @@ def _table_sheet(wb, form: Form, table: Table) -> None:
             target.protection = unlocked
             target.fill = input_fill
             target.number_format = "0.00" if cell.decimals else "0"
-            (amounts if cell.decimals else counts).add(target.coordinate)
+            if cell.decimals:  # one rule a cell: its formula names the cell itself
+                ws.add_data_validation(_amount_rule(target.coordinate))
+            else:
+                counts.add(target.coordinate)
         for col in range(1, len(COLUMNS) + 1):
             c = ws.cell(row=row, column=col)
             c.border = box
@@ -191,6 +188,22 @@ def _table_sheet(wb, form: Form, table: Table) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+def _amount_rule(at: str):
+    """万元: a number not below 0 with at most two decimals."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rule = DataValidation(
+        type="custom",
+        formula1=f"AND(ISNUMBER({at}),{at}>=0,ROUND({at},2)={at})",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="只能填金额",
+        error="此项单位是万元，请填不小于 0 的数，最多两位小数。",
+    )
+    rule.add(at)
+    return rule
 
 
 def _live_checks(ws, table: Table, positions: dict[str, str]) -> None:
