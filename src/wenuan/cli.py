@@ -206,6 +206,137 @@ def validate_cmd(
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
+@app.command("consolidate")
+def consolidate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("-o", "--output", help="写出的汇总 xlsx。Consolidated workbook."),
+    ] = None,
+    form: Annotated[
+        Optional[str], typer.Option("--form", help="指定表式（否则自动识别）。Form id.")  # noqa: UP045
+    ] = None,
+    roster: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--roster", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."),
+    ] = None,
+    allow_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-errors", help="有错误的报表也计入并列出。Include returns with errors."
+        ),
+    ] = False,
+    unit: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--unit", help="汇总表的填报单位（默认为发文单位）。Reporting unit of the total."
+        ),
+    ] = None,
+    person: Annotated[
+        str, typer.Option("--person", help="汇总表的填报人。Person filling in the total.")
+    ] = "汇总",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """汇总多份报表为一份合计（本身也是合格的报表）。Add returns into a total with provenance."""
+    from wenuan import consolidate, present_validate, validate, writing
+    from wenuan.errors import UnknownForm
+    from wenuan.forms import Library
+    from wenuan.messages import t
+
+    set_lang(lang.value)
+    try:
+        loaded = Library(forms)
+        if form and form not in loaded:
+            raise UnknownForm(form, list(loaded))
+        if output and output.exists() and not force:
+            raise WenuanError("exists", path=str(output))
+        units = consolidate.read_roster(roster) if roster else None
+        files = validate.collect(paths)
+        result = consolidate.consolidate(
+            files, loaded, validate.Options(form_id=form), units, allow_errors, _progress
+        )
+    except WenuanError as e:
+        _fail(e)
+    try:
+        if output and not result.refused:
+            head = {"unit": unit or result.form.union, "person": person, "date": date.today()}
+            writing.save_atomically(writing.consolidation(result, head), output, force)
+        if format is Format.json:
+            _print_json(present_validate.consolidation_data(result))
+        else:
+            typer.echo(present_validate.consolidation_text(result))
+            if output and not result.refused:
+                typer.echo(t("written", path=output), err=True)
+    except WenuanError as e:
+        _fail(e)
+    finally:
+        result.close()
+    raise typer.Exit(1 if result.refused else 0)
+
+
+@app.command("status")
+def status_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
+    form: Annotated[str, typer.Option("--form", help="表式编号。Form id.")],
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", help="按哪一天统计（默认今天）。Day of the list."),
+    ] = None,
+    roster: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--roster", help="报送单位名单（txt 或 xlsx）。Roster."),
+    ] = None,
+    notices: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--notices", help="为缺报、逾期、有错的单位写出更正通知的文件夹。Notices folder."
+        ),
+    ] = None,
+    calendar: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--calendar", help="补充的节假日文件。Extra holidays file."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
+    from wenuan import consolidate, deadlines, status, validate
+    from wenuan.errors import UnknownForm
+    from wenuan.forms import Library
+
+    set_lang(lang.value)
+    try:
+        loaded = Library(forms)
+        if form not in loaded:
+            raise UnknownForm(form, list(loaded))
+        day = validate.parse_date(as_of) if as_of else date.today()
+        if day is None:
+            raise WenuanError("bad_received", text=as_of)
+        extra = None
+        if calendar:
+            try:
+                extra = deadlines.load_calendar(calendar)
+            except (OSError, ValueError) as e:
+                raise WenuanError("bad_calendar", detail=str(e)) from None
+        units = consolidate.read_roster(roster) if roster else None
+        files = validate.collect(paths)
+        st = status.status(files, loaded, loaded[form], day, units, extra, _progress)
+        if notices:
+            for path in status.write_notices(st, notices, force):
+                typer.echo(path, err=True)
+    except WenuanError as e:
+        _fail(e)
+    if format is Format.json:
+        _print_json(st.to_json())
+    else:
+        typer.echo(status.status_text(st))
+
+
 def _progress(items: list, work):
     """Apply `work` to each item, with a progress bar on a terminal and none in a pipe."""
     import sys

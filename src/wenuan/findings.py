@@ -67,6 +67,7 @@ class FileReport:
     received: str | None = None
     findings: list[Finding] = field(default_factory=list)
     strict: bool = False
+    values: dict = field(default_factory=dict, repr=False)  # "table:ref" -> Decimal; not in JSON
 
     @property
     def errors(self) -> int:

@@ -180,6 +180,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算；可用 --calendar 提供）",
         " (no official holiday data for {years}: working days counted Monday to Friday; --calendar supplies them)",
     ),
+    # consolidation and status
+    "c_unreadable": ("{path} 无法汇总：{why}", "{path} cannot be added: {why}"),
+    "c_mixed": (
+        "{path} 是表式 {form}，与其他报表的 {expected} 不同",
+        "{path} is form {form}, the others are {expected}",
+    ),
+    "c_twice": (
+        "单位“{unit}”报了两次：{first} 和 {second}",
+        "unit '{unit}' reported twice: {first} and {second}",
+    ),
+    "c_errors": (
+        "{path} 有 {errors} 个错误（改正后再汇总，或加 --allow-errors 照样汇总并列出）",
+        "{path} has {errors} errors (fix them, or add --allow-errors to include it and list them)",
+    ),
+    "c_refused": ("不能汇总，未写出任何文件：", "cannot consolidate; nothing was written:"),
+    "c_summary": (
+        "汇总 {form}：{units} 个单位，{files} 个文件",
+        "consolidated {form}: {units} units, {files} files",
+    ),
+    "c_missing": ("未报送（{n}）：{names}", "not reported ({n}): {names}"),
+    "c_with_errors": ("照样计入的有错误的报表：{names}", "returns with errors included: {names}"),
+    "c_total": ("合计", "total"),
+    "s_head": ("{form} 报送情况（截至 {as_of}）", "{form} returns as of {as_of}"),
+    "s_deadline": (
+        "，截止 {deadline}，还剩 {days} 天（{work} 个工作日）",
+        ", due {deadline}: {days} days ({work} working days) left",
+    ),
+    "s_missing": ("未报送", "missing"),
+    "s_late_errors": ("逾期且有错误", "late, with errors"),
+    "s_errors": ("有错误", "with errors"),
+    "s_late": ("逾期", "late"),
+    "s_ok": ("已报送", "received"),
+    "s_received": ("收到 {received}", "received {received}"),
+    "s_late_by": ("逾期 {days} 天（{work} 个工作日）", "late by {days} days ({work} working days)"),
+    "s_not_in_roster": ("（不在名单中）", " (not on the roster)"),
+    "s_counts": (
+        "已报送 {ok}，有错误 {errors}，逾期 {late}，逾期且有错误 {late_errors}，未报送 {missing}",
+        "received {ok}, with errors {errors}, late {late}, late with errors {late_errors}, missing {missing}",
+    ),
     # CLI words
     "col_id": ("编号", "id"),
     "col_city": ("城市", "city"),

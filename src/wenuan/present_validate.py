@@ -35,3 +35,37 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
     if len(reports) > 1:
         lines.append(t("summary_total", files=len(reports), ok=len(reports) - bad, bad=bad))
     return "\n".join(lines)
+
+
+def consolidation_data(result) -> dict:
+    """The JSON of `wenuan consolidate`: totals, each unit's values, sources, missing units."""
+    return {
+        "form": result.form.id if result.form else None,
+        "refused": result.refused,
+        "refusals": result.refusals,
+        "missing": result.missing,
+        "total": {k: str(v) for k, v in result.total.items()},
+        "units": [
+            {
+                "unit": u["unit"],
+                "path": u["path"],
+                "values": {k: str(v) for k, v in u["values"].items()},
+            }
+            for u in result.units()
+        ],
+        "sources": [vars(s) for s in result.sources],
+    }
+
+
+def consolidation_text(result) -> str:
+    """What `wenuan consolidate` says: refusals, or the count of units and who is missing."""
+    if result.refused:
+        return "\n".join([t("c_refused"), *(f"  - {r}" for r in result.refusals)])
+    included = [s for s in result.sources if s.included]
+    lines = [t("c_summary", form=result.form.id, units=len(included), files=len(result.sources))]
+    if result.missing:
+        lines.append(t("c_missing", n=len(result.missing), names="、".join(result.missing)))
+    with_errors = [s.unit or s.path for s in included if s.errors]
+    if with_errors:
+        lines.append(t("c_with_errors", names="、".join(with_errors)))
+    return "\n".join(lines)

@@ -92,6 +92,7 @@ def validate(
                 findings.append(finding)
             if value is not None:
                 values[key] = value
+    report.values = values
     findings += _rule_findings(form, values, cells)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)

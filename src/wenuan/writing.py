@@ -35,6 +35,21 @@ def save_atomically(workbook, target: Path, force: bool) -> None:
         raise
 
 
+def write_text_atomically(target: Path, text: str, force: bool) -> None:
+    """Write UTF-8 text (with a BOM, so Notepad and WPS pick the encoding) atomically."""
+    if target.exists() and not force:
+        raise WenuanError("exists", path=str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".wenuan-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="\r\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def template(form: Form):
     """A blank fillable workbook: one sheet per table, laid out like the notice's table."""
     from openpyxl import Workbook
@@ -258,3 +273,129 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
         cell.fill = fill
         cell.comment = Comment("\n".join(texts), "wenuan", width=360, height=160)
     save_atomically(wb, target, force)
+
+
+CHART_UNITS = 50  # a bar a unit reads up to about this many units
+
+
+def consolidation(result, header: dict[str, object]):
+    """The consolidated workbook, written as it streams: the total in the form's layout, every
+    unit's figures side by side, the provenance of each file, and a chart of the main items."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    form = result.form
+    wb = Workbook(write_only=True)
+    bold = Font(name=FONT, bold=True)
+
+    def styled(ws, value, font=bold):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = font
+        return cell
+
+    table_sheets = []
+    for table in form.tables:
+        ws = wb.create_sheet(_sheet_name(table))
+        table_sheets.append(ws)
+        ws.append([styled(ws, table.title, Font(name=FONT, size=16, bold=True))])
+        ws.append([" ".join(x for x in (form.union, form.doc_no, form.campaign) if x)])
+        ws.append(["填报单位：", header.get("unit"), None, None, "填报人：", header.get("person")])
+        ws.append(["联系电话：", header.get("phone"), None, None, "填报日期：", header.get("date")])
+        ws.append([styled(ws, c) for c in COLUMNS])
+        for item, depth in table.walk():
+            refs = [r for r, c in table.cells.items() if c.item == item.code]
+            row = [item.seq, item.code, "　" * depth + item.label, None, None, None, None]
+            for ref, at in zip(refs, (3, 5), strict=False):
+                cell = table.cells[ref]
+                row[at] = (
+                    cell.unit
+                    if ref in (item.code, f"{item.code}[{cell.unit}]")
+                    else (f"{cell.unit}（{ref}）")
+                )
+                value = result.total.get(f"{table.id}:{ref}")
+                row[at + 1] = float(value) if value is not None else None
+            ws.append(row)
+    keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
+    units = wb.create_sheet("各单位")
+    units.append(
+        [styled(units, "单位"), styled(units, "文件")]
+        + [
+            styled(
+                units,
+                f"{ref}（{tb.cells[ref].unit}）"
+                if len(form.tables) == 1
+                else f"{tb.id}:{ref}（{tb.cells[ref].unit}）",
+            )
+            for tb, ref in keys
+        ]
+    )
+    count = 0
+    for row in result.units():
+        count += 1
+        values = row["values"]
+        units.append(
+            [row["unit"], Path(row["path"]).name]
+            + [
+                float(values[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in values else None
+                for tb, ref in keys
+            ]
+        )
+    units.append(
+        [styled(units, "合计"), None]
+        + [
+            float(result.total[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in result.total else None
+            for tb, ref in keys
+        ]
+    )
+    sources = wb.create_sheet("来源")
+    sources.append(
+        [
+            styled(sources, h)
+            for h in ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
+        ]
+    )
+    for s in result.sources:
+        sources.append(
+            [
+                s.path,
+                s.unit,
+                s.received,
+                s.sha256,
+                s.errors,
+                s.warnings,
+                "是" if s.included else "否",
+                "\n".join(s.findings),
+            ]
+        )
+    for name in result.missing:
+        sources.append([None, name, None, None, None, None, "未报送"])
+    meta = wb.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    for row in (
+        ("form", form.id),
+        ("version", str(form.version)),
+        ("tables", ",".join(t.id for t in form.tables)),
+        ("kind", "total"),
+    ):
+        meta.append(list(row))
+    main = [
+        i
+        for i, (tb, ref) in enumerate(keys)
+        if tb is form.tables[0]
+        and next(d for it, d in tb.walk() if it.code == tb.cells[ref].item) == 0
+    ][:4]
+    if count and main:
+        chart = BarChart()
+        chart.title = f"{form.tables[0].title}：各单位主要项目"
+        chart.y_axis.title = "数值"
+        last = min(count, CHART_UNITS) + 1
+        for i in main:
+            chart.add_data(
+                Reference(units, min_col=3 + i, min_row=1, max_row=last), titles_from_data=True
+            )
+        chart.set_categories(Reference(units, min_col=1, min_row=2, max_row=last))
+        chart.width, chart.height = 24, 12
+        table_sheets[0].add_chart(chart, "J2")
+    return wb

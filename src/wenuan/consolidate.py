@@ -1,0 +1,194 @@
+"""Many returns of one form into a total that is itself a return of that form, with provenance.
+
+Returns are read, checked and added one at a time and then dropped: the running total and one
+summary line a file stay in memory, each unit's figures go to a temporary file that the
+workbook writer streams back, so memory does not grow with the number of returns.
+"""
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from wenuan.findings import FileReport
+from wenuan.forms import Form, Unit
+from wenuan.messages import t
+from wenuan.reading import norm
+from wenuan.validate import Options, validate_file
+
+_SUFFIXES = ("工会委员会", "总工会", "工会")
+
+
+def unit_key(name: str) -> str:
+    """A unit's name as compared: 叶县总工会, 叶县 工会 and 叶县 are one unit."""
+    key = norm(name)
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+class Roster:
+    """The units that must report, and every name each may go by."""
+
+    def __init__(self, units: list[Unit]):
+        self.names = [u.name for u in units]
+        self._canonical = {}
+        for u in units:
+            for name in (u.name, *u.aliases):
+                self._canonical.setdefault(unit_key(name), u.name)
+
+    def canonical(self, name: str) -> str:
+        """The roster's name for a unit, or the name as given when the roster lacks it."""
+        return self._canonical.get(unit_key(name), name.strip())
+
+    def __contains__(self, name: str) -> bool:
+        return unit_key(name) in self._canonical
+
+
+def read_roster(path: Path) -> list[Unit]:
+    """A roster from a text file (a unit a line) or a workbook (first column, first sheet)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        from wenuan.reading import open_workbook
+
+        wb = open_workbook(path)
+        try:
+            rows = wb.get_sheet_by_index(0).to_python()
+        finally:
+            wb.close()
+        names = [str(r[0]).strip() for r in rows if r and str(r[0]).strip()]
+    else:
+        names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    return [Unit(name=n) for n in names if n and not n.startswith("#")]
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256, to show which file was added."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Source:
+    """One file's line in the provenance: where it came from and what was found."""
+
+    path: str
+    unit: str | None
+    form: str | None
+    received: str | None
+    sha256: str
+    errors: int
+    warnings: int
+    findings: list[str]
+    included: bool = False
+
+
+@dataclass
+class Result:
+    """What consolidation found: the total, the sources, missing units, and refusals."""
+
+    form: Form | None
+    total: dict[str, Decimal] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    spill: Path | None = None  # one JSON line per included unit: {"unit", "path", "values"}
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+    def units(self) -> Iterator[dict]:
+        """Each included unit's figures, read back from the spill file."""
+        if self.spill is None:
+            return
+        with open(self.spill, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
+                yield row
+
+    def close(self) -> None:
+        if self.spill:
+            self.spill.unlink(missing_ok=True)
+
+
+def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
+    """Add one return's values into a running total, cell by cell."""
+    for key, value in values.items():
+        total[key] = total.get(key, Decimal(0)) + value
+
+
+def consolidate(
+    paths: Iterable[Path],
+    forms,
+    options: Options,
+    roster: list[Unit] | None = None,
+    allow_errors: bool = False,
+    progress=lambda items, work: map(work, items),
+) -> Result:
+    """Check and add returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
+    result = Result(form=forms[options.form_id] if options.form_id else None)
+    seen: dict[str, str] = {}
+    fd, spill = tempfile.mkstemp(prefix="wenuan-units-", suffix=".jsonl")
+    result.spill = Path(spill)
+    with open(fd, "w", encoding="utf-8") as out:
+
+        def one(path: Path) -> FileReport:
+            report = validate_file(path, forms, options)
+            _take(result, report, path, roster, seen, allow_errors, out, forms)
+            return report
+
+        for _ in progress(list(paths), one):
+            pass
+    if result.form is not None:
+        names = Roster(roster if roster is not None else result.form.units)
+        got = {unit_key(names.canonical(s.unit)) for s in result.sources if s.unit}
+        result.missing = [n for n in names.names if unit_key(n) not in got]
+    return result
+
+
+def _take(result: Result, report: FileReport, path, roster, seen, allow_errors, out, forms):
+    """Record one checked return, and add it when it may be added."""
+    messages = [f"{f.cell + ' ' if f.cell else ''}{f.message}" for f in report.findings]
+    source = Source(
+        str(path),
+        report.unit,
+        report.form,
+        report.received,
+        sha256(path),
+        report.errors,
+        report.warnings,
+        messages,
+    )
+    result.sources.append(source)
+    if report.form is None:
+        result.refusals.append(t("c_unreadable", path=path, why="；".join(messages)))
+        return
+    if result.form is None:
+        result.form = forms[report.form]
+    if report.form != result.form.id:
+        result.refusals.append(t("c_mixed", path=path, form=report.form, expected=result.form.id))
+        return
+    names = Roster(roster if roster is not None else result.form.units)
+    unit = names.canonical(report.unit) if report.unit else None
+    if unit is not None:
+        key = unit_key(unit)
+        if key in seen:
+            result.refusals.append(t("c_twice", unit=unit, first=seen[key], second=path))
+            return
+        seen[key] = str(path)
+    if report.errors and not allow_errors:
+        result.refusals.append(t("c_errors", path=path, errors=report.errors))
+        return
+    source.unit = unit
+    source.included = True
+    add(result.total, report.values)
+    row = {"unit": unit, "path": str(path), "values": {k: str(v) for k, v in report.values.items()}}
+    out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -1,0 +1,196 @@
+"""Who has reported, who is late, who is wrong: the chasing list, and notices to send back."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from wenuan import deadlines
+from wenuan.consolidate import Roster, unit_key
+from wenuan.findings import Finding
+from wenuan.forms import Form, Unit
+from wenuan.messages import t
+from wenuan.validate import Options, returns_deadline, validate_file
+
+
+@dataclass
+class UnitStatus:
+    """One unit's line: its return (if any), when it came, whether on time, what is wrong."""
+
+    unit: str
+    in_roster: bool = True
+    path: str | None = None
+    received: str | None = None
+    late_days: int | None = None
+    late_workdays: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        """missing, late_errors, errors, late, ok: what the collector must do about it."""
+        if self.path is None:
+            return "missing"
+        late = bool(self.late_days and self.late_days > 0)
+        if self.errors:
+            return "late_errors" if late else "errors"
+        return "late" if late else "ok"
+
+
+@dataclass
+class Status:
+    """The chasing list of one form as of a day."""
+
+    form: Form
+    as_of: date
+    deadline: date | None
+    days_left: int | None
+    workdays_left: int | None
+    units: list[UnitStatus]
+
+    def to_json(self) -> dict:
+        return {
+            "form": self.form.id,
+            "as_of": self.as_of.isoformat(),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "workdays_left": self.workdays_left,
+            "units": [
+                {
+                    "unit": u.unit,
+                    "in_roster": u.in_roster,
+                    "state": u.state,
+                    "path": u.path,
+                    "received": u.received,
+                    "late_days": u.late_days,
+                    "late_workdays": u.late_workdays,
+                    "errors": u.errors,
+                    "warnings": u.warnings,
+                    "findings": [f.to_json() for f in u.findings],
+                }
+                for u in self.units
+            ],
+        }
+
+
+def status(
+    paths,
+    forms,
+    form: Form,
+    as_of: date,
+    roster: list[Unit] | None = None,
+    calendar=None,
+    progress=lambda items, work: map(work, items),
+) -> Status:
+    """Check every return of `form` and line them up against the units that must report."""
+    names = Roster(roster if roster is not None else form.units)
+    by_unit = {unit_key(n): UnitStatus(n) for n in names.names}
+    due = returns_deadline(form)
+    options = Options(form_id=form.id, calendar=calendar)
+    for report in progress(list(paths), lambda p: validate_file(p, forms, options)):
+        name = names.canonical(report.unit) if report.unit else Path(report.path).stem
+        key = unit_key(name)
+        line = by_unit.setdefault(key, UnitStatus(name, in_roster=name in names))
+        if (
+            line.path is not None
+            and line.received
+            and report.received
+            and report.received < line.received
+        ):
+            continue  # the later of two returns from one unit stands
+        line.path, line.received = report.path, report.received
+        line.findings = [f for f in report.findings if f.kind != "deadline"]  # its own column
+        line.errors = sum(f.severity == "error" for f in line.findings)
+        line.warnings = sum(f.severity == "warning" for f in line.findings)
+        if due and report.received:
+            got = date.fromisoformat(report.received)
+            line.late_days = (got - due.date).days
+            line.late_workdays = deadlines.working_days_between(due.date, got, calendar)
+    left = work_left = None
+    if due:
+        left = (due.date - as_of).days
+        work_left = deadlines.working_days_between(as_of, due.date, calendar)
+    return Status(form, as_of, due.date if due else None, left, work_left, list(by_unit.values()))
+
+
+_STATE = {
+    "missing": "s_missing",
+    "late_errors": "s_late_errors",
+    "errors": "s_errors",
+    "late": "s_late",
+    "ok": "s_ok",
+}
+
+
+def status_text(st: Status) -> str:
+    """The chasing list as text: a head line, then one line a unit."""
+    head = t("s_head", form=st.form.id, as_of=st.as_of.isoformat())
+    if st.deadline:
+        head += t(
+            "s_deadline", deadline=st.deadline.isoformat(), days=st.days_left, work=st.workdays_left
+        )
+    lines = [head]
+    for u in st.units:
+        parts = [u.unit + ("" if u.in_roster else t("s_not_in_roster")), t(_STATE[u.state])]
+        if u.path:
+            parts.append(t("s_received", received=u.received or "?"))
+            if u.late_days and u.late_days > 0:
+                parts.append(t("s_late_by", days=u.late_days, work=u.late_workdays))
+            parts.append(t("summary_counts", errors=u.errors, warnings=u.warnings))
+        lines.append("  " + "  ".join(parts))
+    counts = {k: sum(u.state == k for u in st.units) for k in _STATE}
+    lines.append(t("s_counts", **counts))
+    return "\n".join(lines)
+
+
+def notice_text(st: Status, u: UnitStatus) -> str:
+    """A correction notice in Chinese for one unit: what to fix, where, and by when."""
+    form = st.form
+    due = returns_deadline(form)
+    tables = "、".join(f"《{tb.title}》" for tb in form.tables)
+    to = f"报{due.to}" if due and due.to else "报送"
+    by = f"{st.deadline.isoformat()}" if st.deadline else ""
+    lines = [f"{u.unit}：", ""]
+    if u.state == "missing":
+        lines.append(
+            f"    你单位尚未报送{tables}。请于 {by} 前{to}。"
+            if by
+            else f"    你单位尚未报送{tables}，请尽快{to}。"
+        )
+    else:
+        if u.late_days and u.late_days > 0:
+            lines.append(
+                f"    你单位于 {u.received} 报送{tables}，已逾期 {u.late_days} 天"
+                f"（{u.late_workdays} 个工作日），截止日期为 {st.deadline}。"
+            )
+        if u.findings:
+            lines.append(
+                f"    你单位报送的{tables}（文件 {Path(u.path).name}）经审核有以下问题，"
+                f"请核对更正后尽快重新{to}："
+            )
+            for n, f in enumerate(u.findings, start=1):
+                where = f"{f.cell}：" if f.cell else ""
+                lines.append(f"    {n}. {where}{f.message}")  # the message holds the fix
+    lines += [
+        "",
+        f"    截止时间依据通知原文：“{due.text}”" if due else "",
+        "",
+        f"{form.union}",
+        f"{st.as_of.isoformat()}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_notices(st: Status, folder: Path, force: bool) -> list[Path]:
+    """A notice for each unit missing, late or wrong, as UTF-8 text (Notepad and WPS open it)."""
+    from wenuan.writing import write_text_atomically
+
+    written = []
+    for u in st.units:
+        if u.state == "ok":
+            continue
+        target = folder / f"{u.unit}_更正通知.txt"
+        write_text_atomically(target, notice_text(st, u), force)
+        written.append(target)
+    return written

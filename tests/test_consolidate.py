@@ -1,0 +1,276 @@
+"""consolidate and status: totals that are returns, refusals, rosters, provenance, chasing."""
+
+import json
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from wenuan import consolidate, forms, samples, validate, writing
+from wenuan.cli import app
+from wenuan.rules import holds
+
+ALL = forms.Library()
+runner = CliRunner()
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def ret(folder: Path, name: str, unit: str, seed: int, form_id="pingdingshan-2010", changes=None):
+    form = ALL[form_id]
+    values = {**samples.consistent(form, seed), **(changes or {})}
+    head = {"unit": unit, "person": "王芳", "phone": "0375-2916465", "date": date(2010, 1, 28)}
+    path = folder / name
+    writing.save_atomically(writing.filled(form, values, head), path, force=True)
+    return path
+
+
+@pytest.fixture
+def batch(tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for i, unit in enumerate(["叶县总工会", "卫东区", "鲁山县总工会"]):
+        ret(folder, f"{i}.xlsx", unit, seed=i)
+    return folder
+
+
+def cli(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
+    out = tmp_path / "total.xlsx"
+    result = cli("consolidate", batch, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "汇总 pingdingshan-2010：3 个单位，3 个文件\n未报送（13）：新华、舞钢、"
+    )
+    form = ALL["pingdingshan-2010"]
+    expected = {}
+    for seed in range(3):
+        consolidate.add(expected, samples.consistent(form, seed))
+    report = validate.validate_file(out, ALL, validate.Options(received=date(2010, 1, 30)))
+    assert (report.form, report.errors, report.unit) == ("pingdingshan-2010", 0, "平顶山市总工会")
+    assert report.values == expected
+    wb = openpyxl.load_workbook(out)
+    units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
+    assert [r[0] for r in units] == ["单位", "叶县", "卫东区", "鲁山", "合计"]
+    assert units[0][2] == "swn:01A（人）" and units[-1][2] == float(expected["swn:01A"])
+    sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
+    assert sources[1][3] == consolidate.sha256(batch / "0.xlsx") and sources[1][6] == "是"
+    assert sources[-1][1:] == ["文教卫工会", None, None, None, None, "未报送", None]
+    with zipfile.ZipFile(out) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
+        assert "<c:barChart>" in z.read("xl/charts/chart1.xml").decode()
+
+
+def test_json_is_the_library_result(batch):
+    result = cli("consolidate", batch, "--format", "json")
+    data = json.loads(result.stdout)
+    assert (data["form"], data["refused"], len(data["units"])) == ("pingdingshan-2010", False, 3)
+    assert data["units"][0]["unit"] == "叶县"
+    assert data["total"]["swn:01A"] == str(sum(D(u["values"]["swn:01A"]) for u in data["units"]))
+    lib = consolidate.consolidate(validate.collect([batch]), ALL, validate.Options())
+    assert data["total"] == {k: str(v) for k, v in lib.total.items()}
+    assert data["missing"] == lib.missing
+    lib.close()
+
+
+def test_a_total_consolidates_again_at_the_next_level(batch, tmp_path):
+    (tmp_path / "up").mkdir()
+    first = tmp_path / "up" / "a.xlsx"
+    assert cli("consolidate", batch, "-o", first, "--unit", "甲市总工会").exit_code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    ret(other, "c.xlsx", "乙", seed=7)
+    assert (
+        cli(
+            "consolidate", other, "-o", tmp_path / "up" / "b.xlsx", "--unit", "乙市总工会"
+        ).exit_code
+        == 0
+    )
+    result = cli("consolidate", tmp_path / "up", "--format", "json")
+    province = json.loads(result.stdout)["total"]
+    direct = json.loads(cli("consolidate", batch, other / "c.xlsx", "--format", "json").stdout)[
+        "total"
+    ]
+    assert province == direct
+
+
+def _refused(result, *lines):
+    assert result.exit_code == 1
+    assert result.stdout == "\n".join(["不能汇总，未写出任何文件：", *lines]) + "\n"
+
+
+def test_refuses_a_unit_reported_twice(batch, tmp_path):
+    ret(batch, "9.xlsx", " 叶县 ", seed=9)
+    out = tmp_path / "t.xlsx"
+    _refused(
+        cli("consolidate", batch, "-o", out),
+        f"  - 单位“叶县”报了两次：{batch / '0.xlsx'} 和 {batch / '9.xlsx'}",
+    )
+    assert not out.exists()
+
+
+def test_refuses_mixed_forms(batch, tmp_path):
+    shutil.copy(EXAMPLES / "ezhou-2022_valid.xlsx", batch / "z.xlsx")
+    _refused(
+        cli("consolidate", batch),
+        f"  - {batch / 'z.xlsx'} 是表式 ezhou-2022，与其他报表的 pingdingshan-2010 不同",
+    )
+
+
+def test_refuses_errors_unless_allowed(batch, tmp_path):
+    ret(batch, "e.xlsx", "新华", seed=4, changes={"swn:01A": "十二"})
+    _refused(
+        cli("consolidate", batch),
+        f"  - {batch / 'e.xlsx'} 有 1 个错误（改正后再汇总，或加 --allow-errors 照样汇总并列出）",
+    )
+    result = cli("consolidate", batch, "--allow-errors", "-o", tmp_path / "t.xlsx")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "照样计入的有错误的报表：新华"
+
+
+def test_roster_file_and_missing_units(batch, tmp_path):
+    roster = tmp_path / "roster.txt"
+    roster.write_text("叶县\n卫东区\n鲁山县\n湛河区\n", encoding="utf-8")
+    result = cli("consolidate", batch, "--roster", roster)
+    assert result.stdout.splitlines()[1] == "未报送（1）：湛河区"
+
+
+def test_existing_output_is_kept_without_force(batch, tmp_path):
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(b"keep me")
+    result = cli("consolidate", batch, "-o", out)
+    assert result.exit_code == 2 and out.read_bytes() == b"keep me"
+    assert cli("consolidate", batch, "-o", out, "--force").exit_code == 0
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_total_and_it_reads_back(batch, tmp_path):
+    out = tmp_path / "total.xlsx"
+    assert cli("consolidate", batch, "-o", out).exit_code == 0
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    again = validate.validate_file(tmp_path / "total.ods", ALL, validate.Options())
+    original = validate.validate_file(out, ALL, validate.Options())
+    assert again.values == original.values and again.errors == 0
+
+
+# ---- properties ------------------------------------------------------------------------------
+
+FORM_IDS = sorted(ALL)
+
+
+def _identities(form):
+    for table in form.tables:
+        for rule in table.rules:
+            if rule.kind in ("identity", "inequality"):
+                yield rule.parsed, [f"{table.id}:{r}" for r in rule.parsed.refs()]
+    for rule in form.rules:
+        if rule.kind in ("identity", "inequality"):
+            yield rule.parsed, [str(r) for r in rule.parsed.refs()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(FORM_IDS), st.lists(st.integers(0, 10_000), min_size=1, max_size=6))
+def test_total_of_consistent_returns_keeps_every_identity_and_inequality(form_id, seeds):
+    form = ALL[form_id]
+    total = {}
+    for seed in seeds:
+        consolidate.add(total, samples.consistent(form, seed))
+    for expr, keys in _identities(form):
+        vals = {r: (total[k], total[k]) for r, k in zip(expr.refs(), keys, strict=True)}
+        assert holds(expr, vals), (form_id, expr)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(FORM_IDS), st.integers(0, 999), st.integers(0, 999), st.integers(0, 999))
+def test_consolidating_a_total_with_more_equals_consolidating_all(form_id, a, b, c):
+    form = ALL[form_id]
+    va, vb, vc = (samples.consistent(form, s) for s in (a, b, c))
+    ab = {}
+    for v in (va, vb):
+        consolidate.add(ab, v)
+    step = {}
+    for v in (ab, vc):
+        consolidate.add(step, v)
+    once = {}
+    for v in (va, vb, vc):
+        consolidate.add(once, v)
+    assert step == once
+
+
+# ---- status ----------------------------------------------------------------------------------
+
+
+def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
+    late = ret(batch, "late.xlsx", "新华", seed=5)
+    wb = openpyxl.load_workbook(late)
+    wb["送温暖工程统计表"]["F4"] = date(2010, 2, 4)
+    wb.save(late)
+    ret(batch, "bad.xlsx", "舞钢", seed=6, changes={"swn:01A": "十二"})
+    result = cli(
+        "status",
+        batch,
+        "--form",
+        "pingdingshan-2010",
+        "--as-of",
+        "2010-01-29",
+        "--notices",
+        tmp_path / "notices",
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == "pingdingshan-2010 报送情况（截至 2010-01-29），截止 2010-02-01，还剩 3 天（1 个工作日）"
+    )
+    assert lines[1:6] == [
+        "  叶县  已报送  收到 2010-01-28  0 个错误，0 个警告",
+        "  卫东区  已报送  收到 2010-01-28  0 个错误，0 个警告",
+        "  鲁山  已报送  收到 2010-01-28  0 个错误，0 个警告",
+        "  新华  逾期  收到 2010-02-04  逾期 3 天（3 个工作日）  0 个错误，0 个警告",
+        "  舞钢  有错误  收到 2010-01-28  1 个错误，0 个警告",
+    ]
+    assert lines[-1] == "已报送 3，有错误 1，逾期 1，逾期且有错误 0，未报送 11"
+    notices = sorted(p.name for p in (tmp_path / "notices").iterdir())
+    assert (
+        len(notices) == 13 and "舞钢_更正通知.txt" in notices and "叶县_更正通知.txt" not in notices
+    )
+    text = (tmp_path / "notices" / "舞钢_更正通知.txt").read_text(encoding="utf-8-sig")
+    assert "送温暖工程统计表!E6：01A（当地职工总数） 填的是“十二”，不是数字" in text
+    assert "请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部" in text
+    missing = (tmp_path / "notices" / "湛河_更正通知.txt").read_text(encoding="utf-8-sig")
+    assert (
+        "你单位尚未报送《送温暖工程统计表》、《困难职工帮扶中心统计表》。请于 2010-02-01 前报市总保障部。"
+        in missing
+    )
+    data = json.loads(
+        cli(
+            "status",
+            batch,
+            "--form",
+            "pingdingshan-2010",
+            "--as-of",
+            "2010-01-29",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert (data["days_left"], data["workdays_left"]) == (3, 1)
+    assert [u["state"] for u in data["units"][:5]] == ["ok", "ok", "ok", "late", "errors"]
