@@ -68,7 +68,8 @@ def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
     assert sources[-1][1:] == ["文教卫工会", None, None, None, None, "未报送", None]
     with zipfile.ZipFile(out) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
-        assert "<c:barChart>" in z.read("xl/charts/chart1.xml").decode()
+        chart = z.read("xl/charts/chart1.xml").decode()
+        assert "<barChart>" in chart and "'各单位'!$A$2:$A$4" in chart
 
 
 def test_json_is_the_library_result(batch):
