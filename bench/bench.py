@@ -1,11 +1,12 @@
-"""Speed figures for wenuan, printed side by side from one run (not a timed test).
+"""Speed and memory figures for wenuan, printed side by side from one run (not a timed test).
 
-    python bench/bench.py [N]
+    python bench/bench.py [N] [--consolidate 1000,10000]
 
 Builds N returns of pingdingshan-2010 (the largest form: 100 values in two tables) in a
 temporary folder, then prints per return: wenuan's validate, python-calamine's bare read of
-every sheet (the floor), openpyxl's load_workbook; and the start-to-finish time of
-`wenuan --version` and of `wenuan validate one.xlsx` as a user runs them.
+every sheet (the floor), openpyxl's load_workbook; the start-to-finish time of
+`wenuan --version` and of `wenuan validate one.xlsx` as a user runs them; and the time and
+peak memory of `wenuan consolidate` over each number of returns given (each unit distinct).
 """
 
 import os
@@ -15,14 +16,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from wenuan import forms, samples, validate, writing
 
 
-def build(n: int, folder: Path) -> list[Path]:
+def build(n: int, folder: Path, unit: str = "叶县总工会") -> list[Path]:
     form = forms.get_form("pingdingshan-2010")
-    header = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465", "date": "2010-01-30"}
+    header = {"unit": unit, "person": "王芳", "phone": "0375-2916465", "date": "2010-01-30"}
     first = folder / "r00000.xlsx"
     writing.save_atomically(writing.filled(form, samples.consistent(form), header), first, True)
     data = first.read_bytes()
@@ -65,8 +67,59 @@ def wall(cmd: list[str], runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def build_units(n: int, folder: Path) -> None:
+    """N returns from N distinct units: the unit's name is stamped into each copy's XML."""
+    first = build(1, folder, unit="UNIT0000000")[0]
+    with zipfile.ZipFile(first) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    first.unlink()
+    for i in range(n):
+        stamp = f"UNIT{i:07d}".encode()
+        with zipfile.ZipFile(folder / f"r{i:05d}.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data.replace(b"UNIT0000000", stamp))
+
+
+PEAK = (
+    "import resource, sys\n"
+    "from wenuan.cli import main\n"
+    "sys.argv = ['wenuan', 'consolidate', sys.argv[1], '-o', sys.argv[2], '--format', 'text']\n"
+    "try:\n    main()\n"
+    "except SystemExit as e:\n"
+    "    print('exit', e.code, 'peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    " 'workers_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def consolidate_figures(n: int) -> tuple[float, float, float, str]:
+    """Seconds, peak MiB (main, largest worker) of `wenuan consolidate` over n returns."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "returns"
+        folder.mkdir()
+        build_units(n, folder)
+        start = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-c", PEAK, str(folder), str(Path(tmp) / "t.xlsx")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+    words = run.stderr.split()
+
+    def mib(word: str) -> float:
+        return int(words[words.index(word) + 1]) / 1024 if word in words else float("nan")
+
+    said = run.stdout.splitlines()[0] if run.stdout else run.stderr[-300:]
+    return seconds, mib("peak_kb"), mib("workers_kb"), said
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = [a for a in sys.argv[1:] if a.isdigit()][:1]
+    n = int(args[0]) if args else 1000
+    sizes = [1000, 10000]
+    if "--consolidate" in sys.argv:
+        sizes = [int(x) for x in sys.argv[sys.argv.index("--consolidate") + 1].split(",")]
     python = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,6 +143,13 @@ def main() -> None:
     print(f"{'openpyxl load_workbook':<28}{opx:8.3f} ms/return")
     print(f"{'wenuan --version':<28}{version * 1000:8.0f} ms start to finish")
     print(f"{'wenuan validate one.xlsx':<28}{one * 1000:8.0f} ms start to finish (target <= 300)")
+    for size in sizes:
+        seconds, peak, workers, said = consolidate_figures(size)
+        label = f"consolidate {size} returns"
+        print(
+            f"{label:<28}{seconds:8.1f} s   peak {peak:4.0f} MiB, workers {workers:4.0f} MiB"
+            f"   ({said})"
+        )
 
 
 if __name__ == "__main__":

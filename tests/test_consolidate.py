@@ -78,7 +78,8 @@ def test_json_is_the_library_result(batch):
     assert (data["form"], data["refused"], len(data["units"])) == ("pingdingshan-2010", False, 3)
     assert data["units"][0]["unit"] == "叶县"
     assert data["total"]["swn:01A"] == str(sum(D(u["values"]["swn:01A"]) for u in data["units"]))
-    lib = consolidate.consolidate(validate.collect([batch]), ALL, validate.Options())
+    files = validate.collect([batch])
+    lib = consolidate.consolidate(validate.check_all(files, ALL, validate.Options()), ALL)
     assert data["total"] == {k: str(v) for k, v in lib.total.items()}
     assert data["missing"] == lib.missing
     lib.close()

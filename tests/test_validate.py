@@ -429,3 +429,24 @@ def test_a_template_return_loads_only_its_own_form(tmp_path):
     assert runner.invoke(app, ["validate", str(good), "--forms", str(forms_dir)]).exit_code == 0
     result = runner.invoke(app, ["forms", "--forms", str(forms_dir)])
     assert result.exit_code == 2 and "zhengzhou-2021.yaml 第 1 行" in result.stderr
+
+
+def test_a_large_batch_is_checked_in_parallel_with_the_same_reports(tmp_path):
+    sources = sorted(EXAMPLES.glob("*.xlsx"))
+    files = []
+    for i in range(validate.PARALLEL_FROM + 6):
+        files.append(tmp_path / f"{i:03d}.xlsx")
+        shutil.copy(sources[i % len(sources)], files[-1])
+    library = forms.Library()
+    parallel = [r.to_json() for r in validate.check_all(files, library, validate.Options())]
+    serial = [validate.validate_file(p, library, validate.Options()).to_json() for p in files]
+    assert parallel == serial
+
+
+def test_a_stopping_error_crosses_processes_whole():
+    import pickle
+
+    from wenuan.errors import FormFileError
+
+    err = pickle.loads(pickle.dumps(FormFileError("f.yaml", 3, "坏了")))
+    assert (str(err), err.line) == ("表式文件 f.yaml 第 3 行：坏了", 3)

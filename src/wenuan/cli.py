@@ -189,7 +189,7 @@ def validate_cmd(
                 raise WenuanError("bad_calendar", detail=str(e)) from None
         files = validate.collect(paths)
         # a broken form file shows when a return first needs that form
-        reports = list(_progress(files, lambda p: validate.validate_file(p, loaded, options)))
+        reports = list(_progress(validate.check_all(files, loaded, options), len(files)))
     except WenuanError as e:
         _fail(e)
     if annotate and reports:
@@ -255,8 +255,9 @@ def consolidate_cmd(
             raise WenuanError("exists", path=str(output))
         units = consolidate.read_roster(roster) if roster else None
         files = validate.collect(paths)
+        checked = validate.check_all(files, loaded, validate.Options(form_id=form))
         result = consolidate.consolidate(
-            files, loaded, validate.Options(form_id=form), units, allow_errors, _progress
+            _progress(checked, len(files)), loaded, form, units, allow_errors
         )
     except WenuanError as e:
         _fail(e)
@@ -325,7 +326,9 @@ def status_cmd(
                 raise WenuanError("bad_calendar", detail=str(e)) from None
         units = consolidate.read_roster(roster) if roster else None
         files = validate.collect(paths)
-        st = status.status(files, loaded, loaded[form], day, units, extra, _progress)
+        options = validate.Options(form_id=form, calendar=extra)
+        checked = _progress(validate.check_all(files, loaded, options), len(files))
+        st = status.status(checked, loaded[form], day, units, extra)
         if notices:
             for path in status.write_notices(st, notices, force):
                 typer.echo(path, err=True)
@@ -337,20 +340,20 @@ def status_cmd(
         typer.echo(status.status_text(st))
 
 
-def _progress(items: list, work):
-    """Apply `work` to each item, with a progress bar on a terminal and none in a pipe."""
+def _progress(items, total: int):
+    """The items as they come, with a progress bar on a terminal and none in a pipe."""
     import sys
 
-    if len(items) < 2 or not sys.stderr.isatty():
-        for item in items:
-            yield work(item)
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
-        task = progress.add_task("", total=len(items))
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=total)
         for item in items:
-            yield work(item)
+            yield item
             progress.advance(task)
 
 

@@ -17,7 +17,6 @@ from wenuan.findings import FileReport
 from wenuan.forms import Form, Unit
 from wenuan.messages import t
 from wenuan.reading import norm
-from wenuan.validate import Options, validate_file
 
 _SUFFIXES = ("工会委员会", "总工会", "工会")
 
@@ -91,14 +90,18 @@ class Source:
 
 @dataclass
 class Result:
-    """What consolidation found: the total, the sources, missing units, and refusals."""
+    """What consolidation found: the total, counts, missing units, refusals; per-file lines and
+    per-unit figures wait in temporary files, so memory stays flat however many returns."""
 
     form: Form | None
     total: dict[str, Decimal] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
-    spill: Path | None = None  # one JSON line per included unit: {"unit", "path", "values"}
+    files: int = 0
+    included: int = 0
+    with_errors: list[str] = field(default_factory=list)  # included despite errors
+    spill: Path | None = None  # a JSON line per included unit: {"unit", "path", "values"}
+    provenance: Path | None = None  # a JSON line per file: a Source
 
     @property
     def refused(self) -> bool:
@@ -106,17 +109,32 @@ class Result:
 
     def units(self) -> Iterator[dict]:
         """Each included unit's figures, read back from the spill file."""
-        if self.spill is None:
-            return
-        with open(self.spill, encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
-                yield row
+        for row in _lines(self.spill):
+            row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
+            yield row
+
+    def sources(self) -> Iterator[Source]:
+        """Each file's provenance line, in the order the files were checked."""
+        for row in _lines(self.provenance):
+            yield Source(**row)
 
     def close(self) -> None:
-        if self.spill:
-            self.spill.unlink(missing_ok=True)
+        for path in (self.spill, self.provenance):
+            if path:
+                path.unlink(missing_ok=True)
+
+
+def _lines(path: Path | None) -> Iterator[dict]:
+    if path is None:
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def _temp(prefix: str) -> tuple[int, Path]:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl")
+    return fd, Path(name)
 
 
 def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
@@ -126,36 +144,37 @@ def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
 
 
 def consolidate(
-    paths: Iterable[Path],
+    reports: Iterable[FileReport],
     forms,
-    options: Options,
+    form_id: str | None = None,
     roster: list[Unit] | None = None,
     allow_errors: bool = False,
-    progress=lambda items, work: map(work, items),
 ) -> Result:
-    """Check and add returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
-    result = Result(form=forms[options.form_id] if options.form_id else None)
-    seen: dict[str, str] = {}
-    fd, spill = tempfile.mkstemp(prefix="wenuan-units-", suffix=".jsonl")
-    result.spill = Path(spill)
-    with open(fd, "w", encoding="utf-8") as out:
-
-        def one(path: Path) -> FileReport:
-            report = validate_file(path, forms, options)
-            _take(result, report, path, roster, seen, allow_errors, out, forms)
-            return report
-
-        for _ in progress(list(paths), one):
-            pass
-    if result.form is not None:
-        names = Roster(roster if roster is not None else result.form.units)
-        got = {unit_key(names.canonical(s.unit)) for s in result.sources if s.unit}
-        result.missing = [n for n in names.names if unit_key(n) not in got]
+    """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
+    result = Result(form=forms[form_id] if form_id else None)
+    seen: dict[str, str] = {}  # unit key -> its file: the one thing kept a unit
+    units_fd, result.spill = _temp("wenuan-units-")
+    sources_fd, result.provenance = _temp("wenuan-sources-")
+    names = None
+    with (
+        open(units_fd, "w", encoding="utf-8") as out,
+        open(sources_fd, "w", encoding="utf-8") as log,
+    ):
+        for report in reports:
+            if result.form is None and report.form is not None:
+                result.form = forms[report.form]
+            if names is None and result.form is not None:
+                names = Roster(roster if roster is not None else result.form.units)
+            source = _take(result, report, names, seen, allow_errors, out)
+            log.write(json.dumps(vars(source), ensure_ascii=False) + "\n")
+    if names is not None:
+        result.missing = [n for n in names.names if unit_key(n) not in seen]
     return result
 
 
-def _take(result: Result, report: FileReport, path, roster, seen, allow_errors, out, forms):
+def _take(result: Result, report: FileReport, names, seen, allow_errors, out) -> Source:
     """Record one checked return, and add it when it may be added."""
+    path = Path(report.path)
     messages = [f"{f.cell + ' ' if f.cell else ''}{f.message}" for f in report.findings]
     source = Source(
         str(path),
@@ -167,28 +186,28 @@ def _take(result: Result, report: FileReport, path, roster, seen, allow_errors, 
         report.warnings,
         messages,
     )
-    result.sources.append(source)
+    result.files += 1
     if report.form is None:
         result.refusals.append(t("c_unreadable", path=path, why="；".join(messages)))
-        return
-    if result.form is None:
-        result.form = forms[report.form]
+        return source
     if report.form != result.form.id:
         result.refusals.append(t("c_mixed", path=path, form=report.form, expected=result.form.id))
-        return
-    names = Roster(roster if roster is not None else result.form.units)
+        return source
     unit = names.canonical(report.unit) if report.unit else None
     if unit is not None:
         key = unit_key(unit)
         if key in seen:
             result.refusals.append(t("c_twice", unit=unit, first=seen[key], second=path))
-            return
+            return source
         seen[key] = str(path)
     if report.errors and not allow_errors:
         result.refusals.append(t("c_errors", path=path, errors=report.errors))
-        return
-    source.unit = unit
-    source.included = True
+        return source
+    source.unit, source.included = unit, True
+    result.included += 1
+    if report.errors:
+        result.with_errors.append(unit or str(path))
     add(result.total, report.values)
     row = {"unit": unit, "path": str(path), "values": {k: str(v) for k, v in report.values.items()}}
     out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return source

@@ -14,6 +14,16 @@ class WenuanError(Exception):
     def __str__(self) -> str:
         return t(self.key, **self.params)
 
+    def __reduce__(self):  # travels whole from a worker process
+        return (_restore, (type(self), self.__dict__))
+
+
+def _restore(cls, state):
+    err = cls.__new__(cls)
+    Exception.__init__(err, state.get("key"))
+    err.__dict__.update(state)
+    return err
+
 
 class FormFileError(WenuanError):
     """A form file that cannot be loaded: names the file, the line and the problem."""

@@ -419,6 +419,7 @@ class Library(Mapping):
     """The forms by id, each loaded (and checked) the first time it is asked for."""
 
     def __init__(self, extra: list[Path] | None = None):
+        self.extra = extra
         self.entries = catalogue(extra)
         self._loaded: dict[str, Form] = {}
 

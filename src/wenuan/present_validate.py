@@ -53,7 +53,7 @@ def consolidation_data(result) -> dict:
             }
             for u in result.units()
         ],
-        "sources": [vars(s) for s in result.sources],
+        "sources": [vars(s) for s in result.sources()],
     }
 
 
@@ -61,11 +61,9 @@ def consolidation_text(result) -> str:
     """What `wenuan consolidate` says: refusals, or the count of units and who is missing."""
     if result.refused:
         return "\n".join([t("c_refused"), *(f"  - {r}" for r in result.refusals)])
-    included = [s for s in result.sources if s.included]
-    lines = [t("c_summary", form=result.form.id, units=len(included), files=len(result.sources))]
+    lines = [t("c_summary", form=result.form.id, units=result.included, files=result.files)]
     if result.missing:
         lines.append(t("c_missing", n=len(result.missing), names="、".join(result.missing)))
-    with_errors = [s.unit or s.path for s in included if s.errors]
-    if with_errors:
-        lines.append(t("c_with_errors", names="、".join(with_errors)))
+    if result.with_errors:
+        lines.append(t("c_with_errors", names="、".join(result.with_errors)))
     return "\n".join(lines)

@@ -54,6 +54,7 @@ class Return:
     sheets_of_tables: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1 << 14)
 def a1(row: int, col: int) -> str:
     """0-based (row, col) as an A1 reference."""
     letters = ""
@@ -172,17 +173,19 @@ def _read_header(ret: Return, sheets) -> None:
 
 
 def _table_sheet(table: Table, sheets, used: set[str]) -> str | None:
-    """The sheet holding a table: the one with its title, else the one with most of its labels."""
+    """The sheet holding a table: named for it (a template), else with its title or most labels."""
+    named = table.title[:31].replace("/", "／")
+    if named in sheets and named not in used:
+        return named
     title = norm(table.title)
-    labels = {norm(item.label) for item, _ in table.walk()} | {
-        item.code for item, _ in table.walk()
-    }
+    plan = _plan(table)
+    keys = plan.labels | set(plan.refs_of_item)
     best, best_score = None, 0
     for name, (rows, _, _) in sheets.items():
         if name in used:
             continue
         texts = {norm(v) for row in rows for v in row if isinstance(v, str)}
-        score = (100 if title in texts else 0) + len(labels & texts)
+        score = (100 if title in texts else 0) + len(keys & texts)
         if score > best_score:
             best, best_score = name, score
     return best

@@ -9,7 +9,7 @@ from wenuan.consolidate import Roster, unit_key
 from wenuan.findings import Finding
 from wenuan.forms import Form, Unit
 from wenuan.messages import t
-from wenuan.validate import Options, returns_deadline, validate_file
+from wenuan.validate import returns_deadline
 
 
 @dataclass
@@ -74,20 +74,13 @@ class Status:
 
 
 def status(
-    paths,
-    forms,
-    form: Form,
-    as_of: date,
-    roster: list[Unit] | None = None,
-    calendar=None,
-    progress=lambda items, work: map(work, items),
+    reports, form: Form, as_of: date, roster: list[Unit] | None = None, calendar=None
 ) -> Status:
-    """Check every return of `form` and line them up against the units that must report."""
+    """Line checked returns of `form` up against the units that must report."""
     names = Roster(roster if roster is not None else form.units)
     by_unit = {unit_key(n): UnitStatus(n) for n in names.names}
     due = returns_deadline(form)
-    options = Options(form_id=form.id, calendar=calendar)
-    for report in progress(list(paths), lambda p: validate_file(p, forms, options)):
+    for report in reports:
         name = names.canonical(report.unit) if report.unit else Path(report.path).stem
         key = unit_key(name)
         line = by_unit.setdefault(key, UnitStatus(name, in_roster=name in names))

@@ -1,6 +1,8 @@
 """validate(form, return) -> FileReport: every check a return must pass, as findings."""
 
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,6 +57,42 @@ def collect(paths: list[Path]) -> list[Path]:
         else:
             raise WenuanError("no_inputs", path=str(path))
     return files
+
+
+PARALLEL_FROM = 64  # fewer files are checked faster than worker processes start
+
+
+def check_all(paths: list[Path], forms, options: Options) -> Iterator[FileReport]:
+    """Each file's report, in the files' order; a large batch is checked on every core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2 or not hasattr(forms, "extra"):
+        for path in paths:
+            yield validate_file(path, forms, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from wenuan.messages import get_lang
+
+    init = (forms.extra, options, get_lang())
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=init) as pool:
+        yield from pool.map(_check_in_worker, paths, chunksize=16)
+
+
+_worker: tuple = ()
+
+
+def _start_worker(extra, options: Options, lang: str) -> None:
+    global _worker
+    from wenuan.forms import Library
+    from wenuan.messages import set_lang
+
+    set_lang(lang)
+    _worker = (Library(extra), options)
+
+
+def _check_in_worker(path: Path) -> FileReport:
+    forms, options = _worker
+    return validate_file(path, forms, options)
 
 
 def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:

@@ -356,7 +356,7 @@ def consolidation(result, header: dict[str, object]):
             for h in ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
         ]
     )
-    for s in result.sources:
+    for s in result.sources():
         sources.append(
             [
                 s.path,
