@@ -140,12 +140,70 @@ def template_cmd(
     typer.echo(t("written", path=output), err=True)
 
 
+PathsArg = Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")]
+FormOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads this annotation at run time
+    typer.Option("--form", help="指定表式（否则自动识别）。Form id (else recognized)."),
+]
+RosterOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--roster", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."),
+]
+CalendarOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--calendar", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")]
+
+
+def _library(forms: list[Path] | None, form: str | None):
+    """The forms, checking that a form named on the command line exists."""
+    from wenuan.errors import UnknownForm
+    from wenuan.forms import Library
+
+    loaded = Library(forms)
+    if form and form not in loaded:
+        raise UnknownForm(form, list(loaded))
+    return loaded
+
+
+def _day(text: str | None) -> date | None:
+    from wenuan.validate import parse_date
+
+    if text is None:
+        return None
+    if (day := parse_date(text)) is None:
+        raise WenuanError("bad_received", text=text)
+    return day
+
+
+def _calendar(path: Path | None):
+    from wenuan import deadlines
+
+    try:
+        return deadlines.load_calendar(path) if path else None
+    except (OSError, ValueError) as e:
+        raise WenuanError("bad_calendar", detail=str(e)) from None
+
+
+def _roster(path: Path | None):
+    from wenuan.consolidate import read_roster
+
+    return read_roster(path) if path else None
+
+
+def _checked(paths: list[Path], loaded, options):
+    """The files named and, as they are checked (on every core for a big batch), their reports."""
+    from wenuan import validate
+
+    files = validate.collect(paths)
+    return files, _progress(validate.check_all(files, loaded, options), len(files))
+
+
 @app.command("validate")
 def validate_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
-    form: Annotated[
-        Optional[str], typer.Option("--form", help="指定表式（否则自动识别）。Form id.")  # noqa: UP045
-    ] = None,
+    paths: PathsArg,
+    form: FormOpt = None,
     received: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--received", help="收到日期，如 2022-01-26。Date received."),
@@ -157,48 +215,30 @@ def validate_cmd(
         Optional[Path],  # noqa: UP045
         typer.Option("--annotate", help="写出标注了错误的副本（xlsx）。Annotated copy."),
     ] = None,
-    calendar: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--calendar", help="补充的节假日文件。Extra holidays file."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    calendar: CalendarOpt = None,
+    force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """检查报表，指出错在哪里、怎么改。Check returns: what is wrong, where, the likely fix."""
-    from wenuan import deadlines, present_validate, validate
-    from wenuan.errors import UnknownForm
+    from wenuan import present_validate, validate
     from wenuan.findings import report_json
-    from wenuan.forms import Library
 
     set_lang(lang.value)
     try:
-        loaded = Library(forms)
-        if form and form not in loaded:
-            raise UnknownForm(form, list(loaded))
-        options = validate.Options(form_id=form, strict=strict)
-        if received:
-            options.received = validate.parse_date(received)
-            if options.received is None:
-                raise WenuanError("bad_received", text=received)
-        if calendar:
-            try:
-                options.calendar = deadlines.load_calendar(calendar)
-            except (OSError, ValueError) as e:
-                raise WenuanError("bad_calendar", detail=str(e)) from None
-        files = validate.collect(paths)
-        # a broken form file shows when a return first needs that form
-        reports = list(_progress(validate.check_all(files, loaded, options), len(files)))
+        loaded = _library(forms, form)
+        options = validate.Options(
+            form_id=form, strict=strict, received=_day(received), calendar=_calendar(calendar)
+        )
+        files, checked = _checked(paths, loaded, options)
+        reports = list(checked)  # a broken form file shows when a return first needs it
+        if annotate and reports:
+            from wenuan import writing
+
+            writing.annotate(files[0], reports[0].findings, annotate, force)
     except WenuanError as e:
         _fail(e)
-    if annotate and reports:
-        from wenuan import writing
-
-        try:
-            writing.annotate(files[0], reports[0].findings, annotate, force)
-        except WenuanError as e:
-            _fail(e)
     if format is Format.json:
         _print_json(report_json(reports))
     else:
@@ -208,57 +248,37 @@ def validate_cmd(
 
 @app.command("consolidate")
 def consolidate_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
+    paths: PathsArg,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("-o", "--output", help="写出的汇总 xlsx。Consolidated workbook."),
     ] = None,
-    form: Annotated[
-        Optional[str], typer.Option("--form", help="指定表式（否则自动识别）。Form id.")  # noqa: UP045
-    ] = None,
-    roster: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--roster", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."),
-    ] = None,
+    form: FormOpt = None,
+    roster: RosterOpt = None,
     allow_errors: Annotated[
-        bool,
-        typer.Option(
-            "--allow-errors", help="有错误的报表也计入并列出。Include returns with errors."
-        ),
+        bool, typer.Option("--allow-errors", help="有错误的报表也计入并列出。Include them.")
     ] = False,
     unit: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
-            "--unit", help="汇总表的填报单位（默认为发文单位）。Reporting unit of the total."
-        ),
+        typer.Option("--unit", help="汇总表的填报单位（默认发文单位）。Unit of the total."),
     ] = None,
-    person: Annotated[
-        str, typer.Option("--person", help="汇总表的填报人。Person filling in the total.")
-    ] = "汇总",
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    person: Annotated[str, typer.Option("--person", help="汇总表的填报人。Person.")] = "汇总",
+    force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """汇总多份报表为一份合计（本身也是合格的报表）。Add returns into a total with provenance."""
     from wenuan import consolidate, present_validate, validate, writing
-    from wenuan.errors import UnknownForm
-    from wenuan.forms import Library
     from wenuan.messages import t
 
     set_lang(lang.value)
     try:
-        loaded = Library(forms)
-        if form and form not in loaded:
-            raise UnknownForm(form, list(loaded))
+        loaded = _library(forms, form)
         if output and output.exists() and not force:
             raise WenuanError("exists", path=str(output))
-        units = consolidate.read_roster(roster) if roster else None
-        files = validate.collect(paths)
-        checked = validate.check_all(files, loaded, validate.Options(form_id=form))
-        result = consolidate.consolidate(
-            _progress(checked, len(files)), loaded, form, units, allow_errors
-        )
+        _, checked = _checked(paths, loaded, validate.Options(form_id=form))
+        result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors)
     except WenuanError as e:
         _fail(e)
     try:
@@ -280,58 +300,36 @@ def consolidate_cmd(
 
 @app.command("status")
 def status_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")],
+    paths: PathsArg,
     form: Annotated[str, typer.Option("--form", help="表式编号。Form id.")],
     as_of: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--as-of", help="按哪一天统计（默认今天）。Day of the list."),
     ] = None,
-    roster: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--roster", help="报送单位名单（txt 或 xlsx）。Roster."),
-    ] = None,
+    roster: RosterOpt = None,
     notices: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--notices", help="为缺报、逾期、有错的单位写出更正通知的文件夹。Notices folder."
-        ),
+        typer.Option("--notices", help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices."),
     ] = None,
-    calendar: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--calendar", help="补充的节假日文件。Extra holidays file."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    calendar: CalendarOpt = None,
+    force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
-    from wenuan import consolidate, deadlines, status, validate
-    from wenuan.errors import UnknownForm
-    from wenuan.forms import Library
+    from wenuan import status, validate
 
     set_lang(lang.value)
     try:
-        loaded = Library(forms)
-        if form not in loaded:
-            raise UnknownForm(form, list(loaded))
-        day = validate.parse_date(as_of) if as_of else date.today()
-        if day is None:
-            raise WenuanError("bad_received", text=as_of)
-        extra = None
-        if calendar:
-            try:
-                extra = deadlines.load_calendar(calendar)
-            except (OSError, ValueError) as e:
-                raise WenuanError("bad_calendar", detail=str(e)) from None
-        units = consolidate.read_roster(roster) if roster else None
-        files = validate.collect(paths)
-        options = validate.Options(form_id=form, calendar=extra)
-        checked = _progress(validate.check_all(files, loaded, options), len(files))
-        st = status.status(checked, loaded[form], day, units, extra)
-        if notices:
-            for path in status.write_notices(st, notices, force):
-                typer.echo(path, err=True)
+        loaded = _library(forms, form)
+        extra = _calendar(calendar)
+        _, checked = _checked(paths, loaded, validate.Options(form_id=form, calendar=extra))
+        st = status.status(
+            checked, loaded[form], _day(as_of) or date.today(), _roster(roster), extra
+        )
+        for path in status.write_notices(st, notices, force) if notices else []:
+            typer.echo(path, err=True)
     except WenuanError as e:
         _fail(e)
     if format is Format.json:
