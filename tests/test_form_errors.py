@@ -153,3 +153,56 @@ def test_cache_can_be_turned_off(tmp_path, monkeypatch):
     assert yamlfile.cache_dir() is None
     _, form = _load(tmp_path, GOOD)
     assert form.id == "demo"
+
+
+def test_openpyxl_parses_xml_through_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(GOOD) - 1),
+            st.sampled_from(
+                [
+                    ":",
+                    "-",
+                    " ",
+                    "\n",
+                    "[",
+                    "]",
+                    "{",
+                    "}",
+                    "&a",
+                    "*a",
+                    "!!python/object ",
+                    "01",
+                    "x",
+                    "#",
+                    "'",
+                    "",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_fuzzed_form_files_load_or_say_file_and_line(tmp_path, edits):
+    text = GOOD
+    for at, piece in edits:
+        at %= len(text) + 1
+        text = text[:at] + piece + text[at + 1 :]
+    try:
+        _load(tmp_path, text)
+    except FormFileError as e:
+        assert str(e).startswith(f"表式文件 {tmp_path / 'demo.yaml'} 第 ")

@@ -16,6 +16,7 @@ UNITS_T = tuple(UNITS)
         (12, Parsed(D(12))),
         (12.0, Parsed(D(12))),
         (88.125, Parsed(D("88.125"))),
+        (1e26, Parsed(D("1E+26"))),  # not int(1e26), which carries binary noise
         (0.1 + 0.2, Parsed(D("0.3"))),  # a formula's float noise, as Excel shows it
         ("1,200", Parsed(D(1200))),
         ("1，200", Parsed(D(1200))),

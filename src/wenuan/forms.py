@@ -3,7 +3,7 @@
 import os
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -39,7 +39,8 @@ FORMS_ENV = "WENUAN_FORMS"
 
 def quantize(value: Decimal, decimals: int) -> Decimal:
     """Round half-up, as a clerk and Excel do, never through float."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with localcontext(Context(prec=100)):  # the default 28 digits fail on absurd values
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 class Model(BaseModel):

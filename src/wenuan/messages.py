@@ -91,6 +91,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 已损坏或不是表格文件，无法读取",
         "{path} is damaged or not a workbook",
     ),
+    "read_bad_content": (
+        "{path} 中有无法读取的内容（文件损坏，或单元格里有超出范围的值，例如日期），请在 Excel 或 WPS 中检查后另存再发送",
+        "{path} has content that cannot be read (a damaged part, or a value out of range such as a date); check it in Excel or WPS, save it again and resend",
+    ),
     "read_too_many_rows": (
         "{path} 的工作表行数过多，不像统计表",
         "{path} has far too many rows for a return",
@@ -165,6 +169,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " Cannot tell which cell is wrong; check each figure.",
     ),
     "f_fill": ("；按 {expr}，应为 {value}。", "; by {expr} it should be {value}."),
+    "f_too_large": (
+        "{item} 的数值 {value} 大得不合理，请核对",
+        "{item} holds {value}, far too large; check it",
+    ),
+    "f_bad_date": (
+        "填报日期“{raw}”无法识别，按未知处理（可用 --received 指定收到日期）",
+        "填报日期 '{raw}' cannot be read; taken as unknown (--received gives the date)",
+    ),
     "f_no_unit": ("未填写填报单位", "填报单位 (reporting unit) is empty"),
     "f_no_person": ("未填写填报人", "填报人 (person filling in) is empty"),
     "f_no_phone": ("未填写联系电话", "联系电话 (phone) is empty"),

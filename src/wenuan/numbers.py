@@ -30,7 +30,7 @@ def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(None, problem="not_number")
         # 15 significant digits, as Excel itself keeps: 0.1+0.2 is 0.3, not binary noise
-        if raw == int(raw):
+        if raw == int(raw) and abs(raw) < 2**53:  # exactly a whole number
             return Parsed(Decimal(int(raw)))
         return Parsed(Decimal(f"{raw:.15g}"))
     if not isinstance(raw, str):

@@ -71,18 +71,71 @@ def norm(text) -> str:
     return unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "").strip()
 
 
+# A return is tens of kilobytes. These bounds refuse, before anything is inflated, what no
+# return can be: zip bombs, million-row sheets, workbooks of a thousand sheets.
+MAX_FILE = 64 << 20
+MAX_ENTRY = 16 << 20  # one XML part, uncompressed
+MAX_TOTAL = 64 << 20  # all parts, uncompressed
+MAX_RATIO = 100  # uncompressed / compressed, for parts over 1 MiB
+MAX_SHEETS = 100
+
+
+def check_container(path: Path) -> None:
+    """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it."""
+    import zipfile
+
+    if path.stat().st_size > MAX_FILE:
+        raise Unreadable("too_large")
+    if path.suffix.lower() == ".xls":
+        return  # an OLE file: its size is its size
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Unreadable("corrupt") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (
+            info.file_size > MAX_ENTRY
+            or total > MAX_TOTAL
+            or (info.file_size > 1 << 20 and ratio > MAX_RATIO)
+        ):
+            raise Unreadable("too_large")
+    if sum(i.filename.startswith("xl/worksheets/sheet") for i in infos) > MAX_SHEETS:
+        raise Unreadable("too_many_sheets")
+
+
 def open_workbook(path: Path):
     """Open with python-calamine, turning its errors into Unreadable."""
     import python_calamine as pc
 
     if path.suffix.lower() not in READABLE:
         raise Unreadable("suffix")
+    if _is_encrypted(path):
+        raise Unreadable("encrypted")
+    check_container(path)
     try:
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise Unreadable("encrypted") from None
-    except Exception as e:  # calamine raises several types for a damaged file
-        raise Unreadable("corrupt") from e
+    except BaseException as e:  # calamine raises several types, or panics, for a damaged file
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise Unreadable("corrupt") from None
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An encrypted xlsx is an OLE file holding an EncryptionInfo stream, not a zip."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or path.suffix.lower() == ".xls":
+        return False
+    with open(path, "rb") as f:
+        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in f.read(
+            1 << 20
+        )
 
 
 def sheet_rows(workbook, name: str):
@@ -115,6 +168,12 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
                 ret.form_id, ret.form_version = meta.get("form"), meta.get("version")
             else:
                 sheets[name] = sheet_rows(workbook, name)
+    except Unreadable:
+        raise
+    except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise Unreadable("bad_content") from None
     finally:
         workbook.close()
     form = forms.get(form_id or "") or forms.get(ret.form_id or "")

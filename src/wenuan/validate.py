@@ -59,6 +59,7 @@ def collect(paths: list[Path]) -> list[Path]:
     return files
 
 
+TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
 PARALLEL_FROM = 64  # fewer files are checked faster than worker processes start
 
 
@@ -153,7 +154,7 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     name = f"{cell.ref}（{cell.label}）"
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if parsed.problem:
-        msg = t("f_not_number", item=name, raw=str(entry.raw))
+        msg = t("f_not_number", item=name, raw=_clip(str(entry.raw)))
         return None, _finding("error", "type", msg, cell, entry, table)
     value = parsed.value
     if value is None:
@@ -165,11 +166,14 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     if parsed.unit and parsed.unit != cell.unit:
         if parsed.unit == "元" and cell.unit == "万元":
             fixed = quantize(value / 10000, 2)
-            msg = t("f_yuan", item=name, raw=str(entry.raw), value=show(fixed, 2))
+            msg = t("f_yuan", item=name, raw=_clip(str(entry.raw)), value=show(fixed, 2))
             sug = Suggestion(cell.ref, fixed, _place(entry))
             return None, _finding("error", "type", msg, cell, entry, table, suggestion=sug)
-        msg = t("f_wrong_unit", item=name, raw=str(entry.raw), unit=cell.unit)
+        msg = t("f_wrong_unit", item=name, raw=_clip(str(entry.raw)), unit=cell.unit)
         return None, _finding("error", "type", msg, cell, entry, table)
+    if abs(value) >= TOO_LARGE:
+        msg = t("f_too_large", item=name, value=_clip(f"{value:f}"))
+        return None, _finding("error", "range", msg, cell, entry, table)
     if value < 0:  # kept for the rules, so a sign slip can be located
         msg = t("f_negative", item=name, value=f"{value:f}")
         return value, _finding("error", "range", msg, cell, entry, table)
@@ -182,6 +186,11 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
         sug = Suggestion(cell.ref, fixed, _place(entry))
         return value, _finding("warning", "type", msg, cell, entry, table, suggestion=sug)
     return value, None
+
+
+def _clip(text: str, most: int = 40) -> str:
+    """A cell's text as quoted in a message: long text cut, so one cell cannot flood a report."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _is_uncalculated_formula(ret: Return, entry: Entry) -> bool:
@@ -312,6 +321,10 @@ def _header_findings(ret: Return) -> list[Finding]:
         entry = ret.header.get(key)
         if not entry or not str(entry.raw).strip():
             out.append(Finding("error", "header", t(f"f_no_{key}"), cell=_place(entry)))
+    day = ret.header.get("date")
+    if day and str(day.raw).strip() and parse_date(day.raw) is None:
+        raw = _clip(str(day.raw))
+        out.append(Finding("warning", "header", t("f_bad_date", raw=raw), cell=_place(day)))
     phone = ret.header.get("phone")
     if not phone or not str(phone.raw).strip():
         out.append(Finding("warning", "header", t("f_no_phone"), cell=_place(phone)))
