@@ -2,8 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from wenuan.messages import set_lang
+
+# CI runs the same examples every time (a red CI then names a reproducible case);
+# a developer's runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE = os.environ.get("WENUAN_UPDATE_GOLDEN") == "1"

@@ -43,5 +43,13 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
                             found.add(el.get("r"))
                         el.clear()
             return frozenset(found)
-    except (KeyError, StopIteration, zipfile.BadZipFile, OSError, ValueError):
+    except (
+        KeyError,
+        StopIteration,
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):  # a damaged or odd zip: no formulas found, the reader has spoken
         return frozenset()

@@ -39,6 +39,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "YAML anchors and aliases (&, *) are not allowed; write the content out",
     ),
     "yaml_tag": ("不支持 YAML 标签 {tag}", "YAML tag {tag} is not allowed"),
+    "yaml_bad_key": (
+        "键必须是一个词，不能是列表或键值对",
+        "a key must be a plain word, not a list or a mapping",
+    ),
     "yaml_not_mapping": (
         "表式文件的顶层必须是键值对",
         "the top level of a form file must be a mapping",

@@ -91,7 +91,7 @@ def check_container(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
         raise Unreadable("corrupt") from None
     total = 0
     for info in infos:

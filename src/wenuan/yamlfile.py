@@ -113,6 +113,8 @@ def _convert(node, where: tuple, lines: Lines, seen: set, path: Path):
     out: dict = {}
     first: dict = {}
     for key_node, value_node in node.value:
+        if type(key_node).__name__ != "ScalarNode":
+            raise FormFileError(path, key_node.start_mark.line + 1, t("yaml_bad_key"))
         key = _convert(key_node, where, lines, seen, path)
         if key in out:
             raise FormFileError(
