@@ -338,6 +338,37 @@ def status_cmd(
         typer.echo(status.status_text(st))
 
 
+@app.command("render")
+def render_cmd(
+    form: Annotated[str, typer.Option("--form", help="表式编号。Form id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="xlsx、docx 或 pdf。Output.")],
+    data: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--data", help="一份报表或汇总表（不给则为空白表）。A return or a total."),
+    ] = None,
+    force: ForceOpt = False,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """写出填好数据的统计表（xlsx）。Write the filled official table."""
+    from wenuan import render
+    from wenuan.messages import t
+
+    set_lang(lang.value)
+    try:
+        loaded = _library(forms, form)
+        chosen = loaded[form]
+        figures = render.load_data(data, chosen, loaded)
+        suffix = output.suffix.lower()
+        if suffix == ".xlsx":
+            render.render_xlsx(chosen, figures, output, force)
+        else:
+            raise WenuanError("render_suffix", path=str(output))
+    except WenuanError as e:
+        _fail(e)
+    typer.echo(t("written", path=output), err=True)
+
+
 def _progress(items, total: int):
     """The items as they come, with a progress bar on a terminal and none in a pipe."""
     import sys

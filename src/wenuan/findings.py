@@ -68,6 +68,7 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     strict: bool = False
     values: dict = field(default_factory=dict, repr=False)  # "table:ref" -> Decimal; not in JSON
+    header: dict = field(default_factory=dict, repr=False)  # unit/person/phone/date as written
 
     @property
     def errors(self) -> int:

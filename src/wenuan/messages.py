@@ -28,6 +28,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot read the date {text} (write it as 2022-01-26)",
     ),
     "bad_calendar": ("节假日文件有误：{detail}", "bad calendar file: {detail}"),
+    "render_unreadable": (
+        "无法从 {path} 取得数据：{why}",
+        "cannot take figures from {path}: {why}",
+    ),
+    "render_suffix": (
+        "输出文件须为 .xlsx、.docx 或 .pdf：{path}",
+        "the output must be .xlsx, .docx or .pdf: {path}",
+    ),
     # problems inside a form file
     "yaml_syntax": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}"),
     "yaml_duplicate_key": (

@@ -132,6 +132,7 @@ def validate(
             if value is not None:
                 values[key] = value
     report.values = values
+    report.header = {k: e.raw for k, e in ret.header.items()}
     findings += _rule_findings(form, values, cells)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)
