@@ -72,3 +72,204 @@ def test_render_refuses_other_suffixes_and_unreadable_data(tmp_path):
     assert (
         result.stderr == f"错误：无法从 {bad} 取得数据：bad.xlsx 已损坏或不是表格文件，无法读取\n"
     )
+
+
+# ---- the Word report ---------------------------------------------------------------------------
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+import docx  # noqa: E402
+
+
+def _docx_tables(path: Path) -> list[list[list[str]]]:
+    return [
+        [[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(path)).tables
+    ]
+
+
+@pytest.mark.parametrize("form_id", sorted(ALL))
+def test_render_docx_puts_every_figure_in_its_table(tmp_path, form_id):
+    form = ALL[form_id]
+    out = tmp_path / "report.docx"
+    data = EXAMPLES / f"{form_id}_valid.xlsx"
+    result = runner.invoke(app, ["render", "--form", form_id, "--data", str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    expected = samples.consistent(form)
+    tables = _docx_tables(out)
+    assert len(tables) == len(form.tables)
+    for table, rows in zip(form.tables, tables, strict=True):
+        assert rows[0] == ["代码", "项目", "单位", "数值"]
+        by_code = {r[0]: r for r in rows[1:]}
+        for item, _ in table.walk():
+            refs = [r for r, c in table.cells.items() if c.item == item.code]
+            figures = "、".join(
+                validate.show(expected[f"{table.id}:{r}"], table.cells[r].decimals) for r in refs
+            )
+            assert by_code[item.code][3] == figures, (table.id, item.code)
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert (
+        normal.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "宋体"
+    )
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert form.union in text and f"根据《{form.title}》" in text
+
+
+def test_report_summary_is_written_from_the_figures(tmp_path):
+    out = tmp_path / "r.docx"
+    runner.invoke(
+        app,
+        [
+            "render",
+            "--form",
+            "pingdingshan-2010",
+            "--data",
+            str(EXAMPLES / "pingdingshan-2010_valid.xlsx"),
+            "-o",
+            str(out),
+        ],
+    )
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    v = samples.consistent(ALL["pingdingshan-2010"])
+    assert (
+        f"筹集慰问款物总额{v['swn:05A']:.2f}万元，其中政府拨款{v['swn:05B']:.2f}万元、"
+        f"工会拨款{v['swn:05C']:.2f}万元、社会募集{v['swn:05D']:.2f}万元（05A = 05B + 05C + 05D）。"
+    ) in text
+    assert f"当地职工总数{v['swn:01A']}人" in text
+
+
+def test_report_of_a_total_lists_its_units(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    form = ALL["ezhou-2022"]
+    for i, unit in enumerate(["鄂城区", "华容区"]):
+        head = {"unit": unit, "person": "王芳", "phone": "027-60229321", "date": "2022-01-20"}
+        writing.save_atomically(
+            writing.filled(form, samples.consistent(form, i), head), folder / f"{i}.xlsx", True
+        )
+    total = tmp_path / "total.xlsx"
+    runner.invoke(app, ["consolidate", str(folder), "-o", str(total)])
+    out = tmp_path / "r.docx"
+    result = runner.invoke(
+        app,
+        [
+            "render",
+            "--form",
+            "ezhou-2022",
+            "--data",
+            str(total),
+            "-o",
+            str(out),
+            "--returns",
+            str(folder),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    units = _docx_tables(out)[-1]
+    assert units[0][0] == "单位" and [r[0] for r in units[1:]] == ["鄂城区总工会", "华容区总工会"]
+    assert units[2][1] == validate.show(samples.consistent(form, 1)["swn:A"], 2)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "葛店开发区总工会：未报送" in text
+
+
+def _template(tmp_path: Path, tag: str) -> Path:
+    document = docx.Document()
+    document.add_paragraph("报告")
+    document.add_paragraph(tag)
+    path = tmp_path / "mine.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_template_that_reaches_for_python_internals_is_refused(tmp_path):
+    evil = _template(tmp_path, "{{ union.__class__.__mro__[1].__subclasses__() }}")
+    out = tmp_path / "r.docx"
+    result = runner.invoke(
+        app, ["render", "--form", "ezhou-2022", "-o", str(out), "--template", str(evil)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"错误：模板 {evil} 有误：")
+    assert "__class__" in result.stderr and not out.exists()
+
+
+def test_a_broken_template_names_the_tag(tmp_path):
+    broken = _template(tmp_path, "{% for x in summary %}{{ x }}")
+    result = runner.invoke(
+        app,
+        [
+            "render",
+            "--form",
+            "ezhou-2022",
+            "-o",
+            str(tmp_path / "r.docx"),
+            "--template",
+            str(broken),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "有误：" in result.stderr and "endfor" in result.stderr
+
+
+def test_a_template_that_is_no_docx(tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a document")
+    result = runner.invoke(
+        app,
+        ["render", "--form", "ezhou-2022", "-o", str(tmp_path / "r.docx"), "--template", str(bad)],
+    )
+    assert result.exit_code == 2 and f"模板 {bad} 无法打开" in result.stderr
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    not (OFFICE and shutil.which("pdftotext")), reason="LibreOffice or pdftotext missing"
+)
+def test_pdf_through_libreoffice_has_the_chinese_and_the_figures(tmp_path):
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "render",
+            "--form",
+            "pingdingshan-2010",
+            "--data",
+            str(EXAMPLES / "pingdingshan-2010_valid.xlsx"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    v = samples.consistent(ALL["pingdingshan-2010"])
+    assert "送温暖" in text and "平顶山市总工会" in text and "筹集慰问款物总额" in text
+    assert f"{v['swn:05A']:.2f}" in text and str(v["swn:01A"]) in text
+    assert (
+        subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout.count("A4")
+        == 1
+    )
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = runner.invoke(app, ["render", "--form", "ezhou-2022", "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2
+    assert "生成 PDF 需要 LibreOffice，本机未安装" in result.stderr
+
+
+def test_chart_draws_chinese_with_a_cjk_font(tmp_path):
+    from matplotlib import font_manager
+
+    if not any(f.name in render.CJK_FONTS for f in font_manager.fontManager.ttflist):
+        pytest.skip("no CJK font installed")
+    form = ALL["ezhou-2022"]
+    png = tmp_path / "c.png"
+    assert render.chart_png(form, render.Data(values=samples.consistent(form)), png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

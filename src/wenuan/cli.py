@@ -346,11 +346,21 @@ def render_cmd(
         Optional[Path],  # noqa: UP045
         typer.Option("--data", help="一份报表或汇总表（不给则为空白表）。A return or a total."),
     ] = None,
+    template: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--template", help="自己的 Word 模板（.docx）。Your own Word template."),
+    ] = None,
+    returns: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--returns", help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder."
+        ),
+    ] = None,
     force: ForceOpt = False,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """写出填好数据的统计表（xlsx）。Write the filled official table."""
+    """写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。Write the table or the report."""
     from wenuan import render
     from wenuan.messages import t
 
@@ -362,11 +372,33 @@ def render_cmd(
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
             render.render_xlsx(chosen, figures, output, force)
+        elif suffix in (".docx", ".pdf"):
+            chasing = _chasing(returns, loaded, chosen) if returns else None
+            if suffix == ".docx":
+                render.render_docx(chosen, figures, output, force, template, chasing)
+            else:
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    docx = Path(tmp) / (output.stem + ".docx")
+                    render.render_docx(chosen, figures, docx, True, template, chasing)
+                    render.to_pdf(docx, output, force)
         else:
             raise WenuanError("render_suffix", path=str(output))
     except WenuanError as e:
         _fail(e)
     typer.echo(t("written", path=output), err=True)
+
+
+def _chasing(folder: Path, loaded, form) -> list[str]:
+    """Lines on units missing or late, for the report."""
+    from wenuan import status, validate
+
+    _, checked = _checked([folder], loaded, validate.Options(form_id=form.id))
+    st = status.status(checked, form, date.today())
+    return [status.status_text(st).splitlines()[-1]] + [
+        f"{u.unit}：{line}" for u in st.units for line in [status.state_words(u)] if u.state != "ok"
+    ]
 
 
 def _progress(items, total: int):
@@ -388,4 +420,16 @@ def _progress(items, total: int):
 
 def main():
     """Entry point of the console script."""
-    app()
+    import os
+
+    try:
+        app()
+    except Exception as e:  # a bug, not bad input: say so plainly, keep the trace for debugging
+        if os.environ.get("WENUAN_DEBUG"):
+            raise
+        typer.echo(
+            f"内部错误（请把这条消息报告给维护者）：{type(e).__name__}: {e}\n"
+            "internal error; WENUAN_DEBUG=1 shows the traceback",
+            err=True,
+        )
+        raise SystemExit(3) from None

@@ -36,6 +36,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "输出文件须为 .xlsx、.docx 或 .pdf：{path}",
         "the output must be .xlsx, .docx or .pdf: {path}",
     ),
+    "template_unreadable": (
+        "模板 {path} 无法打开（{why}），请用 Word 或 WPS 另存为 .docx",
+        "template {path} cannot be opened ({why}); save it as .docx in Word or WPS",
+    ),
+    "template_error": ("模板 {path} {where}有误：{why}", "template {path} {where}: {why}"),
+    "no_libreoffice": (
+        "生成 PDF 需要 LibreOffice，本机未安装；可先生成 .docx 再用 Word 或 WPS 另存为 PDF",
+        "making a PDF needs LibreOffice, which is not installed; make the .docx and save it as PDF in Word or WPS",
+    ),
+    "pdf_failed": ("LibreOffice 未能生成 PDF：{why}", "LibreOffice could not make the PDF: {why}"),
     # problems inside a form file
     "yaml_syntax": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}"),
     "yaml_duplicate_key": (

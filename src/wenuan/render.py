@@ -66,3 +66,246 @@ def render_xlsx(form: Form, data: Data, target: Path, force: bool) -> None:
     from wenuan import writing
 
     writing.save_atomically(writing.filled(form, data.values, data.header), target, force)
+
+
+def templates_dir() -> Path:
+    """The default Word templates: in the installed package, or the repository's templates/."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "templates"
+
+
+def _figure(value: Decimal | None, decimals: int) -> str:
+    from wenuan.validate import show
+
+    return "" if value is None else show(value, decimals)
+
+
+def summary(form: Form, data: Data) -> list[str]:
+    """Paragraphs written from the figures: each table's main items, and each identity's parts."""
+    out = []
+
+    def said(table, ref: str) -> str | None:
+        cell = table.cells[ref]
+        value = data.values.get(f"{table.id}:{ref}")
+        if value is None:
+            return None
+        label = cell.label.removeprefix("其中").lstrip("：: ")
+        return f"{label}{_figure(value, cell.decimals)}{cell.unit}"
+
+    for table in form.tables:
+        tops = [ref for ref, cell in table.cells.items() if _depth(table, cell.item) <= 1]
+        parts = [s for ref in tops if (s := said(table, ref))]
+        if parts:
+            out.append(f"《{table.title}》：" + "；".join(parts) + "。")
+        for rule in table.rules:
+            if rule.kind != "identity":
+                continue
+            refs = [str(r) for r in rule.parsed.refs()]
+            pieces = [said(table, r) for r in refs]
+            if all(pieces):
+                out.append(f"{pieces[0]}，其中" + "、".join(pieces[1:]) + f"（{rule.expr}）。")
+    return out
+
+
+def _depth(table, code: str) -> int:
+    return next(d for item, d in table.walk() if item.code == code)
+
+
+def _statistics_tables(tpl, form: Form, data: Data):
+    """The filled statistics tables as a Word subdocument: 代码, 项目, 单位, 数值."""
+    sub = tpl.new_subdoc()
+    for table in form.tables:
+        sub.add_paragraph(table.title, style="Heading 2")
+        rows = [(item, depth) for item, depth in table.walk()]
+        grid = sub.add_table(rows=1, cols=4)
+        grid.style = "Table Grid"
+        for cell, text in zip(grid.rows[0].cells, ("代码", "项目", "单位", "数值"), strict=True):
+            cell.text = text
+        for item, depth in rows:
+            refs = [r for r, c in table.cells.items() if c.item == item.code]
+            units = "、".join(table.cells[r].unit for r in refs)
+            figures = "、".join(
+                _figure(data.values.get(f"{table.id}:{r}"), table.cells[r].decimals) for r in refs
+            )
+            cells = grid.add_row().cells
+            for cell, text in zip(
+                cells, (item.code, "　" * depth + item.label, units, figures), strict=True
+            ):
+                cell.text = text
+        _widths(grid, (18, 88, 22, 32))
+        if table.note:
+            sub.add_paragraph(f"注：{table.note}")
+    return sub
+
+
+def _widths(grid, mm: tuple[int, ...]) -> None:
+    """Column widths in millimetres: Word reads each cell's width, LibreOffice the grid's."""
+    from docx.shared import Mm
+
+    grid.autofit = False
+    for column, width in zip(grid.columns, mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _units_table(tpl, form: Form, data: Data):
+    """Per unit, the main items of the first table: the units behind a total."""
+    table = form.tables[0]
+    main = [r for r, c in table.cells.items() if _depth(table, c.item) == 0][:4]
+    sub = tpl.new_subdoc()
+    grid = sub.add_table(rows=1, cols=1 + len(main))
+    grid.style = "Table Grid"
+    heads = ["单位"] + [f"{r}（{table.cells[r].unit}）" for r in main]
+    for cell, text in zip(grid.rows[0].cells, heads, strict=True):
+        cell.text = text
+    for unit in data.units:
+        cells = grid.add_row().cells
+        cells[0].text = str(unit["unit"])
+        for cell, ref in zip(cells[1:], main, strict=True):
+            cell.text = _figure(unit["values"].get(f"{table.id}:{ref}"), table.cells[ref].decimals)
+    _widths(grid, (40, *[120 // len(main)] * len(main)))
+    return sub
+
+
+CJK_FONTS = [
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+]
+
+
+def chart_png(form: Form, data: Data, target: Path) -> bool:
+    """A bar chart of the first table's main items (per unit for a total), Chinese labels shown."""
+    import logging
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    fonts = [f for f in CJK_FONTS if f in names]
+    if not fonts:
+        return False  # without a Chinese font the labels would be boxes: no chart rather than that
+    plt.rcParams["font.sans-serif"] = fonts + ["DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    table = form.tables[0]
+    main = [r for r, c in table.cells.items() if _depth(table, c.item) == 0]
+    unit = max(
+        {table.cells[r].unit for r in main},
+        key=lambda u: sum(table.cells[r].unit == u for r in main),
+    )
+    refs = [r for r in main if table.cells[r].unit == unit][:8]
+    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=150)
+    if data.units:
+        ref = refs[0]
+        labels = [str(u["unit"]) for u in data.units][:30]
+        values = [float(u["values"].get(f"{table.id}:{ref}") or 0) for u in data.units][:30]
+        ax.bar(labels, values, color="#c0392b")
+        ax.set_title(f"各单位 {ref} {table.cells[ref].label}（{unit}）")
+        ax.tick_params(axis="x", rotation=45)
+    else:
+        labels = [f"{r} {table.cells[r].label[:10]}" for r in refs]
+        values = [float(data.values.get(f"{table.id}:{r}") or 0) for r in refs]
+        ax.barh(labels[::-1], values[::-1], color="#c0392b")
+        ax.set_title(f"{table.title}：主要项目（{unit}）")
+    fig.tight_layout()
+    fig.savefig(target)
+    plt.close(fig)
+    return True
+
+
+def render_docx(
+    form: Form,
+    data: Data,
+    target: Path,
+    force: bool,
+    template: Path | None = None,
+    chasing: list[str] | None = None,
+) -> None:
+    """The Word report: title, a summary written from the figures, the tables, units, chart."""
+    import tempfile
+    from datetime import date
+
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from wenuan.writing import save_atomically
+
+    source = template or templates_dir() / "report.docx"
+    try:
+        tpl = DocxTemplate(str(source))
+        tpl.init_docx()
+    except Exception as e:  # python-docx raises several types for a file that is no docx
+        raise WenuanError("template_unreadable", path=str(source), why=type(e).__name__) from None
+    with tempfile.TemporaryDirectory() as tmp:
+        picture = Path(tmp) / "chart.png"
+        context = {
+            "union": form.union,
+            "report_title": f"{form.campaign}情况报告",
+            "intro": f"根据《{form.title}》"
+            + (f"（{form.doc_no}）" if form.doc_no else "")
+            + "要求，现将有关情况报告如下。",
+            "summary": summary(form, data),
+            "tables": _statistics_tables(tpl, form, data),
+            "units": _units_table(tpl, form, data) if data.units else None,
+            "chasing": chasing or [],
+            "chart": InlineImage(tpl, str(picture), width=Mm(150))
+            if data.values and chart_png(form, data, picture)
+            else None,
+            "date": date.today().isoformat(),
+        }
+        try:
+            tpl.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
+        except TemplateError as e:
+            where = f"第 {e.lineno} 行" if getattr(e, "lineno", None) else ""
+            raise WenuanError(
+                "template_error", path=str(source), where=where, why=e.message or type(e).__name__
+            ) from None
+        save_atomically(tpl, target, force)
+
+
+def to_pdf(docx: Path, target: Path, force: bool) -> None:
+    """Convert a rendered report to PDF with LibreOffice headless, when it is installed."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise WenuanError("no_libreoffice")
+    if target.exists() and not force:
+        raise WenuanError("exists", path=str(target))
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile"  # its own profile: works beside a running LibreOffice
+        run = subprocess.run(
+            [
+                office,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(docx),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
+        made = Path(tmp) / (docx.stem + ".pdf")
+        if run.returncode != 0 or not made.exists():
+            raise WenuanError("pdf_failed", why=run.stderr.decode(errors="replace")[-200:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(made), str(target.with_suffix(".pdf.tmp")))
+        os.replace(target.with_suffix(".pdf.tmp"), target)

@@ -115,6 +115,14 @@ _STATE = {
 }
 
 
+def state_words(u: UnitStatus) -> str:
+    """What a unit's line says: 未报送, 逾期 3 天（2 个工作日）, 有错误 …"""
+    words = t(_STATE[u.state])
+    if u.late_days and u.late_days > 0:
+        words += "，" + t("s_late_by", days=u.late_days, work=u.late_workdays)
+    return words
+
+
 def status_text(st: Status) -> str:
     """The chasing list as text: a head line, then one line a unit."""
     head = t("s_head", form=st.form.id, as_of=st.as_of.isoformat())

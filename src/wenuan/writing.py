@@ -21,7 +21,8 @@ LABEL_CHARS = 27  # CJK characters that fit a line of the label column (width 56
 
 
 def save_atomically(workbook, target: Path, force: bool) -> None:
-    """Save a workbook to `target` through a temporary file; never overwrite unless forced."""
+    """Save a workbook (or document) to `target` through a temporary file; never overwrite
+    unless forced."""
     if target.exists() and not force:
         raise WenuanError("exists", path=str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
