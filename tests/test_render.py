@@ -41,7 +41,9 @@ def test_render_without_data_is_the_blank_official_table(tmp_path):
     assert ws["B6"].value == "A" and ws["E6"].value is None
 
 
-def test_render_reads_the_units_behind_a_total(tmp_path):
+@pytest.fixture
+def ezhou_total(tmp_path):
+    """Two units' returns of ezhou-2022 in a folder, and their consolidated total."""
     folder = tmp_path / "r"
     folder.mkdir()
     form = ALL["ezhou-2022"]
@@ -52,6 +54,12 @@ def test_render_reads_the_units_behind_a_total(tmp_path):
         )
     total = tmp_path / "total.xlsx"
     assert runner.invoke(app, ["consolidate", str(folder), "-o", str(total)]).exit_code == 0
+    return folder, total
+
+
+def test_render_reads_the_units_behind_a_total(ezhou_total):
+    _, total = ezhou_total
+    form = ALL["ezhou-2022"]
     data = render.load_data(total, form, ALL)
     assert [u["unit"] for u in data.units] == ["鄂城区总工会", "华容区总工会"]
     assert data.units[1]["values"]["swn:E"] == samples.consistent(form, 1)["swn:E"]
@@ -142,17 +150,9 @@ def test_report_summary_is_written_from_the_figures(tmp_path):
     assert f"当地职工总数{v['swn:01A']}人" in text
 
 
-def test_report_of_a_total_lists_its_units(tmp_path):
-    folder = tmp_path / "r"
-    folder.mkdir()
+def test_report_of_a_total_lists_its_units(tmp_path, ezhou_total):
+    folder, total = ezhou_total
     form = ALL["ezhou-2022"]
-    for i, unit in enumerate(["鄂城区", "华容区"]):
-        head = {"unit": unit, "person": "王芳", "phone": "027-60229321", "date": "2022-01-20"}
-        writing.save_atomically(
-            writing.filled(form, samples.consistent(form, i), head), folder / f"{i}.xlsx", True
-        )
-    total = tmp_path / "total.xlsx"
-    runner.invoke(app, ["consolidate", str(folder), "-o", str(total)])
     out = tmp_path / "r.docx"
     result = runner.invoke(
         app,
