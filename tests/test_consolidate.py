@@ -226,13 +226,9 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     wb["送温暖工程统计表"]["F4"] = date(2010, 2, 4)
     wb.save(late)
     ret(batch, "bad.xlsx", "舞钢", seed=6, changes={"swn:01A": "十二"})
+    status = ("status", batch, "--form", "pingdingshan-2010", "--as-of", "2010-01-29")
     result = cli(
-        "status",
-        batch,
-        "--form",
-        "pingdingshan-2010",
-        "--as-of",
-        "2010-01-29",
+        *status,
         "--notices",
         tmp_path / "notices",
     )
@@ -264,12 +260,7 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     )
     data = json.loads(
         cli(
-            "status",
-            batch,
-            "--form",
-            "pingdingshan-2010",
-            "--as-of",
-            "2010-01-29",
+            *status,
             "--format",
             "json",
         ).stdout

@@ -14,6 +14,12 @@ ALL = forms.Library()
 runner = CliRunner()
 
 
+def render_example(out: Path, form_id: str = "pingdingshan-2010"):
+    """Render the bundled valid example of a form to `out`."""
+    data = EXAMPLES / f"{form_id}_valid.xlsx"
+    return runner.invoke(app, ["render", "--form", form_id, "--data", str(data), "-o", str(out)])
+
+
 @pytest.mark.parametrize("form_id", sorted(ALL))
 def test_render_xlsx_puts_every_figure_in_its_place(tmp_path, form_id):
     form = ALL[form_id]
@@ -129,18 +135,7 @@ def test_render_docx_puts_every_figure_in_its_table(tmp_path, form_id):
 
 def test_report_summary_is_written_from_the_figures(tmp_path):
     out = tmp_path / "r.docx"
-    runner.invoke(
-        app,
-        [
-            "render",
-            "--form",
-            "pingdingshan-2010",
-            "--data",
-            str(EXAMPLES / "pingdingshan-2010_valid.xlsx"),
-            "-o",
-            str(out),
-        ],
-    )
+    render_example(out)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     v = samples.consistent(ALL["pingdingshan-2010"])
     assert (
@@ -232,18 +227,7 @@ OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 )
 def test_pdf_through_libreoffice_has_the_chinese_and_the_figures(tmp_path):
     out = tmp_path / "report.pdf"
-    result = runner.invoke(
-        app,
-        [
-            "render",
-            "--form",
-            "pingdingshan-2010",
-            "--data",
-            str(EXAMPLES / "pingdingshan-2010_valid.xlsx"),
-            "-o",
-            str(out),
-        ],
-    )
+    result = render_example(out)
     assert result.exit_code == 0, result.stderr
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
