@@ -16,6 +16,8 @@ KINDS = (
     "deadline",
     "header",
     "formula",
+    "table",
+    "label",
 )
 
 
@@ -35,7 +37,7 @@ class Suggestion:
 class Finding:
     """One problem: severity, kind, the items and cell it concerns, a message, maybe a fix."""
 
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning", or "info" (what the reader assumed; never fails a return)
     kind: str
     message: str
     items: list[str] = field(default_factory=list)

@@ -129,12 +129,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 过大或解压后过大，不像统计表",
         "{path} is too large, or inflates too far, for a return",
     ),
+    "read_needs_office": (
+        "{path} 是 .doc/.wps 文件，读取需要 LibreOffice，本机未安装；请在 Word 或 WPS 中另存为 .docx 或 .xlsx",
+        "{path} is a .doc/.wps file; reading it needs LibreOffice, which is not installed: save it as .docx or .xlsx in Word or WPS",
+    ),
     "read_unknown_form": (
         "认不出 {path} 是哪个表式：没有 wenuan 模板标记，也找不到表式的标题和项目。请用 --form 指定",
         "cannot tell which form {path} is: no wenuan template mark and no form title or items found. Use --form",
     ),
     # findings
     "f_missing": ("{item} 未填写", "{item} is empty"),
+    "f_no_table": (
+        "文件中没有找到《{title}》：这张表缺报，请补报",
+        "the table “{title}” is not in the file: it is missing and must be sent",
+    ),
+    "f_table_twice": (
+        "《{title}》在文件中出现了不止一次（{places}），按第一处读取；请删去多余的一份",
+        "the table “{title}” appears more than once ({places}); the first is read: delete the other copy",
+    ),
+    "f_near_label": (
+        "把“{read}”读作 {code}（{label}）（相似度 {score}%）；如有误请改用表中原文",
+        "read “{read}” as {code} ({label}) (similarity {score}%); if that is wrong, use the form's own words",
+    ),
     "f_not_number": ("{item} 填的是“{raw}”，不是数字", "{item} holds '{raw}', not a number"),
     "f_not_whole": (
         "{item} 是计数（{unit}），应为整数，填的是 {value}",
@@ -282,6 +298,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "basis": ("依据", "basis"),
     "severity_error": ("错误", "error"),
     "severity_warning": ("警告", "warning"),
+    "severity_info": ("提示", "note"),
     "doc_no": ("文号", "document"),
     "union": ("发文单位", "issued by"),
     "period": ("活动时间", "period"),

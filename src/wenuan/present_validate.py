@@ -4,7 +4,8 @@ from wenuan.findings import FileReport
 from wenuan.forms import Form
 from wenuan.messages import t
 
-_MARK = {"error": "✗", "warning": "!"}
+_MARK = {"error": "✗", "warning": "!", "info": "i"}
+_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
@@ -14,7 +15,7 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
         head = f"{report.path}  {report.form or '?'}  {report.unit or ''}".rstrip()
         verdict = (
             t("summary_ok")
-            if not report.findings
+            if not report.errors and not report.warnings
             else t("summary_counts", errors=report.errors, warnings=report.warnings)
         )
         lines.append(f"{'✓' if report.ok else '✗'} {head}  {verdict}")
@@ -26,7 +27,7 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
             groups, key=lambda x: (x is not None, list(titles).index(x) if x in titles else 0)
         ):
             lines.append(f"  【{titles.get(table, t('general'))}】")
-            for f in sorted(groups[table], key=lambda f: f.severity != "error"):
+            for f in sorted(groups[table], key=lambda f: _ORDER[f.severity]):
                 where = f" {f.cell}" if f.cell else ""
                 lines.append(
                     f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"

@@ -118,9 +118,12 @@ def validate(
     unit = ret.header.get("unit")
     report.unit = str(unit.raw).strip() if unit and str(unit.raw).strip() else None
     findings += _header_findings(ret)
+    findings += _table_findings(form, ret)
     values: dict[str, Decimal] = {}  # "table:ref" -> value
     cells: dict[str, tuple[Cell, Entry | None, str]] = {}
     for table in form.tables:
+        if table.id in ret.missing_tables:
+            continue  # one finding says so; no cascade of missing items
         entries = ret.tables.get(table.id, {})
         for ref, cell in table.cells.items():
             key = f"{table.id}:{ref}"
@@ -143,7 +146,29 @@ def validate(
 
 
 def _place(entry: Entry | None) -> str | None:
-    return f"{entry.sheet}!{entry.cell}" if entry else None
+    return entry.place if entry else None
+
+
+def _table_findings(form: Form, ret: Return) -> list[Finding]:
+    """A table not found, a table found twice, and the labels read by similarity only."""
+    out = []
+    for table in form.tables:
+        if table.id in ret.missing_tables:
+            msg = t("f_no_table", title=table.title)
+            out.append(Finding("error", "table", msg, table=table.id))
+        elif table.id in ret.twice:
+            msg = t("f_table_twice", title=table.title, places="、".join(ret.twice[table.id]))
+            out.append(Finding("warning", "table", msg, table=table.id))
+        near = {}
+        for ref, entry in ret.tables.get(table.id, {}).items():
+            if entry.how == "near":
+                near.setdefault(table.cells[ref].item, (ref, entry))
+        for code, (ref, entry) in near.items():
+            label = next(item.label for item, _ in table.walk() if item.code == code)
+            msg = t("f_near_label", read=_clip(str(entry.label)), code=code, label=label,
+                    score=f"{entry.score:.0f}")
+            out.append(Finding("info", "label", msg, [ref], entry.place, table.id))
+    return out
 
 
 def _finding(severity, kind, message, cell: Cell, entry, table, **kw) -> Finding:
@@ -154,6 +179,8 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     name = f"{cell.ref}（{cell.label}）"
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
+    if entry and entry.unit and parsed.value is not None and not parsed.unit:
+        parsed = numbers.Parsed(parsed.value, entry.unit)  # the unit written beside it
     if parsed.problem:
         msg = t("f_not_number", item=name, raw=_clip(str(entry.raw)))
         return None, _finding("error", "type", msg, cell, entry, table)

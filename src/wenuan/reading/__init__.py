@@ -1,0 +1,55 @@
+"""Reading returns as units send them: any workbook (xlsx, xlsm, xls, ods) or Word document
+(docx; doc and wps through LibreOffice) to a Return, each value with the cell it came from.
+
+`workbook` and `word` turn a file into grids of cells; `layout` finds each table and each
+value in them (titles, header roles, codes, labels as people write them: `labels`); `header`
+finds 填报单位 and the other header fields.
+"""
+
+from pathlib import Path
+
+from wenuan.forms import Form
+from wenuan.reading import header, layout, word, workbook
+from wenuan.reading.labels import canonical, fold
+from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1
+from wenuan.reading.workbook import META_SHEET, open_workbook
+
+READABLE = workbook.WORKBOOKS | word.WORD
+__all__ = ["Entry", "Grid", "META_SHEET", "READABLE", "Return", "Unreadable", "a1", "norm",
+           "open_workbook", "read", "recognize"]
+
+
+def norm(text) -> str:
+    """Text as compared: full-width folded, spaces removed."""
+    return fold(text)
+
+
+def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tuple[Return, Form]:
+    """Read a return; the form is `form_id`, else the one the file records, else the best match."""
+    if path.suffix.lower() in word.WORD:
+        grids, meta = word.grids(path), {}
+    else:
+        grids, meta = workbook.grids(path)
+    ret = Return(path=path, form_id=meta.get("form"), form_version=meta.get("version"))
+    form = forms.get(form_id or "") or forms.get(ret.form_id or "")
+    if form is None:
+        form = recognize(grids, forms)
+    if form is None:
+        raise Unreadable("unknown_form")
+    ret.header = header.read_header(grids)
+    layout.read_tables(ret, form, grids)
+    return ret, form
+
+
+def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:
+    """The form whose table titles and item labels the file's texts match best, if any."""
+    texts = {canonical(v) for g in grids for row in g.rows for v in row if isinstance(v, str)}
+    best, best_score = None, 0
+    for form in forms.values():
+        score = 0
+        for table in form.tables:
+            p = layout.plan(table)
+            score += 5 * any(p.title in t for t in texts) + len(p.labels.exact.keys() & texts)
+        if score > best_score:
+            best, best_score = form, score
+    return best if best_score >= 3 else None

@@ -1,0 +1,443 @@
+"""Where each table of a form is in a file, and where each of its values is.
+
+1. Regions: a table's title (or a close variant of it) starts a region, which runs down to the
+   next title and, when tables stand side by side, right to the empty column before the next.
+   Rows with no title above them form a region of their own, split where a code sequence
+   restarts, and go to the table whose items they name most.
+2. Rows: a row names an item by its code, by its label (as people write it, see `labels`), or
+   continues the row above (a row with two figures written as two rows, one per unit).
+3. Columns: the header row gives each column a role (序号, 代码, 项目, 单位, 数值, 上年同期,
+   备注); without one, roles come from what the columns hold. A value is read from a value
+   column only, never from a label, code, unit, last-year or remarks column.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from wenuan.forms import UNITS, Form, Table
+from wenuan.numbers import parse
+from wenuan.reading.labels import Labels, canonical, fold, unit_in_label
+from wenuan.reading.model import Entry, Grid, Return
+
+_UNIT_TEXT = re.compile(rf"^\(?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
+                        r"\)?(?:\([0-9A-Za-z\[\]]+\))?$")
+SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
+TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
+
+# Header words for column roles, tried in this order (上年同期数 is last year's, not a value).
+ROLES = (
+    ("note", ("备注", "说明", "附注")),
+    ("prior", ("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例", "%")),
+    ("code", ("代码", "编码", "代号", "编号")),
+    ("seq", ("序号", "行次", "栏次")),
+    ("unit", ("计量单位", "单位")),
+    (
+        "value",
+        ("数值", "值", "本期", "本年", "今年", "数量", "合计", "金额", "实际", "完成", "填报",
+         "数据", "累计", "人数", "户数", "人次", "数"),
+    ),
+    ("label", ("项目", "指标", "名称", "内容", "类别", "事项")),
+)
+
+
+def unit_word(text) -> str | None:
+    """人, （人）, 万元（D9): the unit a unit cell names, else None."""
+    if not isinstance(text, str):
+        return None
+    m = _UNIT_TEXT.match(fold(text))
+    return m.group(1) if m else None
+
+
+def role_of(text: str) -> str | None:
+    """The role a header cell gives its column."""
+    text = fold(text)
+    if not text or len(text) > 12 or ":" in text:
+        return None
+    if text in ("单位", "计量单位") or text.startswith("计量"):
+        return "unit"
+    for role, words in ROLES:
+        if role != "unit" and any(w in text for w in words):
+            return role
+    return "value" if unit_word(text) else None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What reading needs of a table, worked out once."""
+
+    labels: Labels
+    title: str  # canonical
+    codes: dict[str, tuple[str, str | None]]  # code as written -> (item, the one ref it names)
+    refs: dict[str, list[tuple[str, str]]]  # item -> [(ref, unit)]
+
+
+_PLANS: dict[int, tuple[Table, _Plan]] = {}
+
+
+def plan(table: Table) -> _Plan:
+    """The table's reading plan (kept with the table, so its id stays its own)."""
+    if id(table) not in _PLANS:
+        refs: dict[str, list[tuple[str, str]]] = {}
+        codes: dict[str, tuple[str, str | None]] = {}
+        for ref, cell in table.cells.items():
+            refs.setdefault(cell.item, []).append((ref, cell.unit))
+        for item, group in refs.items():
+            codes[item.upper()] = (item, None)
+            for ref, _ in group:
+                if "[" not in ref and ref != item:  # Ezhou's D9 beside C9
+                    codes[ref.upper()] = (item, ref)
+        _PLANS[id(table)] = (
+            table,
+            _Plan(Labels(table), canonical(table.title), codes, refs),
+        )
+    return _PLANS[id(table)][1]
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+@dataclass
+class Region:
+    """A rectangle of a grid holding (part of) one table."""
+
+    grid: Grid
+    rows: range
+    cols: range
+    table: str | None = None
+    titled: bool = False
+
+
+def _title_of(text, form: Form) -> str | None:
+    """The table whose title a cell carries, if it is a title cell."""
+    from rapidfuzz import fuzz
+
+    key = canonical(text)
+    if len(key) < 4:
+        return None
+    best, best_len = None, 0
+    for table in form.tables:
+        title = plan(table).title
+        if len(key) > len(title) + TITLE_SLACK:
+            continue
+        if (title in key or fuzz.ratio(title, key) >= 90) and len(title) > best_len:
+            best, best_len = table.id, len(title)
+    return best
+
+
+def regions(form: Form, grid: Grid) -> list[Region]:
+    """The grid cut into regions: under each title, and what is left with no title."""
+    rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
+    titles = [
+        (r, c, tid)
+        for r, row in enumerate(rows)
+        for c, v in enumerate(row)
+        if isinstance(v, str) and (tid := _title_of(v, form))
+    ]
+    if not titles:
+        return _split_on_restart(Region(grid, range(len(rows)), range(width)), form)
+    out = []
+    first = min(r for r, _, _ in titles)
+    if first > 0:  # rows above the first title: a header, or a table whose title is missing
+        out += _split_on_restart(Region(grid, range(first), range(width)), form)
+    for r, c, tid in titles:
+        beside = [c2 for r2, c2, _ in titles if abs(r2 - r) <= SIDE_BY_SIDE_ROWS and c2 != c]
+        left = _gap_before(grid, c, r) if any(c2 < c for c2 in beside) else 0
+        right = min((_gap_before(grid, c2, r) for c2 in beside if c2 > c), default=width)
+        below = [r2 for r2, c2, _ in titles if r2 > r + SIDE_BY_SIDE_ROWS or
+                 (r2 > r and left <= c2 < right)]
+        bottom = min(below, default=len(rows))
+        out.append(Region(grid, range(r, bottom), range(left, right), tid, True))
+    return out
+
+
+def _gap_before(grid: Grid, col: int, row: int) -> int:
+    """The first column of the table whose title is at `col`: just after the nearest empty
+    column to its left (tables side by side are kept apart by one), else `col` itself."""
+    for c in range(col - 1, 0, -1):
+        if all(len(r) <= c or r[c] in (None, "") for r in grid.rows[row:]):
+            return c + 1
+    return col
+
+
+def _split_on_restart(region: Region, form: Form) -> list[Region]:
+    """A region without a title, cut where a code seen before comes again (two tables, one
+    under the other, whose codes both start at 01A)."""
+    seen: dict[str, int] = {}
+    codes = {code for t in form.tables for code in plan(t).codes}
+    start = region.rows.start
+    out = []
+    for r in region.rows:
+        row = region.grid.rows[r]
+        for c in region.cols:
+            v = row[c] if c < len(row) else None
+            code = fold(v).upper() if isinstance(v, str) else None
+            if code not in codes:
+                continue
+            if code in seen and r - seen[code] > 1 and len(seen) >= 3:
+                out.append(Region(region.grid, range(start, r), region.cols))
+                start, seen = r, {}
+            seen.setdefault(code, r)
+            break
+    out.append(Region(region.grid, range(start, region.rows.stop), region.cols))
+    return out
+
+
+# --- rows and columns ----------------------------------------------------------------------
+
+
+@dataclass
+class _Hit:
+    """A row that names an item: by code or label, in column `col`."""
+
+    row: int
+    col: int
+    how: str
+    codes: tuple[str, ...]  # the item, or the items its label could be
+    ref: str | None = None  # a per-value code (D9) names one ref of its item
+    text: str | None = None
+    score: float | None = None
+
+
+@dataclass
+class _Columns:
+    """The roles of a region's columns."""
+
+    values: list[int]
+    units: set[int] = field(default_factory=set)
+    unit_of: dict[int, str] = field(default_factory=dict)  # a value column's header unit
+    label: int | None = None
+
+
+def _cell(grid: Grid, r: int, c: int):
+    row = grid.rows[r]
+    return row[c] if c < len(row) and (r, c) not in grid.covered else None
+
+
+def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
+    """Each row's naming cell: a code beats a label; labels matched exactly (after folding)."""
+    out: dict[int, _Hit] = {}
+    for r in region.rows:
+        row = region.grid.rows[r]
+        for c in region.cols:
+            v = row[c] if c < len(row) else None
+            if not isinstance(v, str) or (r, c) in region.grid.covered:
+                continue
+            folded = fold(v)
+            if folded.upper() in p.codes:
+                item, ref = p.codes[folded.upper()]
+                out[r] = _Hit(r, c, "code", (item,), ref)
+                break
+            if r not in out and (m := p.labels.match(v, near=False)):
+                out[r] = _Hit(r, c, "label", m.codes, None, v)
+    return out
+
+
+def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
+    """Rows not named yet whose label-column text is near an item's label."""
+    for r in region.rows:
+        v = _cell(region.grid, r, col)
+        if r not in hits and isinstance(v, str) and (m := p.labels.match(v)):
+            hits[r] = _Hit(r, col, m.how if m.how == "near" else "label", m.codes, None, v,
+                           m.score if m.how == "near" else None)
+
+
+def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
+    """Column roles from the header row above the first item, else from the columns' contents."""
+    grid = region.grid
+    label_col = _mode(h.col for h in hits.values() if h.how != "code")
+    key_cols = {h.col for h in hits.values()}
+    first = min(hits)
+    roles: dict[int, str] = {}
+    header_units: dict[int, str] = {}
+    for r in range(max(region.rows.start, first - 3), first):
+        row_roles, row_units, carried = {}, {}, None
+        for c in region.cols:
+            v = _cell(grid, r, c)
+            if (r, c) in grid.covered:  # a header merged over several columns names each
+                v = carried
+            carried = v if isinstance(v, str) else None
+            if isinstance(v, str) and c not in key_cols and (role := role_of(v)):
+                row_roles[c] = role
+                if u := unit_in_label(v) or unit_word(v):
+                    row_units[c] = u
+        if len(row_roles) < 2:
+            continue  # 填报人：… or a title is no header row
+        for c, role in row_roles.items():
+            if roles.get(c) not in ("prior", "note"):  # 上年同期 over 数量 stays last year's
+                roles[c] = role
+        header_units |= row_units
+    values = [c for c in region.cols if roles.get(c) == "value" and c not in key_cols]
+    units = {c for c in region.cols if roles.get(c) == "unit"}
+    start = min(key_cols)
+    if not values:  # no header: the columns right of the labels that hold figures
+        skip = key_cols | {c for c, role in roles.items() if role in ("prior", "note", "seq")}
+        for c in region.cols:
+            if c <= start or c in skip:
+                continue
+            cells = [_cell(grid, r, c) for r in hits]
+            if any(unit_word(v) for v in cells):
+                units.add(c)
+            elif any(v is not None and v != "" and parse(v, tuple(UNITS)).problem is None
+                     for v in cells):
+                values.append(c)
+    else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
+        units |= {
+            c for c in region.cols
+            if c not in values and any(unit_word(_cell(grid, r, c)) for r in hits)
+        }
+    return _Columns(values, units, {c: u for c, u in header_units.items() if c in values},
+                    label_col)
+
+
+def _mode(values) -> int | None:
+    counts = Counter(values)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass
+class _Slot:
+    col: int
+    raw: object
+    hint: str | None  # the unit written for this value, if any
+
+
+def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
+    """The row's value cells, each with the unit written for it."""
+    grid = region.grid
+    row_units = [
+        (c, u) for c in sorted(cols.units) if (u := unit_word(_cell(grid, r, c)))
+    ]
+    out = []
+    for c in cols.values:
+        if (r, c) in grid.covered:
+            continue
+        left = [u for cu, u in row_units if cu < c and not any(cu < v < c for v in cols.values)]
+        hint = (
+            (left[-1] if left else None)
+            or cols.unit_of.get(c)
+            or label_unit
+            or (row_units[0][1] if len(row_units) == 1 and len(cols.values) == 1 else None)
+        )
+        out.append(_Slot(c, _cell(grid, r, c), hint))
+    return out
+
+
+def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[str, _Slot]]:
+    """Refs to value cells: by the unit written beside a value, then in order."""
+    free = list(slots)
+    out = []
+    rest = []
+    for ref, unit in pending:
+        s = next((s for s in free if s.hint == unit), None)
+        if s:
+            free.remove(s)
+            out.append((ref, s))
+        else:
+            rest.append((ref, unit))
+    units = {u for _, u in pending}
+    for ref, _ in rest:
+        s = next((s for s in free if s.hint is None or s.hint not in units), None)
+        if s:
+            free.remove(s)
+            out.append((ref, s))
+    return out
+
+
+def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
+    """Read a region's values into `found` (first reading wins); how many refs it named."""
+    p = plan(table)
+    hits = _hits(region, p)
+    if not hits:
+        return 0
+    cols = _columns(region, hits)
+    if cols.label is not None:  # near labels, now that the label column is known
+        _near_hits(region, p, cols.label, hits)
+    sheet = region.grid.name
+    named = 0
+    last: str | None = None  # the item read last, for same-named rows and continued rows
+    for r in region.rows:
+        hit = hits.get(r)
+        done = {ref for ref in found}
+        if hit is None:
+            if last is None or not _continues(region, cols, r, last, p, done):
+                continue
+            hit = _Hit(r, cols.label or 0, "continued", (last,))
+        item = p.labels.resolve(hit.codes, last, _full(p, done))
+        if item is None:
+            continue
+        last = item
+        pending = [(ref, u) for ref, u in p.refs[item] if ref not in done]
+        if hit.ref:
+            pending = [(ref, u) for ref, u in pending if ref == hit.ref]
+        label = hit.text if hit.how in ("label", "near") else None
+        for ref, slot in _assign(pending, _slots(region, cols, r, unit_in_label(label or ""))):
+            unit = next(u for rf, u in p.refs[item] if rf == ref)
+            found[ref] = Entry(
+                slot.raw,
+                sheet,
+                region.grid.place(r, slot.col),
+                hit.how,
+                label,
+                slot.hint if slot.hint and slot.hint != unit else None,
+                hit.score,
+            )
+            named += 1
+    return named
+
+
+def _full(p: _Plan, done: set[str]) -> set[str]:
+    """Items whose every value has been read."""
+    return {item for item, refs in p.refs.items() if all(ref in done for ref, _ in refs)}
+
+
+def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, done) -> bool:
+    """A row under a two-figure item, with no label of its own, that holds its other figure."""
+    if not any(ref not in done for ref, _ in p.refs.get(last, [])):
+        return False
+    if cols.label is not None and _cell(region.grid, r, cols.label) not in (None, ""):
+        return False
+    return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
+
+
+# --- the whole file ------------------------------------------------------------------------
+
+
+def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
+    """Find every table of the form in the grids and read its values into the return."""
+    all_regions = [reg for g in grids for reg in regions(form, g)]
+    for reg in all_regions:
+        if reg.table is None:
+            reg.table = _best_table(reg, form)
+    for table in form.tables:
+        found: dict[str, Entry] = {}
+        places: list[str] = []
+        for reg in (reg for reg in all_regions if reg.table == table.id):
+            part: dict[str, Entry] = {}
+            if not read_region(reg, table, part):
+                continue
+            where = reg.grid.name or reg.grid.place(reg.rows.start, reg.cols.start)
+            if found and len(part.keys() & found.keys()) >= max(3, len(part) // 2):
+                places.append(where)  # the same table again (a copy of a sheet): first counts
+                continue
+            if not found:
+                places.append(where)
+            ret.sheets_of_tables.setdefault(table.id, reg.grid.name)
+            for ref, entry in part.items():
+                found.setdefault(ref, entry)  # a table continued on another sheet (续表)
+        if not found:
+            ret.missing_tables.append(table.id)
+            continue
+        ret.tables[table.id] = found
+        if len(places) > 1:
+            ret.twice[table.id] = places
+
+
+def _best_table(region: Region, form: Form) -> str | None:
+    """The table whose codes and labels an untitled region names most."""
+    best, best_n = None, 1  # one stray word is not a table
+    for table in form.tables:
+        n = len(_hits(region, plan(table)))
+        if n > best_n:
+            best, best_n = table.id, n
+    return best

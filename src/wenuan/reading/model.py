@@ -1,0 +1,70 @@
+"""What reading produces: a Return (values by table and reference, each with its place) and the
+Grid it was read from."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a return; the message key says why, in the user's words."""
+
+
+@lru_cache(maxsize=1 << 14)
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) as an A1 reference."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class Grid:
+    """A sheet (or a Word document's body) as rows of cell values."""
+
+    name: str  # the sheet's name; "" for a Word document
+    rows: list[list]
+    covered: set[tuple[int, int]] = field(default_factory=set)  # cells under a merge
+    origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
+    places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
+
+    def place(self, r: int, c: int) -> str:
+        """Where a cell is, as the user finds it: A1 in a sheet, 表格1第2行第3列 in Word."""
+        if self.places is not None:
+            return self.places.get((r, c), f"第{r + 1}段")
+        return a1(self.origin[0] + r, self.origin[1] + c)
+
+
+@dataclass
+class Entry:
+    """One value as found: the raw cell content, where it is, and how its row was recognized."""
+
+    raw: object
+    sheet: str
+    cell: str  # A1 in the sheet as sent (or 表格1第2行第3列 in a Word document)
+    how: str = "code"  # code, label, near (a label matched by similarity), continued (next row)
+    label: str | None = None  # the label as written, when matched by label
+    unit: str | None = None  # a unit written beside the value that differs from the form's
+    score: float | None = None  # similarity of a near label, 0-100
+
+    @property
+    def place(self) -> str:
+        """'sheet!A1', or the cell alone in a Word document."""
+        return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+
+
+@dataclass
+class Return:
+    """What one file says: its form, header fields and entries by table and reference."""
+
+    path: Path
+    form_id: str | None = None
+    form_version: str | None = None
+    header: dict[str, Entry] = field(default_factory=dict)
+    tables: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    sheets_of_tables: dict[str, str] = field(default_factory=dict)
+    missing_tables: list[str] = field(default_factory=list)
+    twice: dict[str, list[str]] = field(default_factory=dict)  # table -> places of its copies

@@ -1,0 +1,81 @@
+"""Returns filled in Word: a .docx body (paragraphs and tables, in order) as one grid; .doc and
+.wps converted to .docx through LibreOffice first, when it is installed."""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from wenuan.reading.model import Grid, Unreadable
+
+WORD = {".docx", ".doc", ".wps"}
+CONVERT_SECONDS = 120
+
+
+def grids(path: Path) -> list[Grid]:
+    """The document as one grid: a paragraph is a row of one cell, a table row a row of cells."""
+    if path.suffix.lower() != ".docx":
+        with tempfile.TemporaryDirectory(prefix="wenuan-word-") as tmp:
+            return grids(_to_docx(path, Path(tmp)))
+    from wenuan.reading.workbook import check_container
+
+    check_container(path)
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+        blocks = list(document.iter_inner_content())
+    except Exception:
+        raise Unreadable("corrupt") from None
+    rows: list[list] = []
+    covered: set[tuple[int, int]] = set()
+    places: dict[tuple[int, int], str] = {}
+    tables = 0
+    for block in blocks:
+        if not hasattr(block, "rows"):
+            rows.append([block.text])
+            continue
+        tables += 1
+        above: list = []
+        for i, row in enumerate(block.rows):
+            cells = row.cells
+            tcs = [c._tc for c in cells]
+            r = len(rows)
+            for j, tc in enumerate(tcs):
+                places[(r, j)] = f"表格{tables}第{i + 1}行第{j + 1}列"
+                if (j and tc is tcs[j - 1]) or (j < len(above) and tc is above[j]):
+                    covered.add((r, j))  # a merged cell is read once, where it starts
+            rows.append([c.text if (r, j) not in covered else "" for j, c in enumerate(cells)])
+            above = tcs
+    return [Grid("", rows, covered, places=places)]
+
+
+def _to_docx(path: Path, folder: Path) -> Path:
+    """A .doc or .wps converted by LibreOffice headless, with a profile of its own."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise Unreadable("needs_office")
+    source = folder / f"in{path.suffix.lower()}"  # a plain name: LibreOffice mangles some
+    shutil.copyfile(path, source)
+    try:
+        subprocess.run(
+            [
+                office,
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--headless",
+                "--convert-to",
+                "docx",
+                "--outdir",
+                str(folder),
+                str(source),
+            ],
+            capture_output=True,
+            timeout=CONVERT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        raise Unreadable("corrupt") from None
+    out = folder / "in.docx"
+    if not out.exists():
+        raise Unreadable("corrupt")
+    return out

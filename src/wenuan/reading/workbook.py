@@ -1,0 +1,146 @@
+"""Workbooks (xlsx, xlsm, xls, ods) opened safely and turned into grids of cell values."""
+
+from pathlib import Path
+
+from wenuan.reading.model import Grid, Unreadable
+
+META_SHEET = "wenuan"
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods"}
+MAX_ROWS = 5000  # a return has tens of rows; more than this is not a return
+
+
+# A return is tens of kilobytes. These bounds refuse, before anything is inflated, what no
+# return can be: zip bombs, million-row sheets, workbooks of a thousand sheets.
+MAX_FILE = 64 << 20
+MAX_ENTRY = 16 << 20  # one XML part, uncompressed
+MAX_TOTAL = 64 << 20  # all parts, uncompressed
+MAX_RATIO = 100  # uncompressed / compressed, for parts over 1 MiB
+MAX_SHEETS = 100
+
+
+def check_container(path: Path) -> None:
+    """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it."""
+    import zipfile
+
+    if path.stat().st_size > MAX_FILE:
+        raise Unreadable("too_large")
+    if path.suffix.lower() == ".xls":
+        return  # an OLE file: its size is its size
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise Unreadable("corrupt") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (
+            info.file_size > MAX_ENTRY
+            or total > MAX_TOTAL
+            or (info.file_size > 1 << 20 and ratio > MAX_RATIO)
+        ):
+            raise Unreadable("too_large")
+    if sum(i.filename.startswith("xl/worksheets/sheet") for i in infos) > MAX_SHEETS:
+        raise Unreadable("too_many_sheets")
+
+
+def open_workbook(path: Path):
+    """Open with python-calamine, turning its errors into Unreadable."""
+    import python_calamine as pc
+
+    if path.suffix.lower() not in READABLE:
+        raise Unreadable("suffix")
+    if _is_encrypted(path):
+        raise Unreadable("encrypted")
+    check_container(path)
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise Unreadable("encrypted") from None
+    except BaseException as e:  # calamine raises several types, or panics, for a damaged file
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise Unreadable("corrupt") from None
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An encrypted xlsx is an OLE file holding an EncryptionInfo stream, not a zip."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or path.suffix.lower() == ".xls":
+        return False
+    with open(path, "rb") as f:
+        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in f.read(
+            1 << 20
+        )
+
+
+def open_workbook(path: Path):
+    """Open with python-calamine, turning its errors into Unreadable."""
+    import python_calamine as pc
+
+    if path.suffix.lower() not in WORKBOOKS:
+        raise Unreadable("suffix")
+    if _is_encrypted(path):
+        raise Unreadable("encrypted")
+    check_container(path)
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise Unreadable("encrypted") from None
+    except BaseException as e:  # calamine raises several types, or panics, for a damaged file
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise Unreadable("corrupt") from None
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An encrypted xlsx is an OLE file holding an EncryptionInfo stream, not a zip."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or path.suffix.lower() == ".xls":
+        return False
+    with open(path, "rb") as f:
+        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in f.read(
+            1 << 20
+        )
+
+
+def grids(path: Path) -> tuple[list[Grid], dict[str, str]]:
+    """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
+    workbook = open_workbook(path)
+    out, meta = [], {}
+    try:
+        hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
+        for name in workbook.sheet_names:
+            if name == META_SHEET:
+                rows = workbook.get_sheet_by_name(name).to_python()
+                meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
+            elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
+                out.append(_grid(workbook, name))
+    except Unreadable:
+        raise
+    except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
+        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise Unreadable("bad_content") from None
+    finally:
+        workbook.close()
+    return out, meta
+
+
+def _grid(workbook, name: str) -> Grid:
+    """A sheet's values with its offset in the file, and the cells hidden under merges."""
+    sheet = workbook.get_sheet_by_name(name)
+    if sheet.total_height > MAX_ROWS:
+        raise Unreadable("too_many_rows")
+    rows = sheet.to_python()
+    r0, c0 = sheet.start or (0, 0)
+    covered = set()
+    for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
+        for r in range(ra, rb + 1):
+            for c in range(ca, cb + 1):
+                if (r, c) != (ra, ca):
+                    covered.add((r - r0, c - c0))
+    return Grid(name, rows, covered, (r0, c0))
