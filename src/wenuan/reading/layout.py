@@ -14,6 +14,7 @@
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from wenuan.forms import UNITS, Form, Table
 from wenuan.numbers import parse
@@ -43,8 +44,11 @@ ROLES = (
 
 def unit_word(text) -> str | None:
     """人, （人）, 万元（D9): the unit a unit cell names, else None."""
-    if not isinstance(text, str):
-        return None
+    return _unit_word(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_word(text: str) -> str | None:
     m = _UNIT_TEXT.match(fold(text))
     return m.group(1) if m else None
 
@@ -108,31 +112,32 @@ class Region:
     titled: bool = False
 
 
-def _title_of(text, form: Form) -> str | None:
-    """The table whose title a cell carries, if it is a title cell."""
+@lru_cache(maxsize=1 << 14)
+def _titled(text: str, titles: tuple[tuple[str, str], ...]) -> str | None:
+    """The table whose title a cell carries, if it is a title cell; `titles` (canonical, id)."""
     from rapidfuzz import fuzz
 
     key = canonical(text)
     if len(key) < 4:
         return None
     best, best_len = None, 0
-    for table in form.tables:
-        title = plan(table).title
+    for title, table in titles:
         if len(key) > len(title) + TITLE_SLACK:
             continue
         if (title in key or fuzz.ratio(title, key) >= 90) and len(title) > best_len:
-            best, best_len = table.id, len(title)
+            best, best_len = table, len(title)
     return best
 
 
 def regions(form: Form, grid: Grid) -> list[Region]:
     """The grid cut into regions: under each title, and what is left with no title."""
     rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
+    known = tuple((plan(t).title, t.id) for t in form.tables)
     titles = [
         (r, c, tid)
         for r, row in enumerate(rows)
         for c, v in enumerate(row)
-        if isinstance(v, str) and (tid := _title_of(v, form))
+        if isinstance(v, str) and v and (tid := _titled(v, known))
     ]
     if not titles:
         return _split_on_restart(Region(grid, range(len(rows)), range(width)), form)
@@ -358,16 +363,15 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     last: str | None = None  # the item read last, for same-named rows and continued rows
     for r in region.rows:
         hit = hits.get(r)
-        done = {ref for ref in found}
         if hit is None:
-            if last is None or not _continues(region, cols, r, last, p, done):
+            if last is None or not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
-        item = p.labels.resolve(hit.codes, last, _full(p, done))
+        item = p.labels.resolve(hit.codes, last, _Full(p, found))
         if item is None:
             continue
         last = item
-        pending = [(ref, u) for ref, u in p.refs[item] if ref not in done]
+        pending = [(ref, u) for ref, u in p.refs[item] if ref not in found]
         if hit.ref:
             pending = [(ref, u) for ref, u in pending if ref == hit.ref]
         label = hit.text if hit.how in ("label", "near") else None
@@ -379,16 +383,21 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 region.grid.place(r, slot.col),
                 hit.how,
                 label,
-                slot.hint if slot.hint and slot.hint != unit else None,
+                slot.hint if {slot.hint, unit} == {"元", "万元"} else None,  # 元 for 万元
                 hit.score,
             )
             named += 1
     return named
 
 
-def _full(p: _Plan, done: set[str]) -> set[str]:
-    """Items whose every value has been read."""
-    return {item for item, refs in p.refs.items() if all(ref in done for ref, _ in refs)}
+class _Full:
+    """Items whose every value has been read (asked of a few items a row, so not built whole)."""
+
+    def __init__(self, p: _Plan, found: dict[str, Entry]):
+        self.p, self.found = p, found
+
+    def __contains__(self, item: str) -> bool:
+        return all(ref in self.found for ref, _ in self.p.refs[item])
 
 
 def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, done) -> bool:
