@@ -215,6 +215,10 @@ def validate_cmd(
         Optional[Path],  # noqa: UP045
         typer.Option("--annotate", help="写出标注了错误的副本（xlsx）。Annotated copy."),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="列出每项数值取自哪个单元格、怎样认出。Show what was read."),
+    ] = False,
     calendar: CalendarOpt = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
@@ -240,9 +244,9 @@ def validate_cmd(
     except WenuanError as e:
         _fail(e)
     if format is Format.json:
-        _print_json(report_json(reports))
+        _print_json(report_json(reports, explain))
     else:
-        typer.echo(present_validate.reports_text(reports, loaded))
+        typer.echo(present_validate.reports_text(reports, loaded, explain))
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 

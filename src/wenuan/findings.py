@@ -71,6 +71,7 @@ class FileReport:
     strict: bool = False
     values: dict = field(default_factory=dict, repr=False)  # "table:ref" -> Decimal; not in JSON
     header: dict = field(default_factory=dict, repr=False)  # unit/person/phone/date as written
+    reading: list = field(default_factory=list, repr=False)  # where each value was read, and how
 
     @property
     def errors(self) -> int:
@@ -85,8 +86,8 @@ class FileReport:
         """No error; with --strict, no warning either."""
         return not self.errors and not (self.strict and self.warnings)
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, explain: bool = False) -> dict:
+        out = {
             "path": self.path,
             "form": self.form,
             "unit": self.unit,
@@ -94,8 +95,11 @@ class FileReport:
             "ok": self.ok,
             "findings": [f.to_json() for f in self.findings],
         }
+        if explain:
+            out["reading"] = self.reading
+        return out
 
 
-def report_json(reports: list[FileReport]) -> dict:
-    """The JSON document `wenuan validate --format json` prints."""
-    return {"files": [r.to_json() for r in reports]}
+def report_json(reports: list[FileReport], explain: bool = False) -> dict:
+    """The JSON document `wenuan validate --format json` prints (`--explain` adds `reading`)."""
+    return {"files": [r.to_json(explain) for r in reports]}

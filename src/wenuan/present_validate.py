@@ -8,7 +8,9 @@ _MARK = {"error": "✗", "warning": "!", "info": "i"}
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
+def reports_text(
+    reports: list[FileReport], forms: dict[str, Form], explain: bool = False
+) -> str:
     """Every file's findings, and a last line that counts files that pass."""
     lines = []
     for report in reports:
@@ -32,10 +34,33 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form]) -> str:
                 lines.append(
                     f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
                 )
+        if explain and report.form:
+            lines += _explain(report, titles)
     bad = sum(not r.ok for r in reports)
     if len(reports) > 1:
         lines.append(t("summary_total", files=len(reports), ok=len(reports) - bad, bad=bad))
     return "\n".join(lines)
+
+
+def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
+    """Each value's cell and how its row was recognized: what the reader assumed."""
+    lines = [f"  {t('explain_head')}"]
+    table = None
+    for r in report.reading:
+        if r["table"] != table:
+            table = r["table"]
+            lines.append(f"    【{titles[table]}】")
+        how = t(f"how_{r['how']}", read=r["read"], score=f"{r['score'] or 0:.0f}")
+        lines.append(f"      {_pad(r['item'], 10)}{_pad(r['cell'] or '—', 24)}{how}  {r['label']}")
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    """Text padded to a width in terminal columns (a Chinese character takes two)."""
+    from unicodedata import east_asian_width
+
+    used = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
 
 
 def consolidation_data(result) -> dict:

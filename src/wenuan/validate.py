@@ -136,6 +136,7 @@ def validate(
                 values[key] = value
     report.values = values
     report.header = {k: e.raw for k, e in ret.header.items()}
+    report.reading = _reading(form, ret)
     findings += _rule_findings(form, values, cells)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)
@@ -147,6 +148,27 @@ def validate(
 
 def _place(entry: Entry | None) -> str | None:
     return entry.place if entry else None
+
+
+def _reading(form: Form, ret: Return) -> list[dict]:
+    """Where each value was read and how its row was recognized (for --explain)."""
+    out = []
+    for table in form.tables:
+        entries = ret.tables.get(table.id, {})
+        for ref, cell in table.cells.items():
+            entry = entries.get(ref)
+            out.append(
+                {
+                    "table": table.id,
+                    "item": ref,
+                    "label": cell.label,
+                    "cell": _place(entry),
+                    "how": entry.how if entry else "not_found",
+                    "read": entry.label if entry and entry.how == "near" else None,
+                    "score": entry.score if entry else None,
+                }
+            )
+    return out
 
 
 def _table_findings(form: Form, ret: Return) -> list[Finding]:
