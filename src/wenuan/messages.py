@@ -299,11 +299,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "severity_error": ("错误", "error"),
     "severity_warning": ("警告", "warning"),
     "severity_info": ("提示", "note"),
-    "explain_head": ("读取情况（每项数值取自哪个单元格、怎样认出这一行）：", "What was read (each value's cell, and how its row was recognized):"),
+    "explain_head": (
+        "读取情况（每项数值取自哪个单元格、怎样认出这一行）：",
+        "What was read (each value's cell, and how its row was recognized):",
+    ),
     "how_code": ("按代码", "by code"),
     "how_label": ("按项目名称", "by label"),
-    "how_near": ("按相近的名称“{read}”（相似度 {score}%）", "by the near label “{read}” (similarity {score}%)"),
-    "how_continued": ("接上一行（同一项目的另一个数）", "continues the row above (the item's other figure)"),
+    "how_near": (
+        "按相近的名称“{read}”（相似度 {score}%）",
+        "by the near label “{read}” (similarity {score}%)",
+    ),
+    "how_continued": (
+        "接上一行（同一项目的另一个数）",
+        "continues the row above (the item's other figure)",
+    ),
     "how_not_found": ("未找到", "not found"),
     "doc_no": ("文号", "document"),
     "union": ("发文单位", "issued by"),

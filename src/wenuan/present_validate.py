@@ -8,9 +8,7 @@ _MARK = {"error": "✗", "warning": "!", "info": "i"}
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def reports_text(
-    reports: list[FileReport], forms: dict[str, Form], explain: bool = False
-) -> str:
+def reports_text(reports: list[FileReport], forms: dict[str, Form], explain: bool = False) -> str:
     """Every file's findings, and a last line that counts files that pass."""
     lines = []
     for report in reports:

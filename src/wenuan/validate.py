@@ -187,8 +187,13 @@ def _table_findings(form: Form, ret: Return) -> list[Finding]:
                 near.setdefault(table.cells[ref].item, (ref, entry))
         for code, (ref, entry) in near.items():
             label = next(item.label for item, _ in table.walk() if item.code == code)
-            msg = t("f_near_label", read=_clip(str(entry.label)), code=code, label=label,
-                    score=f"{entry.score:.0f}")
+            msg = t(
+                "f_near_label",
+                read=_clip(str(entry.label)),
+                code=code,
+                label=label,
+                score=f"{entry.score:.0f}",
+            )
             out.append(Finding("info", "label", msg, [ref], entry.place, table.id))
     return out
 

@@ -15,8 +15,19 @@ from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
 
 READABLE = workbook.WORKBOOKS | word.WORD
-__all__ = ["Entry", "Grid", "META_SHEET", "READABLE", "Return", "Unreadable", "a1", "norm",
-           "open_workbook", "read", "recognize"]
+__all__ = [
+    "Entry",
+    "Grid",
+    "META_SHEET",
+    "READABLE",
+    "Return",
+    "Unreadable",
+    "a1",
+    "norm",
+    "open_workbook",
+    "read",
+    "recognize",
+]
 
 
 def norm(text) -> str:

@@ -21,22 +21,44 @@ from wenuan.numbers import parse
 from wenuan.reading.labels import Labels, canonical, fold, unit_in_label
 from wenuan.reading.model import Entry, Grid, Return
 
-_UNIT_TEXT = re.compile(rf"^\(?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
-                        r"\)?(?:\([0-9A-Za-z\[\]]+\))?$")
+_UNIT_TEXT = re.compile(
+    rf"^\(?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
+    r"\)?(?:\([0-9A-Za-z\[\]]+\))?$"
+)
 SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
 
 # Header words for column roles, tried in this order (上年同期数 is last year's, not a value).
 ROLES = (
     ("note", ("备注", "说明", "附注")),
-    ("prior", ("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例", "%")),
+    (
+        "prior",
+        ("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例", "%"),
+    ),
     ("code", ("代码", "编码", "代号", "编号")),
     ("seq", ("序号", "行次", "栏次")),
     ("unit", ("计量单位", "单位")),
     (
         "value",
-        ("数值", "值", "本期", "本年", "今年", "数量", "合计", "金额", "实际", "完成", "填报",
-         "数据", "累计", "人数", "户数", "人次", "数"),
+        (
+            "数值",
+            "值",
+            "本期",
+            "本年",
+            "今年",
+            "数量",
+            "合计",
+            "金额",
+            "实际",
+            "完成",
+            "填报",
+            "数据",
+            "累计",
+            "人数",
+            "户数",
+            "人次",
+            "数",
+        ),
     ),
     ("label", ("项目", "指标", "名称", "内容", "类别", "事项")),
 )
@@ -140,17 +162,20 @@ def regions(form: Form, grid: Grid) -> list[Region]:
         if isinstance(v, str) and v and (tid := _titled(v, known))
     ]
     if not titles:
-        return _split_on_restart(Region(grid, range(len(rows)), range(width)), form)
+        return _untitled(Region(grid, range(len(rows)), range(width)), form)
     out = []
     first = min(r for r, _, _ in titles)
     if first > 0:  # rows above the first title: a header, or a table whose title is missing
-        out += _split_on_restart(Region(grid, range(first), range(width)), form)
+        out += _untitled(Region(grid, range(first), range(width)), form)
     for r, c, tid in titles:
         beside = [c2 for r2, c2, _ in titles if abs(r2 - r) <= SIDE_BY_SIDE_ROWS and c2 != c]
         left = _gap_before(grid, c, r) if any(c2 < c for c2 in beside) else 0
         right = min((_gap_before(grid, c2, r) for c2 in beside if c2 > c), default=width)
-        below = [r2 for r2, c2, _ in titles if r2 > r + SIDE_BY_SIDE_ROWS or
-                 (r2 > r and left <= c2 < right)]
+        below = [
+            r2
+            for r2, c2, _ in titles
+            if r2 > r + SIDE_BY_SIDE_ROWS or (r2 > r and left <= c2 < right)
+        ]
         bottom = min(below, default=len(rows))
         out.append(Region(grid, range(r, bottom), range(left, right), tid, True))
     return out
@@ -163,6 +188,37 @@ def _gap_before(grid: Grid, col: int, row: int) -> int:
         if all(len(r) <= c or r[c] in (None, "") for r in grid.rows[row:]):
             return c + 1
     return col
+
+
+def _untitled(region: Region, form: Form) -> list[Region]:
+    """Rows with no title over them, cut into the tables they name: where a code sequence
+    restarts, or where the labels turn from one table's to another's."""
+    out = []
+    for piece in _split_on_restart(region, form):
+        votes: dict[int, str] = {}  # row -> the one table whose label it carries
+        for table in form.tables:
+            for r, hit in _hits(piece, plan(table)).items():
+                if hit.how == "label":
+                    votes[r] = table.id if r not in votes else ""
+        runs: list[tuple[int, str]] = []  # (first row, table), runs of two votes or more
+        for r in sorted(r for r, tid in votes.items() if tid):
+            if runs and runs[-1][1] == votes[r]:
+                continue
+            if sum(1 for r2, tid in votes.items() if r2 >= r and tid == votes[r]) >= 2:
+                runs.append((r, votes[r]))
+        if len(runs) < 2:
+            piece.table = runs[0][1] if runs else _best_table(piece, form)
+            out.append(piece)
+            continue
+        # a run starts after the last row of the run before: its title and header go with it
+        cuts = [
+            max(r2 for r2, tid in votes.items() if r2 < r and tid == prev) + 1
+            for (r, _), (_, prev) in zip(runs[1:], runs, strict=False)
+        ]
+        bounds = [piece.rows.start, *cuts, piece.rows.stop]
+        for (_, tid), a, b in zip(runs, bounds, bounds[1:], strict=False):
+            out.append(Region(piece.grid, range(a, b), piece.cols, tid))
+    return out
 
 
 def _split_on_restart(region: Region, form: Form) -> list[Region]:
@@ -235,7 +291,24 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
                 break
             if r not in out and (m := p.labels.match(v, near=False)):
                 out[r] = _Hit(r, c, "label", m.codes, None, v)
+            elif r not in out and (code := _code_with_label(folded, p)):
+                out[r] = _Hit(r, c, "code", (code,))
     return out
+
+
+_CODE = r"[0-9]{0,2}[A-Z][0-9]{0,2}"
+_CODE_AND_LABEL = re.compile(rf"^({_CODE})[.、:]?(.{{2,}})$|^(.{{2,}}?)\(({_CODE})\)$", re.I)
+
+
+def _code_with_label(folded: str, p: _Plan) -> str | None:
+    """05A筹集慰问款物总额 or 筹集慰问款物总额(05A): a code written into its label cell."""
+    m = _CODE_AND_LABEL.match(folded)
+    if not m:
+        return None
+    code, label = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    item = p.codes.get(code.upper(), (None,))[0]
+    found = p.labels.match(label, near=False)
+    return item if item and found and item in found.codes else None
 
 
 def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
@@ -243,8 +316,15 @@ def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> Non
     for r in region.rows:
         v = _cell(region.grid, r, col)
         if r not in hits and isinstance(v, str) and (m := p.labels.match(v)):
-            hits[r] = _Hit(r, col, m.how if m.how == "near" else "label", m.codes, None, v,
-                           m.score if m.how == "near" else None)
+            hits[r] = _Hit(
+                r,
+                col,
+                m.how if m.how == "near" else "label",
+                m.codes,
+                None,
+                v,
+                m.score if m.how == "near" else None,
+            )
 
 
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
@@ -283,16 +363,19 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             cells = [_cell(grid, r, c) for r in hits]
             if any(unit_word(v) for v in cells):
                 units.add(c)
-            elif any(v is not None and v != "" and parse(v, tuple(UNITS)).problem is None
-                     for v in cells):
+            elif any(
+                v is not None and v != "" and parse(v, tuple(UNITS)).problem is None for v in cells
+            ):
                 values.append(c)
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
         units |= {
-            c for c in region.cols
+            c
+            for c in region.cols
             if c not in values and any(unit_word(_cell(grid, r, c)) for r in hits)
         }
-    return _Columns(values, units, {c: u for c, u in header_units.items() if c in values},
-                    label_col)
+    return _Columns(
+        values, units, {c: u for c, u in header_units.items() if c in values}, label_col
+    )
 
 
 def _mode(values) -> int | None:
@@ -310,9 +393,7 @@ class _Slot:
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it."""
     grid = region.grid
-    row_units = [
-        (c, u) for c in sorted(cols.units) if (u := unit_word(_cell(grid, r, c)))
-    ]
+    row_units = [(c, u) for c in sorted(cols.units) if (u := unit_word(_cell(grid, r, c)))]
     out = []
     for c in cols.values:
         if (r, c) in grid.covered:
@@ -415,9 +496,6 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, done
 def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
     """Find every table of the form in the grids and read its values into the return."""
     all_regions = [reg for g in grids for reg in regions(form, g)]
-    for reg in all_regions:
-        if reg.table is None:
-            reg.table = _best_table(reg, form)
     for table in form.tables:
         found: dict[str, Entry] = {}
         places: list[str] = []

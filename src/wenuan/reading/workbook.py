@@ -49,37 +49,6 @@ def open_workbook(path: Path):
     """Open with python-calamine, turning its errors into Unreadable."""
     import python_calamine as pc
 
-    if path.suffix.lower() not in READABLE:
-        raise Unreadable("suffix")
-    if _is_encrypted(path):
-        raise Unreadable("encrypted")
-    check_container(path)
-    try:
-        return pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise Unreadable("encrypted") from None
-    except BaseException as e:  # calamine raises several types, or panics, for a damaged file
-        if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
-            raise
-        raise Unreadable("corrupt") from None
-
-
-def _is_encrypted(path: Path) -> bool:
-    """An encrypted xlsx is an OLE file holding an EncryptionInfo stream, not a zip."""
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or path.suffix.lower() == ".xls":
-        return False
-    with open(path, "rb") as f:
-        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in f.read(
-            1 << 20
-        )
-
-
-def open_workbook(path: Path):
-    """Open with python-calamine, turning its errors into Unreadable."""
-    import python_calamine as pc
-
     if path.suffix.lower() not in WORKBOOKS:
         raise Unreadable("suffix")
     if _is_encrypted(path):
