@@ -195,11 +195,15 @@ def _untitled(region: Region, form: Form) -> list[Region]:
     restarts, or where the labels turn from one table's to another's."""
     out = []
     for piece in _split_on_restart(region, form):
-        votes: dict[int, str] = {}  # row -> the one table whose label it carries
-        for table in form.tables:
-            for r, hit in _hits(piece, plan(table)).items():
-                if hit.how == "label":
-                    votes[r] = table.id if r not in votes else ""
+        votes: dict[int, str] = {}  # row -> the one table whose label (else code) it carries
+        hits = {t.id: _hits(piece, plan(t)) for t in form.tables}
+        for by_label in (True, False):
+            for tid, rows in hits.items():
+                for r, hit in rows.items():
+                    if not by_label or hit.label_col is not None:
+                        votes[r] = tid if r not in votes else ""
+            if any(votes.values()):
+                break
         runs: list[tuple[int, str]] = []  # (first row, table), runs of two votes or more
         for r in sorted(r for r, tid in votes.items() if tid):
             if runs and runs[-1][1] == votes[r]:
@@ -226,7 +230,7 @@ def _split_on_restart(region: Region, form: Form) -> list[Region]:
     under the other, whose codes both start at 01A)."""
     seen: dict[str, int] = {}
     codes = {code for t in form.tables for code in plan(t).codes}
-    start = region.rows.start
+    start, last = region.rows.start, None
     out = []
     for r in region.rows:
         row = region.grid.rows[r]
@@ -236,9 +240,11 @@ def _split_on_restart(region: Region, form: Form) -> list[Region]:
             if code not in codes:
                 continue
             if code in seen and r - seen[code] > 1 and len(seen) >= 3:
-                out.append(Region(region.grid, range(start, r), region.cols))
-                start, seen = r, {}
+                cut = last + 1  # the next table's title and header go with it
+                out.append(Region(region.grid, range(start, cut), region.cols))
+                start, seen = cut, {}
             seen.setdefault(code, r)
+            last = r
             break
     out.append(Region(region.grid, range(start, region.rows.stop), region.cols))
     return out
@@ -258,6 +264,7 @@ class _Hit:
     ref: str | None = None  # a per-value code (D9) names one ref of its item
     text: str | None = None
     score: float | None = None
+    label_col: int | None = None  # where the row's label is, when it has one
 
 
 @dataclass
@@ -287,12 +294,13 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
             folded = fold(v)
             if folded.upper() in p.codes:
                 item, ref = p.codes[folded.upper()]
-                out[r] = _Hit(r, c, "code", (item,), ref)
+                label_col = out[r].label_col if r in out else None
+                out[r] = _Hit(r, c, "code", (item,), ref, label_col=label_col)
                 break
             if r not in out and (m := p.labels.match(v, near=False)):
-                out[r] = _Hit(r, c, "label", m.codes, None, v)
+                out[r] = _Hit(r, c, "label", m.codes, None, v, label_col=c)
             elif r not in out and (code := _code_with_label(folded, p)):
-                out[r] = _Hit(r, c, "code", (code,))
+                out[r] = _Hit(r, c, "code", (code,), label_col=c)
     return out
 
 
@@ -324,14 +332,15 @@ def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> Non
                 None,
                 v,
                 m.score if m.how == "near" else None,
+                col,
             )
 
 
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     """Column roles from the header row above the first item, else from the columns' contents."""
     grid = region.grid
-    label_col = _mode(h.col for h in hits.values() if h.how != "code")
-    key_cols = {h.col for h in hits.values()}
+    label_col = _mode(h.label_col for h in hits.values() if h.label_col is not None)
+    key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} - {None}
     first = min(hits)
     roles: dict[int, str] = {}
     header_units: dict[int, str] = {}
