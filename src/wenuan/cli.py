@@ -233,7 +233,11 @@ def validate_cmd(
     try:
         loaded = _library(forms, form)
         options = validate.Options(
-            form_id=form, strict=strict, received=_day(received), calendar=_calendar(calendar)
+            form_id=form,
+            strict=strict,
+            received=_day(received),
+            calendar=_calendar(calendar),
+            explain=explain,
         )
         files, checked = _checked(paths, loaded, options)
         reports = list(checked)  # a broken form file shows when a return first needs it

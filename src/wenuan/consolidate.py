@@ -175,7 +175,11 @@ def consolidate(
 def _take(result: Result, report: FileReport, names, seen, allow_errors, out) -> Source:
     """Record one checked return, and add it when it may be added."""
     path = Path(report.path)
-    messages = [f"{f.cell + ' ' if f.cell else ''}{f.message}" for f in report.findings]
+    messages = [
+        f"{f.cell + ' ' if f.cell else ''}{f.message}"
+        for f in report.findings
+        if f.severity != "info"
+    ]
     source = Source(
         str(path),
         report.unit,

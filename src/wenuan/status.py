@@ -92,7 +92,9 @@ def status(
         ):
             continue  # the later of two returns from one unit stands
         line.path, line.received = report.path, report.received
-        line.findings = [f for f in report.findings if f.kind != "deadline"]  # its own column
+        line.findings = [  # lateness has its own column; notes on reading need no correction
+            f for f in report.findings if f.kind != "deadline" and f.severity != "info"
+        ]
         line.errors = sum(f.severity == "error" for f in line.findings)
         line.warnings = sum(f.severity == "warning" for f in line.findings)
         if due and report.received:

@@ -27,6 +27,7 @@ class Options:
     strict: bool = False
     calendar: dict[date, bool] | None = None
     form_id: str | None = None
+    explain: bool = False  # keep where each value was read (validate --explain)
 
 
 def show(value: Decimal, decimals: int) -> str:
@@ -136,7 +137,8 @@ def validate(
                 values[key] = value
     report.values = values
     report.header = {k: e.raw for k, e in ret.header.items()}
-    report.reading = _reading(form, ret)
+    if options.explain:
+        report.reading = _reading(form, ret)
     findings += _rule_findings(form, values, cells)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)

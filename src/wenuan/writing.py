@@ -262,7 +262,7 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
     fill = PatternFill("solid", fgColor="FFC7CE")
     notes: dict[tuple[str, str], list[str]] = {}
     for f in findings:
-        if f.cell and "!" in f.cell:
+        if f.cell and "!" in f.cell and f.severity != "info":  # notes on reading mark nothing
             sheet, ref = f.cell.rsplit("!", 1)
             text = f.message
             notes.setdefault((sheet, ref), []).append(text)

@@ -2,6 +2,7 @@
 after a colon in the same cell, several in one cell, or in the next cell of the row."""
 
 import re
+from functools import lru_cache
 
 from wenuan.reading.labels import fold
 from wenuan.reading.model import Entry, Grid
@@ -23,9 +24,14 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     for grid in grids:
         for r, row in enumerate(grid.rows):
             for c, v in enumerate(row):
-                if isinstance(v, str) and _KEY.search(fold(v)):
+                if isinstance(v, str) and _has_key(v):
                     _fields_of(grid, r, c, out)
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _has_key(text: str) -> bool:
+    return _KEY.search(fold(text)) is not None
 
 
 def _fields_of(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:

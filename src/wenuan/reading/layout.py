@@ -26,6 +26,7 @@ _UNIT_TEXT = re.compile(
     r"\)?(?:\([0-9A-Za-z\[\]]+\))?$"
 )
 SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
+NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
 
 # Header words for column roles, tried in this order (上年同期数 is last year's, not a value).
@@ -96,6 +97,7 @@ class _Plan:
     title: str  # canonical
     codes: dict[str, tuple[str, str | None]]  # code as written -> (item, the one ref it names)
     refs: dict[str, list[tuple[str, str]]]  # item -> [(ref, unit)]
+    names: dict[str, tuple] = field(default_factory=dict)  # what a cell's text names, once
 
 
 _PLANS: dict[int, tuple[Table, _Plan]] = {}
@@ -275,6 +277,7 @@ class _Columns:
     units: set[int] = field(default_factory=set)
     unit_of: dict[int, str] = field(default_factory=dict)  # a value column's header unit
     label: int | None = None
+    unit_left: dict[int, int | None] = field(default_factory=dict)
 
 
 def _cell(grid: Grid, r: int, c: int):
@@ -285,23 +288,42 @@ def _cell(grid: Grid, r: int, c: int):
 def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
     """Each row's naming cell: a code beats a label; labels matched exactly (after folding)."""
     out: dict[int, _Hit] = {}
+    covered, start, stop = region.grid.covered, region.cols.start, region.cols.stop
     for r in region.rows:
-        row = region.grid.rows[r]
-        for c in region.cols:
-            v = row[c] if c < len(row) else None
-            if not isinstance(v, str) or (r, c) in region.grid.covered:
+        for c, v in enumerate(region.grid.rows[r][start:stop], start):
+            if not isinstance(v, str) or (covered and (r, c) in covered):
                 continue
-            folded = fold(v)
-            if folded.upper() in p.codes:
-                item, ref = p.codes[folded.upper()]
+            named = p.names.get(v)
+            if named is None:
+                if len(p.names) > NAMES_KEPT:  # a long batch meets many names and phones
+                    p.names.clear()
+                named = p.names[v] = _names(v, p)
+            if not named:
+                continue
+            how, codes, ref = named
+            if how == "code":
                 label_col = out[r].label_col if r in out else None
-                out[r] = _Hit(r, c, "code", (item,), ref, label_col=label_col)
+                out[r] = _Hit(r, c, "code", codes, ref, label_col=label_col)
                 break
-            if r not in out and (m := p.labels.match(v, near=False)):
-                out[r] = _Hit(r, c, "label", m.codes, None, v, label_col=c)
-            elif r not in out and (code := _code_with_label(folded, p)):
-                out[r] = _Hit(r, c, "code", (code,), label_col=c)
+            if r not in out and how == "label":
+                out[r] = _Hit(r, c, how, codes, None, v, label_col=c)
+            elif r not in out:  # 05A筹集慰问款物总额: a code written into the label cell
+                out[r] = _Hit(r, c, "code", codes, None, label_col=c)
     return out
+
+
+def _names(text: str, p: _Plan) -> tuple:
+    """What a cell's text names in a table: ("code", items, ref), ("label", items, None),
+    ("code-label", item, None) for 05A筹集…, or () for nothing (kept per text in the plan)."""
+    folded = fold(text)
+    if folded.upper() in p.codes:
+        item, ref = p.codes[folded.upper()]
+        return ("code", (item,), ref)
+    if m := p.labels.match(text, near=False):
+        return ("label", m.codes, None)
+    if code := _code_with_label(folded, p):
+        return ("code-label", (code,), None)
+    return ()
 
 
 _CODE = r"[0-9]{0,2}[A-Z][0-9]{0,2}"
@@ -377,13 +399,27 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             ):
                 values.append(c)
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
-        units |= {
-            c
-            for c in region.cols
-            if c not in values and any(unit_word(_cell(grid, r, c)) for r in hits)
-        }
+        for r in hits:
+            row = grid.rows[r]
+            units.update(
+                c
+                for c, v in enumerate(row)
+                if isinstance(v, str)
+                and c not in key_cols
+                and c not in values
+                and c in region.cols
+                and unit_word(v)
+            )
+    unit_left = {}  # the unit column just left of a value column, none between
+    for c in values:
+        near = [u for u in units if u < c and not any(u < v < c for v in values)]
+        unit_left[c] = max(near) if near else None
     return _Columns(
-        values, units, {c: u for c, u in header_units.items() if c in values}, label_col
+        values,
+        units,
+        {c: u for c, u in header_units.items() if c in values},
+        label_col,
+        unit_left,
     )
 
 
@@ -400,21 +436,24 @@ class _Slot:
 
 
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
-    """The row's value cells, each with the unit written for it."""
-    grid = region.grid
-    row_units = [(c, u) for c in sorted(cols.units) if (u := unit_word(_cell(grid, r, c)))]
+    """The row's value cells, each with the unit written for it: in the unit column just left
+    of it, in the column's header, in the label, or in the row's one unit column."""
+    row, covered = region.grid.rows[r], region.grid.covered
+    width = len(row)
     out = []
     for c in cols.values:
-        if (r, c) in grid.covered:
+        if (r, c) in covered:
             continue
-        left = [u for cu, u in row_units if cu < c and not any(cu < v < c for v in cols.values)]
+        u = cols.unit_left.get(c)
         hint = (
-            (left[-1] if left else None)
+            (unit_word(row[u]) if u is not None and u < width else None)
             or cols.unit_of.get(c)
             or label_unit
-            or (row_units[0][1] if len(row_units) == 1 and len(cols.values) == 1 else None)
         )
-        out.append(_Slot(c, _cell(grid, r, c), hint))
+        if hint is None and len(cols.values) == 1 and cols.units:
+            found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
+            hint = found.pop() if len(found) == 1 else None
+        out.append(_Slot(c, row[c] if c < width else None, hint))
     return out
 
 
