@@ -362,6 +362,8 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     """Column roles from the header row above the first item, else from the columns' contents."""
     grid = region.grid
     label_col = _mode(h.label_col for h in hits.values() if h.label_col is not None)
+    if label_col is None:  # codes named every row: the labels are the longest texts beside them
+        label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:5])
     key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} - {None}
     first = min(hits)
     roles: dict[int, str] = {}
@@ -421,6 +423,11 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
         label_col,
         unit_left,
     )
+
+
+def _longest_text(row: list, cols: range) -> int | None:
+    texts = [(len(v), c) for c, v in enumerate(row) if c in cols and isinstance(v, str)]
+    return max(texts)[1] if texts else None
 
 
 def _mode(values) -> int | None:

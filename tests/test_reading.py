@@ -1,0 +1,294 @@
+"""Reading: labels as people write them, tables found twice or hidden, Word files, what the
+reader assumed (--explain), and units written beside a value."""
+
+import json
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal as D
+
+import docx
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from wenuan import forms, samples, validate, writing
+from wenuan.cli import app
+from wenuan.findings import report_json
+from wenuan.reading import header
+from wenuan.reading.labels import Labels, canonical
+from wenuan.reading.model import Grid
+
+ALL = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
+PDS = ALL["pingdingshan-2010"]
+HEADER = {
+    "unit": "叶县总工会",
+    "person": "王芳",
+    "phone": "0375-2916465",
+    "date": date(2010, 1, 28),
+}
+runner = CliRunner()
+
+
+def check(path, **options):
+    return validate.validate_file(path, ALL, validate.Options(**options))
+
+
+def template_return(tmp_path, form=PDS, changes=None, name="r.xlsx"):
+    path = tmp_path / name
+    values = {**samples.consistent(form), **(changes or {})}
+    writing.save_atomically(writing.filled(form, values, HEADER), path, force=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("筹 集 慰 问 款 物 总 额", "筹集慰问款物总额"),
+        ("筹集慰问\n款物总额（万元）", "筹集慰问款物总额"),
+        ("1．筹集慰问款物总额：", "筹集慰问款物总额"),
+        ("（一）其中：政府拨款", "政府拨款"),
+        ("①其中政府拨款", "政府拨款"),
+        ("2009年度帮扶中心资金来源总额", "帮扶中心资金来源总额"),
+        ("本年度经过工会帮扶实现脱贫的困难职工家庭", "经过工会帮扶实现脱贫的困难职工家庭"),
+        ("帮助农民工购买车(船)票（单位：张）", "帮助农民工购买车(船)票"),
+        ("\u3000\u3000县（区）级", "县(区)级"),
+    ],
+)
+def test_labels_are_compared_as_people_write_them(written, expected):
+    assert canonical(written) == expected
+
+
+def test_a_near_label_names_its_item_with_a_score_and_a_tie_names_none():
+    labels = Labels(PDS.table("bfzx"))
+    m = labels.match("帮扶中心资金来源合计总额")
+    assert (m.codes, m.how) == (("05A",), "near")
+    assert 88 <= m.score < 100
+    assert labels.match("帮扶中心") is None  # too far from every label
+    assert Labels(PDS.table("swn")).match("慰问") is None
+
+
+def test_a_label_several_items_share_is_resolved_by_the_row_above():
+    labels = Labels(PDS.table("bfzx"))
+    m = labels.match("地市级")
+    assert m.codes == ("01B", "02B", "03B")
+    assert labels.resolve(m.codes, "02A", set()) == "02B"  # under its parent
+    assert labels.resolve(m.codes, "01C", {"01B"}) == "02B"  # the next one after
+    assert labels.resolve(m.codes, None, set()) is None  # nothing above: not at all
+
+
+def _grid(rows):
+    return Grid("表", [list(r) for r in rows])
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        (
+            [["填报人：王芳  联系电话：0375-2916465"]],
+            {"person": ("王芳", "表!A1"), "phone": ("0375-2916465", "表!A1")},
+        ),
+        (
+            [["单位：万元、人"], [None, "填报单位（盖章）：", None, "叶县总工会"]],
+            {"unit": ("叶县总工会", "表!D2")},
+        ),
+        (
+            [["填表人：", "王芳", "填报日期：", "2010年1月28日"]],
+            {"person": ("王芳", "表!B1"), "date": ("2010年1月28日", "表!D1")},
+        ),
+        ([["以上数据统计截至2009年12月31日"], ["请各单位认真填报单位名称"]], {}),
+        ([["填报日期：    年  月  日"]], {}),
+    ],
+    ids=["one-cell", "stamp-at-bottom", "label-value-cells", "sentences", "blank-date"],
+)
+def test_header_fields_wherever_clerks_write_them(rows, expected):
+    found = header.read_header([_grid(rows)])
+    assert {k: (e.raw, e.place) for k, e in found.items()} == expected
+
+
+def test_a_copied_sheet_is_one_warning_and_the_first_copy_counts(tmp_path):
+    path = template_return(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb["送温暖工程统计表"])
+    copy["E6"] = 1  # an old draft left in the workbook
+    wb.save(path)
+    report = check(path)
+    assert [(f.severity, f.kind, f.message) for f in report.findings] == [
+        (
+            "warning",
+            "table",
+            "《送温暖工程统计表》在文件中出现了不止一次（送温暖工程统计表、送温暖工程统计表 Copy），"
+            "按第一处读取；请删去多余的一份",
+        )
+    ]
+    assert report.values["swn:01A"] == samples.consistent(PDS)["swn:01A"]
+
+
+def test_a_hidden_sheet_is_not_read(tmp_path):
+    path = template_return(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["送温暖工程统计表"].sheet_state = "hidden"
+    wb.save(path)
+    report = check(path)
+    assert [(f.kind, f.table) for f in report.findings if f.severity == "error"] == [
+        ("table", "swn")
+    ]
+
+
+def test_a_near_label_is_read_and_said(tmp_path):
+    path = template_return(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["困难职工帮扶中心统计表"]
+    row = next(r for r in range(1, 80) if ws.cell(r, 2).value == "05A")
+    ws.cell(row, 2).value = None  # no code: the label alone names the row
+    ws.cell(row, 3).value = "帮扶中心资金来源合计总额"
+    wb.save(path)
+    report = check(path)
+    (note,) = report.findings
+    assert (note.severity, note.kind, note.cell, note.items) == (
+        "info",
+        "label",
+        f"困难职工帮扶中心统计表!E{row}",
+        ["05A"],
+    )
+    assert note.message.startswith(
+        "把“帮扶中心资金来源合计总额”读作 05A（2009年度帮扶中心资金来源总额）（相似度 "
+    )
+    assert report.ok and report.values["bfzx:05A"] == samples.consistent(PDS)["bfzx:05A"]
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert "i 提示" in result.stdout and "通过" in result.stdout
+
+
+def test_yuan_written_in_the_unit_column_is_the_yuan_for_wanyuan_slip(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["送温暖工程统计表"])
+    ws.append(["填报单位：叶县总工会", None, "填报人：王芳"])
+    ws.append(["项目", "单位", "本期数"])
+    values = samples.consistent(PDS)
+    for item, _ in PDS.table("swn").walk():
+        for ref, cell in PDS.table("swn").cells.items():
+            if cell.item == item.code and "[" not in ref:
+                unit = "元" if ref == "06A" else cell.unit
+                v = values[f"swn:{ref}"] * (10000 if ref == "06A" else 1)
+                ws.append([item.label, unit, float(v)])
+    path = tmp_path / "yuan.xlsx"
+    wb.save(path)
+    report = check(path, form_id="pingdingshan-2010")
+    (f,) = [f for f in report.findings if f.items == ["06A"]]
+    assert (f.kind, f.suggestion.value) == ("type", values["swn:06A"])
+    assert "06A（发放款物）" in f.message
+
+
+def _word_return(path, form=PDS):
+    """The two tables typed into Word by a clerk: header as paragraphs, labels only."""
+    values = samples.consistent(form)
+    d = docx.Document()
+    d.add_paragraph("填报单位：叶县总工会　　填报人：王芳　　联系电话：0375-2916465")
+    for table in form.tables:
+        d.add_paragraph(table.title)
+        rows = [("项目", "计量单位", "数量")]
+        for item, _ in table.walk():
+            for ref, cell in table.cells.items():
+                if cell.item == item.code:
+                    rows.append((item.label, cell.unit, f"{values[f'{table.id}:{ref}']:f}"))
+        t = d.add_table(rows=len(rows), cols=3)
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                t.cell(i, j).text = text
+    d.save(path)
+    return values
+
+
+def test_a_return_filled_in_word_reads_clean_with_places_in_words(tmp_path):
+    path = tmp_path / "叶县.docx"
+    values = _word_return(path)
+    report = check(path)
+    assert (report.form, report.findings, report.values) == ("pingdingshan-2010", [], values)
+    report = check(path, explain=True)
+    first = report.reading[0]
+    assert (first["item"], first["cell"], first["how"]) == ("01A", "表格1第2行第3列", "label")
+
+
+def _soffice(source, to, folder):
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder / f"{source.stem}.{to}"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_doc_file_is_read_through_libreoffice(tmp_path):
+    values = _word_return(tmp_path / "src.docx")
+    # saved as .doc by an office program: through .odt, as LibreOffice's own .doc export
+    # drops long tables that python-docx writes without column widths
+    doc = _soffice(_soffice(tmp_path / "src.docx", "odt", tmp_path), "doc", tmp_path)
+    report = check(doc)
+    assert (report.findings, report.values) == ([], values)
+
+
+def test_a_doc_file_without_libreoffice_is_a_plain_finding(tmp_path, monkeypatch):
+    path = tmp_path / "叶县.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    (f,) = check(path).findings
+    assert (f.kind, f.message) == (
+        "unreadable",
+        "叶县.doc 是 .doc/.wps 文件，读取需要 LibreOffice，本机未安装；"
+        "请在 Word 或 WPS 中另存为 .docx 或 .xlsx",
+    )
+
+
+def test_explain_says_where_each_value_was_read_in_text_and_json(tmp_path):
+    path = template_return(tmp_path)
+    result = runner.invoke(app, ["validate", str(path), "--explain"])
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  读取情况（每项数值取自哪个单元格、怎样认出这一行）："
+    assert lines[3] == "      01A       送温暖工程统计表!E6     按代码  当地职工总数"
+    result = runner.invoke(app, ["validate", str(path), "--explain", "--format", "json"])
+    data = json.loads(result.stdout)
+    report = check(path, explain=True)
+    assert data == json.loads(json.dumps(report_json([report], explain=True)))
+    assert data["files"][0]["reading"][0] == {
+        "table": "swn",
+        "item": "01A",
+        "label": "当地职工总数",
+        "cell": "送温暖工程统计表!E6",
+        "how": "code",
+        "read": None,
+        "score": None,
+    }
+    plain = json.loads(runner.invoke(app, ["validate", str(path), "--format", "json"]).stdout)
+    assert "reading" not in plain["files"][0]  # the JSON scripts rely on is unchanged
+
+
+def test_values_are_decimals_read_from_value_columns_only(tmp_path):
+    """A 上年同期 column and a 备注 with figures beside the value column are never read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["困难职工帮扶中心统计表"])
+    ws.append(["项目", "上年同期", "本期", "计量单位", "备注"])
+    ws.append(["县（区）级以上困难职工帮扶中心总数", 9, 3, "个", "比上年增加2个"])
+    ws.append(["地市级", 4, 1, "个", None])
+    ws.append(["县（区）级", 5, 2, "个", "新建1个"])
+    path = tmp_path / "own.xlsx"
+    wb.save(path)
+    report = check(path, form_id="pingdingshan-2010")
+    assert {k: v for k, v in report.values.items() if k.startswith("bfzx:01")} == {
+        "bfzx:01A": D(3),
+        "bfzx:01B": D(1),
+        "bfzx:01C": D(2),
+    }
