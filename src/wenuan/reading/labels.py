@@ -90,6 +90,7 @@ class Labels:
             self.exact.setdefault(key, []).append(item.code)
             self.plain.setdefault(_plain(key), []).append(item.code)
         self._choices = list(self.exact)
+        self._near_memo: dict[str, Match | None] = {}
 
     def match(self, text: str, near: bool = True) -> Match | None:
         """The item(s) a cell's text names, or None."""
@@ -100,7 +101,13 @@ class Labels:
             return Match(tuple(self.exact[key]), "exact")
         if _plain(key) in self.plain:
             return Match(tuple(self.plain[_plain(key)]), "exact")
-        return self._near(key) if near else None
+        if not near:
+            return None
+        if key not in self._near_memo:
+            if len(self._near_memo) > 10_000:  # a long batch's stray texts
+                self._near_memo.clear()
+            self._near_memo[key] = self._near(key)
+        return self._near_memo[key]
 
     def _near(self, key: str) -> Match | None:
         from rapidfuzz import fuzz, process
@@ -115,6 +122,8 @@ class Labels:
     def resolve(self, codes: tuple[str, ...], last: str | None, taken) -> str | None:
         """One item of several with the same label (地市级 under 01A, 02A, 03A), by position:
         the one under the row read last, else its next sibling, else none."""
+        if len(codes) == 1:
+            return None if codes[0] in taken else codes[0]
         free = [c for c in codes if c not in taken]
         if len(free) <= 1:
             return free[0] if free else None

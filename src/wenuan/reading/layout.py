@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from wenuan.forms import UNITS, Form, Table
 from wenuan.numbers import parse
@@ -26,6 +27,7 @@ _UNIT_TEXT = re.compile(
     r"\)?(?:\([0-9A-Za-z\[\]]+\))?$"
 )
 SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
+_YUAN_SLIPS = {("元", "万元"), ("万元", "元")}  # a unit beside a value that changes its scale
 NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
 
@@ -76,6 +78,7 @@ def _unit_word(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+@lru_cache(maxsize=1 << 12)
 def role_of(text: str) -> str | None:
     """The role a header cell gives its column."""
     text = fold(text)
@@ -136,33 +139,51 @@ class Region:
     titled: bool = False
 
 
-@lru_cache(maxsize=1 << 14)
-def _titled(text: str, titles: tuple[tuple[str, str], ...]) -> str | None:
-    """The table whose title a cell carries, if it is a title cell; `titles` (canonical, id)."""
+_TITLES: dict[int, tuple[Form, dict]] = {}
+
+
+def _titles(form: Form) -> dict:
+    """Texts already seen, and the table whose title each carries (None: no title)."""
+    if id(form) not in _TITLES or len(_TITLES[id(form)][1]) > NAMES_KEPT:
+        _TITLES[id(form)] = (form, {})
+    return _TITLES[id(form)][1]
+
+
+def _titled(text: str, form: Form) -> str | None:
+    """The table whose title a cell carries, if it is a title cell."""
     from rapidfuzz import fuzz
 
     key = canonical(text)
     if len(key) < 4:
         return None
     best, best_len = None, 0
-    for title, table in titles:
+    for table in form.tables:
+        title = plan(table).title
         if len(key) > len(title) + TITLE_SLACK:
             continue
         if (title in key or fuzz.ratio(title, key) >= 90) and len(title) > best_len:
-            best, best_len = table, len(title)
+            best, best_len = table.id, len(title)
     return best
+
+
+def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
+    """(row, column, table) of each cell holding a table's title."""
+    known = _titles(form)
+    out = []
+    for r, row in enumerate(grid.rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v:
+                if v not in known:
+                    known[v] = _titled(v, form)
+                if known[v]:
+                    out.append((r, c, known[v]))
+    return out
 
 
 def regions(form: Form, grid: Grid) -> list[Region]:
     """The grid cut into regions: under each title, and what is left with no title."""
     rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
-    known = tuple((plan(t).title, t.id) for t in form.tables)
-    titles = [
-        (r, c, tid)
-        for r, row in enumerate(rows)
-        for c, v in enumerate(row)
-        if isinstance(v, str) and v and (tid := _titled(v, known))
-    ]
+    titles = _title_cells(grid, form)
     if not titles:
         return _untitled(Region(grid, range(len(rows)), range(width)), form)
     out = []
@@ -401,17 +422,12 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             ):
                 values.append(c)
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
+        candidates = [c for c in region.cols if c not in key_cols and c not in values]
         for r in hits:
             row = grid.rows[r]
-            units.update(
-                c
-                for c, v in enumerate(row)
-                if isinstance(v, str)
-                and c not in key_cols
-                and c not in values
-                and c in region.cols
-                and unit_word(v)
-            )
+            for c in candidates:
+                if c < len(row) and c not in units and unit_word(row[c]):
+                    units.add(c)
     unit_left = {}  # the unit column just left of a value column, none between
     for c in values:
         near = [u for u in units if u < c and not any(u < v < c for v in values)]
@@ -435,11 +451,12 @@ def _mode(values) -> int | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-@dataclass
-class _Slot:
+class _Slot(NamedTuple):
+    """A value cell of a row, and the unit written for it, if any."""
+
     col: int
     raw: object
-    hint: str | None  # the unit written for this value, if any
+    hint: str | None
 
 
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
@@ -464,20 +481,25 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     return out
 
 
-def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[str, _Slot]]:
-    """Refs to value cells: by the unit written beside a value, then in order."""
+def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
+    """(ref, unit) to value cells: by the unit written beside a value, then in order."""
+    if len(pending) == 1:  # most rows: one value, the first cell for its unit or for none
+        unit = pending[0][1]
+        s = next((s for s in slots if s.hint == unit), None) or next(
+            (s for s in slots if s.hint != unit), None
+        )
+        return [(pending[0], s)] if s else []
     free = list(slots)
-    out = []
-    rest = []
-    for ref, unit in pending:
-        s = next((s for s in free if s.hint == unit), None)
+    out, rest = [], []
+    for ref in pending:
+        s = next((s for s in free if s.hint == ref[1]), None)
         if s:
             free.remove(s)
             out.append((ref, s))
         else:
-            rest.append((ref, unit))
+            rest.append(ref)
     units = {u for _, u in pending}
-    for ref, _ in rest:
+    for ref in rest:
         s = next((s for s in free if s.hint is None or s.hint not in units), None)
         if s:
             free.remove(s)
@@ -494,7 +516,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     cols = _columns(region, hits)
     if cols.label is not None:  # near labels, now that the label column is known
         _near_hits(region, p, cols.label, hits)
-    sheet = region.grid.name
+    sheet, full, place = region.grid.name, _Full(p, found), region.grid.place
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
     for r in region.rows:
@@ -503,23 +525,25 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             if last is None or not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
-        item = p.labels.resolve(hit.codes, last, _Full(p, found))
+        item = p.labels.resolve(hit.codes, last, full)
         if item is None:
             continue
         last = item
-        pending = [(ref, u) for ref, u in p.refs[item] if ref not in found]
-        if hit.ref:
-            pending = [(ref, u) for ref, u in pending if ref == hit.ref]
+        pending = [
+            (ref, u)
+            for ref, u in p.refs[item]
+            if ref not in found and (not hit.ref or ref == hit.ref)
+        ]
         label = hit.text if hit.how in ("label", "near") else None
-        for ref, slot in _assign(pending, _slots(region, cols, r, unit_in_label(label or ""))):
-            unit = next(u for rf, u in p.refs[item] if rf == ref)
+        slots = _slots(region, cols, r, unit_in_label(label) if label else None)
+        for (ref, unit), slot in _assign(pending, slots):
             found[ref] = Entry(
                 slot.raw,
                 sheet,
-                region.grid.place(r, slot.col),
+                place(r, slot.col),
                 hit.how,
                 label,
-                slot.hint if {slot.hint, unit} == {"元", "万元"} else None,  # 元 for 万元
+                slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None,
                 hit.score,
             )
             named += 1
