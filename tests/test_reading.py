@@ -53,10 +53,30 @@ def template_return(tmp_path, form=PDS, changes=None, name="r.xlsx"):
         ("本年度经过工会帮扶实现脱贫的困难职工家庭", "经过工会帮扶实现脱贫的困难职工家庭"),
         ("帮助农民工购买车(船)票（单位：张）", "帮助农民工购买车(船)票"),
         ("\u3000\u3000县（区）级", "县(区)级"),
+        ("筹集慰问款物总额 万元", "筹集慰问款物总额"),
+        ("共包专列", "共包专列"),  # a label ending in a unit's word keeps it
+        ("共 包 专 列", "共包专列"),
     ],
 )
 def test_labels_are_compared_as_people_write_them(written, expected):
     assert canonical(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "05A筹集慰问款物总额",
+        "05A. 筹集慰问款物总额",
+        "筹集慰问款物总额（05A）",
+        "筹集慰问款物总额 05A",
+    ],
+)
+def test_a_code_written_into_the_label_cell_names_the_row(written):
+    from wenuan.reading.labels import fold
+    from wenuan.reading.layout import _code_with_label, plan
+
+    assert _code_with_label(fold(written), plan(PDS.table("swn"))) == "05A"
+    assert _code_with_label(fold("06A筹集慰问款物总额"), plan(PDS.table("swn"))) is None
 
 
 def test_a_near_label_names_its_item_with_a_score_and_a_tie_names_none():

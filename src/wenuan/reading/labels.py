@@ -22,6 +22,7 @@ _YEAR = re.compile(r"^(?:\d{4}年度?|本年度|本年|今年|当年)")
 _UNIT_NAMES = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 _UNIT_TAIL = re.compile(rf"\((?:单位[:：]?)?(?:{_UNIT_NAMES})(?:\)|$)|[:：]$")
 _BRACKETED = re.compile(r"\([^()]*\)")
+_SPACED_UNIT = re.compile(rf"(?<=\S\S)\s+(?:{_UNIT_NAMES})$")  # 筹集慰问款物总额 万元
 UNIT_IN_LABEL = re.compile(rf"\((?:单位[:：]?)?({_UNIT_NAMES})\)\s*$")
 
 NEAR = 88  # rapidfuzz ratio a near label must reach
@@ -37,8 +38,10 @@ def fold(text) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def canonical(text) -> str:
-    """A label as compared: folded, numbering, 其中, year, colon and bracketed unit removed."""
-    text = fold(_CIRCLED.sub("", str(text).lstrip()))
+    """A label as compared: folded; numbering, 其中, year, colon, and the unit in brackets or
+    after a space removed."""
+    text = unicodedata.normalize("NFKC", _CIRCLED.sub("", str(text).strip()))  # ① before NFKC
+    text = fold(_SPACED_UNIT.sub("", text.strip()))
     for _ in range(2):  # 1.其中：… and 其中：1.… both occur
         text = _OF_WHICH.sub("", _NUMBERING.sub("", text))
     text = _YEAR.sub("", text)

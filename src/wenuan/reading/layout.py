@@ -348,11 +348,11 @@ def _names(text: str, p: _Plan) -> tuple:
 
 
 _CODE = r"[0-9]{0,2}[A-Z][0-9]{0,2}"
-_CODE_AND_LABEL = re.compile(rf"^({_CODE})[.、:]?(.{{2,}})$|^(.{{2,}}?)\(({_CODE})\)$", re.I)
+_CODE_AND_LABEL = re.compile(rf"^({_CODE})[.、:]?(.{{2,}})$|^(.{{2,}}?)\(?({_CODE})\)?$", re.I)
 
 
 def _code_with_label(folded: str, p: _Plan) -> str | None:
-    """05A筹集慰问款物总额 or 筹集慰问款物总额(05A): a code written into its label cell."""
+    """05A筹集慰问款物总额, 筹集慰问款物总额(05A) or …总额 05A: a code written into its label."""
     m = _CODE_AND_LABEL.match(folded)
     if not m:
         return None
