@@ -37,27 +37,12 @@ def build(n: int, folder: Path, unit: str = "叶县总工会") -> list[Path]:
 
 
 def build_own_layout(n: int, folder: Path) -> list[Path]:
-    """N copies of a return retyped as a clerk does: both tables on one sheet, no codes, labels
-    numbered, a unit column, two-figure items on two rows, the header fields at the bottom."""
-    import openpyxl
-
+    """N copies of a return retyped as a clerk does (samples.own_layout): both tables on one
+    sheet, no codes, labels numbered, two-figure items on two rows, header fields at the bottom."""
     form = forms.get_form("pingdingshan-2010")
-    values = samples.consistent(form)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for table in form.tables:
-        ws.append([f"叶县总工会{table.title}"])
-        ws.append(["序号", "指标名称", "计量单位", "本期数", "备注"])
-        for i, (item, _) in enumerate(table.walk(), 1):
-            refs = [(r, c) for r, c in table.cells.items() if c.item == item.code]
-            for k, (ref, cell) in enumerate(refs or [(None, None)]):
-                label = f"{i}. {item.label}" if not k else None
-                value = float(values[f"{table.id}:{ref}"]) if ref else None
-                ws.append([i if not k else None, label, cell.unit if cell else None, value])
-        ws.append([])
-    ws.append(["填报单位（盖章）：叶县总工会", None, "填表人：王芳  联系电话：0375-2916465"])
+    header = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465", "date": "2010-01-30"}
     first = folder / "own00000.xlsx"
-    wb.save(first)
+    samples.own_layout(form, samples.consistent(form), header).save(first)
     paths = [first]
     for i in range(1, n):
         paths.append(folder / f"own{i:05d}.xlsx")

@@ -75,11 +75,69 @@ def build(form, out: Path) -> list[Path]:
     return written
 
 
+def own_layouts(out: Path) -> list[Path]:
+    """Returns as units retype them (examples/own-layouts/): Pingdingshan's two tables on one
+    sheet without codes, valid and with a slip, and Ezhou's table filled in Word."""
+    out.mkdir(exist_ok=True)
+    form = forms.get_form("pingdingshan-2010")
+    values = samples.consistent(form)
+    written = []
+    for name, unit, changes in (
+        ("叶县_自制表.xlsx", "叶县总工会", {}),
+        (
+            "鲁山_自制表_有错.xlsx",
+            "鲁山县总工会",
+            {"swn:05B": _swap_last_digits(values["swn:05B"])},
+        ),
+    ):
+        head = {**header(form, unit), "date": "2010年1月29日"}
+        path = out / name
+        writing.save_atomically(samples.own_layout(form, {**values, **changes}, head), path, True)
+        written.append(path)
+    written.append(word_return(forms.get_form("ezhou-2022"), out / "鄂城区_Word填报.docx"))
+    return written
+
+
+def word_return(form, path: Path) -> Path:
+    """The form's table typed into a Word table, the header fields as paragraphs."""
+    import docx
+
+    values = samples.consistent(form)
+    document = docx.Document()
+    document.add_paragraph(form.tables[0].title)
+    document.add_paragraph("填报单位：鄂城区总工会　　填报人：李明　　联系电话：027-60229321")
+    for table in form.tables:
+        rows = [("序号", "项目", "单位", "数量")]
+        for item, _ in table.walk():
+            for k, (ref, cell) in enumerate(
+                (r, c) for r, c in table.cells.items() if c.item == item.code
+            ):
+                label = item.label if not k else ""
+                rows.append(
+                    (
+                        item.seq or "" if not k else "",
+                        label,
+                        cell.unit,
+                        f"{values[f'{table.id}:{ref}']:f}",
+                    )
+                )
+        grid = document.add_table(rows=len(rows), cols=4)
+        grid.style = "Table Grid"
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                grid.cell(i, j).text = text
+    document.add_paragraph("填报日期：2022年1月20日")
+    document.save(path)
+    return path
+
+
 def main() -> None:
     for entry in forms.catalogue().values():
         form = forms.load_entry(entry)
         for path in build(form, HERE):
             print(path.relative_to(HERE.parent))
+    for path in own_layouts(HERE / "own-layouts"):
+        print(path.relative_to(HERE.parent))
 
 
 if __name__ == "__main__":

@@ -72,3 +72,36 @@ def _refs(node):
     from wenuan.rules import _refs as refs
 
     return refs(node)
+
+
+def own_layout(form: Form, values: Values, header: dict):
+    """A return retyped the way a clerk does (an openpyxl workbook): every table on one sheet
+    under a title with the county's name, no codes, numbered labels, a unit column and a
+    last-year column, a two-figure item on two rows, the header fields at the bottom."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报表"
+    for table in form.tables:
+        ws.append([f"{header['unit']}{table.title}"])
+        ws.append(["序号", "指标名称", "计量单位", "本期数", "上年同期", "备注"])
+        for i, (item, _) in enumerate(table.walk(), 1):
+            refs = [(r, c) for r, c in table.cells.items() if c.item == item.code]
+            for k, (ref, cell) in enumerate(refs or [(None, None)]):
+                value = values.get(f"{table.id}:{ref}") if ref else None
+                ws.append(
+                    [
+                        None if k else i,
+                        None if k else f"{i}. {item.label}",
+                        cell.unit if cell else None,
+                        None if value is None else (float if cell.decimals else int)(value),
+                        None if value is None else 0,
+                    ]
+                )
+        ws.append([])
+    ws.append([f"填报单位（盖章）：{header['unit']}", None, f"填表人：{header['person']}"])
+    ws.append([f"联系电话：{header['phone']}", None, f"填报日期：{header['date']}"])
+    for col, width in zip("ABCDEF", (6, 60, 10, 12, 12, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    return wb
