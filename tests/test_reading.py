@@ -312,3 +312,14 @@ def test_values_are_decimals_read_from_value_columns_only(tmp_path):
         "bfzx:01B": D(1),
         "bfzx:01C": D(2),
     }
+
+
+def test_the_bundled_own_layout_examples_read_as_their_names_say(monkeypatch):
+    from pathlib import Path
+
+    from conftest import golden
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    result = runner.invoke(app, ["validate", "examples/own-layouts"])
+    assert result.exit_code == 1
+    golden("validate_own_layouts_expected.txt", result.stdout)
