@@ -134,6 +134,7 @@ def template_cmd(
 
     set_lang(lang.value)
     try:
+        writing.check_target(output, force)
         writing.save_atomically(writing.template(forms_mod.get_form(form, forms)), output, force)
     except WenuanError as e:
         _fail(e)
@@ -167,6 +168,17 @@ def _library(forms: list[Path] | None, form: str | None):
     return loaded
 
 
+def _annotate_one(paths: list[Path], target: Path, force: bool) -> None:
+    """--annotate makes one marked copy: of one return, named on the command line."""
+    from wenuan import validate, writing
+
+    files = validate.collect(paths)
+    if len(files) != 1:
+        raise WenuanError("annotate_one", n=len(files))
+    suffix = files[0].suffix.lower()
+    writing.check_target(target, force, (suffix,) if suffix in writing.ANNOTATED else writing.XLSX)
+
+
 def _day(text: str | None) -> date | None:
     from wenuan.validate import parse_date
 
@@ -192,11 +204,11 @@ def _roster(path: Path | None):
     return read_roster(path) if path else None
 
 
-def _checked(paths: list[Path], loaded, options):
+def _checked(paths: list[Path], loaded, options, empty_ok: bool = False):
     """The files named and, as they are checked (on every core for a big batch), their reports."""
     from wenuan import validate
 
-    files = validate.collect(paths)
+    files = validate.collect(paths, empty_ok)
     return files, _progress(validate.check_all(files, loaded, options), len(files))
 
 
@@ -231,11 +243,15 @@ def validate_cmd(
         options = validate.Options(
             form_id=form, strict=strict, received=_day(received), calendar=_calendar(calendar)
         )
+        if annotate:
+            _annotate_one(paths, annotate, force)
         files, checked = _checked(paths, loaded, options)
         reports = list(checked)  # a broken form file shows when a return first needs it
-        if annotate and reports:
+        if annotate:
             from wenuan import writing
 
+            if reports[0].form is None:
+                raise WenuanError("annotate_unreadable", path=str(files[0]))
             writing.annotate(files[0], reports[0].findings, annotate, force)
     except WenuanError as e:
         _fail(e)
@@ -275,8 +291,8 @@ def consolidate_cmd(
     set_lang(lang.value)
     try:
         loaded = _library(forms, form)
-        if output and output.exists() and not force:
-            raise WenuanError("exists", path=str(output))
+        if output:
+            writing.check_target(output, force)
         _, checked = _checked(paths, loaded, validate.Options(form_id=form))
         result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors)
     except WenuanError as e:
@@ -319,17 +335,22 @@ def status_cmd(
 ):
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
     from wenuan import status, validate
+    from wenuan.messages import t
 
     set_lang(lang.value)
     try:
         loaded = _library(forms, form)
         extra = _calendar(calendar)
-        _, checked = _checked(paths, loaded, validate.Options(form_id=form, calendar=extra))
+        files, checked = _checked(
+            paths, loaded, validate.Options(form_id=form, calendar=extra), empty_ok=True
+        )
+        if not files:
+            typer.echo(t("s_no_returns", path="、".join(map(str, paths))), err=True)
         st = status.status(
             checked, loaded[form], _day(as_of) or date.today(), _roster(roster), extra
         )
-        for path in status.write_notices(st, notices, force) if notices else []:
-            typer.echo(path, err=True)
+        for path, written in status.write_notices(st, notices, force) if notices else []:
+            typer.echo(t("written" if written else "notice_skipped", path=path), err=True)
     except WenuanError as e:
         _fail(e)
     if format is Format.json:

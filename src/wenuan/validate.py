@@ -34,8 +34,9 @@ def show(value: Decimal, decimals: int) -> str:
     return f"{quantize(value, decimals):f}"
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    """The return files named, folders searched for workbooks (sorted); none at all is an error."""
+def collect(paths: list[Path], empty_ok: bool = False) -> list[Path]:
+    """The return files named, folders searched for workbooks (sorted); none at all is an error
+    unless `empty_ok` (a chasing list on the first day: everyone is missing)."""
     from wenuan.errors import WenuanError
     from wenuan.reading import READABLE
 
@@ -49,14 +50,24 @@ def collect(paths: list[Path]) -> list[Path]:
                 and p.is_file()
                 and not p.name.startswith(("~$", ".~lock"))
             )
-            if not found:
+            if not found and not empty_ok:
                 raise WenuanError("no_inputs", path=str(path))
             files += found
-        elif path.exists():
-            files.append(path)
-        else:
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # a pipe or a device named here is refused, as a finding, unread
+        elif not empty_ok:
             raise WenuanError("no_inputs", path=str(path))
     return files
+
+
+def regular_file(path: Path) -> bool:
+    """Whether `path` is an ordinary file: a pipe or a device would hang or never end a read."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
@@ -99,6 +110,10 @@ def _check_in_worker(path: Path) -> FileReport:
 def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:
     """Read and check one file; a file that cannot be read is a finding, never an exception."""
     report = FileReport(path=str(path), strict=options.strict)
+    if not regular_file(path):
+        why = "read_not_regular" if path.exists() else "read_missing"
+        report.findings.append(Finding("error", "unreadable", t(why, path=path.name)))
+        return report
     try:
         ret, form = read(path, forms, options.form_id)
     except Unreadable as e:
