@@ -375,7 +375,7 @@ def _many_returns(folder: Path, n: int) -> Path:
 
 @pytest.mark.parametrize(
     "sig, delays",
-    [(signal.SIGINT, (0.8, 1.6, 2.4)), (signal.SIGKILL, (0.8,))],
+    [(signal.SIGINT, (0.5, 0.9, 1.6)), (signal.SIGKILL, (0.4,))],
     ids=["SIGINT", "SIGKILL"],
 )
 def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(tmp_path, sig, delays):
@@ -397,7 +397,7 @@ def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(tmp_pat
         time.sleep(delay)
         run.send_signal(sig)
         _, err = run.communicate(timeout=60)
-        assert run.returncode in ((0, 130) if sig == signal.SIGINT else (0, -sig)), err
+        assert run.returncode in (0, 130, -sig), err  # -sig: the signal came as Python exited
         assert "内部错误" not in err.decode()
         if out.exists():  # finished before the signal: then whole
             assert openpyxl.load_workbook(out).sheetnames[0] == SHEET

@@ -17,6 +17,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "没有名为 {form_id} 的表式。现有：{known}",
         "no form named {form_id}. Known: {known}",
     ),
+    "unknown_form_close": (
+        "没有名为 {form_id} 的表式。你是不是要用 {close}？现有：{known}",
+        "no form named {form_id}. Did you mean {close}? Known: {known}",
+    ),
     "forms_dir_missing": ("表式目录不存在：{path}", "forms directory does not exist: {path}"),
     "exists": ("{path} 已存在；要覆盖请加 --force", "{path} exists; add --force to overwrite it"),
     "annotate_xlsx_only": (
@@ -380,3 +384,57 @@ def weekday(d) -> str:
     names = t("weekdays")
     day = names[d.weekday()] if _lang == "zh" else names.split(",")[d.weekday()]
     return t("weekday_fmt", day=day)
+
+
+# typer/click's own words, as a clerk meets them in help and in usage errors; English stays as is
+_FRAMEWORK_ZH = [
+    (r"Usage: ", "用法："),
+    (r"\[OPTIONS\]", "[选项]"),
+    (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]…"),
+    (r"Try '(.+?)' for help\.", r"用 '\1' 查看帮助。"),
+    (r"^Error: ", "错误："),
+    (r"^Arguments:$", "参数："),
+    (r"^Options:$", "选项："),
+    (r"^Commands:$", "命令："),
+    (r"\[required\]", "[必填]"),
+    (r"env var: ", "环境变量："),
+    (r"(\[|;\s+)default: ", r"\1默认："),
+    (r"Show this message and exit\.", "显示本帮助并退出。"),
+    (r"Missing option (.+?)\.$", r"缺少选项 \1。"),
+    (r"Missing argument (.+?)\.$", r"缺少参数 \1。"),
+    (r"Missing parameter: (.+)", r"缺少参数：\1"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"No such command (.+?)\.", r"没有命令 \1。"),
+    (r" ?Did you mean (.+?)\?", r"你是不是要用 \1？"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r" ?\(Possible options: (.+?)\)", r"（可能是 \1）"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"多出了参数（\1）"),
+    (r"Invalid value for (.+?): (?:Value error, )?", r"\1 的值无效："),
+    (r"Invalid value: (?:Value error, )?", "值无效："),
+    (r"(\S+) is not one of (.+?)\.$", r"\1 不是可选的值（\2）。"),
+    (r"Option (.+?) requires an argument\.", r"选项 \1 后面要写一个值。"),
+    (r"Option (.+?) requires (\d+) arguments\.", r"选项 \1 后面要写 \2 个值。"),
+    (r"Option (.+?) does not take a value\.", r"选项 \1 后面不写值。"),
+    (r"Aborted!", "已中断。"),
+]
+
+
+_FRAMEWORK_TIDY = [  # in either language: typer's type labels and braces help no clerk
+    (r" <[^<>\s]+>(?=\s)", ""),
+    (r"\{([^{}\s]+)\}", r"\1"),
+    (r"…\.\.\.", "…"),
+]
+
+
+def framework(text: str) -> str:
+    """The command-line framework's own words (usage, help, usage errors) in the language in
+    use: typer and click speak only English."""
+    import re
+
+    for pattern, tidy in _FRAMEWORK_TIDY:
+        text = re.sub(pattern, tidy, text)
+    if _lang != "zh":
+        return text
+    for pattern, zh in _FRAMEWORK_ZH:
+        text = re.sub(pattern, zh, text, flags=re.M)
+    return text
