@@ -438,3 +438,22 @@ def test_two_runs_writing_one_output_at_once(tmp_path, force):
         assert f"错误：{out} 已存在；要覆盖请加 --force\n" in errors
     assert openpyxl.load_workbook(out)["各单位"].max_row == 8  # six units and the total
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "合计.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_rosters_and_calendars_that_cannot_be_read_are_usage_errors(tmp_path):
+    (tmp_path / "乱码.txt").write_bytes(b"\xff\xfe\x00bad")
+    os.mkfifo(tmp_path / "管道.txt")
+    valid = EXAMPLES / "ezhou-2022_valid.xlsx"
+    expected = {
+        "没有.txt": "没有.txt 不存在",
+        "乱码.txt": "不是 UTF-8 文本（请在记事本中“另存为”，编码选 UTF-8）",
+        "管道.txt": "管道.txt 不是普通文件（可能是管道或设备），未读取",
+    }
+    for name, why in expected.items():
+        roster = _wenuan("consolidate", valid, "--roster", tmp_path / name)
+        assert (roster.returncode, roster.stderr) == (
+            2, f"错误：名单文件 {tmp_path / name} 无法读取：{why}\n"
+        )  # fmt: skip
+        calendar = _wenuan("status", valid, "--form", "ezhou-2022", "--calendar", tmp_path / name)
+        assert (calendar.returncode, calendar.stderr) == (2, f"错误：节假日文件有误：{why}\n")

@@ -311,9 +311,15 @@ def _day(text: str | None) -> date | None:
 
 def _calendar(path: Path | None):
     from wenuan import deadlines
+    from wenuan.messages import t
+    from wenuan.validate import input_problem
 
+    if path and (why := input_problem(path)):
+        raise WenuanError("bad_calendar", detail=why)
     try:
         return deadlines.load_calendar(path) if path else None
+    except UnicodeDecodeError:
+        raise WenuanError("bad_calendar", detail=t("not_utf8")) from None
     except (OSError, ValueError) as e:
         raise WenuanError("bad_calendar", detail=str(e)) from None
 

@@ -51,17 +51,30 @@ class Roster:
 
 def read_roster(path: Path) -> list[Unit]:
     """A roster from a text file (a unit a line) or a workbook (first column, first sheet)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from wenuan.reading import open_workbook
+    from wenuan.errors import WenuanError
+    from wenuan.reading import Unreadable, open_workbook
+    from wenuan.validate import input_problem
 
-        wb = open_workbook(path)
-        try:
-            rows = wb.get_sheet_by_index(0).to_python()
-        finally:
-            wb.close()
-        names = [str(r[0]).strip() for r in rows if r and str(r[0]).strip()]
-    else:
-        names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    if why := input_problem(path):
+        raise WenuanError("bad_roster", path=str(path), why=why)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+            wb = open_workbook(path)
+            try:
+                rows = wb.get_sheet_by_index(0).to_python()
+            finally:
+                wb.close()
+            names = [str(r[0]).strip() for r in rows if r and str(r[0]).strip()]
+        else:
+            names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    except UnicodeDecodeError:
+        raise WenuanError("bad_roster", path=str(path), why=t("not_utf8")) from None
+    except Unreadable as e:
+        raise WenuanError(
+            "bad_roster", path=str(path), why=t(f"read_{e}", path=path.name)
+        ) from None
+    except OSError as e:
+        raise WenuanError("bad_roster", path=str(path), why=e.strerror or str(e)) from None
     return [Unit(name=n) for n in names if n and not n.startswith("#")]
 
 

@@ -66,6 +66,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法识别的日期：{text}（请写成 2022-01-26）",
         "cannot read the date {text} (write it as 2022-01-26)",
     ),
+    "bad_roster": ("名单文件 {path} 无法读取：{why}", "the roster {path} cannot be read: {why}"),
+    "not_utf8": (
+        "不是 UTF-8 文本（请在记事本中“另存为”，编码选 UTF-8）",
+        "not UTF-8 text (save it again as UTF-8)",
+    ),
     "bad_calendar": ("节假日文件有误：{detail}", "bad calendar file: {detail}"),
     "render_unreadable": (
         "无法从 {path} 取得数据：{why}",

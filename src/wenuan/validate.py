@@ -60,6 +60,13 @@ def collect(paths: list[Path], empty_ok: bool = False) -> list[Path]:
     return files
 
 
+def input_problem(path: Path) -> str | None:
+    """Why a file named as input cannot be opened (missing, a pipe, a device), or None."""
+    if regular_file(path):
+        return None
+    return t("read_not_regular" if path.exists() else "read_missing", path=path.name)
+
+
 def regular_file(path: Path) -> bool:
     """Whether `path` is an ordinary file: a pipe or a device would hang or never end a read."""
     import stat
@@ -110,9 +117,8 @@ def _check_in_worker(path: Path) -> FileReport:
 def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:
     """Read and check one file; a file that cannot be read is a finding, never an exception."""
     report = FileReport(path=str(path), strict=options.strict)
-    if not regular_file(path):
-        why = "read_not_regular" if path.exists() else "read_missing"
-        report.findings.append(Finding("error", "unreadable", t(why, path=path.name)))
+    if why := input_problem(path):
+        report.findings.append(Finding("error", "unreadable", why))
         return report
     try:
         ret, form = read(path, forms, options.form_id)

@@ -29,6 +29,8 @@ XLSX = (".xlsx",)
 
 def check_target(target: Path, force: bool, suffixes: tuple[str, ...] = XLSX) -> None:
     """Refuse an output before any work: a wrong suffix, an existing file without --force."""
+    if target.is_dir():
+        raise WenuanError("cannot_write", path=str(target), why=t("why_is_dir"))
     if target.suffix.lower() not in suffixes:
         raise WenuanError(
             "output_suffix",
@@ -36,8 +38,6 @@ def check_target(target: Path, force: bool, suffixes: tuple[str, ...] = XLSX) ->
             suffixes="、".join(suffixes),
             example=str(target) + suffixes[0] if not target.suffix else target.stem + suffixes[0],
         )
-    if target.is_dir():
-        raise WenuanError("cannot_write", path=str(target), why=t("why_is_dir"))
     if target.exists() and not force:
         raise WenuanError("exists", path=str(target))
 
@@ -68,6 +68,8 @@ _WHY = {  # getattr: not every errno exists on Windows
 def _why(e: OSError, target: Path) -> str:
     if e.errno == errno.ENOENT:
         return t("why_no_folder", folder=str(target.parent))
+    if e.errno == errno.EEXIST and target.is_file():  # a folder to make where a file is
+        return t("why_not_folder", file=str(target))
     if e.errno == errno.ENOTDIR:
         blocking = next((p for p in reversed(target.parents) if p.is_file()), target.parent)
         return t("why_not_folder", file=str(blocking))
