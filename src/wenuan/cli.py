@@ -27,7 +27,9 @@ def _hoisted(args: list[str]) -> list[str]:
         takes = 1 if "=" in args[i] else 2
         before += args[i : i + takes]
         i += takes
-    return args[i : i + 1] + before + args[i + 1 :] if i < len(args) else args
+    if i == len(args):
+        return []  # no command: the help, in that language
+    return args[i : i + 1] + before + args[i + 1 :]
 
 
 def _language_of(args: list[str]) -> None:
@@ -92,8 +94,9 @@ class _Group(_Translated, typer.core.TyperGroup):
 
         from wenuan.messages import framework
 
-        args = _hoisted(list(sys.argv[1:] if args is None else args))
+        args = list(sys.argv[1:] if args is None else args)
         _language_of(args)
+        args = _hoisted(args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ClickException as e:
