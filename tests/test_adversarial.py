@@ -423,6 +423,27 @@ def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(tmp_pat
         assert list(tmp.iterdir()) == []
 
 
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="one core: returns are checked in one process"
+)
+def test_killed_consolidate_of_a_big_batch_leaves_no_workers_behind(tmp_path):
+    from wenuan.validate import PARALLEL_FROM
+
+    returns = _many_returns(tmp_path / "r", PARALLEL_FROM + 4)  # checked on every core
+    run = subprocess.Popen(
+        [sys.executable, "-m", "wenuan", "consolidate", str(returns), "-o", str(tmp_path / "o.xlsx")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(0.7)
+    run.kill()
+    try:  # workers still holding stderr would keep this waiting: they end with their parent
+        run.communicate(timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert not (tmp_path / "o.xlsx").exists() or openpyxl.load_workbook(tmp_path / "o.xlsx")
+
+
 @pytest.mark.parametrize("force", [False, True], ids=["exclusive", "forced"])
 def test_two_runs_writing_one_output_at_once(tmp_path, force):
     returns = _many_returns(tmp_path / "r", 6)

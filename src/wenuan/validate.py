@@ -102,11 +102,24 @@ _worker: tuple = ()
 
 def _start_worker(extra, options: Options, lang: str) -> None:
     global _worker
+    import threading
+
     from wenuan.forms import Library
     from wenuan.messages import set_lang
 
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
     set_lang(lang)
     _worker = (Library(extra), options)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose parent was killed outright ends too, rather than wait for work for ever."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _check_in_worker(path: Path) -> FileReport:
