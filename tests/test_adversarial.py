@@ -391,16 +391,26 @@ def _many_returns(folder: Path, n: int) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def big_batch(tmp_path_factory) -> Path:
+    """Enough returns to be checked on every core, made once for the module."""
+    from wenuan.validate import PARALLEL_FROM
+
+    return _many_returns(tmp_path_factory.mktemp("big") / "r", PARALLEL_FROM + 4)
+
+
 @pytest.mark.parametrize(
     "sig, delays",
     [(signal.SIGINT, (0.5, 0.9, 1.6)), (signal.SIGKILL, (0.4,))],
     ids=["SIGINT", "SIGKILL"],
 )
-def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(tmp_path, sig, delays):
+def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(
+    tmp_path, big_batch, sig, delays
+):
     # SIGKILL lands while the returns are checked, where a run spends its time: wenuan's own
     # temporary files have no name on disk then. (openpyxl names its own while it saves, for a
     # moment at the end; Ctrl-C removes them, a kill at that moment cannot.)
-    returns = _many_returns(tmp_path / "r", 60)
+    returns = big_batch
     out_dir, tmp = tmp_path / "out", tmp_path / "tmp"
     out_dir.mkdir()
     tmp.mkdir()
@@ -426,10 +436,8 @@ def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(tmp_pat
 @pytest.mark.skipif(
     (os.cpu_count() or 1) < 2, reason="one core: returns are checked in one process"
 )
-def test_killed_consolidate_of_a_big_batch_leaves_no_workers_behind(tmp_path):
-    from wenuan.validate import PARALLEL_FROM
-
-    returns = _many_returns(tmp_path / "r", PARALLEL_FROM + 4)  # checked on every core
+def test_killed_consolidate_of_a_big_batch_leaves_no_workers_behind(tmp_path, big_batch):
+    returns = big_batch  # checked on every core
     run = subprocess.Popen(
         [sys.executable, "-m", "wenuan", "consolidate", str(returns), "-o", str(tmp_path / "o.xlsx")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
