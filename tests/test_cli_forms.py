@@ -217,6 +217,7 @@ def test_shared_options_before_the_command():
         invoke("--lang", "en", "show", "ezhou-2022").stdout
         == invoke("show", "ezhou-2022", "--lang", "en").stdout
     )
+    assert invoke("--lang", "en", "-h").stdout.startswith("Usage: root [OPTIONS] COMMAND")
     assert invoke("--lang", "en").stderr.startswith("Usage: root [OPTIONS] COMMAND [ARGS]...")
     data = invoke("--format", "json", "--lang=en", "forms")
     assert data.exit_code == 0 and json.loads(data.stdout)[0]["id"] == "ezhou-2022"

@@ -23,7 +23,7 @@ def _hoisted(args: list[str]) -> list[str]:
     while i < len(args) and args[i].startswith("-"):
         name = args[i].split("=", 1)[0]
         if name not in SHARED:
-            return args  # --version, -h: the group's own
+            return args[i:]  # --version, -h: the group's own (the language is already set)
         takes = 1 if "=" in args[i] else 2
         before += args[i : i + takes]
         i += takes
@@ -42,8 +42,7 @@ def _language_of(args: list[str]) -> None:
             lang = args[i + 1]
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
-    if lang in ("zh", "en"):
-        set_lang(lang)
+    set_lang(lang if lang in ("zh", "en") else "zh")
 
 
 def _columns(text: str) -> int:
