@@ -142,3 +142,120 @@ def test_missing_forms_directory(tmp_path):
     result = invoke("forms", "--forms", str(tmp_path / "nope"), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == f"Error: forms directory does not exist: {tmp_path / 'nope'}\n"
+
+
+# ---- the command line in the clerk's language ------------------------------------------------
+
+COMMANDS = ["forms", "show", "template", "validate", "consolidate", "status", "render"]
+ENGLISH = [
+    "Usage", "Options", "Arguments", "Commands", "required]", "default:", "env var",
+    "Show this message", "Missing", "No such", "Did you mean", "Try ", "Error", "Invalid value",
+    "Got unexpected", "requires an argument", "does not take", "Aborted", "is not one of",
+    "<list", "<bool>", "<str>", "<path>", "{", "...",
+]  # fmt: skip
+COMMON_MISTAKES = [
+    [],
+    ["valdate", "x.xlsx"],
+    ["template", "ezhou-2022"],
+    ["show"],
+    ["show", "ezhou-2022", "--format", "xml"],
+    ["validate", "--bogus", "x.xlsx"],
+    ["forms", "extra"],
+    ["forms", "--lang"],
+    ["validate", "--strict=yes", "x.xlsx"],
+    ["status", "x"],
+]
+
+
+@pytest.mark.parametrize("args", [[c, "--help"] for c in COMMANDS] + [["--help"]] + COMMON_MISTAKES,
+                         ids=lambda a: " ".join(a) or "nothing")  # fmt: skip
+def test_no_framework_english_where_a_clerk_meets_it(args):
+    result = invoke(*args)
+    shown = result.stdout + result.stderr
+    assert result.exit_code in (0, 2)
+    assert shown.strip()
+    assert [w for w in ENGLISH if w in shown] == [], shown
+
+
+def test_usage_errors_in_chinese_and_in_english():
+    result = invoke("valdate", "x.xlsx", prog_name="wenuan")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "用法：wenuan [选项] 命令 [参数]…\n用 'wenuan -h' 查看帮助。\n\n"
+        "错误：没有命令 'valdate'。你是不是要用 'validate'？\n",
+    )
+    missing = invoke("template", "ezhou-2022")
+    assert missing.stderr.endswith("错误：缺少选项 '-o' / '--output'。\n")
+    english = invoke("--lang", "en", "template", "ezhou-2022")
+    assert english.stderr.endswith("Error: Missing option '-o' / '--output'.\n")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_dash_h_is_help_and_metavars_read(command):
+    short, long = invoke(command, "-h"), invoke(command, "--help")
+    assert short.exit_code == long.exit_code == 0
+    assert short.stdout == long.stdout
+    assert "--format text|json" in short.stdout and "--lang zh|en" in short.stdout
+    assert "--forms 文件夹" in short.stdout
+
+
+def test_root_help_lists_every_command_whole():
+    shown = " ".join(invoke("-h").stdout.split())
+    for name in COMMANDS:
+        first = typer_help(name).splitlines()[0]
+        assert " ".join(first.split()) in shown
+
+
+def typer_help(name):
+    import typer
+
+    return typer.main.get_command(app).commands[name].help
+
+
+def test_shared_options_before_the_command():
+    assert (
+        invoke("--lang", "en", "show", "ezhou-2022").stdout
+        == invoke("show", "ezhou-2022", "--lang", "en").stdout
+    )
+    assert invoke("--lang", "en", "-h").stdout.startswith("Usage: root [OPTIONS] COMMAND")
+    assert invoke("--lang", "en").stderr.startswith("Usage: root [OPTIONS] COMMAND [ARGS]...")
+    data = invoke("--format", "json", "--lang=en", "forms")
+    assert data.exit_code == 0 and json.loads(data.stdout)[0]["id"] == "ezhou-2022"
+
+
+def test_template_and_render_take_format_json(tmp_path):
+    out = tmp_path / "空白.xlsx"
+    result = invoke("--format", "json", "template", "ezhou-2022", "-o", str(out))
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"written": str(out)})
+    table = tmp_path / "表.xlsx"
+    result = invoke("render", "--form", "ezhou-2022", "-o", str(table), "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"written": str(table)})
+
+
+@pytest.mark.parametrize(
+    "name, form_id",
+    [
+        ("平顶山 2010", "pingdingshan-2010"),
+        ("平顶山2010", "pingdingshan-2010"),
+        ("平顶山市2010年", "pingdingshan-2010"),
+        ("鄂州 2022", "ezhou-2022"),
+        ("鄂州", "ezhou-2022"),
+        ("焦作 2023", "jiaozuo-2023"),
+    ],
+)
+def test_a_form_is_named_by_city_and_year(name, form_id):
+    result = invoke("show", name)
+    assert result.exit_code == 0
+    assert result.stdout == invoke("show", form_id).stdout
+
+
+def test_near_misses_and_ambiguous_cities_get_a_did_you_mean():
+    known = "ezhou-2022、jiaozuo-2019、jiaozuo-2023、pingdingshan-2010、zhengzhou-2021"
+    assert invoke("show", "pingdingshan-2011").stderr == (
+        f"错误：没有名为 pingdingshan-2011 的表式。你是不是要用 pingdingshan-2010？现有：{known}\n"
+    )
+    assert invoke("show", "焦作").stderr == (
+        f"错误：没有名为 焦作 的表式。你是不是要用 jiaozuo-2019、jiaozuo-2023？现有：{known}\n"
+    )
+    status = invoke("status", ".", "--form", "平顶山 2011")
+    assert status.exit_code == 2

@@ -3,6 +3,7 @@
 import json
 from datetime import date
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,12 +13,117 @@ from wenuan import __version__
 from wenuan.errors import WenuanError
 from wenuan.messages import set_lang
 
+SHARED = ("--lang", "--format", "--forms")  # taken before the command as well as after it
+
+
+def _hoisted(args: list[str]) -> list[str]:
+    """`wenuan --lang en validate …` as `wenuan validate --lang en …`: the shared options may
+    come before the command."""
+    before, i = [], 0
+    while i < len(args) and args[i].startswith("-"):
+        name = args[i].split("=", 1)[0]
+        if name not in SHARED:
+            return args[i:]  # --version, -h: the group's own (the language is already set)
+        takes = 1 if "=" in args[i] else 2
+        before += args[i : i + takes]
+        i += takes
+    if i == len(args):
+        return []  # no command: the help, in that language
+    return args[i : i + 1] + before + args[i + 1 :]
+
+
+def _language_of(args: list[str]) -> None:
+    """Set the language from --lang before parsing, so usage errors are in it too."""
+    import os
+
+    lang = os.environ.get("WENUAN_LANG")
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_lang(lang if lang in ("zh", "en") else "zh")
+
+
+def _columns(text: str) -> int:
+    """The columns a text takes on a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    from typer._click._compat import strip_ansi
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in strip_ansi(text))
+
+
+typer._click.formatting.term_len = _columns  # click counts characters: help columns drift
+
+
+class _Translated:
+    """Help and usage in the user's language (typer and click write them in English)."""
+
+    def get_help(self, ctx) -> str:
+        from wenuan.messages import framework
+
+        return framework(super().get_help(ctx))
+
+    def get_usage(self, ctx) -> str:
+        from wenuan.messages import framework
+
+        return framework(super().get_usage(ctx))
+
+
+class _Command(_Translated, typer.core.TyperCommand):
+    """A command of `wenuan`."""
+
+
+class _Group(_Translated, typer.core.TyperGroup):
+    """The `wenuan` group: shared options anywhere, framework words translated, -h for help."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = [
+            (name, (cmd.help or "").strip().splitlines()[0]) for name, cmd in self.commands.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)  # wrapped, never cut short
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        import io
+        import sys
+
+        from typer._click.exceptions import ClickException
+
+        from wenuan.messages import framework
+
+        args = list(sys.argv[1:] if args is None else args)
+        _language_of(args)
+        args = _hoisted(args)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as e:
+            if not standalone_mode:
+                raise
+            shown = io.StringIO()
+            e.show(file=shown)
+            typer.echo(framework(shown.getvalue()), err=True, nl=False)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            typer.echo(framework("Aborted!"), err=True)
+            sys.exit(130)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     help="送温暖统计表：表式、校验、汇总、报告。Statistics returns of 送温暖 campaigns.",
+    epilog="--lang、--format、--forms 可写在命令之前或之后。 -h 显示各命令的帮助。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
+command = partial(app.command, cls=_Command)
 
 
 class Format(str, Enum):
@@ -31,14 +137,20 @@ class Lang(str, Enum):
 
 
 FormatOpt = Annotated[
-    Format, typer.Option("--format", help="输出格式 text 或 json。Output format.")
+    Format,
+    typer.Option("--format", metavar="text|json", help="输出格式 text 或 json。Output format."),
 ]
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", envvar="WENUAN_LANG", help="消息语言 zh 或 en。Message language.")
+    Lang,
+    typer.Option(
+        "--lang", metavar="zh|en", envvar="WENUAN_LANG", help="消息语言 zh 或 en。Message language."
+    ),
 ]
 FormsOpt = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option("--forms", help="另加的表式目录（可多次）。Extra directory of form files."),
+    typer.Option(
+        "--forms", metavar="文件夹", help="另加的表式目录（可多次）。Extra directory of form files."
+    ),
 ]
 
 
@@ -73,7 +185,7 @@ def _lang_is_zh() -> bool:
     return get_lang() == "zh"
 
 
-@app.command("forms")
+@command("forms")
 def forms_cmd(
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
@@ -96,9 +208,11 @@ def forms_cmd(
         typer.echo(present.forms_text(rows))
 
 
-@app.command("show")
+@command("show")
 def show_cmd(
-    form: Annotated[str, typer.Argument(help="表式编号，如 pingdingshan-2010。Form id.")],
+    form: Annotated[
+        str, typer.Argument(metavar="表式", help="表式编号，如 pingdingshan-2010。Form id.")
+    ],
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
@@ -119,52 +233,72 @@ def show_cmd(
         typer.echo(present.form_text(data))
 
 
-@app.command("template")
+@command("template")
 def template_cmd(
-    form: Annotated[str, typer.Argument(help="表式编号。Form id.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="写出的 xlsx 文件。Output xlsx.")],
+    form: Annotated[str, typer.Argument(metavar="表式", help="表式编号。Form id.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="文件", help="写出的 xlsx 文件。Output xlsx.")
+    ],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """写出空白的填报工作簿。Write a blank fillable workbook for a form."""
     from wenuan import forms as forms_mod
     from wenuan import writing
-    from wenuan.messages import t
 
     set_lang(lang.value)
     try:
+        writing.check_target(output, force)
         writing.save_atomically(writing.template(forms_mod.get_form(form, forms)), output, force)
     except WenuanError as e:
         _fail(e)
-    typer.echo(t("written", path=output), err=True)
+    _written(output, format)
 
 
-PathsArg = Annotated[list[Path], typer.Argument(help="报表文件或文件夹。Return files or folders.")]
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(metavar="文件或文件夹…", help="报表文件或文件夹。Return files or folders."),
+]
 FormOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option("--form", help="指定表式（否则自动识别）。Form id (else recognized)."),
+    typer.Option(
+        "--form", metavar="表式", help="指定表式（否则自动识别）。Form id (else recognized)."
+    ),
 ]
 RosterOpt = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--roster", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."),
+    typer.Option(
+        "--roster", metavar="文件", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."
+    ),
 ]
 CalendarOpt = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--calendar", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."),
+    typer.Option(
+        "--calendar", metavar="文件", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")]
 
 
 def _library(forms: list[Path] | None, form: str | None):
-    """The forms, checking that a form named on the command line exists."""
-    from wenuan.errors import UnknownForm
+    """The forms, and the id of the form named on the command line (by id, or city and year)."""
     from wenuan.forms import Library
 
     loaded = Library(forms)
-    if form and form not in loaded:
-        raise UnknownForm(form, list(loaded))
-    return loaded
+    return loaded, loaded.resolve(form) if form else None
+
+
+def _annotate_one(paths: list[Path], target: Path, force: bool) -> None:
+    """--annotate makes one marked copy: of one return, named on the command line."""
+    from wenuan import validate, writing
+
+    files = validate.collect(paths)
+    if len(files) != 1:
+        raise WenuanError("annotate_one", n=len(files))
+    suffix = files[0].suffix.lower()
+    writing.check_target(target, force, (suffix,) if suffix in writing.ANNOTATED else writing.XLSX)
 
 
 def _day(text: str | None) -> date | None:
@@ -179,9 +313,15 @@ def _day(text: str | None) -> date | None:
 
 def _calendar(path: Path | None):
     from wenuan import deadlines
+    from wenuan.messages import t
+    from wenuan.validate import input_problem
 
+    if path and (why := input_problem(path)):
+        raise WenuanError("bad_calendar", detail=why)
     try:
         return deadlines.load_calendar(path) if path else None
+    except UnicodeDecodeError:
+        raise WenuanError("bad_calendar", detail=t("not_utf8")) from None
     except (OSError, ValueError) as e:
         raise WenuanError("bad_calendar", detail=str(e)) from None
 
@@ -192,28 +332,30 @@ def _roster(path: Path | None):
     return read_roster(path) if path else None
 
 
-def _checked(paths: list[Path], loaded, options):
+def _checked(paths: list[Path], loaded, options, empty_ok: bool = False):
     """The files named and, as they are checked (on every core for a big batch), their reports."""
     from wenuan import validate
 
-    files = validate.collect(paths)
+    files = validate.collect(paths, empty_ok)
     return files, _progress(validate.check_all(files, loaded, options), len(files))
 
 
-@app.command("validate")
+@command("validate")
 def validate_cmd(
     paths: PathsArg,
     form: FormOpt = None,
     received: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--received", help="收到日期，如 2022-01-26。Date received."),
+        typer.Option("--received", metavar="日期", help="收到日期，如 2022-01-26。Date received."),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="警告也算不通过。Warnings fail.")
     ] = False,
     annotate: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--annotate", help="写出标注了错误的副本（xlsx）。Annotated copy."),
+        typer.Option(
+            "--annotate", metavar="文件.xlsx", help="写出标注了错误的副本（xlsx）。Annotated copy."
+        ),
     ] = None,
     explain: Annotated[
         bool,
@@ -231,7 +373,7 @@ def validate_cmd(
 
     set_lang(lang.value)
     try:
-        loaded = _library(forms, form)
+        loaded, form = _library(forms, form)
         options = validate.Options(
             form_id=form,
             strict=strict,
@@ -239,11 +381,15 @@ def validate_cmd(
             calendar=_calendar(calendar),
             explain=explain,
         )
+        if annotate:
+            _annotate_one(paths, annotate, force)
         files, checked = _checked(paths, loaded, options)
         reports = list(checked)  # a broken form file shows when a return first needs it
-        if annotate and reports:
+        if annotate:
             from wenuan import writing
 
+            if reports[0].form is None:
+                raise WenuanError("annotate_unreadable", path=str(files[0]))
             writing.annotate(files[0], reports[0].findings, annotate, force)
     except WenuanError as e:
         _fail(e)
@@ -254,12 +400,14 @@ def validate_cmd(
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
-@app.command("consolidate")
+@command("consolidate")
 def consolidate_cmd(
     paths: PathsArg,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("-o", "--output", help="写出的汇总 xlsx。Consolidated workbook."),
+        typer.Option(
+            "-o", "--output", metavar="文件", help="写出的汇总 xlsx。Consolidated workbook."
+        ),
     ] = None,
     form: FormOpt = None,
     roster: RosterOpt = None,
@@ -268,9 +416,13 @@ def consolidate_cmd(
     ] = False,
     unit: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--unit", help="汇总表的填报单位（默认发文单位）。Unit of the total."),
+        typer.Option(
+            "--unit", metavar="单位", help="汇总表的填报单位（默认发文单位）。Unit of the total."
+        ),
     ] = None,
-    person: Annotated[str, typer.Option("--person", help="汇总表的填报人。Person.")] = "汇总",
+    person: Annotated[
+        str, typer.Option("--person", metavar="姓名", help="汇总表的填报人。Person.")
+    ] = "汇总",
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
@@ -282,9 +434,9 @@ def consolidate_cmd(
 
     set_lang(lang.value)
     try:
-        loaded = _library(forms, form)
-        if output and output.exists() and not force:
-            raise WenuanError("exists", path=str(output))
+        loaded, form = _library(forms, form)
+        if output:
+            writing.check_target(output, force)
         _, checked = _checked(paths, loaded, validate.Options(form_id=form))
         result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors)
     except WenuanError as e:
@@ -306,18 +458,22 @@ def consolidate_cmd(
     raise typer.Exit(1 if result.refused else 0)
 
 
-@app.command("status")
+@command("status")
 def status_cmd(
     paths: PathsArg,
-    form: Annotated[str, typer.Option("--form", help="表式编号。Form id.")],
+    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--as-of", help="按哪一天统计（默认今天）。Day of the list."),
+        typer.Option("--as-of", metavar="日期", help="按哪一天统计（默认今天）。Day of the list."),
     ] = None,
     roster: RosterOpt = None,
     notices: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--notices", help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices."),
+        typer.Option(
+            "--notices",
+            metavar="文件夹",
+            help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices.",
+        ),
     ] = None,
     calendar: CalendarOpt = None,
     force: ForceOpt = False,
@@ -327,17 +483,22 @@ def status_cmd(
 ):
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
     from wenuan import status, validate
+    from wenuan.messages import t
 
     set_lang(lang.value)
     try:
-        loaded = _library(forms, form)
+        loaded, form = _library(forms, form)
         extra = _calendar(calendar)
-        _, checked = _checked(paths, loaded, validate.Options(form_id=form, calendar=extra))
+        files, checked = _checked(
+            paths, loaded, validate.Options(form_id=form, calendar=extra), empty_ok=True
+        )
+        if not files:
+            typer.echo(t("s_no_returns", path="、".join(map(str, paths))), err=True)
         st = status.status(
             checked, loaded[form], _day(as_of) or date.today(), _roster(roster), extra
         )
-        for path in status.write_notices(st, notices, force) if notices else []:
-            typer.echo(path, err=True)
+        for path, written in status.write_notices(st, notices, force) if notices else []:
+            typer.echo(t("written" if written else "notice_skipped", path=path), err=True)
     except WenuanError as e:
         _fail(e)
     if format is Format.json:
@@ -346,35 +507,47 @@ def status_cmd(
         typer.echo(status.status_text(st))
 
 
-@app.command("render")
+@command("render")
 def render_cmd(
-    form: Annotated[str, typer.Option("--form", help="表式编号。Form id.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="xlsx、docx 或 pdf。Output.")],
+    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="文件", help="xlsx、docx 或 pdf。Output.")
+    ],
     data: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--data", help="一份报表或汇总表（不给则为空白表）。A return or a total."),
+        typer.Option(
+            "--data",
+            metavar="文件",
+            help="一份报表或汇总表（不给则为空白表）。A return or a total.",
+        ),
     ] = None,
     template: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--template", help="自己的 Word 模板（.docx）。Your own Word template."),
+        typer.Option(
+            "--template",
+            metavar="文件.docx",
+            help="自己的 Word 模板（.docx）。Your own Word template.",
+        ),
     ] = None,
     returns: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--returns", help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder."
+            "--returns",
+            metavar="文件夹",
+            help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder.",
         ),
     ] = None,
     force: ForceOpt = False,
+    format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。Write the table or the report."""
     from wenuan import render
-    from wenuan.messages import t
 
     set_lang(lang.value)
     try:
-        loaded = _library(forms, form)
+        loaded, form = _library(forms, form)
         chosen = loaded[form]
         figures = render.load_data(data, chosen, loaded)
         suffix = output.suffix.lower()
@@ -395,7 +568,17 @@ def render_cmd(
             raise WenuanError("render_suffix", path=str(output))
     except WenuanError as e:
         _fail(e)
-    typer.echo(t("written", path=output), err=True)
+    _written(output, format)
+
+
+def _written(output: Path, format: Format) -> None:
+    """Say what was written: a line on stderr, or {"written": path} for a script."""
+    from wenuan.messages import t
+
+    if format is Format.json:
+        _print_json({"written": str(output)})
+    else:
+        typer.echo(t("written", path=output), err=True)
 
 
 def _chasing(folder: Path, loaded, form) -> list[str]:
@@ -432,6 +615,8 @@ def main():
 
     try:
         app()
+    except KeyboardInterrupt:  # Ctrl-C before or after a command ran: no traceback
+        raise SystemExit(130) from None
     except Exception as e:  # a bug, not bad input: say so plainly, keep the trace for debugging
         if os.environ.get("WENUAN_DEBUG"):
             raise

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from wenuan.findings import FileReport
 from wenuan.forms import Form, Unit
@@ -50,22 +51,39 @@ class Roster:
 
 def read_roster(path: Path) -> list[Unit]:
     """A roster from a text file (a unit a line) or a workbook (first column, first sheet)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from wenuan.reading import open_workbook
+    from wenuan.errors import WenuanError
+    from wenuan.reading import Unreadable, open_workbook
+    from wenuan.validate import input_problem
 
-        wb = open_workbook(path)
-        try:
-            rows = wb.get_sheet_by_index(0).to_python()
-        finally:
-            wb.close()
-        names = [str(r[0]).strip() for r in rows if r and str(r[0]).strip()]
-    else:
-        names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    if why := input_problem(path):
+        raise WenuanError("bad_roster", path=str(path), why=why)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+            wb = open_workbook(path)
+            try:
+                rows = wb.get_sheet_by_index(0).to_python()
+            finally:
+                wb.close()
+            names = [str(r[0]).strip() for r in rows if r and str(r[0]).strip()]
+        else:
+            names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    except UnicodeDecodeError:
+        raise WenuanError("bad_roster", path=str(path), why=t("not_utf8")) from None
+    except Unreadable as e:
+        raise WenuanError(
+            "bad_roster", path=str(path), why=t(f"read_{e}", path=path.name)
+        ) from None
+    except OSError as e:
+        raise WenuanError("bad_roster", path=str(path), why=e.strerror or str(e)) from None
     return [Unit(name=n) for n in names if n and not n.startswith("#")]
 
 
 def sha256(path: Path) -> str:
-    """The file's SHA-256, to show which file was added."""
+    """The file's SHA-256, to show which file was added; empty for a pipe or a device."""
+    from wenuan.validate import regular_file
+
+    if not regular_file(path):
+        return ""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 16), b""):
@@ -100,8 +118,9 @@ class Result:
     files: int = 0
     included: int = 0
     with_errors: list[str] = field(default_factory=list)  # included despite errors
-    spill: Path | None = None  # a JSON line per included unit: {"unit", "path", "values"}
-    provenance: Path | None = None  # a JSON line per file: a Source
+    # anonymous temporary files (no name on disk, so even a killed run leaves none behind)
+    spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"}
+    provenance: IO[str] | None = None  # a JSON line per file: a Source
 
     @property
     def refused(self) -> bool:
@@ -119,22 +138,21 @@ class Result:
             yield Source(**row)
 
     def close(self) -> None:
-        for path in (self.spill, self.provenance):
-            if path:
-                path.unlink(missing_ok=True)
+        for f in (self.spill, self.provenance):
+            if f:
+                f.close()
 
 
-def _lines(path: Path | None) -> Iterator[dict]:
-    if path is None:
+def _lines(spill: IO[str] | None) -> Iterator[dict]:
+    if spill is None:
         return
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            yield json.loads(line)
+    spill.seek(0)
+    for line in spill:
+        yield json.loads(line)
 
 
-def _temp(prefix: str) -> tuple[int, Path]:
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl")
-    return fd, Path(name)
+def _temp() -> IO[str]:
+    return tempfile.TemporaryFile("w+", encoding="utf-8", prefix="wenuan-", suffix=".jsonl")
 
 
 def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
@@ -153,13 +171,10 @@ def consolidate(
     """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
     result = Result(form=forms[form_id] if form_id else None)
     seen: dict[str, str] = {}  # unit key -> its file: the one thing kept a unit
-    units_fd, result.spill = _temp("wenuan-units-")
-    sources_fd, result.provenance = _temp("wenuan-sources-")
+    result.spill = out = _temp()
+    result.provenance = log = _temp()
     names = None
-    with (
-        open(units_fd, "w", encoding="utf-8") as out,
-        open(sources_fd, "w", encoding="utf-8") as log,
-    ):
+    try:
         for report in reports:
             if result.form is None and report.form is not None:
                 result.form = forms[report.form]
@@ -167,6 +182,9 @@ def consolidate(
                 names = Roster(roster if roster is not None else result.form.units)
             source = _take(result, report, names, seen, allow_errors, out)
             log.write(json.dumps(vars(source), ensure_ascii=False) + "\n")
+    except BaseException:
+        result.close()
+        raise
     if names is not None:
         result.missing = [n for n in names.names if unit_key(n) not in seen]
     return result

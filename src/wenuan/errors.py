@@ -36,7 +36,8 @@ class FormFileError(WenuanError):
 
 
 class UnknownForm(WenuanError):
-    """No form with that id."""
+    """No form with that id, nor with that city and year; `close` are ids spelt alike."""
 
-    def __init__(self, form_id: str, known: list[str]):
-        super().__init__("unknown_form", form_id=form_id, known="、".join(known))
+    def __init__(self, form_id: str, known: list[str], close: list[str] | tuple = ()):
+        key = "unknown_form_close" if close else "unknown_form"
+        super().__init__(key, form_id=form_id, known="、".join(known), close="、".join(close))

@@ -400,12 +400,10 @@ def catalogue(extra: list[Path] | None = None) -> dict[str, FormEntry]:
     return dict(sorted(found.items()))
 
 
-def get_form(form_id: str, extra: list[Path] | None = None) -> Form:
-    """The form with that id, loaded and checked."""
-    entries = catalogue(extra)
-    if form_id not in entries:
-        raise UnknownForm(form_id, list(entries))
-    return load_entry(entries[form_id])
+def get_form(name: str, extra: list[Path] | None = None) -> Form:
+    """The form named by its id or by city and year (see `Library.resolve`), loaded and checked."""
+    forms = Library(extra)
+    return forms[forms.resolve(name)]
 
 
 def load_entry(entry: FormEntry) -> Form:
@@ -431,6 +429,36 @@ class Library(Mapping):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.entries)
+
+    def resolve(self, name: str) -> str:
+        """The id of the form `name` means: its id, or its city and year as a clerk says them
+        (平顶山 2010, 平顶山2010, 平顶山市2010年), or the city alone when it has one form."""
+        import difflib
+        import re
+
+        if name in self.entries:
+            return name
+        said = re.fullmatch(r"\s*(\D+?)\s*市?\s*(?:(\d{4})\s*年?)?\s*", name)
+        if said:
+            city, year = said.groups()
+            hits = [
+                fid
+                for fid in self.entries
+                if (year is None or fid.endswith(f"-{year}")) and self._city(fid) == city
+            ]
+            if len(hits) == 1:
+                return hits[0]
+            close = hits  # a city with several forms: they are what was meant
+        else:
+            close = []
+        close = close or difflib.get_close_matches(name.strip().lower(), list(self.entries), n=3)
+        raise UnknownForm(name, list(self.entries), close)
+
+    def _city(self, form_id: str) -> str | None:
+        try:
+            return self[form_id].city.removesuffix("市")
+        except FormFileError:
+            return None  # a broken form file shows when that form itself is asked for
 
     def __len__(self) -> int:
         return len(self.entries)

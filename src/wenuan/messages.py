@@ -1,6 +1,7 @@
 """The zh / en message catalogue; Chinese is the default language."""
 
 import os
+import string
 
 _lang = (
     os.environ.get("WENUAN_LANG", "zh") if os.environ.get("WENUAN_LANG") in ("zh", "en") else "zh"
@@ -16,16 +17,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "没有名为 {form_id} 的表式。现有：{known}",
         "no form named {form_id}. Known: {known}",
     ),
+    "unknown_form_close": (
+        "没有名为 {form_id} 的表式。你是不是要用 {close}？现有：{known}",
+        "no form named {form_id}. Did you mean {close}? Known: {known}",
+    ),
     "forms_dir_missing": ("表式目录不存在：{path}", "forms directory does not exist: {path}"),
     "exists": ("{path} 已存在；要覆盖请加 --force", "{path} exists; add --force to overwrite it"),
     "annotate_xlsx_only": (
         "只能为 xlsx/xlsm 文件做标注：{path}",
         "only xlsx/xlsm files can be annotated: {path}",
     ),
+    "output_suffix": (
+        "输出文件 {path} 须以 {suffixes} 结尾，例如 {example}",
+        "the output {path} must end in {suffixes}, e.g. {example}",
+    ),
+    "cannot_write": ("无法写入 {path}：{why}", "cannot write {path}: {why}"),
+    "why_locked": (
+        "文件正被其他程序打开或没有权限（请在 Excel 或 WPS 中关闭它，或换一个文件夹）",
+        "the file is open in another program or you may not write there (close it in Excel or WPS, or choose another folder)",
+    ),
+    "why_no_folder": ("文件夹 {folder} 不存在", "the folder {folder} does not exist"),
+    "why_not_folder": (
+        "{file} 是文件，不是文件夹",
+        "{file} is a file, not a folder",
+    ),
+    "why_full": ("磁盘已满", "the disk is full"),
+    "why_read_only": ("磁盘或文件夹是只读的", "the disk or folder is read-only"),
+    "why_too_long": ("文件名或路径过长", "the file name or path is too long"),
+    "why_is_dir": ("这是一个文件夹", "it is a folder"),
+    "annotate_one": (
+        "--annotate 只能用于一个文件，这次有 {n} 个；请逐个标注",
+        "--annotate takes exactly one file, not {n}; annotate them one at a time",
+    ),
+    "annotate_unreadable": (
+        "{path} 无法读取，不能做标注",
+        "{path} cannot be read, so it cannot be annotated",
+    ),
+    "notice_skipped": (
+        "已有 {path}，跳过（要重写请加 --force）",
+        "{path} exists; skipped (add --force to rewrite it)",
+    ),
+    "s_no_returns": (
+        "没有找到报表（{path}），按全部未报送列出",
+        "no returns found ({path}); every unit is listed as missing",
+    ),
     "no_inputs": ("没有找到要检查的文件：{path}", "no files to check: {path}"),
     "bad_received": (
         "无法识别的日期：{text}（请写成 2022-01-26）",
         "cannot read the date {text} (write it as 2022-01-26)",
+    ),
+    "bad_roster": ("名单文件 {path} 无法读取：{why}", "the roster {path} cannot be read: {why}"),
+    "not_utf8": (
+        "不是 UTF-8 文本（请在记事本中“另存为”，编码选 UTF-8）",
+        "not UTF-8 text (save it again as UTF-8)",
     ),
     "bad_calendar": ("节假日文件有误：{detail}", "bad calendar file: {detail}"),
     "render_unreadable": (
@@ -105,6 +149,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 不是 xlsx、xlsm、xls 或 ods 表格文件",
         "{path} is not an xlsx, xlsm, xls or ods workbook",
     ),
+    "read_not_regular": (
+        "{path} 不是普通文件（可能是管道或设备），未读取",
+        "{path} is not a regular file (a pipe or a device?); not read",
+    ),
+    "read_missing": ("{path} 不存在", "{path} does not exist"),
     "read_encrypted": (
         "{path} 有密码保护，无法读取；请去掉密码后再发送",
         "{path} is password-protected; remove the password and send it again",
@@ -224,7 +273,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "f_late": (
         "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知原文：“{text}”",
-        "late by {days} days ({work} working days): due {deadline}, received {received}. The notice: “{text}”",
+        "late by {days:day} ({work:working day}): due {deadline}, received {received}. The notice: “{text}”",
     ),
     "f_late_guess": (
         "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算；可用 --calendar 提供）",
@@ -242,12 +291,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "c_errors": (
         "{path} 有 {errors} 个错误（改正后再汇总，或加 --allow-errors 照样汇总并列出）",
-        "{path} has {errors} errors (fix them, or add --allow-errors to include it and list them)",
+        "{path} has {errors:error} (fix them, or add --allow-errors to include it and list them)",
     ),
     "c_refused": ("不能汇总，未写出任何文件：", "cannot consolidate; nothing was written:"),
     "c_summary": (
         "汇总 {form}：{units} 个单位，{files} 个文件",
-        "consolidated {form}: {units} units, {files} files",
+        "consolidated {form}: {units:unit}, {files:file}",
     ),
     "c_missing": ("未报送（{n}）：{names}", "not reported ({n}): {names}"),
     "c_with_errors": ("照样计入的有错误的报表：{names}", "returns with errors included: {names}"),
@@ -255,7 +304,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "s_head": ("{form} 报送情况（截至 {as_of}）", "{form} returns as of {as_of}"),
     "s_deadline": (
         "，截止 {deadline}，还剩 {days} 天（{work} 个工作日）",
-        ", due {deadline}: {days} days ({work} working days) left",
+        ", due {deadline}: {days:day} ({work:working day}) left",
+    ),
+    "s_deadline_past": (
+        "，截止 {deadline}，已截止 {days} 天",
+        ", due {deadline}: closed {days:day} ago",
     ),
     "s_missing": ("未报送", "missing"),
     "s_late_errors": ("逾期且有错误", "late, with errors"),
@@ -263,7 +316,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "s_late": ("逾期", "late"),
     "s_ok": ("已报送", "received"),
     "s_received": ("收到 {received}", "received {received}"),
-    "s_late_by": ("逾期 {days} 天（{work} 个工作日）", "late by {days} days ({work} working days)"),
+    "s_late_by": (
+        "逾期 {days} 天（{work} 个工作日）",
+        "late by {days:day} ({work:working day})",
+    ),
     "s_not_in_roster": ("（不在名单中）", " (not on the roster)"),
     "s_counts": (
         "已报送 {ok}，有错误 {errors}，逾期 {late}，逾期且有错误 {late_errors}，未报送 {missing}",
@@ -283,11 +339,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "summary_ok": ("通过", "OK"),
     "summary_counts": (
         "{errors} 个错误，{warnings} 个警告",
-        "{errors} errors, {warnings} warnings",
+        "{errors:error}, {warnings:warning}",
     ),
     "summary_total": (
         "共 {files} 个文件：{ok} 个通过，{bad} 个有错误",
-        "{files} files: {ok} passed, {bad} with errors",
+        "{files:file}: {ok} passed, {bad} with errors",
     ),
     "general": ("表头与文件", "header and file"),
     "suggestion": ("建议", "suggestion"),
@@ -342,10 +398,22 @@ def get_lang() -> str:
     return _lang
 
 
+class _Counting(string.Formatter):
+    """`{n:error}` is "1 error" or "2 errors": English counts agree with their number."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        if len(format_spec) > 1 and format_spec.replace(" ", "").isalpha():
+            return f"{value} {format_spec}{'' if value == 1 else 's'}"
+        return super().format_field(value, format_spec)
+
+
+_COUNTING = _Counting()
+
+
 def t(msg: str, /, **params) -> str:
     """The message `msg` in the current language, with its fields filled."""
     zh, en = CATALOGUE[msg]
-    return (zh if _lang == "zh" else en).format(**params)
+    return zh.format(**params) if _lang == "zh" else _COUNTING.format(en, **params)
 
 
 def weekday(d) -> str:
@@ -353,3 +421,57 @@ def weekday(d) -> str:
     names = t("weekdays")
     day = names[d.weekday()] if _lang == "zh" else names.split(",")[d.weekday()]
     return t("weekday_fmt", day=day)
+
+
+# typer/click's own words, as a clerk meets them in help and in usage errors; English stays as is
+_FRAMEWORK_ZH = [
+    (r"Usage: ", "用法："),
+    (r"\[OPTIONS\]", "[选项]"),
+    (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]…"),
+    (r"Try '(.+?)' for help\.", r"用 '\1' 查看帮助。"),
+    (r"^Error: ", "错误："),
+    (r"^Arguments:$", "参数："),
+    (r"^Options:$", "选项："),
+    (r"^Commands:$", "命令："),
+    (r"\[required\]", "[必填]"),
+    (r"env var: ", "环境变量："),
+    (r"(\[|;\s+)default: ", r"\1默认："),
+    (r"Show this message and exit\.", "显示本帮助并退出。"),
+    (r"Missing option (.+?)\.$", r"缺少选项 \1。"),
+    (r"Missing argument (.+?)\.$", r"缺少参数 \1。"),
+    (r"Missing parameter: (.+)", r"缺少参数：\1"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"No such command (.+?)\.", r"没有命令 \1。"),
+    (r" ?Did you mean (.+?)\?", r"你是不是要用 \1？"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r" ?\(Possible options: (.+?)\)", r"（可能是 \1）"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"多出了参数（\1）"),
+    (r"Invalid value for (.+?): (?:Value error, )?", r"\1 的值无效："),
+    (r"Invalid value: (?:Value error, )?", "值无效："),
+    (r"(\S+) is not one of (.+?)\.$", r"\1 不是可选的值（\2）。"),
+    (r"Option (.+?) requires an argument\.", r"选项 \1 后面要写一个值。"),
+    (r"Option (.+?) requires (\d+) arguments\.", r"选项 \1 后面要写 \2 个值。"),
+    (r"Option (.+?) does not take a value\.", r"选项 \1 后面不写值。"),
+    (r"Aborted!", "已中断。"),
+]
+
+
+_FRAMEWORK_TIDY = [  # in either language: typer's type labels and braces help no clerk
+    (r" <[^<>\s]+>(?=\s)", ""),
+    (r"\{([^{}\s]+)\}", r"\1"),
+    (r"…\.\.\.", "…"),
+]
+
+
+def framework(text: str) -> str:
+    """The command-line framework's own words (usage, help, usage errors) in the language in
+    use: typer and click speak only English."""
+    import re
+
+    for pattern, tidy in _FRAMEWORK_TIDY:
+        text = re.sub(pattern, tidy, text)
+    if _lang != "zh":
+        return text
+    for pattern, zh in _FRAMEWORK_ZH:
+        text = re.sub(pattern, zh, text, flags=re.M)
+    return text

@@ -271,21 +271,21 @@ def render_docx(
             raise WenuanError(
                 "template_error", path=str(source), where=where, why=e.message or type(e).__name__
             ) from None
-        save_atomically(tpl, target, force)
+        save_atomically(tpl, target, force, (".docx",))
 
 
 def to_pdf(docx: Path, target: Path, force: bool) -> None:
     """Convert a rendered report to PDF with LibreOffice headless, when it is installed."""
-    import os
     import shutil
     import subprocess
     import tempfile
 
+    from wenuan.writing import check_target, write_bytes_atomically
+
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise WenuanError("no_libreoffice")
-    if target.exists() and not force:
-        raise WenuanError("exists", path=str(target))
+    check_target(target, force, (".pdf",))
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "profile"  # its own profile: works beside a running LibreOffice
         run = subprocess.run(
@@ -306,6 +306,4 @@ def to_pdf(docx: Path, target: Path, force: bool) -> None:
         made = Path(tmp) / (docx.stem + ".pdf")
         if run.returncode != 0 or not made.exists():
             raise WenuanError("pdf_failed", why=run.stderr.decode(errors="replace")[-200:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(made), str(target.with_suffix(".pdf.tmp")))
-        os.replace(target.with_suffix(".pdf.tmp"), target)
+        write_bytes_atomically(target, made.read_bytes(), force)

@@ -128,7 +128,9 @@ def state_words(u: UnitStatus) -> str:
 def status_text(st: Status) -> str:
     """The chasing list as text: a head line, then one line a unit."""
     head = t("s_head", form=st.form.id, as_of=st.as_of.isoformat())
-    if st.deadline:
+    if st.deadline and st.days_left is not None and st.days_left < 0:
+        head += t("s_deadline_past", deadline=st.deadline.isoformat(), days=-st.days_left)
+    elif st.deadline:
         head += t(
             "s_deadline", deadline=st.deadline.isoformat(), days=st.days_left, work=st.workdays_left
         )
@@ -185,15 +187,27 @@ def notice_text(st: Status, u: UnitStatus) -> str:
     return "\n".join(lines)
 
 
-def write_notices(st: Status, folder: Path, force: bool) -> list[Path]:
-    """A notice for each unit missing, late or wrong, as UTF-8 text (Notepad and WPS open it)."""
-    from wenuan.writing import write_text_atomically
+def write_notices(st: Status, folder: Path, force: bool) -> list[tuple[Path, bool]]:
+    """A notice for each unit missing, late or wrong, as UTF-8 text (Notepad and WPS open it):
+    each (path, written); a notice already there is kept, and listed unwritten, unless forced.
+    File names come from the units' names made safe: nothing lands outside `folder`."""
+    from wenuan.writing import output_errors, safe_name, write_text_atomically
 
-    written = []
+    with output_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    done: list[tuple[Path, bool]] = []
+    taken: set[str] = set()
     for u in st.units:
         if u.state == "ok":
             continue
-        target = folder / f"{u.unit}_更正通知.txt"
+        stem, n = f"{safe_name(u.unit)}_更正通知", 1
+        while (name := f"{stem}({n}).txt" if n > 1 else f"{stem}.txt").casefold() in taken:
+            n += 1  # two names made alike by the cleaning: Windows folds case too
+        taken.add(name.casefold())
+        target = folder / name
+        if target.exists() and not force:
+            done.append((target, False))
+            continue
         write_text_atomically(target, notice_text(st, u), force)
-        written.append(target)
-    return written
+        done.append((target, True))
+    return done

@@ -35,8 +35,9 @@ def show(value: Decimal, decimals: int) -> str:
     return f"{quantize(value, decimals):f}"
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    """The return files named, folders searched for workbooks (sorted); none at all is an error."""
+def collect(paths: list[Path], empty_ok: bool = False) -> list[Path]:
+    """The return files named, folders searched for workbooks (sorted); none at all is an error
+    unless `empty_ok` (a chasing list on the first day: everyone is missing)."""
     from wenuan.errors import WenuanError
     from wenuan.reading import READABLE
 
@@ -50,14 +51,31 @@ def collect(paths: list[Path]) -> list[Path]:
                 and p.is_file()
                 and not p.name.startswith(("~$", ".~lock"))
             )
-            if not found:
+            if not found and not empty_ok:
                 raise WenuanError("no_inputs", path=str(path))
             files += found
-        elif path.exists():
-            files.append(path)
-        else:
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # a pipe or a device named here is refused, as a finding, unread
+        elif not empty_ok:
             raise WenuanError("no_inputs", path=str(path))
     return files
+
+
+def input_problem(path: Path) -> str | None:
+    """Why a file named as input cannot be opened (missing, a pipe, a device), or None."""
+    if regular_file(path):
+        return None
+    return t("read_not_regular" if path.exists() else "read_missing", path=path.name)
+
+
+def regular_file(path: Path) -> bool:
+    """Whether `path` is an ordinary file: a pipe or a device would hang or never end a read."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
@@ -85,11 +103,24 @@ _worker: tuple = ()
 
 def _start_worker(extra, options: Options, lang: str) -> None:
     global _worker
+    import threading
+
     from wenuan.forms import Library
     from wenuan.messages import set_lang
 
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
     set_lang(lang)
     _worker = (Library(extra), options)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose parent was killed outright ends too, rather than wait for work for ever."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _check_in_worker(path: Path) -> FileReport:
@@ -100,6 +131,9 @@ def _check_in_worker(path: Path) -> FileReport:
 def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:
     """Read and check one file; a file that cannot be read is a finding, never an exception."""
     report = FileReport(path=str(path), strict=options.strict)
+    if why := input_problem(path):
+        report.findings.append(Finding("error", "unreadable", why))
+        return report
     try:
         ret, form = read(path, forms, options.form_id)
     except Unreadable as e:

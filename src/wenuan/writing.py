@@ -4,12 +4,16 @@ Outputs are written to a temporary file beside the target and renamed into place
 never leaves half a file, and an existing file is only replaced when the caller says so.
 """
 
+import errno
+import io
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from wenuan.errors import WenuanError
 from wenuan.forms import Form, Table
+from wenuan.messages import t
 from wenuan.reading import META_SHEET
 
 TITLE_ROW, HEADER_ROWS, FIRST_ITEM_ROW = 1, (3, 4), 6
@@ -20,35 +24,166 @@ FONT = "宋体"
 LABEL_CHARS = 27  # CJK characters that fit a line of the label column (width 56)
 
 
-def save_atomically(workbook, target: Path, force: bool) -> None:
-    """Save a workbook (or document) to `target` through a temporary file; never overwrite
-    unless forced."""
+XLSX = (".xlsx",)
+
+
+def check_target(target: Path, force: bool, suffixes: tuple[str, ...] = XLSX) -> None:
+    """Refuse an output before any work: a wrong suffix, an existing file without --force."""
+    if target.is_dir():
+        raise WenuanError("cannot_write", path=str(target), why=t("why_is_dir"))
+    if target.suffix.lower() not in suffixes:
+        raise WenuanError(
+            "output_suffix",
+            path=str(target),
+            suffixes="、".join(suffixes),
+            example=str(target) + suffixes[0] if not target.suffix else target.stem + suffixes[0],
+        )
     if target.exists() and not force:
         raise WenuanError("exists", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".wenuan-")
-    os.close(fd)
+
+
+@contextmanager
+def output_errors(target: Path):
+    """An OSError while writing `target` becomes a plain message (exit 2): it is the user's
+    situation (a file open in Excel, a missing folder, a full disk), not a bug."""
     try:
-        workbook.save(tmp)
+        yield
+    except OSError as e:
+        raise WenuanError("cannot_write", path=str(target), why=_why(e, target)) from None
+
+
+_WHY = {  # getattr: not every errno exists on Windows
+    getattr(errno, name, None): key
+    for names, key in (
+        (("EACCES", "EPERM", "EBUSY", "ETXTBSY"), "why_locked"),
+        (("ENOSPC", "EDQUOT", "EFBIG"), "why_full"),
+        (("EROFS",), "why_read_only"),
+        (("ENAMETOOLONG",), "why_too_long"),
+        (("EISDIR",), "why_is_dir"),
+    )
+    for name in names
+}
+
+
+def _why(e: OSError, target: Path) -> str:
+    if e.errno == errno.ENOENT:
+        return t("why_no_folder", folder=str(target.parent))
+    if e.errno == errno.EEXIST and target.is_file():  # a folder to make where a file is
+        return t("why_not_folder", file=str(target))
+    if e.errno == errno.ENOTDIR:
+        blocking = next((p for p in reversed(target.parents) if p.is_file()), target.parent)
+        return t("why_not_folder", file=str(blocking))
+    key = _WHY.get(e.errno)
+    return t(key) if key else (e.strerror or type(e).__name__)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes_atomically(target: Path, data: bytes, force: bool) -> None:
+    """Write `target` whole or not at all, with the permissions the umask gives (mkstemp's
+    own are 0600); without `force`, a file that appears meanwhile is never replaced."""
+    with output_errors(target):
+        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=target.parent, prefix=".wenuan-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())
+            if force:
+                os.replace(tmp, target)
+            else:
+                _link_new(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: str, target: Path) -> None:
+    """Put `tmp` at `target` only if nothing is there: a hard link fails on an existing name
+    (two runs at once cannot both win); where links are not supported, check and rename."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise WenuanError("exists", path=str(target)) from None
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES):
+            raise
+        if target.exists():
+            raise WenuanError("exists", path=str(target)) from None
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def save_atomically(document, target: Path, force: bool, suffixes: tuple[str, ...] = XLSX) -> None:
+    """Save a workbook (or Word document) to `target`, whole or not at all; never overwrite
+    unless forced. It is made in memory first, so an interrupted run leaves no partial file."""
+    buffer = io.BytesIO()
+    document.save(buffer)  # first: a write-only workbook left unsaved leaves temporary files
+    check_target(target, force, suffixes)
+    write_bytes_atomically(target, buffer.getvalue(), force)
 
 
 def write_text_atomically(target: Path, text: str, force: bool) -> None:
     """Write UTF-8 text (with a BOM, so Notepad and WPS pick the encoding) atomically."""
     if target.exists() and not force:
         raise WenuanError("exists", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".wenuan-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="\r\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = ("\ufeff" + text).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    write_bytes_atomically(target, data, force)
+
+
+def text(value):
+    """A value from a file as it may go into a cell: text stays text (never a formula, never
+    a control character openpyxl refuses)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def as_text(cell, value) -> None:
+    """Put `value` in `cell` as written: `=…` from a return is shown, not calculated."""
+    cell.value = text(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def _literal(ws, value):
+    """A write-only cell holding `value`, text kept as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws)
+    as_text(cell, value)
+    return cell
+
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(10))}
+_FORBIDDEN = set('<>:"/\\|?*')
+NAME_CHARS = 60  # CJK characters are 3 bytes in UTF-8: well under the 255 bytes of a name
+
+
+def safe_name(words: str, fallback: str = "未命名") -> str:
+    """Text from a file made fit to be part of one file name on Windows and Linux: no folder
+    separators or `..`, no character Windows refuses, no control or invisible format
+    characters, no reserved device name (CON, NUL, COM1…), at most NAME_CHARS characters."""
+    import unicodedata
+
+    name = "".join(
+        "_"
+        if ch in _FORBIDDEN
+        or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+        else ch
+        for ch in words
+    )
+    name = name.strip(" ._")[:NAME_CHARS].strip(" .")  # Windows drops trailing dots and spaces
+    if not name:
+        return fallback
+    if name.split(".")[0].strip().upper() in _RESERVED:
+        name = "_" + name
+    return name
 
 
 def template(form: Form):
@@ -63,7 +198,7 @@ def template(form: Form):
     for row in (
         ("form", form.id),
         ("version", str(form.version)),
-        ("tables", ",".join(t.id for t in form.tables)),
+        ("tables", ",".join(tb.id for tb in form.tables)),
     ):
         meta.append(row)
     meta.sheet_state = "hidden"
@@ -87,7 +222,7 @@ def filled(form: Form, values: dict[str, object], header: dict[str, object] | No
             ("unit", "person", "phone", "date"), ("B3", "F3", "B4", "F4"), strict=True
         ):
             if header and header.get(key) is not None:
-                ws[at] = header[key]
+                as_text(ws[at], header[key])
     return wb
 
 
@@ -250,30 +385,40 @@ def _live_checks(ws, table: Table, positions: dict[str, str]) -> None:
         )
 
 
+ANNOTATED = (".xlsx", ".xlsm")
+
+
 def annotate(path: Path, findings, target: Path, force: bool) -> None:
-    """A copy of the return with each wrong cell highlighted and a comment saying why."""
+    """A copy of the return with every cell a finding names highlighted, the cell a suggestion
+    points at included, and a comment saying why."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix not in ANNOTATED:
         raise WenuanError("annotate_xlsx_only", path=str(path))
-    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    check_target(target, force, (suffix,))  # an .xlsm copy keeps its macros, an .xlsx has none
+    try:
+        wb = load_workbook(path, keep_vba=suffix == ".xlsm")
+    except Exception:  # openpyxl raises many types for a file it cannot take
+        raise WenuanError("annotate_unreadable", path=str(path)) from None
     fill = PatternFill("solid", fgColor="FFC7CE")
     notes: dict[tuple[str, str], list[str]] = {}
     for f in findings:
-        if f.cell and "!" in f.cell and f.severity != "info":  # notes on reading mark nothing
-            sheet, ref = f.cell.rsplit("!", 1)
-            text = f.message
-            notes.setdefault((sheet, ref), []).append(text)
+        if f.severity == "info":  # a note on reading marks nothing
+            continue
+        places = [f.cell, f.suggestion.cell if f.suggestion else None]
+        for place in dict.fromkeys(p for p in places if p and "!" in p):
+            sheet, ref = place.rsplit("!", 1)
+            notes.setdefault((sheet, ref), []).append(text(f.message))
     for (sheet, ref), texts in notes.items():
         if sheet not in wb.sheetnames:
             continue
-        ws = wb[sheet]
-        cell = ws[ref]
+        cell = wb[sheet][ref]
         cell.fill = fill
         cell.comment = Comment("\n".join(texts), "wenuan", width=360, height=160)
-    save_atomically(wb, target, force)
+    save_atomically(wb, target, force, (suffix,))
 
 
 CHART_UNITS = 50  # a bar a unit reads up to about this many units
@@ -302,8 +447,32 @@ def consolidation(result, header: dict[str, object]):
         table_sheets.append(ws)
         ws.append([styled(ws, table.title, Font(name=FONT, size=16, bold=True))])
         ws.append([" ".join(x for x in (form.union, form.doc_no, form.campaign) if x)])
-        ws.append(["填报单位：", header.get("unit"), None, None, "填报人：", header.get("person")])
-        ws.append(["联系电话：", header.get("phone"), None, None, "填报日期：", header.get("date")])
+        ws.append(
+            [
+                _literal(ws, v)
+                for v in (
+                    "填报单位：",
+                    header.get("unit"),
+                    None,
+                    None,
+                    "填报人：",
+                    header.get("person"),
+                )
+            ]
+        )
+        ws.append(
+            [
+                _literal(ws, v)
+                for v in (
+                    "联系电话：",
+                    header.get("phone"),
+                    None,
+                    None,
+                    "填报日期：",
+                    header.get("date"),
+                )
+            ]
+        )
         ws.append([styled(ws, c) for c in COLUMNS])
         for item, depth in table.walk():
             refs = [r for r, c in table.cells.items() if c.item == item.code]
@@ -337,7 +506,7 @@ def consolidation(result, header: dict[str, object]):
         count += 1
         values = row["values"]
         units.append(
-            [row["unit"], Path(row["path"]).name]
+            [_literal(units, row["unit"]), _literal(units, Path(row["path"]).name)]
             + [
                 float(values[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in values else None
                 for tb, ref in keys
@@ -358,26 +527,25 @@ def consolidation(result, header: dict[str, object]):
         ]
     )
     for s in result.sources():
-        sources.append(
-            [
-                s.path,
-                s.unit,
-                s.received,
-                s.sha256,
-                s.errors,
-                s.warnings,
-                "是" if s.included else "否",
-                "\n".join(s.findings),
-            ]
-        )
+        row = [
+            s.path,
+            s.unit,
+            s.received,
+            s.sha256,
+            s.errors,
+            s.warnings,
+            "是" if s.included else "否",
+            "\n".join(s.findings),
+        ]
+        sources.append([_literal(sources, v) for v in row])
     for name in result.missing:
-        sources.append([None, name, None, None, None, None, "未报送"])
+        sources.append([None, _literal(sources, name), None, None, None, None, "未报送"])
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     for row in (
         ("form", form.id),
         ("version", str(form.version)),
-        ("tables", ",".join(t.id for t in form.tables)),
+        ("tables", ",".join(tb.id for tb in form.tables)),
         ("kind", "total"),
     ):
         meta.append(list(row))

@@ -1,0 +1,488 @@
+"""Hostile returns and hostile places: whatever a return says, nothing lands outside the target
+folder, no text becomes a formula or a template tag, and a write that fails, a pipe passed as a
+return or an interrupted run ends in a plain message, never a traceback, a hang or half a file."""
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from wenuan import forms, samples, writing
+from wenuan.cli import app
+
+ALL = forms.Library()
+EXAMPLES = Path(__file__).parents[1] / "examples"
+runner = CliRunner()
+SHEET = "送温暖工程统计表"
+
+
+def cli(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def ret(folder: Path, name: str, unit: str, seed: int = 0, person: str = "王芳", **kw) -> Path:
+    """A consistent pingdingshan-2010 return with the header given."""
+    form = ALL["pingdingshan-2010"]
+    head = {"unit": unit, "person": person, "phone": "0375-2916465", "date": date(2010, 1, 28)}
+    head.update(kw)
+    path = folder / name
+    writing.save_atomically(writing.filled(form, samples.consistent(form, seed), head), path, True)
+    return path
+
+
+def files_under(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*")}
+
+
+HOSTILE = {
+    "dot-dot": ("../escaped", "escaped_更正通知.txt"),
+    "deep-dot-dot": ("../../../../tmp/escaped", "tmp_escaped_更正通知.txt"),
+    "absolute": ("/etc/cron.d/x", "etc_cron.d_x_更正通知.txt"),
+    "backslash": ("..\\..\\Windows\\x", "Windows_x_更正通知.txt"),
+    "drive": ("C:\\Users\\x", "C__Users_x_更正通知.txt"),
+    "reserved-con": ("CON", "_CON_更正通知.txt"),
+    "reserved-nul-ext": ("nul.txt", "_nul.txt_更正通知.txt"),
+    "reserved-com1": ("com1", "_com1_更正通知.txt"),
+    "control-chars": ("叶\x1b[31m县\x07", "叶[31m县_更正通知.txt"),  # xlsx cannot hold them
+    "bidi-override": ("叶县\u202etxt.exe", "叶县_txt.exe_更正通知.txt"),
+    "only-dots": ("..", "未命名_更正通知.txt"),
+    "windows-forbidden": ('a<b>c:d"e|f?g*h', "a_b_c_d_e_f_g_h_更正通知.txt"),
+    "very-long": ("长" * 300, "长" * 60 + "_更正通知.txt"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_unit_name_gives_a_safe_notice_inside_the_folder(tmp_path, case):
+    unit, expected = HOSTILE[case]
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    ret(returns, "r.xlsx", unit, person="")  # an error: it gets a notice
+    roster = _roster(tmp_path, [])
+    notices = tmp_path / "work" / "notices"
+    notices.parent.mkdir()
+    before = files_under(tmp_path)
+    result = cli(
+        "status", returns, "--form", "pingdingshan-2010", "--as-of", "2010-02-05",
+        "--notices", notices, "--roster", roster,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert files_under(tmp_path) - before == {notices, notices / expected}
+    assert unit.replace("\x1b", "").split("[")[0][:5] in (notices / expected).read_text("utf-8-sig")
+
+
+def test_control_characters_never_reach_a_file_name():
+    assert writing.safe_name("叶\x1b[31m县\x07\n\x00") == "叶_[31m县"
+
+
+def _roster(tmp_path: Path, names: list[str]) -> Path:
+    path = tmp_path / "名单.txt"
+    path.write_text("\n".join(names), encoding="utf-8")
+    return path
+
+
+def test_names_made_alike_are_numbered_and_reruns_skip_or_rewrite(tmp_path):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    ret(returns, "1.xlsx", "a/b", seed=1, person="")
+    ret(returns, "2.xlsx", "a\\b", seed=2, person="")
+    notices = tmp_path / "notices"
+    args = ["status", returns, "--form", "pingdingshan-2010", "--as-of", "2010-02-05"]
+    args += ["--roster", _roster(tmp_path, ["叶县"]), "--notices", notices]
+    first = cli(*args)
+    assert first.exit_code == 0, first.stderr
+    names = sorted(p.name for p in notices.iterdir())
+    assert names == ["a_b_更正通知(2).txt", "a_b_更正通知.txt", "叶县_更正通知.txt"]
+    (notices / "叶县_更正通知.txt").write_text("旧", encoding="utf-8")
+    again = cli(*args)
+    assert again.exit_code == 0  # goes on past every notice already there, and prints the list
+    assert again.stdout.startswith("pingdingshan-2010 报送情况（截至 2010-02-05）")
+    assert f"已有 {notices / '叶县_更正通知.txt'}，跳过（要重写请加 --force）\n" in again.stderr
+    assert (notices / "叶县_更正通知.txt").read_text(encoding="utf-8") == "旧"
+    forced = cli(*args, "--force")
+    assert forced.exit_code == 0
+    assert "尚未报送" in (notices / "叶县_更正通知.txt").read_text(encoding="utf-8-sig")
+
+
+def test_status_on_an_empty_or_missing_folder_lists_everyone_missing(tmp_path):
+    (tmp_path / "空").mkdir()
+    for folder in (tmp_path / "空", tmp_path / "还没有"):
+        result = cli("status", folder, "--form", "ezhou-2022", "--as-of", "2022-01-20")
+        assert result.exit_code == 0
+        assert result.stderr == f"没有找到报表（{folder}），按全部未报送列出\n"
+        assert result.stdout.splitlines()[-1] == (
+            "已报送 0，有错误 0，逾期 0，逾期且有错误 0，未报送 5"
+        )
+
+
+def test_status_past_the_deadline_says_how_long_ago(tmp_path):
+    result = cli("status", tmp_path, "--form", "ezhou-2022", "--as-of", "2022-02-05")
+    assert result.stdout.splitlines()[0] == (
+        "ezhou-2022 报送情况（截至 2022-02-05），截止 2022-01-26，已截止 10 天"
+    )
+    en = cli("status", tmp_path, "--form", "ezhou-2022", "--as-of", "2022-01-27", "--lang", "en")
+    assert en.stdout.splitlines()[0] == (
+        "ezhou-2022 returns as of 2022-01-27, due 2022-01-26: closed 1 day ago"
+    )
+
+
+FORMULAS = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1"]
+
+
+def _no_formula_anywhere(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [
+        f"{ws.title}!{cell.coordinate}={cell.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+def test_text_from_returns_is_never_a_formula_in_any_output(tmp_path):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for i, text in enumerate(FORMULAS):
+        ret(returns, f"{text[:3]}{i}.xlsx", text, seed=i, person=text, phone=text)
+    total = tmp_path / "合计.xlsx"
+    result = cli("consolidate", returns, "-o", total, "--allow-errors", "--unit", "=2*3")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    filled = tmp_path / "表.xlsx"
+    assert cli("render", "--form", "pingdingshan-2010", "--data", next(returns.iterdir()),
+               "-o", filled).exit_code == 0  # fmt: skip
+    blank = tmp_path / "空白.xlsx"
+    assert cli("template", "pingdingshan-2010", "-o", blank).exit_code == 0
+    marked = tmp_path / "标注.xlsx"
+    cli("validate", next(returns.iterdir()), "--annotate", marked)
+    for out in (total, filled, blank, marked, *returns.iterdir()):
+        assert _no_formula_anywhere(out) == [], out.name
+    units = openpyxl.load_workbook(total)["各单位"]
+    assert sorted(units.cell(row=r, column=1).value for r in range(2, 7)) == sorted(FORMULAS)
+
+
+TAGS = "{{ 111*111 }}{% for x in [1,2] %}循环{% endfor %}{{ ''.__class__ }}"
+
+
+def test_template_syntax_in_a_return_reaches_the_report_as_text(tmp_path):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    ret(returns, "0.xlsx", TAGS, seed=0)
+    ret(returns, "1.xlsx", "卫东区", seed=1)
+    total = tmp_path / "合计.xlsx"
+    assert cli("consolidate", returns, "-o", total).exit_code == 0
+    report = tmp_path / "报告.docx"
+    result = cli("render", "--form", "pingdingshan-2010", "--data", total, "--returns", returns,
+                 "-o", report)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(report) as z:
+        xml = z.read("word/document.xml").decode()
+    text = "".join(part.split(">")[-1] for part in xml.split("</w:t>"))
+    assert TAGS in text and "12321" not in text and "循环循环" not in text
+
+
+def test_template_syntax_in_a_label_reaches_the_report_as_text(tmp_path):
+    text = (forms.builtin_dir() / "ezhou-2022.yaml").read_text(encoding="utf-8")
+    user = tmp_path / "forms"
+    user.mkdir()
+    label = "{{ 111*111 }}{% if true %}真{% endif %}"
+    (user / "ezhou-2022.yaml").write_text(
+        text.replace("label: 共筹集送温暖款物", f"label: '{label}'"), encoding="utf-8"
+    )
+    report = tmp_path / "报告.docx"
+    result = cli("render", "--form", "ezhou-2022", "--forms", user,
+                 "--data", EXAMPLES / "ezhou-2022_valid.xlsx", "-o", report)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(report) as z:
+        xml = z.read("word/document.xml").decode()
+    text = "".join(part.split(">")[-1] for part in xml.split("</w:t>"))
+    assert label in text and "12321" not in text
+
+
+def test_output_suffix_is_checked_before_any_work(tmp_path):
+    returns = tmp_path / "r"
+    returns.mkdir()
+    ret(returns, "0.xlsx", "叶县")
+    cases = [
+        (("template", "ezhou-2022", "-o", tmp_path / "合计"), "合计", "合计.xlsx"),
+        (("template", "ezhou-2022", "-o", tmp_path / "空白.xls"), "空白.xls", "空白.xlsx"),
+        (("consolidate", returns, "-o", tmp_path / "合计"), "合计", "合计.xlsx"),
+        (("validate", returns / "0.xlsx", "--annotate", tmp_path / "x.xls"), "x.xls", "x.xlsx"),
+    ]
+    for args, name, example in cases:
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert result.stderr == (
+            f"错误：输出文件 {tmp_path / name} 须以 .xlsx 结尾，例如 "
+            f"{tmp_path / example if name == '合计' else example}\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077])
+def test_outputs_honour_the_umask(tmp_path, mask):
+    old = os.umask(mask)
+    try:
+        assert cli("template", "ezhou-2022", "-o", tmp_path / "a.xlsx").exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.xlsx").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_annotate_takes_one_file_and_marks_the_suggested_cell(tmp_path):
+    folder = tmp_path / "批"
+    folder.mkdir()
+    for name in ("pingdingshan-2010_identity.xlsx", "pingdingshan-2010_valid.xlsx"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    out = tmp_path / "标注.xlsx"
+    refused = cli("validate", folder, "--annotate", out)
+    assert refused.exit_code == 2
+    assert refused.stderr == "错误：--annotate 只能用于一个文件，这次有 2 个；请逐个标注\n"
+    assert not out.exists()
+    result = cli("validate", folder / "pingdingshan-2010_identity.xlsx", "--annotate", out)
+    assert result.exit_code == 1
+    ws = openpyxl.load_workbook(out)[SHEET]
+    marked = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
+    assert marked == {"E19", "E20"}  # the total the rule names, and the part most likely wrong
+    assert "最可能是 送温暖工程统计表!E20（05B）填错" in ws["E20"].comment.text
+
+
+def test_render_with_missing_data_is_a_usage_error(tmp_path):
+    result = cli("render", "--form", "ezhou-2022", "--data", tmp_path / "missing.xlsx",
+                 "-o", tmp_path / "x.xlsx")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：无法从 {tmp_path / 'missing.xlsx'} 取得数据：missing.xlsx 不存在\n"
+    )  # fmt: skip
+
+
+# ---- places that refuse a write ----------------------------------------------------------
+
+
+def _template_to(target: Path, *extra):
+    return cli("template", "ezhou-2022", "-o", target, *extra)
+
+
+LOCKED = "文件正被其他程序打开或没有权限（请在 Excel 或 WPS 中关闭它，或换一个文件夹）"
+
+
+def test_missing_folder_and_a_path_through_a_file(tmp_path):
+    (tmp_path / "叶县.xlsx").write_bytes(b"x")
+    through = tmp_path / "叶县.xlsx" / "x.xlsx"
+    result = _template_to(through)
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：无法写入 {through}：{tmp_path / '叶县.xlsx'} 是文件，不是文件夹\n"
+    )  # fmt: skip
+    nowhere = tmp_path / "没有" / "x.xlsx"
+    result = _template_to(nowhere)
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：无法写入 {nowhere}：文件夹 {tmp_path / '没有'} 不存在\n"
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _immutable(path: Path):
+    """`chattr +i`: refuses writes even to root, as a file open in Excel does on Windows."""
+    if shutil.which("chattr") is None:
+        pytest.skip("no chattr on this machine")
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i does not work here: {made.stderr.decode().strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def test_locked_file_and_locked_folder_are_plain_errors(tmp_path):
+    target = tmp_path / "空白.xlsx"
+    assert _template_to(target).exit_code == 0
+    with _immutable(target):
+        result = _template_to(target, "--force")
+    assert (result.exit_code, result.stderr) == (2, f"错误：无法写入 {target}：{LOCKED}\n")
+    folder = tmp_path / "锁"
+    folder.mkdir()
+    with _immutable(folder):
+        result = _template_to(folder / "x.xlsx")
+        notices = cli("status", tmp_path / "无", "--form", "ezhou-2022", "--notices", folder)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"错误：无法写入 {folder / 'x.xlsx'}：{LOCKED}\n",
+    )
+    assert notices.exit_code == 2 and LOCKED in notices.stderr
+    assert list(folder.iterdir()) == []
+
+
+@contextlib.contextmanager
+def _tmpfs(where: Path, size: str, *options: str):
+    where.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join([f"size={size}", *options]), "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_full_disk_is_a_plain_error_and_leaves_nothing(tmp_path):
+    with _tmpfs(tmp_path / "满", "16k") as disk:
+        (disk / "占位").write_bytes(b"x" * 12 * 1024)
+        result = _template_to(disk / "x.xlsx")
+        left = [p.name for p in disk.iterdir()]
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：无法写入 {disk / 'x.xlsx'}：磁盘已满\n"
+    )  # fmt: skip
+    assert left == ["占位"]
+
+
+def test_read_only_disk_is_a_plain_error(tmp_path):
+    with _tmpfs(tmp_path / "只读", "1m", "ro") as disk:
+        result = _template_to(disk / "x.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：无法写入 {disk / 'x.xlsx'}：磁盘或文件夹是只读的\n"
+    )  # fmt: skip
+
+
+# ---- pipes, devices, interruptions, two runs at once --------------------------------------
+
+
+def _wenuan(*args, **kw):
+    return subprocess.run(
+        [sys.executable, "-m", "wenuan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        **kw,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_pipe_or_a_device_as_a_return_is_refused_unread(tmp_path):
+    fifo = tmp_path / "x.xlsx"
+    os.mkfifo(fifo)
+    result = _wenuan("validate", fifo, "/dev/zero")  # a hang would hit the timeout
+    assert result.returncode == 1
+    assert "x.xlsx 不是普通文件（可能是管道或设备），未读取" in result.stdout
+    assert "zero 不是普通文件（可能是管道或设备），未读取" in result.stdout
+    total = _wenuan("consolidate", fifo, EXAMPLES / "ezhou-2022_valid.xlsx")
+    assert total.returncode == 1 and "x.xlsx 无法汇总" in total.stdout
+    data = _wenuan("render", "--form", "ezhou-2022", "--data", fifo, "-o", tmp_path / "o.xlsx")
+    assert data.returncode == 2
+
+
+def _many_returns(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        ret(folder, f"{i:03}.xlsx", f"单位{i}", seed=i)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def big_batch(tmp_path_factory) -> Path:
+    """Enough returns to be checked on every core, made once for the module."""
+    from wenuan.validate import PARALLEL_FROM
+
+    return _many_returns(tmp_path_factory.mktemp("big") / "r", PARALLEL_FROM + 4)
+
+
+@pytest.mark.parametrize(
+    "sig, delays",
+    [(signal.SIGINT, (0.5, 0.9, 1.6)), (signal.SIGKILL, (0.4,))],
+    ids=["SIGINT", "SIGKILL"],
+)
+def test_interrupted_consolidate_leaves_no_partial_output_nor_temp_files(
+    tmp_path, big_batch, sig, delays
+):
+    # SIGKILL lands while the returns are checked, where a run spends its time: wenuan's own
+    # temporary files have no name on disk then. (openpyxl names its own while it saves, for a
+    # moment at the end; Ctrl-C removes them, a kill at that moment cannot.)
+    returns = big_batch
+    out_dir, tmp = tmp_path / "out", tmp_path / "tmp"
+    out_dir.mkdir()
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    for delay in delays:
+        out = out_dir / f"合计{delay}.xlsx"
+        run = subprocess.Popen(
+            [sys.executable, "-m", "wenuan", "consolidate", str(returns), "-o", str(out),
+             "--allow-errors"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        time.sleep(delay)
+        run.send_signal(sig)
+        _, err = run.communicate(timeout=60)
+        assert run.returncode in (0, 130, -sig), err  # -sig: the signal came as Python exited
+        assert "内部错误" not in err.decode()
+        if out.exists():  # finished before the signal: then whole
+            assert openpyxl.load_workbook(out).sheetnames[0] == SHEET
+        assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == []
+        assert list(tmp.iterdir()) == []
+
+
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="one core: returns are checked in one process"
+)
+def test_killed_consolidate_of_a_big_batch_leaves_no_workers_behind(tmp_path, big_batch):
+    returns = big_batch  # checked on every core
+    run = subprocess.Popen(
+        [sys.executable, "-m", "wenuan", "consolidate", str(returns), "-o", str(tmp_path / "o.xlsx")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(0.7)
+    run.kill()
+    try:  # workers still holding stderr would keep this waiting: they end with their parent
+        run.communicate(timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert not (tmp_path / "o.xlsx").exists() or openpyxl.load_workbook(tmp_path / "o.xlsx")
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["exclusive", "forced"])
+def test_two_runs_writing_one_output_at_once(tmp_path, force):
+    returns = _many_returns(tmp_path / "r", 6)
+    out = tmp_path / "合计.xlsx"
+    args = [sys.executable, "-m", "wenuan", "consolidate", str(returns), "-o", str(out)]
+    args += ["--allow-errors"] + (["--force"] if force else [])
+    runs = [subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)]  # fmt: skip
+    codes = sorted(r.wait(timeout=60) for r in runs)
+    errors = [r.stderr.read().decode() for r in runs]
+    assert codes == ([0, 0] if force else [0, 2]), errors
+    if not force:
+        assert f"错误：{out} 已存在；要覆盖请加 --force\n" in errors
+    assert openpyxl.load_workbook(out)["各单位"].max_row == 8  # six units and the total
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "合计.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_rosters_and_calendars_that_cannot_be_read_are_usage_errors(tmp_path):
+    (tmp_path / "乱码.txt").write_bytes(b"\xff\xfe\x00bad")
+    os.mkfifo(tmp_path / "管道.txt")
+    valid = EXAMPLES / "ezhou-2022_valid.xlsx"
+    expected = {
+        "没有.txt": "没有.txt 不存在",
+        "乱码.txt": "不是 UTF-8 文本（请在记事本中“另存为”，编码选 UTF-8）",
+        "管道.txt": "管道.txt 不是普通文件（可能是管道或设备），未读取",
+    }
+    for name, why in expected.items():
+        roster = _wenuan("consolidate", valid, "--roster", tmp_path / name)
+        assert (roster.returncode, roster.stderr) == (
+            2, f"错误：名单文件 {tmp_path / name} 无法读取：{why}\n"
+        )  # fmt: skip
+        calendar = _wenuan("status", valid, "--form", "ezhou-2022", "--calendar", tmp_path / name)
+        assert (calendar.returncode, calendar.stderr) == (2, f"错误：节假日文件有误：{why}\n")
