@@ -89,7 +89,10 @@ def role_of(text: str) -> str | None:
     for role, words in ROLES:
         if role != "unit" and any(w in text for w in words):
             return role
-    return "value" if unit_word(text) else None
+    return "value" if unit_word(text) or unit_in_label(text) else None  # 慰问对象（人次）
+
+
+_YEAR_IN = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -298,7 +301,9 @@ class _Columns:
     units: set[int] = field(default_factory=set)
     unit_of: dict[int, str] = field(default_factory=dict)  # a value column's header unit
     label: int | None = None
-    unit_left: dict[int, int | None] = field(default_factory=dict)
+    unit_beside: dict[int, int | None] = field(
+        default_factory=dict
+    )  # the unit column beside each value column
 
 
 def _cell(grid: Grid, r: int, c: int):
@@ -379,6 +384,42 @@ def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> Non
             )
 
 
+def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]:
+    """The roles (and units) the header rows just above the first item give the columns. Of
+    columns headed by years (2009年 | 2010年), the latest year's holds the values."""
+    grid = region.grid
+    roles: dict[int, str] = {}
+    units: dict[int, str] = {}
+    years: dict[int, int] = {}
+    for r in range(max(region.rows.start, first - 3), first):
+        row_roles, row_units, row_years, carried = {}, {}, {}, None
+        for c in region.cols:
+            v = _cell(grid, r, c)
+            if (r, c) in grid.covered:  # a header merged over several columns names each
+                v = carried
+            carried = v if isinstance(v, str) else None
+            if not isinstance(v, str) or c in key_cols:
+                continue
+            if role := role_of(v):
+                row_roles[c] = role
+                if u := unit_in_label(v) or unit_word(v):
+                    row_units[c] = u
+            if (found := _YEAR_IN.findall(fold(v))) and len(fold(v)) <= 16:
+                row_years[c] = max(map(int, found))
+        if len(row_roles) + min(len(row_years), 2) < 2:
+            continue  # 填报人：… or a title is no header row
+        for c, role in row_roles.items():
+            if roles.get(c) not in ("prior", "note"):  # 上年同期 over 数量 stays last year's
+                roles[c] = role
+        units |= row_units
+        years |= row_years
+    if len(set(years.values())) > 1:
+        for c, year in years.items():
+            if roles.get(c) in (None, "value"):
+                roles[c] = "value" if year == max(years.values()) else "prior"
+    return roles, units
+
+
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     """Column roles from the header row above the first item, else from the columns' contents."""
     grid = region.grid
@@ -387,25 +428,7 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
         label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:5])
     key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} - {None}
     first = min(hits)
-    roles: dict[int, str] = {}
-    header_units: dict[int, str] = {}
-    for r in range(max(region.rows.start, first - 3), first):
-        row_roles, row_units, carried = {}, {}, None
-        for c in region.cols:
-            v = _cell(grid, r, c)
-            if (r, c) in grid.covered:  # a header merged over several columns names each
-                v = carried
-            carried = v if isinstance(v, str) else None
-            if isinstance(v, str) and c not in key_cols and (role := role_of(v)):
-                row_roles[c] = role
-                if u := unit_in_label(v) or unit_word(v):
-                    row_units[c] = u
-        if len(row_roles) < 2:
-            continue  # 填报人：… or a title is no header row
-        for c, role in row_roles.items():
-            if roles.get(c) not in ("prior", "note"):  # 上年同期 over 数量 stays last year's
-                roles[c] = role
-        header_units |= row_units
+    roles, header_units = _header(region, first, key_cols)
     values = [c for c in region.cols if roles.get(c) == "value" and c not in key_cols]
     units = {c for c in region.cols if roles.get(c) == "unit"}
     start = min(key_cols)
@@ -428,16 +451,23 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             for c in candidates:
                 if c < len(row) and c not in units and unit_word(row[c]):
                     units.add(c)
-    unit_left = {}  # the unit column just left of a value column, none between
+    # A value's unit is written beside it: after it (数值 | 单位, as the notice prints ____人)
+    # or before it (单位 | 数值, as the template); which, the first of the columns tells.
+    after = bool(values and units) and min(values) < min(units)
+    unit_beside = {}
     for c in values:
-        near = [u for u in units if u < c and not any(u < v < c for v in values)]
-        unit_left[c] = max(near) if near else None
+        if after:
+            near = [u for u in units if u > c and not any(c < v < u for v in values)]
+            unit_beside[c] = min(near) if near else None
+        else:
+            near = [u for u in units if u < c and not any(u < v < c for v in values)]
+            unit_beside[c] = max(near) if near else None
     return _Columns(
         values,
         units,
         {c: u for c, u in header_units.items() if c in values},
         label_col,
-        unit_left,
+        unit_beside,
     )
 
 
@@ -468,7 +498,7 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     for c in cols.values:
         if (r, c) in covered:
             continue
-        u = cols.unit_left.get(c)
+        u = cols.unit_beside.get(c)
         hint = (
             (unit_word(row[u]) if u is not None and u < width else None)
             or cols.unit_of.get(c)
@@ -481,12 +511,17 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     return out
 
 
+def _filled_first(slots: list[_Slot]) -> _Slot | None:
+    """The first cell that holds something, else the first cell."""
+    return next((s for s in slots if s.raw not in (None, "")), slots[0] if slots else None)
+
+
 def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
-    if len(pending) == 1:  # most rows: one value, the first cell for its unit or for none
+    if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
         unit = pending[0][1]
-        s = next((s for s in slots if s.hint == unit), None) or next(
-            (s for s in slots if s.hint != unit), None
+        s = _filled_first([s for s in slots if s.hint == unit]) or _filled_first(
+            [s for s in slots if s.hint != unit]
         )
         return [(pending[0], s)] if s else []
     free = list(slots)
@@ -560,13 +595,19 @@ class _Full:
         return all(ref in self.found for ref, _ in self.p.refs[item])
 
 
-def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, done) -> bool:
-    """A row under a two-figure item, with no label of its own, that holds its other figure."""
-    if not any(ref not in done for ref, _ in p.refs.get(last, [])):
+def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, found) -> bool:
+    """A row under a two-figure item, with no label of its own, that holds its other figure:
+    its unit is written in the row, or it holds a figure (a footer's text is no figure)."""
+    pending = {u for ref, u in p.refs.get(last, []) if ref not in found}
+    if not pending:
         return False
     if cols.label is not None and _cell(region.grid, r, cols.label) not in (None, ""):
         return False
-    return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
+    row = region.grid.rows[r]
+    if any(unit_word(row[c]) in pending for c in cols.units if c < len(row)):
+        return True
+    figures = [s.raw for s in _slots(region, cols, r, None) if s.raw not in (None, "")]
+    return bool(figures) and all(parse(v, tuple(UNITS)).problem is None for v in figures)
 
 
 # --- the whole file ------------------------------------------------------------------------
