@@ -323,3 +323,152 @@ def test_the_bundled_own_layout_examples_read_as_their_names_say(monkeypatch):
     result = runner.invoke(app, ["validate", "examples/own-layouts"])
     assert result.exit_code == 1
     golden("validate_own_layouts_expected.txt", result.stdout)
+
+
+@pytest.mark.parametrize(
+    "text, pairs",
+    [
+        (
+            "单位负责人：李明      填表人：王芳      联系电话：0375-8123456",
+            (("other", "李明"), ("person", "王芳"), ("phone", "0375-8123456")),
+        ),
+        (
+            "单位负责人：李明填表人：王芳联系电话：0375-8123456",
+            (("other", "李明"), ("person", "王芳"), ("phone", "0375-8123456")),
+        ),
+        ("统计人：王芳", (("person", "王芳"),)),
+        ("制表：王芳", (("person", "王芳"),)),
+        ("联系人及电话：王芳 13903750001", (("both", "王芳 13903750001"),)),
+        (
+            "填报单位：叶县总工会      填报时间：2010年1月30日",
+            (("unit", "叶县总工会"), ("date", "2010年1月30日")),
+        ),
+        ("填报单位（章）：叶县总工会", (("unit", "叶县总工会"),)),
+        ("填报单位：叶县总工会（盖章）", (("unit", "叶县总工会"),)),
+        ("填表人：王芳    审核人：李明", (("person", "王芳"), ("other", "李明"))),
+        ("单位：万元、人", (("other", "万元、人"),)),
+        ("计量单位：万元", (("other", "万元"),)),
+        ("填报人", (("person", ""),)),
+        ("单位", ()),
+        ("注：联系人：陈会朝 联系电话：027-6022 9321", ()),
+        ("请各单位认真填报单位名称", ()),
+        ("以上数据统计截至2009年12月31日", ()),
+    ],
+)
+def test_header_fields_are_split_as_written(text, pairs):
+    assert header.fields_in(text) == pairs
+
+
+@pytest.mark.parametrize(
+    "written, day",
+    [
+        ("2010年元月30日", date(2010, 1, 30)),
+        ("二〇一〇年一月三十日", date(2010, 1, 30)),
+        ("二〇一〇年十二月二十一日", date(2010, 12, 21)),
+        ("2010.2.1", date(2010, 2, 1)),
+        ("2010年13月1日", None),
+    ],
+)
+def test_dates_as_clerks_write_them(written, day):
+    assert validate.parse_date(written) == day
+
+
+def test_a_person_with_a_phone_and_two_phones_in_the_footer_raise_nothing(tmp_path):
+    path = template_return(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets[:2]:
+        ws["E3"], ws["F3"], ws["A4"], ws["B4"] = None, None, None, None
+    wb.worksheets[0]["A40"] = "联系人及电话：王芳 13903750001"
+    wb.worksheets[1]["A80"] = "填表人：王芳    联系电话：0375-8123456、13903751234"
+    wb.save(path)
+    report = check(path)
+    assert report.findings == []
+    assert report.header == {
+        "unit": "叶县总工会",
+        "person": "王芳",
+        "phone": "13903750001",
+        "date": report.header["date"],
+    }
+
+
+def _own(rows, name="own.xlsx", tmp_path=None):
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _figure(v):
+    return float(v) if v != v.to_integral_value() else int(v)
+
+
+@pytest.mark.parametrize("with_header", [True, False], ids=["header", "no-header"])
+def test_each_unit_typed_after_its_figure_as_the_notice_prints_it(tmp_path, with_header):
+    """代码 | 项目 | 数值 | 单位 | 数值 | 单位: 当地职工总数 ____人, and 名 / 万元 pairs."""
+    values = samples.consistent(PDS)
+    rows = []
+    for table in PDS.tables:
+        rows += [[table.title], ["填报单位：叶县总工会", None, "填报人：王芳"]]
+        rows += [["代码", "项目", "数值", "单位", "数值", "单位"]] if with_header else []
+        for item, _ in table.walk():
+            row = [item.code, item.label]
+            for ref, cell in table.cells.items():
+                if cell.item == item.code:
+                    row += [_figure(values[f"{table.id}:{ref}"]), cell.unit]
+            rows.append(row)
+    report = check(_own(rows, tmp_path=tmp_path))
+    assert [f for f in report.findings if f.severity == "error"] == []
+    assert report.values == values
+
+
+def test_columns_headed_by_years_read_the_latest(tmp_path):
+    values = samples.consistent(PDS)
+    rows = []
+    for table in PDS.tables:
+        rows += [[table.title], ["代码", "项目", "计量单位", "2009年元旦春节", "2010年元旦春节"]]
+        for item, _ in table.walk():
+            for ref, cell in table.cells.items():
+                if cell.item == item.code:
+                    v = values[f"{table.id}:{ref}"]
+                    rows.append([item.code, item.label, cell.unit, _figure(v * 2), _figure(v)])
+    rows.append(["填报单位：叶县总工会", None, "填报人：王芳", "联系电话：0375-8123456"])
+    report = check(_own(rows, tmp_path=tmp_path))
+    assert (report.findings, report.values) == ([], values)
+
+
+def test_value_columns_headed_in_the_forms_words_take_figures_by_unit(tmp_path):
+    """Ezhou: 慰问对象（人次） | 发放款物（万元）; a single 万元 item under 发放款物."""
+    form = ALL["ezhou-2022"]
+    table = form.tables[0]
+    values = samples.consistent(form)
+    rows = [[table.title], ["序号", "项目", "慰问对象（人次）", "发放款物（万元）"]]
+    for item, _ in table.walk():
+        cells = [(r, c) for r, c in table.cells.items() if c.item == item.code]
+        row = [item.seq, item.label, None, None]
+        for ref, cell in cells:
+            row[3 if cell.unit == "万元" else 2] = _figure(values[f"swn:{ref}"])
+        rows.append(row)
+    rows.append(["填报单位：鄂城区总工会", None, "填报人：李明", "联系电话：027-60229321"])
+    report = check(_own(rows, tmp_path=tmp_path))
+    assert (report.findings, report.values) == ([], values)
+
+
+def test_an_empty_last_figure_is_missing_at_its_cell_not_read_from_the_footer(tmp_path):
+    form = ALL["ezhou-2022"]
+    table = form.tables[0]
+    values = samples.consistent(form)
+    rows = [[table.title], ["序号", "项目", "单位", "数值"]]
+    for item, _ in table.walk():
+        for k, (ref, cell) in enumerate(
+            (r, c) for r, c in table.cells.items() if c.item == item.code
+        ):
+            figure = None if ref == "J4" else _figure(values[f"swn:{ref}"])
+            rows.append([None if k else item.seq, None if k else item.label, cell.unit, figure])
+    rows.append(["填表人：陈红", None, "联系电话：027-60229321", "填报日期：2022年1月25日"])
+    rows.append(["填报单位：鄂城区总工会"])
+    report = check(_own(rows, tmp_path=tmp_path))
+    assert [(f.kind, f.cell, f.items) for f in report.findings] == [
+        ("missing", f"Sheet!D{len(rows) - 2}", ["J4"])
+    ]

@@ -421,25 +421,41 @@ def _header_findings(ret: Return) -> list[Finding]:
         out.append(Finding("warning", "header", t("f_no_phone"), cell=_place(phone)))
     else:
         raw = str(phone.raw)
-        digits = re.sub(r"[\s\-－—()（）]", "", raw.removesuffix(".0"))
-        if not _PHONE.match(digits):
+        numbers = re.split(r"[、,，/;；]|\s{2,}", raw.removesuffix(".0"))  # a landline, a mobile
+        if not all(_PHONE.match(re.sub(r"[\s\-－—()（）]", "", n)) for n in numbers if n.strip()):
             out.append(Finding("warning", "header", t("f_bad_phone", raw=raw), cell=_place(phone)))
     return out
 
 
 def parse_date(raw) -> date | None:
-    """A date as clerks write it: a date cell, 2010-02-01, 2010年2月1日, 2010.2.1, 2010/2/1."""
+    """A date as clerks write it: a date cell, 2010-02-01, 2010年2月1日, 2010.2.1, 2010/2/1,
+    2010年元月30日, 二〇一〇年一月三十日."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
-    m = re.fullmatch(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", str(raw))
+    text = _CHINESE_DIGITS.sub(
+        lambda m: _chinese_number(m.group()), str(raw).replace("元月", "1月")
+    )
+    m = re.fullmatch(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", text)
     if not m:
         return None
     try:
         return date(*map(int, m.groups()))
     except ValueError:
         return None
+
+
+_CHINESE_DIGITS = re.compile("[〇零一二三四五六七八九十]+")
+_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _chinese_number(text: str) -> str:
+    """二〇一〇 -> 2010 (digit by digit); 三十 -> 30, 十二 -> 12, 二十一 -> 21."""
+    if "十" not in text:
+        return "".join(str(_DIGIT[c]) for c in text)
+    tens, _, ones = text.partition("十")
+    return str(_DIGIT.get(tens, 1) * 10 + (_DIGIT[ones] if ones else 0))
 
 
 def _header_date(ret: Return) -> date | None:

@@ -1,21 +1,42 @@
 """The return's header fields (填报单位, 填报人, 联系电话, 填报日期), wherever a clerk wrote them:
-after a colon in the same cell, several in one cell, or in the next cell of the row."""
+after a colon in the same cell, several in one cell beside other signatures (单位负责人：…
+审核人：…), or in the next cell of the row."""
 
 import re
+import unicodedata
 from functools import lru_cache
 
-from wenuan.reading.labels import fold
+from wenuan.forms import UNITS
 from wenuan.reading.model import Entry, Grid
 
-KEYS = {
-    "unit": ("填报单位(盖章)", "填报单位", "填表单位", "报送单位", "单位名称", "单位(盖章)"),
-    "person": ("填报人", "填表人", "制表人", "经办人", "联系人"),
-    "phone": ("联系电话", "联系方式", "电话", "手机"),
-    "date": ("填报日期", "填表日期", "报送日期", "报表日期", "日期"),
+FIELDS = {
+    "unit": ("填报单位", "填表单位", "报送单位", "单位名称", "单位"),
+    "person": ("填报人", "填表人", "制表人", "制表", "统计人", "统计员", "经办人", "联系人"),
+    "phone": ("联系电话", "联系方式", "办公电话", "电话", "手机"),
+    "date": ("填报日期", "填表日期", "报送日期", "报表日期", "填报时间", "填表时间", "日期"),
+    "both": ("联系人及电话", "联系人及联系电话", "联系人和电话"),  # person and phone in one
+    "other": (
+        "单位负责人",
+        "负责人",
+        "审核人",
+        "审核",
+        "分管领导",
+        "主管领导",
+        "签字",
+        "签名",
+        "计量单位",
+    ),
 }
-_WORDS = sorted(((w, k) for k, ws in KEYS.items() for w in ws), key=lambda x: -len(x[0]))
-_KEY = re.compile("|".join(re.escape(w) for w, _ in _WORDS))
-_FIELD = dict(_WORDS)
+_STAMP = r"(?:[(（](?:盖章|章|签字|签章)[)）])?"
+_WORDS = sorted(((w, k) for k, ws in FIELDS.items() for w in ws), key=lambda x: -len(x[0]))
+_NAME = dict(_WORDS)
+# a field's name, and then a colon (or, at the start of a cell, nothing: its value is beside)
+_FIELD = re.compile(rf"({'|'.join(re.escape(w) for w, _ in _WORDS)})\s*{_STAMP}\s*(?:[:：]|$)")
+_NOTES = ("注", "说明", "备注", "附注", "填表说明")
+_TAIL = re.compile(rf"\s*{_STAMP}\s*$")
+_UNITS_ONLY = re.compile(
+    rf"(?:\s*(?:{'|'.join(sorted(UNITS, key=len, reverse=True))})\s*[、,，/;；]?)+"
+)
 
 
 def read_header(grids: list[Grid]) -> dict[str, Entry]:
@@ -24,48 +45,74 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     for grid in grids:
         for r, row in enumerate(grid.rows):
             for c, v in enumerate(row):
-                if isinstance(v, str) and _has_key(v):
-                    _fields_of(grid, r, c, out)
+                if isinstance(v, str) and fields_in(v):
+                    _take(grid, r, c, out)
     return out
 
 
 @lru_cache(maxsize=1 << 14)
-def _has_key(text: str) -> bool:
-    return _KEY.search(fold(text)) is not None
+def fields_in(text: str) -> tuple[tuple[str, str], ...]:
+    """(field, value) pairs a cell's text gives, in order; a value may be "" (it is beside)."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    if text.startswith(_NOTES):
+        return ()  # 注：联系人：… is the notice's own contact, not the return's
+    # a name with its colon, or a cell that is a name alone (its value in the next cell)
+    found = [
+        m
+        for m in _FIELD.finditer(text)
+        if m.group(0).rstrip()[-1] in ":：" or (m.start() == 0 and len(m.group(1)) >= 3)
+    ]  # a bare 单位, 日期 or 电话 is a column's heading, not a field
+    if not found:
+        return ()
+    pairs = []
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = _TAIL.sub("", text[m.end() : end]).strip(" ,;，；、.。")
+        if value in ("年月日", "年 月 日") or re.fullmatch(r"年\s*月\s*日", value):
+            value = ""
+        key = _NAME[m.group(1)]
+        if key == "unit" and _UNITS_ONLY.fullmatch(value):
+            key = "other"  # 单位：万元、人 says the units of the figures, not who reports
+        pairs.append((key, value))
+    return tuple(pairs)
 
 
-def _fields_of(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
-    folded = fold(grid.rows[r][c])
-    keys = list(_KEY.finditer(folded))
-    if keys[0].start() > 0 and not folded[: keys[0].start()].endswith(("(", "（")):
-        if not any(folded.startswith(w) for w, _ in _WORDS):
-            return  # a sentence that mentions a key (…请填报单位…), not a field
-    for i, m in enumerate(keys):
-        key = _FIELD[m.group()]
-        end = keys[i + 1].start() if i + 1 < len(keys) else len(folded)
-        rest = folded[m.end() : end]
-        if key == "date" and m.group() == "日期" and not rest.startswith((":", "：")):
-            continue  # 日期 alone only with its colon: 以上数据统计截至… is no field
-        if key in out:
+def _take(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
+    pairs = fields_in(grid.rows[r][c])
+    for i, (key, value) in enumerate(pairs):
+        if key == "other":
             continue
-        value = rest.lstrip(":").strip(",;、.。")
-        value = "" if value in ("年月日", "(盖章)") else value
-        if value:
-            out[key] = Entry(value, grid.name, grid.place(r, c), "label")
-        elif i + 1 == len(keys):
-            nxt = _next_value(grid, r, c)
-            if nxt is not None:
-                out[key] = Entry(grid.rows[r][nxt], grid.name, grid.place(r, nxt), "label")
+        if not value and i + 1 == len(pairs) and (nxt := _next_value(grid, r, c)) is not None:
+            value, at = grid.rows[r][nxt], nxt
+        else:
+            at = c
+        if value in (None, ""):
+            continue
+        if key == "both":
+            name, phone = _name_and_phone(str(value))
+            for k, v in (("person", name), ("phone", phone)):
+                if v and k not in out:
+                    out[k] = Entry(v, grid.name, grid.place(r, at), "label")
+        elif key not in out:
+            out[key] = Entry(value, grid.name, grid.place(r, at), "label")
+
+
+def _name_and_phone(text: str) -> tuple[str, str]:
+    """联系人及电话：王芳 13903750001 -> (王芳, 13903750001)."""
+    m = re.search(r"[+\d(（][\d\s\-－—()（）转]{5,}", text)
+    if not m:
+        return text.strip(), ""
+    return (text[: m.start()] + text[m.end() :]).strip(" ,;，；、"), m.group(0).strip()
 
 
 def _next_value(grid: Grid, r: int, c: int) -> int | None:
-    """The next non-empty cell to the right that is not another key."""
+    """The next non-empty cell to the right that is not another field's name."""
     row = grid.rows[r]
     for cj in range(c + 1, len(row)):
         v = row[cj]
         if v in (None, "") or (r, cj) in grid.covered:
             continue
-        if isinstance(v, str) and _KEY.match(fold(v)):
+        if isinstance(v, str) and fields_in(v):
             return None
         return cj
     return None
