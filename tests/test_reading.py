@@ -389,6 +389,11 @@ def test_a_person_with_a_phone_and_two_phones_in_the_footer_raise_nothing(tmp_pa
         "phone": "13903750001",
         "date": report.header["date"],
     }
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["A40"] = "填表人：王芳    联系电话：0375-8123456、13903751234"
+    wb.save(path)
+    report = check(path)
+    assert (report.findings, report.header["phone"]) == ([], "0375-8123456、13903751234")
 
 
 def _own(rows, name="own.xlsx", tmp_path=None):
