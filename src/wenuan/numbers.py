@@ -2,15 +2,14 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 EMPTY = {"", "-", "—", "——", "–", "/", "／", "无", "空", "null", "none", "n/a"}
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A cell read as a number: `value` None when empty or unreadable (then `problem` says why)."""
 
     value: Decimal | None
@@ -20,6 +19,8 @@ class Parsed:
 
 def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
     """Read a cell's raw value (number, text, date or empty) as a Decimal."""
+    if type(raw) is float and raw == raw and abs(raw) < 2**53 and raw == int(raw):
+        return Parsed(Decimal(int(raw)))  # the common case: a whole number from a workbook
     if raw is None or raw == "":
         return Parsed(None)
     if isinstance(raw, bool):
@@ -30,8 +31,6 @@ def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(None, problem="not_number")
         # 15 significant digits, as Excel itself keeps: 0.1+0.2 is 0.3, not binary noise
-        if raw == int(raw) and abs(raw) < 2**53:  # exactly a whole number
-            return Parsed(Decimal(int(raw)))
         return Parsed(Decimal(f"{raw:.15g}"))
     if not isinstance(raw, str):
         return Parsed(None, problem="not_number")

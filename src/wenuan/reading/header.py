@@ -43,10 +43,9 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     """Each header field's first appearance, in reading order."""
     out: dict[str, Entry] = {}
     for grid in grids:
-        for r, row in enumerate(grid.rows):
-            for c, v in enumerate(row):
-                if isinstance(v, str) and fields_in(v):
-                    _take(grid, r, c, out)
+        for r, c, text in grid.texts:
+            if fields_in(text):
+                _take(grid, r, c, out)
     return out
 
 

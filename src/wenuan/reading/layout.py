@@ -173,13 +173,11 @@ def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
     """(row, column, table) of each cell holding a table's title."""
     known = _titles(form)
     out = []
-    for r, row in enumerate(grid.rows):
-        for c, v in enumerate(row):
-            if isinstance(v, str) and v:
-                if v not in known:
-                    known[v] = _titled(v, form)
-                if known[v]:
-                    out.append((r, c, known[v]))
+    for r, c, text in grid.texts:
+        if text not in known:
+            known[text] = _titled(text, form)
+        if known[text]:
+            out.append((r, c, known[text]))
     return out
 
 
@@ -279,7 +277,7 @@ def _split_on_restart(region: Region, form: Form) -> list[Region]:
 # --- rows and columns ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     """A row that names an item: by code or label, in column `col`."""
 
@@ -314,27 +312,27 @@ def _cell(grid: Grid, r: int, c: int):
 def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
     """Each row's naming cell: a code beats a label; labels matched exactly (after folding)."""
     out: dict[int, _Hit] = {}
-    covered, start, stop = region.grid.covered, region.cols.start, region.cols.stop
-    for r in region.rows:
-        for c, v in enumerate(region.grid.rows[r][start:stop], start):
-            if not isinstance(v, str) or (covered and (r, c) in covered):
-                continue
-            named = p.names.get(v)
-            if named is None:
-                if len(p.names) > NAMES_KEPT:  # a long batch meets many names and phones
-                    p.names.clear()
-                named = p.names[v] = _names(v, p)
-            if not named:
-                continue
-            how, codes, ref = named
-            if how == "code":
-                label_col = out[r].label_col if r in out else None
-                out[r] = _Hit(r, c, "code", codes, ref, label_col=label_col)
-                break
-            if r not in out and how == "label":
-                out[r] = _Hit(r, c, how, codes, None, v, label_col=c)
-            elif r not in out:  # 05A筹集慰问款物总额: a code written into the label cell
-                out[r] = _Hit(r, c, "code", codes, None, label_col=c)
+    coded: set[int] = set()  # rows named by a code: the rest of the row is not looked at
+    covered, rows, cols = region.grid.covered, region.rows, region.cols
+    for r, c, v in region.grid.texts:
+        if r not in rows or c not in cols or r in coded or (covered and (r, c) in covered):
+            continue
+        named = p.names.get(v)
+        if named is None:
+            if len(p.names) > NAMES_KEPT:  # a long batch meets many names and phones
+                p.names.clear()
+            named = p.names[v] = _names(v, p)
+        if not named:
+            continue
+        how, codes, ref = named
+        if how == "code":
+            label_col = out[r].label_col if r in out else None
+            out[r] = _Hit(r, c, "code", codes, ref, None, None, label_col)
+            coded.add(r)
+        elif r not in out and how == "label":
+            out[r] = _Hit(r, c, how, codes, None, v, label_col=c)
+        elif r not in out:  # 05A筹集慰问款物总额: a code written into the label cell
+            out[r] = _Hit(r, c, "code", codes, None, label_col=c)
     return out
 
 
@@ -425,7 +423,7 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     grid = region.grid
     label_col = _mode(h.label_col for h in hits.values() if h.label_col is not None)
     if label_col is None:  # codes named every row: the labels are the longest texts beside them
-        label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:5])
+        label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:3])
     key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} - {None}
     first = min(hits)
     roles, header_units = _header(region, first, key_cols)
@@ -445,12 +443,16 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             ):
                 values.append(c)
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
-        candidates = [c for c in region.cols if c not in key_cols and c not in values]
-        for r in hits:
-            row = grid.rows[r]
-            for c in candidates:
-                if c < len(row) and c not in units and unit_word(row[c]):
-                    units.add(c)
+        units |= {
+            c
+            for r, c, text in grid.texts
+            if r in hits
+            and c in region.cols
+            and c not in key_cols
+            and c not in values
+            and c not in units
+            and _unit_word(text)
+        }
     # A value's unit is written beside it: after it (数值 | 单位, as the notice prints ____人)
     # or before it (单位 | 数值, as the template); which, the first of the columns tells.
     after = bool(values and units) and min(values) < min(units)
@@ -490,17 +492,18 @@ class _Slot(NamedTuple):
 
 
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
-    """The row's value cells, each with the unit written for it: in the unit column just left
-    of it, in the column's header, in the label, or in the row's one unit column."""
+    """The row's value cells, each with the unit written for it: in the unit column beside
+    it, in the column's header, in the label, or in the row's one unit column."""
     row, covered = region.grid.rows[r], region.grid.covered
     width = len(row)
     out = []
     for c in cols.values:
-        if (r, c) in covered:
+        if covered and (r, c) in covered:
             continue
         u = cols.unit_beside.get(c)
+        beside = row[u] if u is not None and u < width else None
         hint = (
-            (unit_word(row[u]) if u is not None and u < width else None)
+            (_unit_word(beside) if beside and isinstance(beside, str) else None)
             or cols.unit_of.get(c)
             or label_unit
         )
@@ -511,17 +514,22 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     return out
 
 
-def _filled_first(slots: list[_Slot]) -> _Slot | None:
+def _filled_first(slots) -> _Slot | None:
     """The first cell that holds something, else the first cell."""
-    return next((s for s in slots if s.raw not in (None, "")), slots[0] if slots else None)
+    first = None
+    for s in slots:
+        if s.raw is not None and s.raw != "":
+            return s
+        first = first or s
+    return first
 
 
 def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
     if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
         unit = pending[0][1]
-        s = _filled_first([s for s in slots if s.hint == unit]) or _filled_first(
-            [s for s in slots if s.hint != unit]
+        s = _filled_first(s for s in slots if s.hint == unit) or _filled_first(
+            s for s in slots if s.hint != unit
         )
         return [(pending[0], s)] if s else []
     free = list(slots)
@@ -551,7 +559,8 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     cols = _columns(region, hits)
     if cols.label is not None:  # near labels, now that the label column is known
         _near_hits(region, p, cols.label, hits)
-    sheet, full, place = region.grid.name, _Full(p, found), region.grid.place
+    sheet, place = region.grid.name, region.grid.place
+    full = {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
     for r in region.rows:
@@ -560,8 +569,9 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             if last is None or not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
-        item = p.labels.resolve(hit.codes, last, full)
-        if item is None:
+        codes = hit.codes
+        item = codes[0] if len(codes) == 1 else p.labels.resolve(codes, last, full)
+        if item is None or item in full:
             continue
         last = item
         pending = [
@@ -582,17 +592,9 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 hit.score,
             )
             named += 1
+        if all(ref in found for ref, _ in p.refs[item]):
+            full.add(item)  # every value of the item read: its label names no other row
     return named
-
-
-class _Full:
-    """Items whose every value has been read (asked of a few items a row, so not built whole)."""
-
-    def __init__(self, p: _Plan, found: dict[str, Entry]):
-        self.p, self.found = p, found
-
-    def __contains__(self, item: str) -> bool:
-        return all(ref in self.found for ref, _ in self.p.refs[item])
 
 
 def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, found) -> bool:

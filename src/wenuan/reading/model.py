@@ -2,7 +2,7 @@
 Grid it was read from."""
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -31,6 +31,16 @@ class Grid:
     origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
     places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
 
+    @cached_property
+    def texts(self) -> list[tuple[int, int, str]]:
+        """(row, column, text) of every cell holding text, in reading order."""
+        return [
+            (r, c, v)
+            for r, row in enumerate(self.rows)
+            for c, v in enumerate(row)
+            if v and isinstance(v, str)
+        ]
+
     def place(self, r: int, c: int) -> str:
         """Where a cell is, as the user finds it: A1 in a sheet, 表格1第2行第3列 in Word."""
         if self.places is not None:
@@ -38,7 +48,7 @@ class Grid:
         return a1(self.origin[0] + r, self.origin[1] + c)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One value as found: the raw cell content, where it is, and how its row was recognized."""
 
