@@ -309,7 +309,18 @@ def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
     eq = eq or next((c for c in checks if c.op == "=" and key in c.keys), None)
     if eq is None:
         return list(options.items())
-    return [(v, options[v]) for v in eq.pinned(x, key) if v in options]
+    return _nearest(eq, x, key, options)
+
+
+def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
+    """The slips nearest the exact value an equality pins (within rounding a few values fit)."""
+    fits = [v for v in eq.pinned(x, key) if v in options]
+    if not fits:
+        return []
+    i = eq.keys.index(key)
+    exact = Fraction(-(eq.excess(x) - eq.coefs[i] * x[key]), eq.coefs[i])
+    best = abs(fits[0] - exact)
+    return [(v, options[v]) for v in fits if abs(v - exact) == best]
 
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
@@ -332,9 +343,7 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                 if eq is None:
                     continue
                 options = slips(x[k2], decimals[k2])
-                for v2 in eq.pinned(trial, k2):
-                    if v2 not in options:
-                        continue
+                for v2, _ in _nearest(eq, trial, k2, options):
                     both = {**trial, k2: v2}
                     pair = tuple(
                         sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
