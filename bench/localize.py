@@ -94,8 +94,14 @@ def inject(form, kind: str, rng: random.Random, values: dict) -> dict[str, Decim
         )
         return {a: typo(rng, values[a], decimals[a]), b: typo(rng, values[b], decimals[b])}
     if kind == "one-rule":
-        keys = rng.choice([r for r in equalities if len(r) >= 3] or rules)
-        a, b = rng.sample([k for k in keys if values[k] != 0] or keys, 2)
+
+        def live(keys: list[str]) -> list[str]:
+            return [k for k in dict.fromkeys(keys) if values[k] != 0]
+
+        pool = [r for r in equalities if len(live(r)) >= 3] or [
+            r for r in rules if len(live(r)) > 1
+        ]
+        a, b = rng.sample(live(rng.choice(pool)), 2)
         return {a: typo(rng, values[a], decimals[a]), b: typo(rng, values[b], decimals[b])}
     if kind == "random":
         key = rng.choice(covered)
@@ -112,12 +118,13 @@ def inject(form, kind: str, rng: random.Random, values: dict) -> dict[str, Decim
 def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
     """Per injected error: errors, detected, localized, corrected; suggestions, wrong ones."""
     found = [f for f in report.findings if f.kind not in ("header", "deadline")]
-    sugs = {
-        (f"{f.table}:{s.item}", s.value)
+    whys = {
+        (f"{f.table}:{s.item}", s.value): s.why
         for f in found
         for s in [f.suggestion, *f.also]
         if s is not None and f.table
     }
+    sugs = set(whys)
     named = {f"{f.table}:{s}" for f in found for s in f.suspects if f.table}
     named |= {k for k, _ in sugs}
     seen = {f"{f.table}:{i}" for f in found for i in f.items if f.table}
@@ -126,7 +133,12 @@ def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
     detected = sum(k in seen for k in changes)
     localized = sum(k in named for k in changes) if named <= set(changes) else 0
     corrected = sum((k, original[k]) in sugs for k in changes)
+    for s in sugs - right:
+        WRONG[whys[s]] = WRONG.get(whys[s], 0) + 1
     return n, detected, localized, corrected, len(sugs), sum(s not in right for s in sugs)
+
+
+WRONG: dict[str, int] = {}  # wrong suggestions by why (the kind of slip, or unique)
 
 
 def run_form(form, n: int, folder: Path, loaded) -> list[tuple[str, list]]:
@@ -173,6 +185,9 @@ def main() -> None:
                 sums = [sum(s[i] for s in scores) for i in range(6)]
                 total = [a + b for a, b in zip(total, sums, strict=True)]
                 print(_row(kind, *sums))
+            wrong = ", ".join(f"{k} {v}" for k, v in sorted(WRONG.items()))
+            WRONG.clear()
+            print(f"wrong suggestions by why: {wrong or 'none'}")
             print(
                 _row("all", *total) + f"   suggestions right: {_pct(total[4] - total[5], total[4])}"
             )

@@ -16,6 +16,7 @@ KINDS = (
     "deadline",
     "header",
     "formula",
+    "outlier",
 )
 
 

@@ -144,6 +144,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{item} 不能为负数，填的是 {value}",
         "{item} cannot be negative; it holds {value}",
     ),
+    "f_negative_fix": ("；应为 {value}（{why}）。", "; it should be {value} ({why})."),
     "f_decimals": (
         "{item} 金额保留两位小数：{value} 应写作 {fixed}",
         "{item}: amounts have two decimals; {value} is {fixed}",
@@ -187,10 +188,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip_digit": ("{old} 疑为一位数字写错", "{old} looks like one digit mistyped"),
     "slip_extra": ("{old} 疑为多打了一位数字", "{old} looks like an extra digit"),
     "slip_dropped": ("{old} 疑为漏打了一位数字", "{old} looks like a dropped digit"),
-    "slip_unique": (
-        "{old} 无法解释为笔误，但只改这一格是唯一的最小改法",
-        "{old} is no simple slip, but changing this cell alone is the only smallest change",
-    ),
     "sure_single": ("；这是唯一能使规则成立的笔误", "; the only slip that makes the rules hold"),
     "sure_pair": (
         "；与 {other} 的改正合起来是唯一能使规则成立的一对笔误",
@@ -206,6 +203,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "f_no_single_fix": (
         "无法确定是哪一格填错，请逐项核对。",
         " Cannot tell which cell is wrong; check each figure.",
+    ),
+    "f_outlier": (
+        "{item} 填的是 {value} {unit}，约为其他 {n} 个单位中位数的 {times} 倍",
+        "{item} holds {value} {unit}, about {times}× the median of the other {n} units",
+    ),
+    "f_outlier_size": ("（按与 {size} 的比例）", " (as a ratio to {size})"),
+    "f_outlier_fix": ("；应为 {value}？（{why}）。", "; {value}? ({why})."),
+    "f_outlier_end": ("，请核对。", "; check it."),
+    "f_moved": (
+        "{item} 填的是 {value} {unit}，是上年 {before} 的 {times} 倍，请核对。",
+        "{item} holds {value} {unit}, {times}× last year's {before}; check it.",
     ),
     "f_fill": ("；按 {expr}，应为 {value}。", "; by {expr} it should be {value}."),
     "f_too_large": (

@@ -8,9 +8,11 @@ looked at, each on its own, so two independent slips do not hide each other. In 
    a slip of the typed one (digits swapped, a digit wrong, added or dropped, 元 for 万元, a sign,
    a decimal point) and that makes the group's error rules hold. Suggested only when it is the
    only such change: a bound (06C <= 06A) is never a fix, but ÷10000 that lands within it is.
+   Two loose slips (a digit anywhere) together explain too much to be suggested.
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
-   rule of the group, a small mixed-integer program (scipy's milp, HiGHS). Named only when no
-   other set is as cheap; a single named cell that an equality pins gets that value.
+   rule of the group (and leave every value non-negative), a small mixed-integer program
+   (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
+   two slips can pass for one.
 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
@@ -27,6 +29,8 @@ from wenuan.rules import Expr, holds, value
 CELL, TOTAL, NEGATIVE, WITH_UNIT = 1.0, 1.5, 0.5, 0.7
 WARNING = 0.9  # below a cell: a warning may be true of the return (fewer visited than registered)
 MAX_PAIR_CELLS = 30  # two-slip search over more cells than this would be slow and unsure
+# Slips with many look-alikes (any digit, anywhere): two of them together explain too much.
+LOOSE = {"digit", "dropped", "extra"}
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,7 @@ def kind_of_slip(old: Decimal | None, new: Decimal, decimals: int) -> str | None
 
 @dataclass(frozen=True)
 class Fix:
-    """A corrected value (scaled) for one cell, and why: the kind of slip, or `unique`."""
+    """A corrected value (scaled) for one cell, and why: the kind of slip."""
 
     key: str
     value: int
@@ -238,31 +242,16 @@ def diagnose(
     """Fixes or a location for one group of rules over the scaled values `x`; None if it holds."""
     checks = [c for c in group if all(k in x for k in c.keys)]
     failing = [c for c in checks if not c.holds(x)]
-    if not failing:
+    if not failing and all(x[k] >= 0 for c in checks for k in c.keys):
         return None
-    fixes, ambiguous, others = _typos(checks, failing, x, decimals)
+    fixes, _ = _typos(checks, failing, x, decimals)
     if fixes:
-        return Diagnosis(fixes, sorted({f.key for f in fixes}), sorted(others))
+        return Diagnosis(fixes, sorted({f.key for f in fixes}))
+    # no slip explains it: name the cells, never a value (two slips can pass for one)
     sets = smallest_sets(checks, x, weights)
     if len(sets) == 1 or (sets and sets[0][0] < sets[1][0] - 1e-6):
-        located = sorted(sets[0][1])
-        out = Diagnosis(located=located)
-        if len(located) == 1 and not ambiguous:
-            pinned = _pinned_by_all(checks, x, located[0])
-            if pinned is not None:
-                out.fixes.append(Fix(located[0], pinned, "unique"))
-        return out
+        return Diagnosis(located=sorted(sets[0][1]))
     return Diagnosis(candidates=sorted({k for _, s in sets for k in s}))
-
-
-def _pinned_by_all(checks: list[Check], x: dict[str, int], key: str) -> int | None:
-    """The one value of `key` an equality gives that makes every error rule hold, if any."""
-    eq = next((c for c in checks if c.op == "=" and key in c.keys and not c.warning), None)
-    if eq is None:
-        return None
-    nearest = eq.pinned(x, key)[:1]  # within rounding several fit; the exact sum is meant
-    fits = [v for v in nearest if v >= 0 and _consistent(checks, {**x, key: v}, x)]
-    return fits[0] if fits else None
 
 
 def _consistent(checks: list[Check], trial: dict[str, int], before: dict[str, int]) -> bool:
@@ -274,31 +263,30 @@ def _left(checks: list[Check], trial: dict[str, int]) -> int:
     return sum(not c.holds(trial) for c in checks)
 
 
-def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool, set[str]]:
-    """The only slip (or pair of slips) that makes the group consistent; whether several do; and
-    when every pair shares one slip, the cells its partner may be in."""
-    keys = sorted({k for c in failing for k in c.keys})
+def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
+    """The only slip (or pair of slips) that makes the group consistent; and whether several do."""
+    negative = {k for c in checks for k in c.keys if x[k] < 0}  # non-negativity fails too
+    keys = sorted({k for c in failing for k in c.keys} | negative)
     found: list[tuple[int, tuple[Fix, ...]]] = []
-    now = len(failing)
+    now = len(failing) + len(negative)
     for key in keys:
         for new, kind in _tries(checks, failing, x, key, decimals):
             trial = {**x, key: new}
-            if _consistent(checks, trial, x) and _left(checks, trial) < now:
-                found.append((_left(checks, trial), (Fix(key, new, kind),)))
+            left = _left(checks, trial) + len(negative - {key})
+            if _consistent(checks, trial, x) and left < now:
+                found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
     if not found:
-        return [], False, set()
+        return [], False
     best = min(n for n, _ in found)
     top = {fixes for n, fixes in found if n == best}
     if len(top) == 1:
-        return list(next(iter(top))), False, set()
-    shared = set.intersection(*(set(fixes) for fixes in top))
-    if len(shared) == 1 and all(len(fixes) == 2 for fixes in top):
-        # 06B could be 2.00 or 0.20, or 06A 20.00 (a bound): but 05B is 13.14 either way
-        partners = {f.key for fixes in top for f in fixes if f not in shared}
-        return list(shared), False, partners
-    return [], True, set()
+        fixes = next(iter(top))
+        if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
+            return [], True
+        return list(fixes), False
+    return [], True
 
 
 def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:

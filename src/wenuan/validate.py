@@ -133,7 +133,7 @@ def validate(
                 values[key] = value
     report.values = values
     report.header = {k: e.raw for k, e in ret.header.items()}
-    findings += _rule_findings(form, values, cells)
+    findings += _rule_findings(form, values, cells, findings)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)
     report.received = received.isoformat() if received else None
@@ -229,16 +229,25 @@ def _interval_of(cells):
     return interval
 
 
-def _model(form: Form, cells) -> tuple[suggest.Model, set[str]]:
-    """The form's rules as integer checks in groups, and its totals (worked out once a form)."""
+def rule_model(form: Form) -> tuple[suggest.Model, set[str], dict[str, int]]:
+    """The form's rules as integer checks in groups, its totals, and each cell's decimals."""
     cached = _MODELS.get(id(form))
-    if cached is None or cached[0] is not form:
+    if cached is None or cached[0] is not form:  # the form is kept, so its id stays its own
         bound = [(r.parsed, k, r.severity == "warning") for r, _, k in _bound_rules(form)]
-        decimals = {k: c[0].decimals for k, c in cells.items()}
-        parents = {(tb.id, item.code) for tb in form.tables for item, _ in tb.walk() if item.items}
-        totals = {k for k, (cell, _, tb) in cells.items() if (tb, cell.item) in parents}
-        cached = _MODELS[id(form)] = (form, suggest.compile_rules(bound, decimals), totals)
-    return cached[1], cached[2]
+        decimals = {
+            f"{tb.id}:{ref}": c.decimals for tb in form.tables for ref, c in tb.cells.items()
+        }
+        totals = {
+            f"{tb.id}:{ref}"
+            for tb in form.tables
+            for item, _ in tb.walk()
+            if item.items
+            for ref, c in tb.cells.items()
+            if c.item == item.code
+        }
+        model = suggest.compile_rules(bound, decimals)
+        cached = _MODELS[id(form)] = (form, model, totals, decimals)
+    return cached[1], cached[2], cached[3]
 
 
 _MODELS: dict[int, tuple] = {}
@@ -257,7 +266,22 @@ def _weight(key: str, value: Decimal, entry: Entry | None, totals: set[str]) -> 
     return suggest.TOTAL if key in totals else suggest.CELL
 
 
-def _rule_findings(form: Form, values: dict[str, Decimal], cells) -> list[Finding]:
+def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
+    """A fix of a negative value that no failing rule shows goes on its own `range` finding."""
+    for fix in diagnosis.fixes:
+        cell, entry, table = cells[fix.key]
+        finding = ranges.get((table, cell.ref))
+        if fix.key in in_failing or finding is None or finding.suggestion:
+            continue
+        new = Decimal(fix.value).scaleb(-cell.decimals)
+        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals)) + t("sure_single")
+        finding.message += t("f_negative_fix", value=show(new, cell.decimals), why=why)
+        finding.suggestion = Suggestion(cell.ref, new, _place(entry), fix.why)
+        finding.suspects = [cell.ref]
+
+
+def _rule_findings(form: Form, values: dict[str, Decimal], cells, findings) -> list[Finding]:
+    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
     for index, (rule, table, keys) in enumerate(_bound_rules(form)):
@@ -265,18 +289,23 @@ def _rule_findings(form: Form, values: dict[str, Decimal], cells) -> list[Findin
             continue  # an empty or bad value is already a finding of its own
         if not suggest.holds_within(rule.parsed, keys, values, interval):
             failing.append((index, rule, table, keys))
-    if not failing:
-        return []
+    negative = {k for k, v in values.items() if v < 0}
+    if not failing and not negative:
+        return []  # the common case: a valid return costs no solver
     decimals = {k: c[0].decimals for k, c in cells.items()}
-    model, totals = _model(form, cells)
+    model, totals, _ = rule_model(form)
     x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
     weights = {k: _weight(k, v, cells[k][1], totals) for k, v in values.items()}
     diagnoses = {}
     wanted = {i for i, *_ in failing}
     for group in model.groups:
-        if any(c.index in wanted for c in group):
+        if any(c.index in wanted or negative.intersection(c.keys) for c in group):
             found = suggest.diagnose(group, x, decimals, weights)
             diagnoses.update({c.index: found for c in group})
+            if found:
+                _sign_fixes(
+                    found, {k for _, _, _, keys in failing for k in keys}, cells, values, ranges
+                )
     out = []
     for index, rule, table, keys in failing:
         msg = _rule_message(rule, keys, values, decimals)
@@ -344,8 +373,7 @@ def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, 
         new = Decimal(fix.value).scaleb(-cell.decimals)
         why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals))
         others = [f for f in diagnosis.fixes if f is not fix]
-        if fix.why != "unique":
-            why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
+        why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
         where = _place(entry) or cell.ref
         value = show(new, cell.decimals)
         msg += t("f_suggest", cell=where, item=cell.ref, value=value, why=why)
