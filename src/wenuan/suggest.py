@@ -64,14 +64,13 @@ class Check:
 
     def pinned(self, x: dict[str, int], key: str) -> list[int]:
         """For an equality, the values of `key` that make it hold, nearest the exact one first."""
-        i = self.keys.index(key)
-        c = self.coefs[i]
-        rest = self.excess(x) - c * x[key]
-        exact = Fraction(-rest, c)
-        lo, hi = Fraction(-rest - self.tol, c), Fraction(-rest + self.tol, c)
-        lo, hi = min(lo, hi), max(lo, hi)
-        first, last = -(-lo.numerator // lo.denominator), hi.numerator // hi.denominator
-        return sorted(range(first, last + 1), key=lambda v: abs(v - exact))
+        c = self.coefs[self.keys.index(key)]
+        rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
+        lo, hi = sorted((-rest - self.tol, -rest + self.tol))
+        if c < 0:
+            c, rest, lo, hi = -c, -rest, -hi, -lo
+        first, last = -(-lo // c), hi // c
+        return sorted(range(first, last + 1), key=lambda v: abs(c * v + rest))
 
 
 @dataclass(frozen=True)
@@ -305,18 +304,19 @@ def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
     fits = [v for v in eq.pinned(x, key) if v in options]
     if not fits:
         return []
-    i = eq.keys.index(key)
-    exact = Fraction(-(eq.excess(x) - eq.coefs[i] * x[key]), eq.coefs[i])
-    best = abs(fits[0] - exact)
-    return [(v, options[v]) for v in fits if abs(v - exact) == best]
+    c = eq.coefs[eq.keys.index(key)]
+    rest = eq.excess(x) - c * x[key]
+    best = abs(c * fits[0] + rest)
+    return [(v, options[v]) for v in fits if abs(c * v + rest) == best]
 
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     """Two slips that together make the group consistent, the second pinned by an equality."""
     found = []
     seen = set()
+    typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
     for k1 in keys:
-        for v1, kind1 in slips(x[k1], decimals[k1]).items():
+        for v1, kind1 in typed[k1].items():
             trial = {**x, k1: v1}
             if any(
                 not c.holds(trial) and c.holds(x) and not c.warning for c in checks if k1 in c.keys
@@ -330,7 +330,7 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                 eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
                 if eq is None:
                     continue
-                options = slips(x[k2], decimals[k2])
+                options = typed[k2]
                 for v2, _ in _nearest(eq, trial, k2, options):
                     both = {**trial, k2: v2}
                     pair = tuple(
