@@ -89,10 +89,12 @@ def _against_others(form: Form, batch: list[FileReport]) -> None:
                 continue
             if not size:
                 odd_size.add(i)
-            if _named(report, key):
+            if _named(report, key, suspects=False):
                 continue
             shift = 0.0 if not size else (_log(report.values[size]) or 0.0)
             fix = _slip_back(report, key, decimals, model, med, mad, shift)
+            if fix is None and _named(report, key):
+                continue  # a rule's finding already names it, and the others add no fix
             table, cell = cells[key]
             times = 10 ** (s - med)
             report.findings.append(
@@ -100,12 +102,13 @@ def _against_others(form: Form, batch: list[FileReport]) -> None:
             )
 
 
-def _named(report: FileReport, key: str) -> bool:
-    """Whether a finding of the report already names the cell as wrong or fixes it."""
+def _named(report: FileReport, key: str, suspects: bool = True) -> bool:
+    """Whether a finding of the report already fixes the cell (or, with `suspects`, names it)."""
     table, ref = key.split(":", 1)
     for f in report.findings:
         if f.table == table and (
-            ref in f.suspects or any(s and s.item == ref for s in [f.suggestion, *f.also])
+            (suspects and ref in f.suspects)
+            or any(s and s.item == ref for s in [f.suggestion, *f.also])
         ):
             return True
     return False
