@@ -141,7 +141,7 @@ def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
 WRONG: dict[str, int] = {}  # wrong suggestions by why (the kind of slip, or unique)
 
 
-def run_form(form, n: int, folder: Path, loaded) -> list[tuple[str, list]]:
+def run_form(form, n: int, folder: Path, loaded):
     rows = []
     paths, cases = [], []
     for c, kind in enumerate(CLASSES):
@@ -164,7 +164,31 @@ def run_form(form, n: int, folder: Path, loaded) -> list[tuple[str, list]]:
             by[kind].append(score(report, changes, values))
     for kind in CLASSES:
         rows.append((kind, by[kind]))
-    return rows, per
+    return rows, per, _alone(form, folder, loaded, cases)
+
+
+def _alone(form, folder: Path, loaded, cases) -> dict[str, list[int]]:
+    """Per two-slip class: slips the rules correct when alone, and of those, together."""
+    counts = {"two-rules": [0, 0], "one-rule": [0, 0]}
+    for j, (kind, changes, values) in enumerate(cases):
+        if kind not in ("two-rules", "one-rule") or len(changes) != 2:
+            continue
+        fixed = {}
+        for name, part in [("both", changes), *((k, {k: v}) for k, v in changes.items())]:
+            path = folder / f"alone-{j}.xlsx"
+            writing.save_atomically(writing.filled(form, {**values, **part}, HEADER), path, True)
+            report = validate.validate_file(path, loaded, validate.Options())
+            fixed[name] = {
+                (f"{f.table}:{s.item}", s.value)
+                for f in report.findings
+                for s in [f.suggestion, *f.also]
+                if s
+            }
+        for k in changes:
+            if (k, values[k]) in fixed[k]:
+                counts[kind][0] += 1
+                counts[kind][1] += (k, values[k]) in fixed["both"]
+    return counts
 
 
 def main() -> None:
@@ -176,7 +200,7 @@ def main() -> None:
         for fid, form in sorted(loaded.items()):
             if only and fid != only:
                 continue
-            rows, per = run_form(form, n, Path(tmp), loaded)
+            rows, per, alone = run_form(form, n, Path(tmp), loaded)
             print(f"\n{fid}: {n} returns per class, validated at {per:.1f} ms/return")
             head = f"{'class':<11}{'err':>4}{'detected':>10}{'localized':>11}{'corrected':>11}"
             print(head + f"{'suggested':>11}{'wrong':>7}")
@@ -188,6 +212,11 @@ def main() -> None:
             wrong = ", ".join(f"{k} {v}" for k, v in sorted(WRONG.items()))
             WRONG.clear()
             print(f"wrong suggestions by why: {wrong or 'none'}")
+            for kind, (one, both) in alone.items():
+                print(
+                    f"{kind}: of {one} slips the rules correct alone, {both} are corrected"
+                    " with the other slip present (rules only, no batch screen)"
+                )
             print(
                 _row("all", *total) + f"   suggestions right: {_pct(total[4] - total[5], total[4])}"
             )
