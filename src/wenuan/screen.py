@@ -76,30 +76,46 @@ def _against_others(form: Form, batch: list[FileReport]) -> None:
     odd_size: set[int] = set()  # reports whose size measure is itself far out
     for key in sorted(cells, key=lambda k: k in sizes):  # size measures first
         size = sizes.get(key)
-        scores = _scores(batch, key, size)
-        for i, (report, s) in enumerate(zip(batch, scores, strict=True)):
-            if s is None or (size and i in odd_size):
+        raw = _scores(batch, key, None)
+        ratio = _scores(batch, key, size) if size else None
+        for i, report in enumerate(batch):
+            if raw[i] is None or (size and i in odd_size):
                 continue
-            others = [x for j, x in enumerate(scores) if j != i and x is not None]
-            if len(others) < MIN_OTHERS:
-                continue
-            med = _median(others)
-            mad = max(1.4826 * _median([abs(x - med) for x in others]), SPREAD)
-            if abs(s - med) < FACTOR or abs(s - med) / mad < FAR:
+            scales = [_scale(raw, i, 0.0)]
+            if ratio is not None and ratio[i] is not None:
+                scales.append(_scale(ratio, i, _log(report.values[size])))
+            # far as it stands and as a ratio to the unit's size: a big unit is not an outlier
+            if None in scales or not all(_far(*sc[:3]) for sc in scales):
                 continue
             if not size:
                 odd_size.add(i)
             if _named(report, key, suspects=False):
                 continue
-            shift = 0.0 if not size else (_log(report.values[size]) or 0.0)
-            fix = _slip_back(report, key, decimals, model, med, mad, shift)
+            fix = _slip_back(report, key, decimals, model, scales)
             if fix is None and _named(report, key):
                 continue  # a rule's finding already names it, and the others add no fix
             table, cell = cells[key]
-            times = 10 ** (s - med)
+            s, med, _, n, _ = scales[-1]
+            named_size = size if len(scales) > 1 else None
             report.findings.append(
-                _outlier(report, table, cell, key, len(others), times, size, fix, decimals[key])
+                _outlier(
+                    report, table, cell, key, n, 10 ** (s - med), named_size, fix, decimals[key]
+                )
             )
+
+
+def _scale(scores: list[float | None], i: int, shift: float | None):
+    """(score, median and MAD of the others, how many others, shift), or None if too few."""
+    others = [x for j, x in enumerate(scores) if j != i and x is not None]
+    if len(others) < MIN_OTHERS or shift is None:
+        return None
+    med = _median(others)
+    mad = max(1.4826 * _median([abs(x - med) for x in others]), SPREAD)
+    return scores[i], med, mad, len(others), shift
+
+
+def _far(s: float, med: float, mad: float) -> bool:
+    return abs(s - med) >= FACTOR and abs(s - med) / mad >= FAR
 
 
 def _named(report: FileReport, key: str, suspects: bool = True) -> bool:
@@ -114,15 +130,18 @@ def _named(report: FileReport, key: str, suspects: bool = True) -> bool:
     return False
 
 
-def _slip_back(report, key, decimals, model, med, mad, shift) -> tuple[Decimal, str] | None:
-    """The one slip of the figure that lands among the others and keeps every rule holding."""
+def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | None:
+    """The one slip of the figure that lands among the others (as it stands or as a ratio to
+    the unit's size) and keeps every rule holding."""
     x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in report.values.items()}
     d = decimals[key]
     old = x[key]
     checks = [c for c in model.checks if key in c.keys and all(k in x for k in c.keys)]
     fits = []
     for new, kind in suggest.slips(old, d).items():
-        if new <= 0 or abs(math.log10(new) - d - shift - med) / mad > NEAR:
+        if new <= 0 or not any(
+            abs(math.log10(new) - d - shift - med) / mad <= NEAR for _, med, mad, _, shift in scales
+        ):
             continue
         trial = {**x, key: new}
         if all(c.holds(trial) or (c.warning and not c.holds(x)) for c in checks):
