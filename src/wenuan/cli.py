@@ -362,13 +362,17 @@ def validate_cmd(
         typer.Option("--explain", help="列出每项数值取自哪个单元格、怎样认出。Show what was read."),
     ] = False,
     calendar: CalendarOpt = None,
+    previous: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--previous", help="上年的报表目录，对比数值。Last year's returns."),
+    ] = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """检查报表，指出错在哪里、怎么改。Check returns: what is wrong, where, the likely fix."""
-    from wenuan import present_validate, validate
+    from wenuan import present_validate, screen, validate
     from wenuan.findings import report_json
 
     set_lang(lang.value)
@@ -385,6 +389,8 @@ def validate_cmd(
             _annotate_one(paths, annotate, force)
         files, checked = _checked(paths, loaded, options)
         reports = list(checked)  # a broken form file shows when a return first needs it
+        last = list(_checked([previous], loaded, options)[1]) if previous else None
+        screen.screen(reports, loaded, last)
         if annotate:
             from wenuan import writing
 

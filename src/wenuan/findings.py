@@ -18,19 +18,21 @@ KINDS = (
     "formula",
     "table",
     "label",
+    "outlier",
 )
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """The value that most likely fixes the return, for one item."""
+    """The value that most likely fixes the return, for one item, and why (a slip's kind…)."""
 
     item: str
     value: Decimal
     cell: str | None = None
+    why: str | None = None  # unit, sign, transposition, digit, extra, dropped, decimal, fill…
 
     def to_json(self) -> dict:
-        return {"item": self.item, "value": str(self.value)}
+        return {"item": self.item, "value": str(self.value), "cell": self.cell, "why": self.why}
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Finding:
     table: str | None = None
     rule: str | None = None
     suggestion: Suggestion | None = None
+    also: list[Suggestion] = field(default_factory=list)  # a second slip in the same rule
+    suspects: list[str] = field(default_factory=list)  # items localization names as wrong
 
     def to_json(self) -> dict:
         return {
@@ -56,6 +60,8 @@ class Finding:
             "rule": self.rule,
             "message": self.message,
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
+            "suggestions": [s.to_json() for s in [self.suggestion, *self.also] if s],
+            "suspects": self.suspects,
         }
 
 

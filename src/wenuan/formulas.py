@@ -51,5 +51,6 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
         ValueError,
         NotImplementedError,
         RuntimeError,
+        SyntaxError,  # xml.etree's ParseError: a sheet's XML damaged
     ):  # a damaged or odd zip: no formulas found, the reader has spoken
         return frozenset()

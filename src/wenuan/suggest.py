@@ -1,20 +1,152 @@
-"""Which cell is most likely wrong, and the value that makes the return consistent.
+"""Which cells are most likely wrong, and the values that make the return consistent.
 
-Error localization in the spirit of errorlocate: a candidate is one cell whose change satisfies
-every failing rule it is in without breaking a rule that holds. When several cells could be
-changed, the one whose old value is a typo of the new one (digits swapped, one digit wrong,
-added or dropped), a 元-for-万元 slip or a sign slip stands out, as the R package deductive
-corrects. When no single candidate stands out, there is no suggestion.
+Fellegi–Holt localization with typo correction first, as R's deductive and errorlocate do. The
+rules fall into groups connected through shared cells; only a group where a rule fails is
+looked at, each on its own, so two independent slips do not hide each other. In such a group:
+
+1. typo correction (Scholtus): a change of one cell, or failing that of two, whose new value is
+   a slip of the typed one (digits swapped, a digit wrong, added or dropped, 元 for 万元, a sign,
+   a decimal point) and that makes the group's error rules hold. Suggested only when it is the
+   only such change: a bound (06C <= 06A) is never a fix, but ÷10000 that lands within it is.
+   Two loose slips (a digit anywhere) together explain too much to be suggested.
+2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
+   rule of the group (and leave every value non-negative), a small mixed-integer program
+   (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
+   two slips can pass for one.
+
+Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
 
-from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+from math import lcm
 
-from wenuan.forms import quantize
 from wenuan.rules import Expr, holds, value
 
-# A rule in play: its parsed expression, and how its references name cells (keys of `values`).
-Bound = tuple[Expr, list[str]]
+# Costs of changing a cell (Fellegi–Holt weights) and of leaving a warning rule failing.
+CELL, TOTAL, NEGATIVE, WITH_UNIT = 1.0, 1.5, 0.5, 0.7
+WARNING = 0.9  # below a cell: a warning may be true of the return (fewer visited than registered)
+MAX_PAIR_CELLS = 30  # two-slip search over more cells than this would be slow and unsure
+# Slips with many look-alikes (any digit, anywhere): two of them together explain too much.
+LOOSE = {"digit", "dropped", "extra"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A linear rule in integers: sum(coefs · x) OP const, within ±tol (rounding of amounts)."""
+
+    index: int
+    keys: tuple[str, ...]
+    coefs: tuple[int, ...]
+    op: str
+    const: int
+    tol: int
+    warning: bool
+
+    def excess(self, x: dict[str, int]) -> int:
+        """Left minus right of the rule, scaled."""
+        return sum(c * x[k] for k, c in zip(self.keys, self.coefs, strict=True)) - self.const
+
+    def holds(self, x: dict[str, int]) -> bool:
+        """Whether the rule holds for the values `x`, within rounding."""
+        e = self.excess(x)
+        if self.op == "=":
+            return -self.tol <= e <= self.tol
+        if self.op == "<=":
+            return e <= self.tol
+        if self.op == "<":
+            return e < self.tol
+        if self.op == ">=":
+            return e >= -self.tol
+        return e > -self.tol
+
+    def pinned(self, x: dict[str, int], key: str) -> list[int]:
+        """For an equality, the values of `key` that make it hold, nearest the exact one first."""
+        c = self.coefs[self.keys.index(key)]
+        rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
+        lo, hi = sorted((-rest - self.tol, -rest + self.tol))
+        if c < 0:
+            c, rest, lo, hi = -c, -rest, -hi, -lo
+        first, last = -(-lo // c), hi // c
+        return sorted(range(first, last + 1), key=lambda v: abs(c * v + rest))
+
+
+@dataclass(frozen=True)
+class Model:
+    """A form's rules as integer checks, and their groups connected through shared cells."""
+
+    checks: tuple[Check, ...]
+    groups: tuple[tuple[Check, ...], ...]
+
+
+def compile_rules(bound: Iterable[tuple[Expr, list[str], bool]], decimals: dict[str, int]) -> Model:
+    """The integer form of each linear rule (expr, value keys, is a warning), grouped."""
+    checks = []
+    for i, (expr, keys, warning) in enumerate(bound):
+        check = _linear(i, expr, keys, decimals, warning)
+        if check is not None:
+            checks.append(check)
+    parent = {c.index: c.index for c in checks}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for c in checks:
+        for k in c.keys:
+            if k in owner:
+                parent[root(c.index)] = root(owner[k])
+            else:
+                owner[k] = c.index
+    groups: dict[int, list[Check]] = {}
+    for c in checks:
+        groups.setdefault(root(c.index), []).append(c)
+    return Model(tuple(checks), tuple(tuple(g) for g in groups.values()))
+
+
+def _linear(index, expr: Expr, keys: list[str], decimals, warning) -> Check | None:
+    refs = expr.refs()
+    unique = list(dict.fromkeys(keys))
+
+    def f(assign: dict[str, Decimal]) -> Decimal:
+        vals = {r: assign[k] for r, k in zip(refs, keys, strict=True)}
+        return value(expr.left, vals) - value(expr.right, vals)
+
+    zero = {k: Decimal(0) for k in unique}
+    f0 = f(zero)
+    coefs = {k: f({**zero, k: Decimal(1)}) - f0 for k in unique}
+    if any(f({**zero, k: Decimal(2)}) - f0 != 2 * coefs[k] for k in unique):
+        return None
+    if f({k: Decimal(1) for k in unique}) - f0 != sum(coefs.values()):
+        return None  # a product of two cells: not linear
+    scaled = {k: Fraction(coefs[k]) / 10 ** decimals[k] for k in unique}
+    tol = sum(
+        (abs(Fraction(coefs[k])) * Fraction(1, 2 * 10 ** decimals[k]))
+        for k in unique
+        if decimals[k]
+    )
+    const = -Fraction(f0)
+    m = lcm(*(q.denominator for q in [*scaled.values(), const, Fraction(tol)]))
+    return Check(
+        index,
+        tuple(unique),
+        tuple(int(scaled[k] * m) for k in unique),
+        expr.op,
+        int(const * m),
+        int(tol * m),
+        warning,
+    )
+
+
+def holds_within(expr: Expr, keys: list[str], values: dict[str, Decimal], interval) -> bool:
+    """Whether a rule holds for values given to their decimals (each an interval)."""
+    vals = {r: interval(k, values[k]) for r, k in zip(expr.refs(), keys, strict=True)}
+    return holds(expr, vals)
 
 
 def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) -> Decimal | None:
@@ -33,65 +165,284 @@ def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) 
     return -f0 / slope
 
 
+# ---- typos ----------------------------------------------------------------------------------
+
+
+def slips(old: int, decimals: int) -> dict[int, str]:
+    """Every value `old` may be a slip for, with the kind of slip (old and values scaled)."""
+    out: dict[int, str] = {}
+
+    def add(new: int, kind: str) -> None:
+        if new >= 0 and new != old and new not in out:
+            out[new] = kind
+
+    if decimals == 2 and abs(old) >= 5000:
+        add((old + 5000) // 10000, "unit")  # 元 typed for 万元, rounded half-up
+    add(-old, "sign")
+    if old < 0:
+        return out  # a digit slip keeps the sign: −8 is no slip for 6
+    if decimals:
+        for new in (old * 10, old * 100):
+            add(new, "decimal")
+        for d in (10, 100):
+            if old % d == 0:
+                add(old // d, "decimal")
+    text = str(old).zfill(decimals + 1)
+    n = len(text)
+    for i in range(n - 1):
+        if text[i] != text[i + 1]:
+            add(int(text[:i] + text[i + 1] + text[i] + text[i + 2 :]), "transposition")
+    for i in range(n):
+        for d in "0123456789":
+            if d != text[i]:
+                add(int(text[:i] + d + text[i + 1 :]), "digit")
+    for i in range(n):
+        add(int(text[:i] + text[i + 1 :] or "0"), "extra")
+    for i in range(n + 1):
+        for d in "0123456789":
+            add(int(text[:i] + d + text[i:]), "dropped")
+    return out
+
+
 def kind_of_slip(old: Decimal | None, new: Decimal, decimals: int) -> str | None:
     """How `old` could be a slip for `new`: fill, unit, sign, transposition, digit, extra…"""
     if old is None:
         return "fill"
-    if new != 0 and old == new * 10000:
-        return "unit"
-    if old == -new and old != 0:
-        return "sign"
-    a = f"{abs(quantize(old, decimals)):f}".replace(".", "")
-    b = f"{abs(quantize(new, decimals)):f}".replace(".", "")
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and (a[diffs[1]] == b[diffs[0]])
-        ):
-            return "transposition"
-        if len(diffs) == 1:
-            return "digit"
-    if len(a) == len(b) + 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a))):
-        return "extra"
-    if len(b) == len(a) + 1 and any(b[:i] + b[i + 1 :] == a for i in range(len(b))):
-        return "dropped"
-    return None
+    return slips(int(old.scaleb(decimals)), decimals).get(int(new.scaleb(decimals)))
 
 
-def localize(
-    failing: list[Bound],
-    passing: list[Bound],
-    values: dict[str, Decimal],
-    interval: Callable[[str, Decimal], tuple[Decimal, Decimal]],
+# ---- one group ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A corrected value (scaled) for one cell, and why: the kind of slip."""
+
+    key: str
+    value: int
+    why: str
+
+
+@dataclass
+class Diagnosis:
+    """What a group's failing rules point to: fixes, the unique smallest set, or candidates."""
+
+    fixes: list[Fix] = field(default_factory=list)
+    located: list[str] | None = None  # the one smallest set of cells, when it is unique
+    candidates: list[str] = field(default_factory=list)  # cells of the tied smallest sets
+
+
+def diagnose(
+    group: Iterable[Check],
+    x: dict[str, int],
     decimals: dict[str, int],
-) -> tuple[str, Decimal, str | None] | None:
-    """(cell key, value, kind of slip) for the one cell that fixes every failing rule, or None."""
-    common = set(failing[0][1])
-    for _, keys in failing[1:]:
-        common &= set(keys)
-    # an equality pins the value; an inequality alone gives its boundary
-    source = next((b for b in failing if b[0].op == "="), failing[0])
-    candidates = []
-    for key in sorted(common):
-        new = solve(*source, key, values)
-        if new is None:
-            continue
-        new = quantize(new, decimals[key])
-        if new < 0:
-            continue
-        trial = {**values, key: new}
-        touched = [b for b in failing + passing if key in b[1]]
-        if all(_holds(expr, keys, trial, interval) for expr, keys in touched):
-            candidates.append((key, new, kind_of_slip(values[key], new, decimals[key])))
-    if len(candidates) == 1:
-        return candidates[0]
-    slips = [c for c in candidates if c[2]]
-    return slips[0] if len(slips) == 1 else None
+    weights: dict[str, float],
+) -> Diagnosis | None:
+    """Fixes or a location for one group of rules over the scaled values `x`; None if it holds."""
+    checks = [c for c in group if all(k in x for k in c.keys)]
+    failing = [c for c in checks if not c.holds(x)]
+    if not failing and all(x[k] >= 0 for c in checks for k in c.keys):
+        return None
+    fixes, _ = _typos(checks, failing, x, decimals)
+    if fixes:
+        return Diagnosis(fixes, sorted({f.key for f in fixes}))
+    # no slip explains it: name the cells, never a value (two slips can pass for one)
+    sets = smallest_sets(checks, x, weights)
+    if len(sets) == 1 or (sets and sets[0][0] < sets[1][0] - 1e-6):
+        return Diagnosis(located=sorted(sets[0][1]))
+    return Diagnosis(candidates=sorted({k for _, s in sets for k in s}))
 
 
-def _holds(expr: Expr, keys: list[str], values: dict[str, Decimal], interval) -> bool:
-    vals = {r: interval(k, values[k]) for r, k in zip(expr.refs(), keys, strict=True)}
-    return holds(expr, vals)
+def _consistent(checks: list[Check], trial: dict[str, int], before: dict[str, int]) -> bool:
+    """Every error rule holds, and no warning that held before fails now."""
+    return all(c.holds(trial) or (c.warning and not c.holds(before)) for c in checks)
+
+
+def _left(checks: list[Check], trial: dict[str, int]) -> int:
+    return sum(not c.holds(trial) for c in checks)
+
+
+def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
+    """The only slip (or pair of slips) that makes the group consistent; and whether several do."""
+    negative = {k for c in checks for k in c.keys if x[k] < 0}  # non-negativity fails too
+    keys = sorted({k for c in failing for k in c.keys} | negative)
+    found: list[tuple[int, tuple[Fix, ...]]] = []
+    now = len(failing) + len(negative)
+    for key in keys:
+        for new, kind in _tries(checks, failing, x, key, decimals):
+            trial = {**x, key: new}
+            left = _left(checks, trial) + len(negative - {key})
+            if _consistent(checks, trial, x) and left < now:
+                found.append((left, (Fix(key, new, kind),)))
+    if not found and len(keys) <= MAX_PAIR_CELLS:
+        found = _pairs(checks, x, keys, decimals)
+    if not found:
+        return [], False
+    best = min(n for n, _ in found)
+    top = {fixes for n, fixes in found if n == best}
+    if len(top) == 1:
+        fixes = next(iter(top))
+        if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
+            return [], True
+        return list(fixes), False
+    return [], True
+
+
+def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
+    """Values of `key` worth trying: what an equality pins, if a slip; else every slip."""
+    old = x[key]
+    options = slips(old, decimals[key])
+    eq = next((c for c in failing if c.op == "=" and key in c.keys), None)
+    eq = eq or next((c for c in checks if c.op == "=" and key in c.keys), None)
+    if eq is None:
+        return list(options.items())
+    return _nearest(eq, x, key, options)
+
+
+def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
+    """The slips nearest the exact value an equality pins (within rounding a few values fit)."""
+    fits = [v for v in eq.pinned(x, key) if v in options]
+    if not fits:
+        return []
+    c = eq.coefs[eq.keys.index(key)]
+    rest = eq.excess(x) - c * x[key]
+    best = abs(c * fits[0] + rest)
+    return [(v, options[v]) for v in fits if abs(c * v + rest) == best]
+
+
+def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
+    """Two slips that together make the group consistent, the second pinned by an equality."""
+    found = []
+    seen = set()
+    typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
+    for k1 in keys:
+        for v1, kind1 in typed[k1].items():
+            trial = {**x, k1: v1}
+            if any(
+                not c.holds(trial) and c.holds(x) and not c.warning for c in checks if k1 in c.keys
+            ):
+                continue  # breaks an error rule that held
+            still = [c for c in checks if not c.warning and not c.holds(trial)]
+            if not still:
+                continue
+            common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
+            for k2 in sorted(common):
+                eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
+                if eq is None:
+                    continue
+                options = typed[k2]
+                for v2, _ in _nearest(eq, trial, k2, options):
+                    both = {**trial, k2: v2}
+                    pair = tuple(
+                        sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
+                    )
+                    if pair not in seen and _consistent(checks, both, x):
+                        seen.add(pair)
+                        found.append((_left(checks, both), pair))
+    return found
+
+
+# ---- Fellegi–Holt ---------------------------------------------------------------------------
+
+
+NEAR = TOTAL - CELL  # a set dearer by no more than a total's premium is still a candidate
+
+
+def smallest_sets(
+    checks: list[Check], x: dict[str, int], weights: dict[str, float], most: int = 6
+) -> list[tuple[float, set[str]]]:
+    """The cheapest sets of cells whose change lets every error rule hold, with their cost.
+
+    Cheapest first: every set as cheap as the first, then those dearer by at most NEAR (a total
+    instead of a part), up to `most` sets in all.
+    """
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    keys = sorted({k for c in checks for k in c.keys})
+    warns = [c for c in checks if c.warning]
+    n, nw = len(keys), len(warns)
+    col = {k: i for i, k in enumerate(keys)}
+    # y (the corrected values, 0..top), z (cell changed), w (warning left failing)
+    top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
+    big = top + max(abs(x[k]) for k in keys)
+    size = 2 * n + nw
+    rows, lo, hi = [], [], []
+
+    def row(entries: dict[int, float], low: float, high: float) -> None:
+        r = np.zeros(size)
+        for i, v in entries.items():
+            r[i] = v
+        rows.append(r)
+        lo.append(low)
+        hi.append(high)
+
+    for k, i in col.items():  # |y - x| <= big * z
+        row({i: 1, n + i: -big}, -np.inf, x[k])
+        row({i: 1, n + i: big}, x[k], np.inf)
+    for c in checks:
+        a = {col[k]: v for k, v in zip(c.keys, c.coefs, strict=True)}
+        slack = 0.0
+        if c.warning:
+            slack = sum(abs(v) for v in c.coefs) * top + abs(c.const) + c.tol + 1
+        strict = 1 if c.op in ("<", ">") else 0
+        if c.op in ("=", "<=", "<"):
+            upper = c.const + c.tol - strict
+            row({**a, **({2 * n + warns.index(c): -slack} if slack else {})}, -np.inf, upper)
+        if c.op in ("=", ">=", ">"):
+            lower = c.const - c.tol + strict
+            row({**a, **({2 * n + warns.index(c): slack} if slack else {})}, lower, np.inf)
+    cost = np.array([0.0] * n + [weights.get(k, CELL) for k in keys] + [WARNING] * nw)
+    integrality = np.ones(size)
+    bounds = Bounds(np.array([0] * n + [0] * (n + nw)), np.array([top] * n + [1] * (n + nw)))
+    sets: list[tuple[float, set[str]]] = []
+    while len(sets) < most:
+        constraints = LinearConstraint(np.array(rows), np.array(lo), np.array(hi))
+        res = milp(
+            cost,
+            integrality=integrality,
+            bounds=bounds,
+            constraints=constraints,
+            options={"mip_rel_gap": 0},
+        )
+        if res.x is None or (sets and res.fun > sets[0][0] + NEAR + 1e-6):
+            break
+        chosen = {keys[i] for i in range(n) if res.x[n + i] > 0.5}
+        if not _can_fix(checks, x, chosen):
+            break  # a numerical artefact of the solver: say nothing rather than guess
+        sets.append((res.fun, chosen))
+        if not chosen:
+            break
+        row({n + col[k]: 1 for k in chosen}, -np.inf, len(chosen) - 1)  # not this set again
+    return sets
+
+
+def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
+    """Whether changing only `chosen` can make every error rule hold (an exact re-check)."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    errors = [c for c in checks if not c.warning]
+    if not chosen:
+        return all(c.holds(x) for c in errors)
+    free = sorted(chosen)
+    rows, lo, hi = [], [], []
+    for c in errors:
+        fixed = sum(v * x[k] for k, v in zip(c.keys, c.coefs, strict=True) if k not in chosen)
+        r = [dict(zip(c.keys, c.coefs, strict=True)).get(k, 0) for k in free]
+        strict = 1 if c.op in ("<", ">") else 0
+        up = c.const + c.tol - strict - fixed if c.op in ("=", "<=", "<") else np.inf
+        down = c.const - c.tol + strict - fixed if c.op in ("=", ">=", ">") else -np.inf
+        rows.append(r)
+        lo.append(down)
+        hi.append(up)
+    res = milp(
+        np.zeros(len(free)),
+        integrality=np.ones(len(free)),
+        bounds=Bounds(0, np.inf),
+        constraints=LinearConstraint(np.array(rows, dtype=float), lo, hi),
+    )
+    if res.x is None:
+        return False
+    trial = {**x, **{k: round(v) for k, v in zip(free, res.x, strict=True)}}
+    return all(c.holds(trial) for c in errors)

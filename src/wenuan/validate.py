@@ -173,7 +173,7 @@ def validate(
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
-    findings += _rule_findings(form, values, cells)
+    findings += _rule_findings(form, values, cells, findings)
     findings += _fill_suggestions(form, values, cells, findings)
     received = options.received or _header_date(ret)
     report.received = received.isoformat() if received else None
@@ -261,7 +261,7 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
         if parsed.unit == "元" and cell.unit == "万元":
             fixed = quantize(value / 10000, 2)
             msg = t("f_yuan", item=name, raw=_clip(str(entry.raw)), value=show(fixed, 2))
-            sug = Suggestion(cell.ref, fixed, _place(entry))
+            sug = Suggestion(cell.ref, fixed, _place(entry), "unit")
             return None, _finding("error", "type", msg, cell, entry, table, suggestion=sug)
         msg = t("f_wrong_unit", item=name, raw=_clip(str(entry.raw)), unit=cell.unit)
         return None, _finding("error", "type", msg, cell, entry, table)
@@ -277,7 +277,7 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     if value.as_tuple().exponent < -cell.decimals:
         fixed = quantize(value, cell.decimals)
         msg = t("f_decimals", item=name, value=f"{value:f}", fixed=show(fixed, cell.decimals))
-        sug = Suggestion(cell.ref, fixed, _place(entry))
+        sug = Suggestion(cell.ref, fixed, _place(entry), "rounding")
         return value, _finding("warning", "type", msg, cell, entry, table, suggestion=sug)
     return value, None
 
@@ -322,54 +322,87 @@ def _interval_of(cells):
     return interval
 
 
-def _rule_findings(form: Form, values: dict[str, Decimal], cells) -> list[Finding]:
+def rule_model(form: Form) -> tuple[suggest.Model, set[str], dict[str, int]]:
+    """The form's rules as integer checks in groups, its totals, and each cell's decimals."""
+    cached = _MODELS.get(id(form))
+    if cached is None or cached[0] is not form:  # the form is kept, so its id stays its own
+        bound = [(r.parsed, k, r.severity == "warning") for r, _, k in _bound_rules(form)]
+        decimals = {
+            f"{tb.id}:{ref}": c.decimals for tb in form.tables for ref, c in tb.cells.items()
+        }
+        totals = {
+            f"{tb.id}:{ref}"
+            for tb in form.tables
+            for item, _ in tb.walk()
+            if item.items
+            for ref, c in tb.cells.items()
+            if c.item == item.code
+        }
+        model = suggest.compile_rules(bound, decimals)
+        cached = _MODELS[id(form)] = (form, model, totals, decimals)
+    return cached[1], cached[2], cached[3]
+
+
+_MODELS: dict[int, tuple] = {}
+
+
+def _weight(key: str, value: Decimal, entry: Entry | None, totals: set[str]) -> float:
+    """What changing a cell costs: less when negative or typed with a unit, more for a total."""
+    if value < 0:
+        return suggest.NEGATIVE
+    if (
+        entry is not None
+        and isinstance(entry.raw, str)
+        and numbers.parse(entry.raw, _UNIT_SUFFIXES).unit
+    ):
+        return suggest.WITH_UNIT
+    return suggest.TOTAL if key in totals else suggest.CELL
+
+
+def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
+    """A fix of a negative value that no failing rule shows goes on its own `range` finding."""
+    for fix in diagnosis.fixes:
+        cell, entry, table = cells[fix.key]
+        finding = ranges.get((table, cell.ref))
+        if fix.key in in_failing or finding is None or finding.suggestion:
+            continue
+        new = Decimal(fix.value).scaleb(-cell.decimals)
+        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals)) + t("sure_single")
+        finding.message += t("f_negative_fix", value=show(new, cell.decimals), why=why)
+        finding.suggestion = Suggestion(cell.ref, new, _place(entry), fix.why)
+        finding.suspects = [cell.ref]
+
+
+def _rule_findings(form: Form, values: dict[str, Decimal], cells, findings) -> list[Finding]:
+    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
-    failing, passing = [], []
-    for rule, table, keys in _bound_rules(form):
+    failing = []
+    for index, (rule, table, keys) in enumerate(_bound_rules(form)):
         if not all(k in values for k in keys):
             continue  # an empty or bad value is already a finding of its own
-        expr = rule.parsed
-        if suggest._holds(expr, keys, values, interval):
-            passing.append((expr, keys))
-        else:
-            failing.append((rule, table, keys))
-    if not failing:
-        return []
+        if not suggest.holds_within(rule.parsed, keys, values, interval):
+            failing.append((index, rule, table, keys))
+    negative = {k for k, v in values.items() if v < 0}
+    if not failing and not negative:
+        return []  # the common case: a valid return costs no solver
     decimals = {k: c[0].decimals for k, c in cells.items()}
-    errors = [(r.parsed, k) for r, _, k in failing]
-    fix = suggest.localize(errors, passing, values, interval, decimals)
+    model, totals, _ = rule_model(form)
+    x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
+    weights = {k: _weight(k, v, cells[k][1], totals) for k, v in values.items()}
+    diagnoses = {}
+    wanted = {i for i, *_ in failing}
+    for group in model.groups:
+        if any(c.index in wanted or negative.intersection(c.keys) for c in group):
+            found = suggest.diagnose(group, x, decimals, weights)
+            diagnoses.update({c.index: found for c in group})
+            if found:
+                _sign_fixes(
+                    found, {k for _, _, _, keys in failing for k in keys}, cells, values, ranges
+                )
     out = []
-    for rule, table, keys in failing:
-        expr = rule.parsed
-        vals = {r: values[k] for r, k in zip(expr.refs(), keys, strict=True)}
-        dec = max(decimals[k] for k in keys)
-        left, right = suggest.value(expr.left, vals), suggest.value(expr.right, vals)
-        msg = t(
-            f"f_{rule.kind}",
-            rule=rule.id,
-            expr=rule.expr,
-            basis=rule.basis,
-            left=render(expr.left),
-            lv=show(left, dec),
-            right=render(expr.right),
-            rv=show(right, dec),
-            diff=show(abs(left - right), dec),
-        )
-        sug = None
-        if fix and fix[0] in keys:
-            key, new, slip = fix
-            cell, entry, _ = cells[key]
-            sug = Suggestion(cell.ref, new, _place(entry))
-            msg += t(
-                "f_suggest",
-                cell=_place(entry) or cell.ref,
-                item=cell.ref,
-                value=show(new, cell.decimals),
-            )
-            old = show(values[key], cell.decimals)
-            msg += t(f"slip_{slip}", old=old) if slip else t("full_stop")
-        elif not fix:
-            msg += t("f_no_single_fix")
+    for index, rule, table, keys in failing:
+        msg = _rule_message(rule, keys, values, decimals)
+        msg, sugs, suspects = _advice(msg, rule, keys, diagnoses.get(index), values, cells)
         first = cells[keys[0]][1]
         out.append(
             Finding(
@@ -380,10 +413,80 @@ def _rule_findings(form: Form, values: dict[str, Decimal], cells) -> list[Findin
                 _place(first),
                 table,
                 rule=rule.id,
-                suggestion=sug,
+                suggestion=sugs[0] if sugs else None,
+                also=sugs[1:],
+                suspects=suspects,
             )
         )
     return out
+
+
+def _rule_message(rule: Rule, keys: list[str], values, decimals) -> str:
+    """The rule that fails, its basis, and both sides' values (and the limit, if a bound)."""
+    expr = rule.parsed
+    vals = {r: values[k] for r, k in zip(expr.refs(), keys, strict=True)}
+    dec = max(decimals[k] for k in keys)
+    left, right = suggest.value(expr.left, vals), suggest.value(expr.right, vals)
+    kind = rule.kind if rule.kind != "rule" or expr.op == "=" else "inequality"
+    return t(
+        f"f_{kind}",
+        rule=rule.id,
+        expr=rule.expr,
+        basis=rule.basis,
+        left=render(expr.left),
+        lv=show(left, dec),
+        right=render(expr.right),
+        rv=show(right, dec),
+        diff=show(abs(left - right), dec),
+        cmp=t(f"cmp_{expr.op}") if expr.op != "=" else "",
+    )
+
+
+def _where(key: str, cells) -> str:
+    cell, entry, _ = cells[key]
+    return f"{_place(entry) or cell.ref}（{cell.ref}）"
+
+
+def _either(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return t("list_sep").join(names[:-1]) + t("or") + names[-1]
+
+
+def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, list, list]:
+    """The message completed with the fix, the located cells or the candidates; suggestions and
+    the items named as wrong."""
+    if diagnosis is None:
+        return msg + t("f_no_single_fix"), [], []
+    fixes = [f for f in diagnosis.fixes if f.key in keys]
+    here = [k for k in diagnosis.located or [] if k in keys]
+    sugs = []
+    for fix in fixes:
+        cell, entry, _ = cells[fix.key]
+        new = Decimal(fix.value).scaleb(-cell.decimals)
+        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals))
+        others = [f for f in diagnosis.fixes if f is not fix]
+        why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
+        where = _place(entry) or cell.ref
+        value = show(new, cell.decimals)
+        msg += t("f_suggest", cell=where, item=cell.ref, value=value, why=why)
+        sugs.append(Suggestion(cell.ref, new, _place(entry), fix.why))
+    fixed = {f.key for f in fixes}
+    rest = [k for k in here if k not in fixed]
+    if rest:
+        msg += t("f_located", cells=t("list_sep").join(_where(k, cells) for k in rest))
+    if fixes or rest:
+        return msg, sugs, [cells[k][0].ref for k in here]
+    named = [k for k in diagnosis.candidates if k in keys] or (
+        diagnosis.candidates if diagnosis.located is None else []
+    )
+    if len(named) > 1:
+        return msg + t("f_one_of", cells=_either([cells[k][0].ref for k in named])), [], []
+    if len(named) == 1:
+        return msg + t("f_located", cells=_where(named[0], cells)), [], [cells[named[0]][0].ref]
+    if diagnosis.located is not None and rule.severity == "warning":
+        return msg, [], []
+    return msg + t("f_no_single_fix"), [], []
 
 
 def _fill_suggestions(form: Form, values, cells, findings: list[Finding]) -> list[Finding]:
@@ -404,7 +507,7 @@ def _fill_suggestions(form: Form, values, cells, findings: list[Finding]) -> lis
         if new is None or new < 0:
             continue
         new = quantize(new, cell.decimals)
-        finding.suggestion = Suggestion(cell.ref, new, _place(entry))
+        finding.suggestion = Suggestion(cell.ref, new, _place(entry), "fill")
         finding.message += t("f_fill", expr=rule.expr, value=show(new, cell.decimals))
     return []
 

@@ -1,0 +1,214 @@
+"""Selective editing across a batch: figures implausible against the other units' returns.
+
+A separate pass over the reports of one batch (their `values`), after each return was checked on
+its own. Each figure is taken as a ratio to a size measure — the first item of its table
+(职工总数, 帮扶中心总数), itself compared as it stands — on a log scale, and scored against the
+other units by median and MAD. A figure far out gets an `outlier` warning naming how far, and the
+slip that brings it back among the others while every rule still holds, if there is exactly one
+(456000.00 万元 → 45.60: 元 typed for 万元). With last year's returns, a figure that moved by a
+power of ten from the same unit's is flagged too.
+"""
+
+import math
+from decimal import Decimal
+
+from wenuan import suggest
+from wenuan.findings import FileReport, Finding, Suggestion
+from wenuan.forms import Form, quantize
+from wenuan.messages import t
+
+MIN_OTHERS = 5  # fewer other units say too little about what is usual
+FAR = 3.5  # robust z-score beyond which a figure is flagged…
+FACTOR = math.log10(5)  # …when it is also at least 5 times off the median
+NEAR = 2.0  # a slip's value must come back this close (robust z) to be suggested
+SPREAD = 0.1  # the least MAD (log10), so a batch of near-equal figures does not flag 1 %
+
+
+def screen(reports: list[FileReport], forms, previous: list[FileReport] | None = None) -> None:
+    """Add an `outlier` warning to each figure far from the other units' (or from last year's)."""
+    by_form: dict[str, list[FileReport]] = {}
+    for report in reports:
+        if report.form and report.values:
+            by_form.setdefault(report.form, []).append(report)
+    for form_id, batch in by_form.items():
+        if len(batch) > MIN_OTHERS:
+            _against_others(forms[form_id], batch)
+    if previous:
+        _against_last_year(reports, previous, forms)
+
+
+def _sizes(form: Form) -> dict[str, str]:
+    """Each cell's size measure: the first cell of its table (none for that cell itself)."""
+    out = {}
+    for table in form.tables:
+        refs = list(table.cells)
+        for ref in refs[1:]:
+            out[f"{table.id}:{ref}"] = f"{table.id}:{refs[0]}"
+    return out
+
+
+def _log(v: Decimal | None) -> float | None:
+    return math.log10(v) if v is not None and v > 0 else None
+
+
+def _scores(batch: list[FileReport], key: str, size: str | None) -> list[float | None]:
+    """Each report's figure on a log scale, as a ratio to its size measure when there is one."""
+    out = []
+    for r in batch:
+        a = _log(r.values.get(key))
+        b = _log(r.values.get(size)) if size else 0.0
+        out.append(a - b if a is not None and b is not None else None)
+    return out
+
+
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def _against_others(form: Form, batch: list[FileReport]) -> None:
+    from wenuan.validate import rule_model
+
+    model, _, decimals = rule_model(form)
+    sizes = _sizes(form)
+    cells = {f"{tb.id}:{ref}": (tb, c) for tb in form.tables for ref, c in tb.cells.items()}
+    odd_size: set[int] = set()  # reports whose size measure is itself far out
+    for key in sorted(cells, key=lambda k: k in sizes):  # size measures first
+        size = sizes.get(key)
+        raw = _scores(batch, key, None)
+        ratio = _scores(batch, key, size) if size else None
+        for i, report in enumerate(batch):
+            if raw[i] is None or (size and i in odd_size):
+                continue
+            scales = [_scale(raw, i, 0.0)]
+            if ratio is not None and ratio[i] is not None:
+                scales.append(_scale(ratio, i, _log(report.values[size])))
+            # far as it stands and as a ratio to the unit's size: a big unit is not an outlier
+            if None in scales or not all(_far(*sc[:3]) for sc in scales):
+                continue
+            if not size:
+                odd_size.add(i)
+            if _named(report, key, suspects=False):
+                continue
+            fix = _slip_back(report, key, decimals, model, scales)
+            if fix is None and _named(report, key):
+                continue  # a rule's finding already names it, and the others add no fix
+            table, cell = cells[key]
+            s, med, _, n, _ = scales[-1]
+            named_size = size if len(scales) > 1 else None
+            report.findings.append(
+                _outlier(
+                    report, table, cell, key, n, 10 ** (s - med), named_size, fix, decimals[key]
+                )
+            )
+
+
+def _scale(scores: list[float | None], i: int, shift: float | None):
+    """(score, median and MAD of the others, how many others, shift), or None if too few."""
+    others = [x for j, x in enumerate(scores) if j != i and x is not None]
+    if len(others) < MIN_OTHERS or shift is None:
+        return None
+    med = _median(others)
+    mad = max(1.4826 * _median([abs(x - med) for x in others]), SPREAD)
+    return scores[i], med, mad, len(others), shift
+
+
+def _far(s: float, med: float, mad: float) -> bool:
+    return abs(s - med) >= FACTOR and abs(s - med) / mad >= FAR
+
+
+def _named(report: FileReport, key: str, suspects: bool = True) -> bool:
+    """Whether a finding of the report already fixes the cell (or, with `suspects`, names it)."""
+    table, ref = key.split(":", 1)
+    for f in report.findings:
+        if f.table == table and (
+            (suspects and ref in f.suspects)
+            or any(s and s.item == ref for s in [f.suggestion, *f.also])
+        ):
+            return True
+    return False
+
+
+def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | None:
+    """The one slip of the figure that lands among the others (as it stands or as a ratio to
+    the unit's size) and keeps every rule holding."""
+    x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in report.values.items()}
+    d = decimals[key]
+    old = x[key]
+    checks = [c for c in model.checks if key in c.keys and all(k in x for k in c.keys)]
+    fits = []
+    for new, kind in suggest.slips(old, d).items():
+        if new <= 0 or not any(
+            abs(math.log10(new) - d - shift - med) / mad <= NEAR for _, med, mad, _, shift in scales
+        ):
+            continue
+        trial = {**x, key: new}
+        if all(c.holds(trial) or (c.warning and not c.holds(x)) for c in checks):
+            fits.append((new, kind))
+    if len(fits) != 1:
+        return None
+    new, kind = fits[0]
+    return Decimal(new).scaleb(-d), kind
+
+
+def _times(x: float) -> str:
+    """A ratio as a clerk reads it: 10000, 12, 0.001."""
+    power = round(math.log10(x))
+    if abs(math.log10(x) - power) < 0.08:
+        return f"{Decimal(10) ** power:f}"
+    return f"{x:.2g}" if x < 1 else f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def _outlier(report, table, cell, key, n, times, size, fix, decimals) -> Finding:
+    value = f"{report.values[key]:f}"
+    if decimals:
+        value = f"{report.values[key].quantize(Decimal(1).scaleb(-decimals)):f}"
+    msg = t(
+        "f_outlier",
+        item=f"{cell.ref}（{cell.label}）",
+        value=value,
+        unit=cell.unit,
+        n=n,
+        times=_times(times),
+    )
+    if size:
+        msg += t("f_outlier_size", size=size.split(":", 1)[1])
+    sug = None
+    if fix:
+        new, kind = fix
+        msg += t("f_outlier_fix", value=f"{new:f}", why=t(f"slip_{kind}", old=value))
+        sug = Suggestion(cell.ref, new, None, kind)
+    else:
+        msg += t("f_outlier_end")
+    return Finding(
+        "warning", "outlier", msg, [cell.ref], None, table.id, suggestion=sug, suspects=[cell.ref]
+    )
+
+
+def _against_last_year(reports, previous, forms) -> None:
+    from wenuan.consolidate import unit_key
+
+    last = {(r.form, unit_key(r.unit)): r for r in previous if r.unit and r.values}
+    for report in reports:
+        before = last.get((report.form, unit_key(report.unit))) if report.unit else None
+        if before is None:
+            continue
+        form = forms[report.form]
+        for table in form.tables:
+            for ref, cell in table.cells.items():
+                key = f"{table.id}:{ref}"
+                a, b = _log(report.values.get(key)), _log(before.values.get(key))
+                if a is None or b is None or abs(a - b) < 1 - 0.15 or _named(report, key):
+                    continue
+                msg = t(
+                    "f_moved",
+                    item=f"{cell.ref}（{cell.label}）",
+                    value=f"{report.values[key]:f}",
+                    unit=cell.unit,
+                    before=f"{before.values[key]:f}",
+                    times=_times(10 ** (a - b)),
+                )
+                report.findings.append(
+                    Finding("warning", "outlier", msg, [ref], None, table.id, suspects=[ref])
+                )

@@ -1,0 +1,257 @@
+"""Locating and correcting errors: each class of slip on small returns, and a property test."""
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_validate import ALL, FUNDS, _only, check, write
+
+from wenuan import samples, screen, suggest, validate
+from wenuan.reading import Entry, Return
+
+PDS = "pingdingshan-2010"
+HEADER = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465", "date": "2010-01-28"}
+# 06A (spent) 80.20 of 05A (raised) 134.71; 06C (to migrant workers) 18.40 of it
+BIG = {
+    "swn:05A": D("134.71"),
+    "swn:05B": D("113.14"),
+    "swn:05C": D("9.00"),
+    "swn:05D": D("12.57"),
+    "swn:06A": D("80.20"),
+    "swn:06B": D("2.00"),
+    "swn:06C": D("18.40"),
+}
+SWN = "不符合 05A = 05B + 05C + 05D（规则 swn-05，依据：（注：05A=05B+05C+05D））："
+C06 = "不符合 06C <= 06A（规则 swn-06C-in-06A，依据：其中向农民工发放）："
+
+
+def sugs(finding):
+    return [(s.item, s.value, s.cell, s.why) for s in [finding.suggestion, *finding.also] if s]
+
+
+def test_a_bound_is_not_a_fix_but_yuan_for_wanyuan_within_it_is(tmp_path):
+    f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("184000.00")})), "inequality")
+    assert f.message == (
+        C06 + "06C 为 184000.00，06A 为 80.20，06C 应不大于 80.20。"
+        "最可能是 送温暖工程统计表!E26（06C）填错，改为 18.40 后各项规则都成立"
+        "（184000.00 像是按元填写，应为万元；这是唯一能使规则成立的笔误）。"
+    )
+    assert sugs(f) == [("06C", D("18.40"), "送温暖工程统计表!E26", "unit")]
+
+
+def test_a_bound_alone_names_the_limit_and_no_value(tmp_path):
+    f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("95.00")})), "inequality")
+    assert f.message == (
+        C06 + "06C 为 95.00，06A 为 80.20，06C 应不大于 80.20。"
+        "最可能是 送温暖工程统计表!E26（06C）填错（只改这里是唯一的最小改法），请核对。"
+    )
+    assert (f.suggestion, f.suspects) == (None, ["06C"])
+
+
+def test_a_negative_value_is_taken_as_the_slip(tmp_path):
+    report = check(write(tmp_path, PDS, {**BIG, "swn:05B": D("-1250")}))
+    assert _only(report, "range").suggestion is None
+    f = _only(report, "identity")
+    assert f.message.endswith("05B、05C 或 05D 之一有误，请逐项核对。") or f.message.endswith(
+        "（只改这里是唯一的最小改法），请核对。"
+    )
+    assert f.suggestion is None  # −1250 is no slip of 113.14: no value is guessed
+
+
+def test_a_sign_slip_no_rule_shows_goes_on_the_range_finding(tmp_path):
+    report = check(write(tmp_path, PDS, {**BIG, "swn:06C": D("-18.40")}))
+    f = _only(report, "range")
+    assert f.message == (
+        "06C（其中向农民工发放） 不能为负数，填的是 -18.4；应为 18.40"
+        "（-18.40 的正负号写反了；这是唯一能使规则成立的笔误）。"
+    )
+    assert sugs(f) == [("06C", D("18.40"), "送温暖工程统计表!E26", "sign")]
+
+
+def test_digits_are_compared_with_their_sign():
+    assert suggest.kind_of_slip(D(-8), D(6), 0) is None
+    assert suggest.kind_of_slip(D(-6), D(6), 0) == "sign"
+    assert suggest.kind_of_slip(D("13.41"), D("13.14"), 2) == "transposition"
+    assert suggest.kind_of_slip(D("131.40"), D("13.14"), 2) == "decimal"
+
+
+def test_two_slips_in_two_rules_of_one_group_are_both_corrected(tmp_path):
+    changes = {**BIG, "swn:05B": D("113.41"), "swn:06C": D("184000.00")}
+    report = check(write(tmp_path, PDS, changes))
+    identity, bound = _only(report, "identity"), _only(report, "inequality")
+    assert identity.message == (
+        SWN + "05A 为 134.71，05B + 05C + 05D 为 134.98，相差 0.27。"
+        "最可能是 送温暖工程统计表!E20（05B）填错，改为 113.14 后各项规则都成立"
+        "（113.41 疑为两位数字颠倒；与 06C 的改正合起来是唯一能使规则成立的一对笔误）。"
+    )
+    assert sugs(identity) == [("05B", D("113.14"), "送温暖工程统计表!E20", "transposition")]
+    assert sugs(bound) == [("06C", D("18.40"), "送温暖工程统计表!E26", "unit")]
+
+
+def test_two_slips_in_one_rule(tmp_path):
+    report = check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("13.41"), "swn:05C": D("90.00")}))
+    f = _only(report, "identity")
+    assert f.message == (
+        SWN + "05A 为 34.71，05B + 05C + 05D 为 115.98，相差 81.27。"
+        "最可能是 送温暖工程统计表!E20（05B）填错，改为 13.14 后各项规则都成立"
+        "（13.41 疑为两位数字颠倒；与 05C 的改正合起来是唯一能使规则成立的一对笔误）。"
+        "最可能是 送温暖工程统计表!E21（05C）填错，改为 9.00 后各项规则都成立"
+        "（90.00 疑为小数点位置错了；与 05B 的改正合起来是唯一能使规则成立的一对笔误）。"
+    )
+    assert [s[:2] for s in sugs(f)] == [("05B", D("13.14")), ("05C", D("9.00"))]
+    assert f.suspects == ["05B", "05C"]
+
+
+def test_a_random_value_is_located_when_the_smallest_change_is_unique(tmp_path):
+    f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("77.77")})), "identity")
+    assert f.message == (
+        SWN + "05A 为 34.71，05B + 05C + 05D 为 99.34，相差 64.63。"
+        "最可能是 送温暖工程统计表!E20（05B）填错（只改这里是唯一的最小改法），请核对。"
+    )
+    assert (f.suggestion, f.suspects) == (None, ["05B"])
+
+
+def test_a_wrong_total_leaves_the_candidates(tmp_path):
+    f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05A": D("99.99")})), "identity")
+    assert f.message.endswith("相差 65.28。05A、05B、05C 或 05D 之一有误，请逐项核对。")
+    assert f.suggestion is None
+
+
+def test_a_failing_warning_elsewhere_does_not_switch_fixes_off(tmp_path):
+    # fewer households visited (04B) than registered (03A): a warning, true of this return
+    v = samples.consistent(ALL[PDS])
+    changes = {**FUNDS, "swn:04B": v["swn:03A"] - 1, "swn:05B": D("13.41")}
+    report = check(write(tmp_path, PDS, changes))
+    assert _only(report, "inequality").severity == "warning"
+    assert _only(report, "identity").suggestion.value == D("13.14")
+
+
+# ---- the property: a single typo is corrected exactly, or left without a suggestion ---------
+
+
+def _return(form, values) -> Return:
+    ret = Return(Path("r.xlsx"), form.id)
+    ret.header = {k: Entry(v, "s", "A1") for k, v in HEADER.items()}
+    for table in form.tables:
+        ret.tables[table.id] = {
+            ref: Entry(float(values[f"{table.id}:{ref}"]), table.title, ref)
+            for ref in table.cells
+            if values.get(f"{table.id}:{ref}") is not None
+        }
+    return ret
+
+
+def _equality_cells(form) -> list[str]:
+    model, _, _ = validate.rule_model(form)
+    return sorted({k for c in model.checks if c.op == "=" for k in c.keys})
+
+
+@st.composite
+def typos(draw):
+    form = ALL[draw(st.sampled_from(sorted(ALL)))]
+    values = samples.consistent(form, seed=draw(st.integers(0, 50)))
+    key = draw(st.sampled_from(_equality_cells(form)))
+    decimals = 2 if values[key].as_tuple().exponent < 0 else 0
+    text = str(int(values[key].scaleb(decimals))).zfill(decimals + 1)
+    i = draw(st.integers(0, len(text) - 1))
+    digit = draw(st.sampled_from("0123456789"))
+    kind = draw(st.sampled_from(["swap", "digit", "extra", "drop", "unit", "sign"]))
+    if kind == "swap" and i + 1 < len(text):
+        text = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    elif kind == "digit":
+        text = text[:i] + digit + text[i + 1 :]
+    elif kind == "extra":
+        text = text[:i] + digit + text[i:]
+    elif kind == "drop" and len(text) > 1:
+        text = text[:i] + text[i + 1 :]
+    # a slip that leaves a leading zero ("506" -> "06") drops two digits, not one
+    assume(text == str(int(text)).zfill(decimals + 1))
+    typed = D(int(text)).scaleb(-decimals)
+    if kind == "unit" and decimals:
+        typed = values[key] * 10000
+    if kind == "sign":
+        typed = -values[key]
+    return form, values, key, typed
+
+
+@settings(max_examples=150, deadline=None)
+@given(typos())
+def test_a_single_typo_is_corrected_exactly_or_not_at_all(case):
+    form, values, key, typed = case
+    ret = _return(form, {**values, key: typed})
+    report = validate.validate(form, ret, validate.Options())
+    table, ref = key.split(":", 1)
+    where = f"{form.table(table).title}!{ref}"  # a rule across tables has no table of its own
+    for f in report.findings:
+        for s in [f.suggestion, *f.also]:
+            if s is not None:
+                assert (s.cell, s.item, s.value) == (where, ref, values[key]), f.message
+
+
+# ---- the batch screen -------------------------------------------------------------------------
+
+
+def _batch(n: int, changes: dict[int, dict]) -> list:
+    form = ALL[PDS]
+    out = []
+    for i in range(n):
+        values = {**samples.consistent(form, seed=i), **changes.get(i, {})}
+        report = validate.validate(form, _return(form, values), validate.Options())
+        report.unit = f"单位{i}"
+        out.append(report)
+    return out
+
+
+def test_yuan_for_wanyuan_in_an_item_no_rule_covers_is_an_outlier_with_its_fix():
+    v = samples.consistent(ALL[PDS], seed=3)
+    reports = _batch(16, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    assert all(not r.findings for r in reports)  # no rule sees it
+    screen.screen(reports, ALL)
+    f = _only(reports[3], "outlier")
+    assert f.severity == "warning" and f.items == ["10A"]
+    assert f.message == (
+        f"10A（经过与用人单位协商，为农民工返乡争取经济补贴） 填的是 {v['swn:10A'] * 10000:.2f} 万元，"
+        "约为其他 15 个单位中位数的 15,787 倍（按与 01A 的比例）；"
+        f"应为 {v['swn:10A']}？（{v['swn:10A'] * 10000:.2f} 像是按元填写，应为万元）。"
+    )
+    assert (f.suggestion.item, f.suggestion.value, f.suggestion.why) == (
+        "10A",
+        v["swn:10A"],
+        "unit",
+    )
+    assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []
+
+
+def test_too_few_units_are_not_screened():
+    v = samples.consistent(ALL[PDS], seed=3)
+    reports = _batch(5, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    screen.screen(reports, ALL)
+    assert all(not r.findings for r in reports)
+
+
+def test_a_figure_that_moved_by_a_power_of_ten_from_last_year():
+    v = samples.consistent(ALL[PDS], seed=1)
+    now = _batch(2, {1: {"swn:07A": v["swn:07A"] * 10}})
+    before = _batch(2, {})
+    screen.screen(now, ALL, before)
+    f = _only(now[1], "outlier")
+    assert f.message == (
+        f"07A（向困难职工和下岗失业人员提供政策宣传） 填的是 {v['swn:07A'] * 10} 人次，"
+        f"是上年 {v['swn:07A']} 的 10 倍，请核对。"
+    )
+    assert not now[0].findings
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_messages_in_english(tmp_path, lang):
+    from wenuan.messages import set_lang
+
+    set_lang(lang)
+    f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("184000.00")})), "inequality")
+    assert f.message.endswith(
+        "06C is 184000.00, 06A is 80.20; 06C should be at most 80.20."
+        " Most likely 送温暖工程统计表!E26 (06C) is wrong: with 18.40 every rule holds"
+        " (184000.00 looks like 元 typed for 万元; the only slip that makes the rules hold)."
+    )
