@@ -67,8 +67,11 @@ class Expr:
     right: Node
 
     def refs(self) -> list[Ref]:
-        """Every reference, in order of appearance."""
-        return _refs(self.left) + _refs(self.right)
+        """Every reference, in order of appearance (worked out once: rules are checked often)."""
+        known = _REFS.get(id(self))
+        if known is None or known[0] is not self:  # the expression is kept with its refs
+            known = _REFS[id(self)] = (self, _refs(self.left) + _refs(self.right))
+        return known[1]
 
     @property
     def kind(self) -> str:
@@ -105,6 +108,9 @@ def render(node: Node) -> str:
     if node.op == "-" and isinstance(node.left, Num) and node.left.value == 0:
         return f"-{right}"
     return f"{left} {node.op} {right}"
+
+
+_REFS: dict[int, tuple[Expr, list[Ref]]] = {}
 
 
 def _refs(node: Node) -> list[Ref]:

@@ -156,12 +156,11 @@ def validate(
     findings += _table_findings(form, ret)
     values: dict[str, Decimal] = {}  # "table:ref" -> value
     cells: dict[str, tuple[Cell, Entry | None, str]] = {}
-    for table in form.tables:
+    for table, keyed in _keyed_cells(form):
         if table.id in ret.missing_tables:
             continue  # one finding says so; no cascade of missing items
         entries = ret.tables.get(table.id, {})
-        for ref, cell in table.cells.items():
-            key = f"{table.id}:{ref}"
+        for ref, cell, key in keyed:
             entry = entries.get(ref)
             cells[key] = (cell, entry, table.id)
             value, finding = _read_value(cell, entry, table.id, ret)
@@ -180,6 +179,17 @@ def validate(
     if received:
         findings += _deadline_findings(form, received, options.calendar)
     return report
+
+
+_KEYED: dict[int, tuple[Form, list]] = {}
+
+
+def _keyed_cells(form: Form) -> list:
+    """Each table with its cells as (ref, cell, "table:ref"), worked out once a form."""
+    if id(form) not in _KEYED:  # the form is kept with them, so its id stays its own
+        keyed = [(tb, [(r, c, f"{tb.id}:{r}") for r, c in tb.cells.items()]) for tb in form.tables]
+        _KEYED[id(form)] = (form, keyed)
+    return _KEYED[id(form)][1]
 
 
 def _place(entry: Entry | None) -> str | None:
@@ -313,10 +323,12 @@ def _bind(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
     return out
 
 
+_HALF = {d: Decimal(5).scaleb(-d - 1) if d else Decimal(0) for d in range(3)}  # ±half a unit
+
+
 def _interval_of(cells):
     def interval(key: str, value: Decimal) -> tuple[Decimal, Decimal]:
-        decimals = cells[key][0].decimals
-        half = Decimal(5).scaleb(-decimals - 1) if decimals else Decimal(0)
+        half = _HALF[cells[key][0].decimals]
         return value - half, value + half
 
     return interval

@@ -574,11 +574,11 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         if item is None or item in full:
             continue
         last = item
-        pending = [
-            (ref, u)
-            for ref, u in p.refs[item]
-            if ref not in found and (not hit.ref or ref == hit.ref)
-        ]
+        refs = p.refs[item]
+        if len(refs) == 1:  # most items hold one figure
+            pending = refs
+        else:
+            pending = [(ref, u) for ref, u in refs if ref not in found and hit.ref in (None, ref)]
         label = hit.text if hit.how in ("label", "near") else None
         slots = _slots(region, cols, r, unit_in_label(label) if label else None)
         for (ref, unit), slot in _assign(pending, slots):
@@ -592,7 +592,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 hit.score,
             )
             named += 1
-        if all(ref in found for ref, _ in p.refs[item]):
+        if len(refs) == 1 or all(ref in found for ref, _ in refs):
             full.add(item)  # every value of the item read: its label names no other row
     return named
 
