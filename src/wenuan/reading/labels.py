@@ -80,6 +80,7 @@ class Labels:
         self.order: dict[str, int] = {}
         self.exact: dict[str, list[str]] = {}
         self.plain: dict[str, list[str]] = {}
+        self.headings: set[str] = set()
         stack: list[str] = []
         for i, (item, depth) in enumerate(table.walk()):
             del stack[depth:]
@@ -88,6 +89,7 @@ class Labels:
             self.order[item.code] = i
             stack.append(item.code)
             if not item.all_values:
+                self.headings.add(canonical(item.label))
                 continue  # a heading holds no figure: nothing to read from its row
             key = canonical(item.label)
             self.exact.setdefault(key, []).append(item.code)
@@ -104,7 +106,7 @@ class Labels:
             return Match(tuple(self.exact[key]), "exact")
         if _plain(key) in self.plain:
             return Match(tuple(self.plain[_plain(key)]), "exact")
-        if not near:
+        if not near or key in self.headings or len(key) < 4:  # 3 characters are never near
             return None
         if key not in self._near_memo:
             if len(self._near_memo) > 10_000:  # a long batch's stray texts

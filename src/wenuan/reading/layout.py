@@ -154,19 +154,27 @@ def _titles(form: Form) -> dict:
 
 def _titled(text: str, form: Form) -> str | None:
     """The table whose title a cell carries, if it is a title cell."""
-    from rapidfuzz import fuzz
-
     key = canonical(text)
     if len(key) < 4:
         return None
     best, best_len = None, 0
     for table in form.tables:
         title = plan(table).title
-        if len(key) > len(title) + TITLE_SLACK:
+        if len(key) > len(title) + TITLE_SLACK or len(title) <= best_len:
             continue
-        if (title in key or fuzz.ratio(title, key) >= 90) and len(title) > best_len:
+        if title in key or (
+            2 * min(len(key), len(title)) >= 0.9 * (len(key) + len(title))  # may reach 90
+            and len(set(title) & set(key)) >= 0.8 * len(set(title))
+            and _ratio(title, key) >= 90
+        ):
             best, best_len = table.id, len(title)
     return best
+
+
+def _ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz  # imported only when a text is near enough to need it
+
+    return fuzz.ratio(a, b)
 
 
 def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
