@@ -477,3 +477,15 @@ def test_an_empty_last_figure_is_missing_at_its_cell_not_read_from_the_footer(tm
     assert [(f.kind, f.cell, f.items) for f in report.findings] == [
         ("missing", f"Sheet!D{len(rows) - 2}", ["J4"])
     ]
+
+
+@pytest.mark.parametrize("unit", ["UNIT0002011", "2011年新建企业工会", "叶县总工会2009"])
+@pytest.mark.parametrize("day", [date(2010, 1, 28), "2010年1月28日", "2010-01-28"])
+def test_years_in_the_header_fields_never_head_a_column(tmp_path, unit, day):
+    """A unit's name or the date with a year in it, merged across the header, is no 2011 | 2010
+    pair of column headings (a batch of 10,000 returns once read G as last year's)."""
+    path = tmp_path / "r.xlsx"
+    header = {**HEADER, "unit": unit, "date": day}
+    writing.save_atomically(writing.filled(PDS, samples.consistent(PDS), header), path, True)
+    report = check(path)
+    assert (report.findings, report.unit) == ([], unit)

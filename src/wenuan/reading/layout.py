@@ -92,7 +92,7 @@ def role_of(text: str) -> str | None:
     return "value" if unit_word(text) or unit_in_label(text) else None  # 慰问对象（人次）
 
 
-_YEAR_IN = re.compile(r"(?:19|20)\d\d")
+_YEAR_IN = re.compile(r"((?:19|20)\d\d)年")
 
 
 @dataclass(frozen=True)
@@ -410,8 +410,10 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
                 row_roles[c] = role
                 if u := unit_in_label(v) or unit_word(v):
                     row_units[c] = u
-            if (found := _YEAR_IN.findall(fold(v))) and len(fold(v)) <= 16:
-                row_years[c] = max(map(int, found))
+            if (found := _YEAR_IN.findall(fold(v))) and len(fold(v)) <= 16 and "月" not in v:
+                row_years[c] = max(map(int, found))  # 2010年元旦春节, not a date or a name
+        if len(set(row_years.values())) < 2:
+            row_years = {}  # years head columns only when the row sets two side by side
         if len(row_roles) + min(len(row_years), 2) < 2:
             continue  # 填报人：… or a title is no header row
         for c, role in row_roles.items():
@@ -432,7 +434,8 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     label_col = _mode(h.label_col for h in hits.values() if h.label_col is not None)
     if label_col is None:  # codes named every row: the labels are the longest texts beside them
         label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:3])
-    key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} - {None}
+    key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} | {label_col}
+    key_cols.discard(None)
     first = min(hits)
     roles, header_units = _header(region, first, key_cols)
     values = [c for c in region.cols if roles.get(c) == "value" and c not in key_cols]
