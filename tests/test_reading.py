@@ -489,3 +489,14 @@ def test_years_in_the_header_fields_never_head_a_column(tmp_path, unit, day):
     writing.save_atomically(writing.filled(PDS, samples.consistent(PDS), header), path, True)
     report = check(path)
     assert (report.findings, report.unit) == ([], unit)
+
+
+def test_a_return_of_another_form_is_said_to_be_one(tmp_path):
+    path = tmp_path / "鄂城区.docx"
+    _word_return(path, ALL["ezhou-2022"])
+    (f,) = check(path, form_id="pingdingshan-2010").findings
+    assert (f.kind, f.message) == (
+        "unknown_form",
+        "鄂城区.docx 不是 pingdingshan-2010 的报表：看起来是 ezhou-2022 的表式（它的表一张也没有找到）",
+    )
+    assert check(path).findings == []  # recognized on its own, it reads clean

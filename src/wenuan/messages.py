@@ -182,6 +182,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 是 .doc/.wps 文件，读取需要 LibreOffice，本机未安装；请在 Word 或 WPS 中另存为 .docx 或 .xlsx",
         "{path} is a .doc/.wps file; reading it needs LibreOffice, which is not installed: save it as .docx or .xlsx in Word or WPS",
     ),
+    "read_other_form": (
+        "{path} 不是 {form} 的报表：看起来是 {other} 的表式（它的表一张也没有找到）",
+        "{path} is not a return of {form}: it looks like {other} (none of its tables is there)",
+    ),
     "read_unknown_form": (
         "认不出 {path} 是哪个表式：没有 wenuan 模板标记，也找不到表式的标题和项目。请用 --form 指定",
         "cannot tell which form {path} is: no wenuan template mark and no form title or items found. Use --form",

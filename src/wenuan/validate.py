@@ -137,8 +137,9 @@ def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileR
     try:
         ret, form = read(path, forms, options.form_id)
     except Unreadable as e:
-        kind = "unknown_form" if str(e) == "unknown_form" else "unreadable"
-        report.findings.append(Finding("error", kind, t(f"read_{e}", path=path.name)))
+        kind = "unknown_form" if str(e) in ("unknown_form", "other_form") else "unreadable"
+        message = t(f"read_{e}", path=path.name, **e.params)
+        report.findings.append(Finding("error", kind, message))
         return report
     return validate(form, ret, options, report)
 

@@ -49,6 +49,10 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
         raise Unreadable("unknown_form")
     ret.header = header.read_header(grids)
     layout.read_tables(ret, form, grids)
+    if len(ret.missing_tables) == len(form.tables) and form_id:
+        other = recognize(grids, forms)  # told the form, and none of its tables is here
+        if other is not None and other.id != form.id:
+            raise Unreadable("other_form", form=form.id, other=other.id)
     return ret, form
 
 

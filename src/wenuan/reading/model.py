@@ -9,6 +9,10 @@ from pathlib import Path
 class Unreadable(Exception):
     """The file cannot be read as a return; the message key says why, in the user's words."""
 
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.params = params  # what the message names besides the file
+
 
 @lru_cache(maxsize=1 << 14)
 def a1(row: int, col: int) -> str:
