@@ -179,6 +179,22 @@ CJK_FONTS = [
 ]
 
 
+def cjk_fonts() -> list[str]:
+    """The Chinese fonts matplotlib can draw with. Its font list is cached when first made: a
+    font installed after that is looked for on disk and added, once."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if not names & set(CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            if any(
+                k in Path(path).name.lower() for k in ("wqy", "cjk", "simhei", "msyh", "sourcehan")
+            ):
+                font_manager.fontManager.addfont(path)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in CJK_FONTS if f in names]
+
+
 def chart_png(form: Form, data: Data, target: Path) -> bool:
     """A bar chart of the first table's main items (per unit for a total), Chinese labels shown."""
     import logging
@@ -187,11 +203,9 @@ def chart_png(form: Form, data: Data, target: Path) -> bool:
 
     matplotlib.use("Agg")
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [f for f in CJK_FONTS if f in names]
+    fonts = cjk_fonts()
     if not fonts:
         return False  # without a Chinese font the labels would be boxes: no chart rather than that
     plt.rcParams["font.sans-serif"] = fonts + ["DejaVu Sans"]
