@@ -406,6 +406,41 @@ def validate_cmd(
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
+@command("check-list")
+def check_list_cmd(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="文件或文件夹…", help="发放明细文件或文件夹。Payment lists."),
+    ],
+    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
+    list_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--list", metavar="明细", help="表式中的哪份明细（默认第一份）。Which list."),
+    ] = None,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """检查实名制发放明细：身份证号、银行卡号、重复发放、通知规定。Check real-name payment lists."""
+    from wenuan import paylists, validate
+
+    set_lang(lang.value)
+    try:
+        loaded, form = _library(forms, form)
+        chosen = loaded[form]
+        paylist = paylists.choose(chosen, list_id)
+        files = validate.collect(paths)
+        key, salted = paylists.salt()
+        reports = list(_progress(paylists.check_lists(files, chosen, paylist, key), len(files)))
+    except WenuanError as e:
+        _fail(e)
+    if format is Format.json:
+        _print_json(paylists.lists_json(reports, paylist, salted))
+    else:
+        typer.echo(paylists.lists_text(reports, paylist))
+    raise typer.Exit(0 if all(r.ok for r in reports) else 1)
+
+
 @command("consolidate")
 def consolidate_cmd(
     paths: PathsArg,

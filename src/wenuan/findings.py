@@ -19,6 +19,10 @@ KINDS = (
     "table",
     "label",
     "outlier",
+    "id_number",
+    "bank_card",
+    "duplicate",
+    "list_rule",
 )
 
 
@@ -49,9 +53,10 @@ class Finding:
     suggestion: Suggestion | None = None
     also: list[Suggestion] = field(default_factory=list)  # a second slip in the same rule
     suspects: list[str] = field(default_factory=list)  # items localization names as wrong
+    subject: dict | None = None  # a payment list's person: masked numbers and their hashes
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "severity": self.severity,
             "kind": self.kind,
             "items": self.items,
@@ -63,6 +68,9 @@ class Finding:
             "suggestions": [s.to_json() for s in [self.suggestion, *self.also] if s],
             "suspects": self.suspects,
         }
+        if self.subject is not None:
+            out["subject"] = self.subject
+        return out
 
 
 @dataclass

@@ -196,6 +196,58 @@ class Period(Model):
     reconstructed: bool = False
 
 
+# What a column of a payment list holds; each but `text` at most once a list.
+COLUMN_KINDS = ("name", "id_number", "category", "amount", "bank_card", "method", "date", "unit")
+
+
+class ListColumn(Model):
+    """A column of a payment list: its printed name, what it holds, the header words naming it."""
+
+    name: str  # 公民身份号码
+    kind: Literal[COLUMN_KINDS + ("text",)] = "text"  # type: ignore[valid-type]
+    words: list[str] = []  # other header words for it (身份证号, 身份证号码…)
+    required: bool = True
+
+
+class ListRule(Model):
+    """A rule of the notice every row of a payment list must keep, quoting its sentence.
+
+    amount: the row's amount is `amount` 元; age: the person (by the ID number's birth date) is
+    `min_age` 周岁 or more on `as_of`; card: paid to a bank card (or passbook, `passbook: true`),
+    not in cash; date: paid between `start` and `end` (default: the form's period). A rule with a
+    `category` applies to the rows whose 类别 names it."""
+
+    id: str
+    check: Literal["amount", "age", "card", "date"]
+    category: str | None = None
+    amount: Decimal | None = None  # 元
+    min_age: int | None = None
+    as_of: str | None = None
+    passbook: bool = False
+    start: str | None = None
+    end: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    basis: str
+    reconstructed: bool = False
+    note: str | None = None
+
+
+class PaymentList(Model):
+    """A real-name payment list (实名制发放明细) the notice asks for: its columns and rules."""
+
+    id: str
+    title: str
+    basis: str
+    note: str | None = None
+    reconstructed: bool = False
+    columns: list[ListColumn] = PydanticField(min_length=1)
+    rules: list[ListRule] = []
+
+    def column(self, kind: str) -> ListColumn | None:
+        """The column holding `kind`, if the list has one."""
+        return next((c for c in self.columns if c.kind == kind), None)
+
+
 class Form(Model):
     """A notice's forms: its tables, rules, deadlines and reporting units."""
 
@@ -213,6 +265,7 @@ class Form(Model):
     deadlines: list[Deadline] = []
     tables: list[Table] = PydanticField(min_length=1)
     rules: list[Rule] = []  # rules across the tables of the form
+    lists: list[PaymentList] = []  # real-name payment lists (实名制发放明细)
 
     def table(self, table_id: str) -> Table:
         """The table with that id."""
@@ -272,11 +325,52 @@ def _problems(form: Form):
                     ("deadlines", di, "tables"),
                     t("unknown_table", deadline=deadline.id, table=table),
                 )
+    for li, paylist in enumerate(form.lists):
+        if paylist.id in ids:
+            yield ("lists", li, "id"), t("duplicate_id", id=paylist.id)
+        ids.add(paylist.id)
+        yield from _list_problems(form, paylist, ("lists", li))
     if form.period:
         for end in ("start", "end"):
             text = getattr(form.period, end)
             if why := deadlines.check(text):
                 yield ("period", end), t("bad_date", text=text, detail=why)
+
+
+_RULE_NEEDS = {"amount": "amount", "age": "id_number", "card": "bank_card", "date": "date"}
+
+
+def _list_problems(form: Form, paylist: PaymentList, where: tuple):
+    """A column kind given twice, a list without ID numbers, a rule missing what it needs."""
+    kinds: set[str] = set()
+    for ci, column in enumerate(paylist.columns):
+        if column.kind != "text" and column.kind in kinds:
+            yield (*where, "columns", ci, "kind"), t("list_kind_twice", kind=column.kind)
+        kinds.add(column.kind)
+    if "id_number" not in kinds:
+        yield (*where, "columns"), t("list_needs_column", list=paylist.id, kind="id_number")
+    rule_ids: set[str] = set()
+    for ri, rule in enumerate(paylist.rules):
+        at = (*where, "rules", ri)
+        if rule.id in rule_ids:
+            yield (*at, "id"), t("duplicate_id", id=rule.id)
+        rule_ids.add(rule.id)
+        if _RULE_NEEDS[rule.check] not in kinds:
+            yield at, t("list_rule_needs", rule=rule.id, need=_RULE_NEEDS[rule.check])
+        needs = {
+            "amount": ["amount"],
+            "age": ["min_age", "as_of"],
+            "date": [] if form.period else ["start", "end"],
+        }.get(rule.check, [])
+        for key in needs:
+            if getattr(rule, key) is None:
+                yield at, t("list_rule_needs", rule=rule.id, need=key)
+        if rule.category is not None and "category" not in kinds:
+            yield (*at, "category"), t("list_rule_needs", rule=rule.id, need="category")
+        for key in ("as_of", "start", "end"):
+            text = getattr(rule, key)
+            if text is not None and (why := deadlines.check(text)):
+                yield (*at, key), t("bad_date", text=text, detail=why)
 
 
 def _table_problems(table: Table, where: tuple):

@@ -118,6 +118,97 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_value": ("“{key}” 的值不对：{detail}", "bad value for '{key}': {detail}"),
     "duplicate_code": ("代码 {code} 重复（表 {table}）", "duplicate code {code} (table {table})"),
     "duplicate_id": ("编号 {id} 重复", "duplicate id {id}"),
+    "list_kind_twice": (
+        "发放明细中 kind: {kind} 的列出现了两次",
+        "the payment list has two columns of kind {kind}",
+    ),
+    "list_needs_column": (
+        "发放明细 {list} 须有 kind: {kind} 的列",
+        "the payment list {list} needs a column of kind {kind}",
+    ),
+    "no_lists": (
+        "表式 {form} 没有定义发放明细（lists:）",
+        "the form {form} defines no payment list (lists:)",
+    ),
+    "unknown_list": (
+        "没有名为 {list} 的发放明细。现有：{known}",
+        "no payment list named {list}. Known: {known}",
+    ),
+    "l_no_list": (
+        "没有找到发放明细：表头须有 {columns} 等列",
+        "no payment list found: its header needs columns such as {columns}",
+    ),
+    "l_no_column": (
+        "发放明细缺少“{column}”列（表头写作 {words} 之一）",
+        "the list has no column “{column}” (headed one of {words})",
+    ),
+    "l_missing": ("缺少{column}", "{column} is empty"),
+    "l_id_lost": (
+        "公民身份号码存成了数字（{masked}），后几位已丢失：请把该列设为“文本”后重新录入",
+        "the ID number was stored as a number ({masked}) and its last digits are lost: "
+        "format the column as text and type it again",
+    ),
+    "l_id_bad": ("公民身份号码 {masked} {why}", "ID number {masked}: {why}"),
+    "l_id_chars": ("含有数字和末位 X 以外的字符", "has characters other than digits and a final X"),
+    "l_id_length": (
+        "位数不对（应为 18 位，或 15 位旧号码）",
+        "has the wrong length (18, or 15 for an old number)",
+    ),
+    "l_id_province": ("前两位不是省级行政区划代码", "does not begin with a province code"),
+    "l_id_birth": ("中的出生日期不存在", "holds a birth date that does not exist"),
+    "l_id_checksum": (
+        "校验码不对（末位与前 17 位不符，可能录错了一位）",
+        "fails its check digit (one digit is likely mistyped)",
+    ),
+    "l_id_old": (
+        "公民身份号码 {masked} 是 15 位旧号码，已按 18 位核对",
+        "ID number {masked} is an old 15-digit number, checked as 18 digits",
+    ),
+    "l_card_lost": (
+        "银行卡号存成了数字（{masked}），后几位已丢失：请把该列设为“文本”后重新录入",
+        "the card number was stored as a number ({masked}) and its last digits are lost: "
+        "format the column as text and type it again",
+    ),
+    "l_card_bad": ("银行卡号 {masked} {why}", "card number {masked}: {why}"),
+    "l_card_chars": ("含有数字以外的字符", "has characters other than digits"),
+    "l_card_length": ("位数不对（银行卡为 16 至 19 位）", "has the wrong length (16 to 19 digits)"),
+    "l_card_luhn": (
+        "校验位不对（Luhn），可能录错了一位",
+        "fails its Luhn check digit (one digit is likely mistyped)",
+    ),
+    "l_dup_id": (
+        "公民身份号码 {masked} 与 {other}（{other_name}）重复：同一人发放了两次",
+        "ID number {masked} is also at {other} ({other_name}): one person paid twice",
+    ),
+    "l_dup_card": (
+        "银行卡号 {masked} 也是 {other}（{other_name}）的卡：一张卡发给了两个人",
+        "card {masked} is also the card at {other} ({other_name}): one card for two people",
+    ),
+    "l_not_amount": ("金额“{text}”不是数字", "the amount “{text}” is not a number"),
+    "l_not_date": ("发放日期“{text}”不是日期", "the payment date “{text}” is not a date"),
+    "l_rule_amount": (
+        "发放 {amount} 元，通知规定每人 {expected} 元（{basis}）",
+        "paid {amount} 元; the notice sets {expected} 元 each ({basis})",
+    ),
+    "l_rule_age": (
+        "截至 {on} 为 {age} 周岁，不满 {min_age} 周岁（{basis}）",
+        "is {age} on {on}, under {min_age} ({basis})",
+    ),
+    "l_rule_card": (
+        "未发到银行卡（{how}）（{basis}）",
+        "not paid to a bank card ({how}) ({basis})",
+    ),
+    "l_no_card": ("没有银行卡号", "no card number"),
+    "l_rule_date": (
+        "发放日期 {paid} 不在 {start} 至 {end} 之间（{basis}）",
+        "paid on {paid}, outside {start} to {end} ({basis})",
+    ),
+    "l_rows": ("{n} 人", "{n:row}"),
+    "l_total": (
+        "{title}：{files} 个文件共 {rows} 人，{ok} 个文件通过",
+        "{title}: {rows:row} in {files:file}, {ok} passing",
+    ),
+    "list_rule_needs": ("发放规则 {rule} 需要 {need}", "the list rule {rule} needs {need}"),
     "unknown_unit": (
         "未知的计量单位 “{unit}”。可用：{known}",
         "unknown unit '{unit}'. Known: {known}",

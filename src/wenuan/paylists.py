@@ -1,0 +1,293 @@
+"""check_lists(files, form) -> FileReports: real-name payment lists (实名制发放明细) checked row
+by row (ID numbers, bank cards, the notice's rules) and across the batch (the same person or
+card twice). Numbers appear only masked, with a salted fingerprint for matching."""
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from wenuan import deadlines, idnumbers, numbers
+from wenuan.findings import FileReport, Finding
+from wenuan.forms import Form, ListRule, PaymentList
+from wenuan.messages import t
+from wenuan.reading.model import Entry, Unreadable
+
+SALT_ENV = "WENUAN_SALT"
+_PASSBOOK = ("存折",)
+_CASH = ("现金",)
+
+
+def salt() -> tuple[bytes, str]:
+    """The salt of fingerprints: $WENUAN_SALT (the same across runs), else random for this run."""
+    if env := os.environ.get(SALT_ENV):
+        return env.encode(), "env"
+    return os.urandom(16), "run"
+
+
+@dataclass
+class Batch:
+    """What has been seen so far in a batch: each ID number and card with its first place."""
+
+    ids: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # digits -> file, cell, name
+    cards: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)  # + the ID
+    rows: int = 0
+
+
+def choose(form: Form, list_id: str | None = None) -> PaymentList:
+    """The form's payment list (by id when it has several); a form without one cannot be used."""
+    from wenuan.errors import WenuanError
+
+    if not form.lists:
+        raise WenuanError("no_lists", form=form.id)
+    if list_id is None:
+        return form.lists[0]
+    for paylist in form.lists:
+        if paylist.id == list_id:
+            return paylist
+    raise WenuanError("unknown_list", list=list_id, known="、".join(p.id for p in form.lists))
+
+
+def check_lists(paths: list[Path], form: Form, paylist: PaymentList, key: bytes):
+    """Each file's report, in order; duplicates are reported on the later of the two places."""
+    batch = Batch()
+    for path in paths:
+        yield check_list(path, form, paylist, batch, key)
+
+
+def check_list(path: Path, form: Form, paylist: PaymentList, batch: Batch, key: bytes):
+    """One file's findings, the batch remembering its people for the files after it."""
+    from wenuan.reading import word, workbook
+    from wenuan.reading.lists import find_parts
+    from wenuan.validate import input_problem
+
+    report = FileReport(path=str(path), form=form.id)
+    report.values = {"rows": 0}
+    if why := input_problem(path):
+        report.findings.append(Finding("error", "unreadable", why))
+        return report
+    try:
+        if path.suffix.lower() in word.WORD:
+            grids = word.grids(path)
+        else:
+            grids = workbook.grids(path)[0]
+    except Unreadable as e:
+        report.findings.append(Finding("error", "unreadable", t(f"read_{e}", path=path.name)))
+        return report
+    parts = find_parts(grids, paylist)
+    if not parts:
+        words = "、".join(c.name for c in paylist.columns if c.required)
+        report.findings.append(Finding("error", "table", t("l_no_list", columns=words)))
+        return report
+    for part in parts:
+        for name in part.missing:
+            column = next(c for c in paylist.columns if c.name == name)
+            words = "、".join([column.name, *column.words])
+            report.findings.append(
+                Finding(
+                    "error",
+                    "header",
+                    t("l_no_column", column=name, words=words),
+                    cell=part.header,
+                    table=paylist.id,
+                )
+            )
+        for cells, places in zip(part.rows, part.places, strict=True):
+            report.findings += _row_findings(cells, places, form, paylist, batch, path, key)
+    report.values = {"rows": sum(len(p.rows) for p in parts)}
+    batch.rows += report.values["rows"]
+    return report
+
+
+def _text(entry: Entry | None) -> str:
+    if entry is None:
+        return ""
+    raw = entry.raw
+    return raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+
+
+def _row_findings(cells, places, form, paylist, batch, path, key) -> list[Finding]:
+    out: list[Finding] = []
+    name = _text(cells.get("name")) or "?"
+
+    def add(severity, kind, message, entry=None, rule=None, subject=None, at=None):
+        out.append(
+            Finding(
+                severity,
+                kind,
+                f"{name}：{message}",
+                cell=entry.place if entry else places.get(at) or next(iter(places.values())),
+                table=paylist.id,
+                rule=rule,
+                subject=subject,
+            )
+        )
+
+    for column in paylist.columns:
+        k = column.kind if column.kind != "text" else column.name
+        if column.required and k not in cells:
+            add("error", "missing", t("l_missing", column=column.name), at=k)
+
+    # the ID number
+    person = None
+    id_entry = cells.get("id_number")
+    id_subject = None
+    if id_entry is not None:
+        masked = idnumbers.mask_id(id_entry.raw)
+        id_subject = {"id_number": masked}
+        if idnumbers.lost_digits(id_entry.raw):
+            add("error", "id_number", t("l_id_lost", masked=masked), id_entry, subject=id_subject)
+        else:
+            person = idnumbers.check_id(idnumbers.digits_of(id_entry.raw))
+            id_subject["id_hash"] = idnumbers.fingerprint(person.digits, key)
+            if person.problem:
+                why = t(f"l_id_{person.problem}")
+                add("error", "id_number", t("l_id_bad", masked=masked, why=why), id_entry,
+                    subject=id_subject)  # fmt: skip
+            elif person.old:
+                add("info", "id_number", t("l_id_old", masked=masked), id_entry,
+                    subject=id_subject)  # fmt: skip
+            if person.problem not in ("chars", "length"):
+                seen = batch.ids.get(person.digits)
+                here = (str(path), id_entry.place, name)
+                if seen:
+                    add("error", "duplicate",
+                        t("l_dup_id", masked=masked, other=_where(seen, path), other_name=seen[2]),
+                        id_entry, subject=id_subject)  # fmt: skip
+                else:
+                    batch.ids[person.digits] = here
+
+    # the card
+    card_entry = cells.get("bank_card")
+    method = _text(cells.get("method"))
+    passbook = any(w in method for w in _PASSBOOK)
+    if card_entry is not None:
+        masked = idnumbers.mask_card(card_entry.raw)
+        subject = {"bank_card": masked}
+        if idnumbers.lost_digits(card_entry.raw):
+            add("error", "bank_card", t("l_card_lost", masked=masked), card_entry, subject=subject)
+        else:
+            digits = idnumbers.digits_of(card_entry.raw)
+            subject["card_hash"] = idnumbers.fingerprint(digits, key)
+            problem = idnumbers.check_card(digits)
+            if problem and not (passbook and digits.isdigit()):
+                why = t(f"l_card_{problem}")
+                add("error", "bank_card", t("l_card_bad", masked=masked, why=why), card_entry,
+                    subject=subject)  # fmt: skip
+            if digits.isdigit():
+                seen = batch.cards.get(digits)
+                who = person.digits if person else name
+                if seen and seen[3] != who:
+                    add("error", "duplicate",
+                        t("l_dup_card", masked=masked, other=_where(seen, path),
+                          other_name=seen[2]),
+                        card_entry, subject=subject)  # fmt: skip
+                elif not seen:
+                    batch.cards[digits] = (str(path), card_entry.place, name, who)
+
+    # amount and date as values
+    amount = None
+    if (entry := cells.get("amount")) is not None:
+        parsed = numbers.parse(entry.raw, ("元",))
+        if parsed.value is None or parsed.problem:
+            add("error", "type", t("l_not_amount", text=_clip(entry.raw)), entry)
+        else:
+            amount = parsed.value
+    paid = None
+    if (entry := cells.get("date")) is not None:
+        from wenuan.validate import parse_date
+
+        paid = parse_date(entry.raw)
+        if paid is None:
+            add("error", "type", t("l_not_date", text=_clip(entry.raw)), entry)
+
+    category = _text(cells.get("category"))
+    for rule in paylist.rules:
+        if rule.category and "category" in cells and rule.category not in category:
+            continue
+        if rule.check == "amount" and amount is not None and amount != rule.amount:
+            add(rule.severity, "list_rule",
+                t("l_rule_amount", amount=_yuan(amount), expected=_yuan(rule.amount),
+                  basis=rule.basis), cells.get("amount"), rule.id, id_subject)  # fmt: skip
+        elif rule.check == "age" and person and person.birth and not person.problem:
+            on = deadlines.resolve(rule.as_of).start
+            age = idnumbers.age_on(person.birth, on)
+            if age < rule.min_age:
+                add(rule.severity, "list_rule",
+                    t("l_rule_age", on=on.isoformat(), age=age, min_age=rule.min_age,
+                      basis=rule.basis), id_entry, rule.id, id_subject)  # fmt: skip
+        elif rule.check == "card":
+            cash = any(w in method for w in _CASH)
+            if cash or card_entry is None or (passbook and not rule.passbook):
+                how = method or t("l_no_card")
+                entry = cells.get("method") or card_entry
+                add(rule.severity, "list_rule", t("l_rule_card", how=how, basis=rule.basis),
+                    entry, rule.id, id_subject, "bank_card")  # fmt: skip
+        elif rule.check == "date" and paid is not None:
+            start, end = _span(rule, form)
+            if not start <= paid <= end:
+                add(rule.severity, "list_rule",
+                    t("l_rule_date", paid=paid.isoformat(), start=start.isoformat(),
+                      end=end.isoformat(), basis=rule.basis), cells.get("date"), rule.id,
+                    id_subject)  # fmt: skip
+    return out
+
+
+def _span(rule: ListRule, form: Form) -> tuple[date, date]:
+    start = rule.start or form.period.start
+    end = rule.end or form.period.end
+    return deadlines.resolve(start).start, deadlines.resolve(end).end
+
+
+def _where(seen: tuple, path: Path) -> str:
+    """The other place: its cell, with its file when that is another file."""
+    return seen[1] if seen[0] == str(path) else f"{Path(seen[0]).name} {seen[1]}"
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _clip(raw, most: int = 20) -> str:
+    """A cell's text shortened, with any long run of digits masked."""
+    import re
+
+    text = re.sub(r"\d{8,}", lambda m: idnumbers.mask_id(m.group()), str(raw))
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def lists_json(reports: list[FileReport], paylist: PaymentList, salted: str) -> dict:
+    """The JSON document `wenuan check-list --format json` prints."""
+    return {
+        "list": paylist.id,
+        "salt": salted,
+        "files": [{**r.to_json(), "rows": r.values.get("rows", 0)} for r in reports],
+    }
+
+
+_MARK = {"error": "✗", "warning": "!", "info": "i"}
+
+
+def lists_text(reports: list[FileReport], paylist: PaymentList) -> str:
+    """Each file's findings under its list, and a last line counting people and files."""
+    lines = []
+    for r in reports:
+        verdict = (
+            t("summary_ok")
+            if not r.errors and not r.warnings
+            else t("summary_counts", errors=r.errors, warnings=r.warnings)
+        )
+        rows = r.values.get("rows", 0)
+        lines.append(f"{'✓' if r.ok else '✗'} {r.path}  {t('l_rows', n=rows)}  {verdict}")
+        for f in r.findings:
+            where = f" {f.cell}" if f.cell else ""
+            lines.append(
+                f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
+            )
+    bad = sum(not r.ok for r in reports)
+    total = sum(r.values.get("rows", 0) for r in reports)
+    lines.append(
+        t("l_total", title=paylist.title, rows=total, files=len(reports), ok=len(reports) - bad)
+    )
+    return "\n".join(lines)
