@@ -139,7 +139,6 @@ class Region:
     rows: range
     cols: range
     table: str | None = None
-    titled: bool = False
 
 
 _TITLES: dict[int, tuple[Form, dict]] = {}
@@ -209,7 +208,7 @@ def regions(form: Form, grid: Grid) -> list[Region]:
             if r2 > r + SIDE_BY_SIDE_ROWS or (r2 > r and left <= c2 < right)
         ]
         bottom = min(below, default=len(rows))
-        out.append(Region(grid, range(r, bottom), range(left, right), tid, True))
+        out.append(Region(grid, range(r, bottom), range(left, right), tid))
     return out
 
 
