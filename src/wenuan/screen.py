@@ -149,6 +149,9 @@ def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | No
     if len(fits) != 1:
         return None
     new, kind = fits[0]
+    failing = [c for c in checks if not c.holds(x)]
+    if not suggest.likely_one(suggest.Fix(key, new, kind), failing, x, decimals):
+        return None  # a loose slip that mends a failing sum may be a coincidence
     return Decimal(new).scaleb(-d), kind
 
 

@@ -31,6 +31,9 @@ WARNING = 0.9  # below a cell: a warning may be true of the return (fewer visite
 MAX_PAIR_CELLS = 30  # two-slip search over more cells than this would be slow and unsure
 # Slips with many look-alikes (any digit, anywhere): two of them together explain too much.
 LOOSE = {"digit", "dropped", "extra"}
+# A loose slip alone in one failing sum is suggested only when one slip explains the difference
+# at least this many times more often than two slips in the sum do (a coincidence otherwise).
+ONE_OVER_TWO = 4.0
 
 
 @dataclass(frozen=True)
@@ -284,8 +287,51 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         fixes = next(iter(top))
         if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
             return [], True
+        if len(fixes) == 1 and not likely_one(fixes[0], failing, x, decimals):
+            return [], True
         return list(fixes), False
     return [], True
+
+
+def likely_one(fix: Fix, failing: list[Check], x: dict[str, int], decimals) -> bool:
+    """Whether a single slip explains the failing rules better than a coincidence would.
+
+    A slip that restores two failing sums at once, or a tight one (a transposition, 元 for 万元,
+    a sign, a decimal point), stands. A loose slip (a digit anywhere) alone in one failing sum
+    stands only if, among all the slips the sum's cells admit, one of them alone gives its
+    difference ONE_OVER_TWO times more often than two of them together do.
+    """
+    if fix.why not in LOOSE:
+        return True
+    sums = [c for c in failing if c.op == "=" and fix.key in c.keys]
+    if len(sums) != 1:
+        return True
+    return one_over_two(sums[0], x, decimals) >= ONE_OVER_TWO
+
+
+def one_over_two(eq: Check, x: dict[str, int], decimals: dict[str, int]) -> float:
+    """How much likelier one slip is than two to give the difference of the equality `eq`.
+
+    P(difference | one slip of one cell) over P(difference | one slip in each of two cells),
+    every slip `slips` admits equally likely: (matching slips / slips) / (matching pairs / pairs).
+    """
+    from bisect import bisect_left, bisect_right
+
+    e = eq.excess(x)
+    lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
+    moves = []  # per cell: the sorted changes of the left side its slips make
+    for k, c in zip(eq.keys, eq.coefs, strict=True):
+        moves.append(sorted(c * (new - x[k]) for new in slips(x[k], decimals[k])))
+    singles = sum(len(m) for m in moves)
+    one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
+    pairs = two = 0
+    for i, a in enumerate(moves):
+        for b in moves[i + 1 :]:
+            pairs += len(a) * len(b)
+            two += sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+    if not two:
+        return float("inf")
+    return (one / singles) / (two / pairs)
 
 
 def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
