@@ -285,3 +285,23 @@ def test_the_odds_of_one_slip_against_two():
     assert suggest.one_over_two(eq, {**x, "swn:05B": 114}, decimals) == pytest.approx(2.49, 0.01)
     assert suggest.one_over_two(eq, {**x, "swn:05B": 314}, decimals) >= suggest.ONE_OVER_TWO
     assert suggest.one_over_two(eq, {**x, "swn:05B": 114}, decimals) < suggest.ONE_OVER_TWO
+
+
+def test_a_count_with_a_trailing_zero_typed_twice():
+    assert suggest.kind_of_slip(D(570), D(57), 0) == "zero"
+    assert suggest.kind_of_slip(D(57), D(5), 0) == "extra"
+
+
+def test_a_count_no_rule_covers_typed_ten_times_over_is_corrected_by_the_batch():
+    form = ALL["jiaozuo-2023"]
+    values = [samples.consistent(form, seed=i) for i in range(16)]
+    values[3] = {**values[3], "dryx:D": values[3]["dryx:D"] * 10}
+    reports = [validate.validate(form, _return(form, v), validate.Options()) for v in values]
+    for i, r in enumerate(reports):
+        r.unit = f"单位{i}"
+    screen.screen(reports, ALL)
+    f = _only(reports[3], "outlier")
+    typed, right = values[3]["dryx:D"], values[3]["dryx:D"] / 10
+    assert f.message.endswith(f"应为 {right}？（{typed} 疑为末尾多打了一个 0）。")
+    assert (f.suggestion.item, f.suggestion.value, f.suggestion.why) == ("D", right, "zero")
+    assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []

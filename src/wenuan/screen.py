@@ -146,6 +146,10 @@ def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | No
         trial = {**x, key: new}
         if all(c.holds(trial) or (c.warning and not c.holds(x)) for c in checks):
             fits.append((new, kind))
+    if len(fits) > 1 and not checks:
+        # no rule to tell them apart: a slip with no look-alikes (×10000, a trailing 0 typed
+        # twice) over a digit anywhere, which only happens to land among the others too
+        fits = [(new, kind) for new, kind in fits if kind not in suggest.LOOSE]
     if len(fits) != 1:
         return None
     new, kind = fits[0]

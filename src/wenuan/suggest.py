@@ -6,9 +6,11 @@ looked at, each on its own, so two independent slips do not hide each other. In 
 
 1. typo correction (Scholtus): a change of one cell, or failing that of two, whose new value is
    a slip of the typed one (digits swapped, a digit wrong, added or dropped, 元 for 万元, a sign,
-   a decimal point) and that makes the group's error rules hold. Suggested only when it is the
-   only such change: a bound (06C <= 06A) is never a fix, but ÷10000 that lands within it is.
-   Two loose slips (a digit anywhere) together explain too much to be suggested.
+   a decimal point, a count's trailing 0 typed twice) and that makes the group's error rules
+   hold. Suggested only when it is the only such change: a bound (06C <= 06A) is never a fix,
+   but ÷10000 that lands within it is. Two loose slips (a digit anywhere) together explain too
+   much to be suggested, and one alone in a failing sum only when two would rarely give the
+   same difference.
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
    rule of the group (and leave every value non-negative), a small mixed-integer program
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
@@ -184,6 +186,8 @@ def slips(old: int, decimals: int) -> dict[int, str]:
     add(-old, "sign")
     if old < 0:
         return out  # a digit slip keeps the sign: −8 is no slip for 6
+    if not decimals and old % 10 == 0:
+        add(old // 10, "zero")  # a count with a 0 typed once too often at its end (×10)
     if decimals:
         for new in (old * 10, old * 100):
             add(new, "decimal")
