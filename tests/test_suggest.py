@@ -255,3 +255,53 @@ def test_messages_in_english(tmp_path, lang):
         " Most likely 送温暖工程统计表!E26 (06C) is wrong: with 18.40 every rule holds"
         " (184000.00 looks like 元 typed for 万元; the only slip that makes the rules hold)."
     )
+
+
+# ---- a loose slip alone in one failing sum: suggested only when a coincidence is unlikely ----
+
+
+def test_a_dropped_digit_two_slips_explain_as_well_is_named_without_a_value(tmp_path):
+    # 1.14 for 13.14 is a dropped digit, but two slips in the sum give 12.00 about as often
+    f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("1.14")})), "identity")
+    assert f.message == SWN + "05A 为 34.71，05B + 05C + 05D 为 22.71，相差 12.00。" + (
+        "05A、05B、05C 或 05D 之一有误，请逐项核对。"
+    )
+    assert (f.suggestion, f.also) == (None, [])
+
+
+def test_two_slips_in_one_sum_are_not_taken_for_a_dropped_digit(tmp_path):
+    # 05B 1.43 typed 0.13 and 05D 0.86 typed 0.36: 05B 0.13 -> 1.93 would restore the sum
+    v = {"swn:05A": D("2.71"), "swn:05B": D("0.13"), "swn:05C": D("0.42"), "swn:05D": D("0.36")}
+    f = _only(check(write(tmp_path, PDS, {**FUNDS, **v})), "identity")
+    assert f.suggestion is None
+
+
+def test_the_odds_of_one_slip_against_two():
+    model, _, decimals = validate.rule_model(ALL[PDS])
+    eq = next(c for c in model.checks if set(c.keys) == {f"swn:05{c}" for c in "ABCD"})
+    x = {k: int(v.scaleb(decimals[k])) for k, v in FUNDS.items()}
+    # a slip at the last digit of a cent figure: two slips make 0.01 less often than one
+    assert suggest.one_over_two(eq, {**x, "swn:05B": 1304}, decimals) == pytest.approx(7.18, 0.01)
+    assert suggest.one_over_two(eq, {**x, "swn:05B": 114}, decimals) == pytest.approx(2.49, 0.01)
+    assert suggest.one_over_two(eq, {**x, "swn:05B": 314}, decimals) >= suggest.ONE_OVER_TWO
+    assert suggest.one_over_two(eq, {**x, "swn:05B": 114}, decimals) < suggest.ONE_OVER_TWO
+
+
+def test_a_count_with_a_trailing_zero_typed_twice():
+    assert suggest.kind_of_slip(D(570), D(57), 0) == "zero"
+    assert suggest.kind_of_slip(D(57), D(5), 0) == "extra"
+
+
+def test_a_count_no_rule_covers_typed_ten_times_over_is_corrected_by_the_batch():
+    form = ALL["jiaozuo-2023"]
+    values = [samples.consistent(form, seed=i) for i in range(16)]
+    values[3] = {**values[3], "dryx:D": values[3]["dryx:D"] * 10}
+    reports = [validate.validate(form, _return(form, v), validate.Options()) for v in values]
+    for i, r in enumerate(reports):
+        r.unit = f"单位{i}"
+    screen.screen(reports, ALL)
+    f = _only(reports[3], "outlier")
+    typed, right = values[3]["dryx:D"], values[3]["dryx:D"] / 10
+    assert f.message.endswith(f"应为 {right}？（{typed} 疑为末尾多打了一个 0）。")
+    assert (f.suggestion.item, f.suggestion.value, f.suggestion.why) == ("D", right, "zero")
+    assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []

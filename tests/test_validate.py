@@ -92,7 +92,7 @@ def test_funds_figures_are_consistent(tmp_path):
     "typed, slip",
     [
         (D("13.41"), "（13.41 疑为两位数字颠倒；这是唯一能使规则成立的笔误）"),
-        (D("13.74"), "（13.74 疑为一位数字写错；这是唯一能使规则成立的笔误）"),
+        (D("93.14"), "（93.14 疑为一位数字写错；这是唯一能使规则成立的笔误）"),
         (D("133.14"), "（133.14 疑为多打了一位数字；这是唯一能使规则成立的笔误）"),
         (D("7.77"), None),  # no one cell's change is a slip: the candidates, no suggestion
         (D("131400"), "（131400.00 像是按元填写，应为万元；这是唯一能使规则成立的笔误）"),
@@ -126,9 +126,9 @@ def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
 
 def test_dropped_digit_and_sign_slip(tmp_path):
     f = _only(
-        check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("1.14")})), "identity"
+        check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("1.31")})), "identity"
     )
-    assert "（1.14 疑为漏打了一位数字；" in f.message and f.suggestion.value == D("13.14")
+    assert "（1.31 疑为漏打了一位数字；" in f.message and f.suggestion.value == D("13.14")
     report = check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("-13.14")}))
     assert _only(report, "range").message == "05B（其中政府拨款） 不能为负数，填的是 -13.14"
     assert "（-13.14 的正负号写反了；" in _only(report, "identity").message

@@ -348,6 +348,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip_digit": ("{old} 疑为一位数字写错", "{old} looks like one digit mistyped"),
     "slip_extra": ("{old} 疑为多打了一位数字", "{old} looks like an extra digit"),
     "slip_dropped": ("{old} 疑为漏打了一位数字", "{old} looks like a dropped digit"),
+    "slip_zero": ("{old} 疑为末尾多打了一个 0", "{old} looks like a 0 typed twice at its end"),
     "sure_single": ("；这是唯一能使规则成立的笔误", "; the only slip that makes the rules hold"),
     "sure_pair": (
         "；与 {other} 的改正合起来是唯一能使规则成立的一对笔误",

@@ -146,9 +146,16 @@ def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | No
         trial = {**x, key: new}
         if all(c.holds(trial) or (c.warning and not c.holds(x)) for c in checks):
             fits.append((new, kind))
+    if len(fits) > 1 and not checks:
+        # no rule to tell them apart: a slip with no look-alikes (×10000, a trailing 0 typed
+        # twice) over a digit anywhere, which only happens to land among the others too
+        fits = [(new, kind) for new, kind in fits if kind not in suggest.LOOSE]
     if len(fits) != 1:
         return None
     new, kind = fits[0]
+    failing = [c for c in checks if not c.holds(x)]
+    if not suggest.likely_one(suggest.Fix(key, new, kind), failing, x, decimals):
+        return None  # a loose slip that mends a failing sum may be a coincidence
     return Decimal(new).scaleb(-d), kind
 
 

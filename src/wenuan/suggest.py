@@ -6,9 +6,11 @@ looked at, each on its own, so two independent slips do not hide each other. In 
 
 1. typo correction (Scholtus): a change of one cell, or failing that of two, whose new value is
    a slip of the typed one (digits swapped, a digit wrong, added or dropped, 元 for 万元, a sign,
-   a decimal point) and that makes the group's error rules hold. Suggested only when it is the
-   only such change: a bound (06C <= 06A) is never a fix, but ÷10000 that lands within it is.
-   Two loose slips (a digit anywhere) together explain too much to be suggested.
+   a decimal point, a count's trailing 0 typed twice) and that makes the group's error rules
+   hold. Suggested only when it is the only such change: a bound (06C <= 06A) is never a fix,
+   but ÷10000 that lands within it is. Two loose slips (a digit anywhere) together explain too
+   much to be suggested, and one alone in a failing sum only when two would rarely give the
+   same difference.
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
    rule of the group (and leave every value non-negative), a small mixed-integer program
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
@@ -31,6 +33,9 @@ WARNING = 0.9  # below a cell: a warning may be true of the return (fewer visite
 MAX_PAIR_CELLS = 30  # two-slip search over more cells than this would be slow and unsure
 # Slips with many look-alikes (any digit, anywhere): two of them together explain too much.
 LOOSE = {"digit", "dropped", "extra"}
+# A loose slip alone in one failing sum is suggested only when one slip explains the difference
+# at least this many times more often than two slips in the sum do (a coincidence otherwise).
+ONE_OVER_TWO = 4.0
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,8 @@ def slips(old: int, decimals: int) -> dict[int, str]:
     add(-old, "sign")
     if old < 0:
         return out  # a digit slip keeps the sign: −8 is no slip for 6
+    if not decimals and old % 10 == 0:
+        add(old // 10, "zero")  # a count with a 0 typed once too often at its end (×10)
     if decimals:
         for new in (old * 10, old * 100):
             add(new, "decimal")
@@ -284,8 +291,51 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         fixes = next(iter(top))
         if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
             return [], True
+        if len(fixes) == 1 and not likely_one(fixes[0], failing, x, decimals):
+            return [], True
         return list(fixes), False
     return [], True
+
+
+def likely_one(fix: Fix, failing: list[Check], x: dict[str, int], decimals) -> bool:
+    """Whether a single slip explains the failing rules better than a coincidence would.
+
+    A slip that restores two failing sums at once, or a tight one (a transposition, 元 for 万元,
+    a sign, a decimal point), stands. A loose slip (a digit anywhere) alone in one failing sum
+    stands only if, among all the slips the sum's cells admit, one of them alone gives its
+    difference ONE_OVER_TWO times more often than two of them together do.
+    """
+    if fix.why not in LOOSE:
+        return True
+    sums = [c for c in failing if c.op == "=" and fix.key in c.keys]
+    if len(sums) != 1:
+        return True
+    return one_over_two(sums[0], x, decimals) >= ONE_OVER_TWO
+
+
+def one_over_two(eq: Check, x: dict[str, int], decimals: dict[str, int]) -> float:
+    """How much likelier one slip is than two to give the difference of the equality `eq`.
+
+    P(difference | one slip of one cell) over P(difference | one slip in each of two cells),
+    every slip `slips` admits equally likely: (matching slips / slips) / (matching pairs / pairs).
+    """
+    from bisect import bisect_left, bisect_right
+
+    e = eq.excess(x)
+    lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
+    moves = []  # per cell: the sorted changes of the left side its slips make
+    for k, c in zip(eq.keys, eq.coefs, strict=True):
+        moves.append(sorted(c * (new - x[k]) for new in slips(x[k], decimals[k])))
+    singles = sum(len(m) for m in moves)
+    one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
+    pairs = two = 0
+    for i, a in enumerate(moves):
+        for b in moves[i + 1 :]:
+            pairs += len(a) * len(b)
+            two += sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+    if not two:
+        return float("inf")
+    return (one / singles) / (two / pairs)
 
 
 def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
