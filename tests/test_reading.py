@@ -500,3 +500,40 @@ def test_a_return_of_another_form_is_said_to_be_one(tmp_path):
         "鄂城区.docx 不是 pingdingshan-2010 的报表：看起来是 ezhou-2022 的表式（它的表一张也没有找到）",
     )
     assert check(path).findings == []  # recognized on its own, it reads clean
+
+
+def test_a_total_written_in_a_he_ji_row_under_its_parts(tmp_path):
+    """08 and 09 of 帮扶中心: the label as a heading with no figure, the parts, then 合计."""
+    table = PDS.table("bfzx")
+    values = samples.consistent(PDS)
+    rows = [[table.title], ["项目", "单位", "人次（个/人/件）", "金额（万元）"]]
+    totals = {}
+    for item, depth in table.walk():
+        figures = [(ref, cell) for ref, cell in table.cells.items() if cell.item == item.code]
+        v = {cell.unit: _figure(values[f"bfzx:{ref}"]) for ref, cell in figures}
+        if depth == 0 and totals:  # the block before ends with its 合计
+            code, (people, amount) = totals.popitem()
+            rows.append(["合  计", None, people, amount])
+        if item.code in ("08A", "09A"):
+            rows.append([item.label, None, None, None])
+            totals[item.code] = [v["人次"], v["万元"]]
+            continue
+        units = [cell.unit for _, cell in figures]
+        if units == ["万元"]:
+            rows.append([item.label, "万元", None, v["万元"]])
+        else:
+            rows.append(
+                [item.label, units[0], v[units[0]], v.get(units[-1]) if len(units) > 1 else None]
+            )
+    rows.append(["填报单位：叶县总工会", None, "填报人：王芳", "联系电话：0375-8123456"])
+    path = _own(rows, tmp_path=tmp_path)
+    report = check(path, form_id="pingdingshan-2010", explain=True)
+    assert [f for f in report.findings if f.table == "bfzx"] == []
+    assert {k: v for k, v in report.values.items() if k.startswith("bfzx:")} == {
+        k: v for k, v in values.items() if k.startswith("bfzx:")
+    }
+    total = next(r for r in report.reading if r["item"] == "08A[人次]")
+    assert (
+        total["how"] == "total"
+        and total["cell"] == f"Sheet!C{rows.index(['合  计', None, 726, 92.43]) + 1}"
+    )

@@ -573,9 +573,25 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     full = {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
+    waiting = None  # a total written as a heading: its figures may be in a 合计 row under it
+
+    def take(item, r, how, label, score, pending, slots) -> None:
+        nonlocal named
+        for (ref, unit), slot in _assign(pending, slots):
+            hint = slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
+            found[ref] = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
+            named += 1
+        if len(p.refs[item]) == 1 or all(ref in found for ref, _ in p.refs[item]):
+            full.add(item)  # every value of the item read: its label names no other row
+
     for r in region.rows:
         hit = hits.get(r)
         if hit is None:
+            if waiting and _is_total_row(region, cols, r):
+                item, pending = waiting[0], waiting[5]
+                take(item, r, "total", None, None, pending, _slots(region, cols, r, None))
+                waiting = None
+                continue
             if last is None or not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
@@ -591,20 +607,28 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             pending = [(ref, u) for ref, u in refs if ref not in found and hit.ref in (None, ref)]
         label = hit.text if hit.how in ("label", "near") else None
         slots = _slots(region, cols, r, unit_in_label(label) if label else None)
-        for (ref, unit), slot in _assign(pending, slots):
-            found[ref] = Entry(
-                slot.raw,
-                sheet,
-                place(r, slot.col),
-                hit.how,
-                label,
-                slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None,
-                hit.score,
-            )
-            named += 1
-        if len(refs) == 1 or all(ref in found for ref, _ in refs):
-            full.add(item)  # every value of the item read: its label names no other row
+        if p.labels.items[item].items and all(s.raw in (None, "") for s in slots):
+            if waiting:
+                take(*waiting)  # no 合计 row came: the earlier total is empty where it stands
+            waiting = (item, r, hit.how, label, hit.score, pending, slots)
+            continue
+        take(item, r, hit.how, label, hit.score, pending, slots)
+    if waiting:
+        take(*waiting)
     return named
+
+
+_TOTAL_WORDS = {"合计", "小计", "总计", "共计"}
+
+
+def _is_total_row(region: Region, cols: _Columns, r: int) -> bool:
+    """A 合计 row: its label says so and it holds a figure."""
+    row = region.grid.rows[r]
+    label = row[cols.label] if cols.label is not None and cols.label < len(row) else None
+    words = {fold(v) for v in row[: min(cols.values, default=0)] if isinstance(v, str)}
+    if not (words | {fold(label or "")}) & _TOTAL_WORDS:
+        return False
+    return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
 
 
 def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, found) -> bool:
