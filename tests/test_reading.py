@@ -537,3 +537,36 @@ def test_a_total_written_in_a_he_ji_row_under_its_parts(tmp_path):
         total["how"] == "total"
         and total["cell"] == f"Sheet!C{rows.index(['合  计', None, 726, 92.43]) + 1}"
     )
+
+
+@pytest.mark.parametrize(
+    "title, unit",
+    [
+        ("温县总工会冬日送温暖·工会在行动统计表", "温县总工会"),
+        ("附件1：温县总工会冬日送温暖·工会在行动统计表", "温县总工会"),
+        ("焦作市总工会冬日送温暖·工会在行动统计表", None),  # the notice's own union: no unit
+        ("冬日送温暖·工会在行动统计表", None),
+    ],
+)
+def test_the_unit_named_before_the_title_when_no_line_names_it(tmp_path, title, unit):
+    form = ALL["jiaozuo-2023"]
+    table = form.tables[0]
+    values = samples.consistent(form)
+    d = docx.Document()
+    rows = [(title, "", ""), ("指标", "单位", "本期")]
+    for item, _ in table.walk():
+        for ref, cell in table.cells.items():
+            if cell.item == item.code:
+                rows.append((item.label, cell.unit, f"{values[f'{table.id}:{ref}']:f}"))
+    rows.append(("填表人：赵丽 联系电话：0391-3568123", "", ""))
+    grid = d.add_table(rows=len(rows), cols=3)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            grid.cell(i, j).text = text
+    grid.rows[0].cells[0].merge(grid.rows[0].cells[2])
+    grid.rows[-1].cells[0].merge(grid.rows[-1].cells[2])
+    path = tmp_path / "温县.docx"
+    d.save(path)
+    report = check(path)
+    assert report.values == values and report.unit == unit
+    assert [f.message for f in report.findings] == ([] if unit else ["未填写填报单位"])

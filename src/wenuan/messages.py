@@ -490,6 +490,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "接上一行（同一项目的另一个数）",
         "continues the row above (the item's other figure)",
     ),
+    "how_title": ("取自表题", "from the table's title"),
     "how_total": ("取自其分项下面的“合计”行", "from the 合计 (total) row under its parts"),
     "how_not_found": ("未找到", "not found"),
     "doc_no": ("文号", "document"),

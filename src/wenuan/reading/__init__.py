@@ -48,6 +48,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     if form is None:
         raise Unreadable("unknown_form")
     ret.header = header.read_header(grids)
+    if "unit" not in ret.header and (unit := layout.unit_in_title(grids, form)):
+        ret.header["unit"] = unit  # 温县总工会冬日送温暖统计表, and no 填报单位 line
     layout.read_tables(ret, form, grids)
     if len(ret.missing_tables) == len(form.tables) and form_id:
         other = recognize(grids, forms)  # told the form, and none of its tables is here

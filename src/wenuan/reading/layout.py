@@ -188,6 +188,23 @@ def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
     return out
 
 
+_UNION = re.compile(r"^(.{1,16}?(?:总工会|工会))")
+
+
+def unit_in_title(grids: list[Grid], form: Form) -> Entry | None:
+    """The reporting union named before a table's title (温县总工会冬日送温暖…统计表), unless it
+    is the union that issued the notice (its own title copied from the notice)."""
+    for grid in grids:
+        for r, c, table in _title_cells(grid, form):
+            title, text = fold(form.table(table).title), fold(grid.rows[r][c])
+            if title not in text:
+                continue
+            m = _UNION.match(re.sub(r"^附件\d*[:：]?", "", text.split(title)[0]))
+            if m and m.group(1) != fold(form.union or ""):
+                return Entry(m.group(1), grid.name, grid.place(r, c), "title")
+    return None
+
+
 def regions(form: Form, grid: Grid) -> list[Region]:
     """The grid cut into regions: under each title, and what is left with no title."""
     rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
