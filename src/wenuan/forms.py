@@ -232,6 +232,16 @@ class ListRule(Model):
     note: str | None = None
 
 
+class RegisterRule(Model):
+    """What the notice asks of the register of 建档 families, each quoting its sentence.
+
+    payees (依档帮扶): every payee is in the register; coverage (全覆盖): every registered person
+    is paid by some list of the batch."""
+
+    payees: str | None = None
+    coverage: str | None = None
+
+
 class PaymentList(Model):
     """A real-name payment list (实名制发放明细) the notice asks for: its columns and rules."""
 
@@ -242,6 +252,7 @@ class PaymentList(Model):
     reconstructed: bool = False
     columns: list[ListColumn] = PydanticField(min_length=1)
     rules: list[ListRule] = []
+    register_check: RegisterRule | None = None  # check-list --register: 依档帮扶, 全覆盖
 
     def column(self, kind: str) -> ListColumn | None:
         """The column holding `kind`, if the list has one."""

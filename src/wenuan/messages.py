@@ -203,6 +203,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "发放日期 {paid} 不在 {start} 至 {end} 之间（{basis}）",
         "paid on {paid}, outside {start} to {end} ({basis})",
     ),
+    "no_register_rule": (
+        "发放明细 {list} 没有依档帮扶或全覆盖的规定（register_check:），不能用 --register 核对",
+        "the payment list {list} has no register rule (register_check:) to check with --register",
+    ),
+    "l_not_registered": (
+        "公民身份号码 {masked} 不在建档名册 {register} 中（{basis}）",
+        "ID number {masked} is not in the register {register} ({basis})",
+    ),
+    "l_not_paid": (
+        "公民身份号码 {masked} 已建档，本批发放明细中没有此人（{basis}）",
+        "ID number {masked} is registered but paid by no list of the batch ({basis})",
+    ),
+    "l_register_rows": ("建档名册 {n} 人，{missing} 人未发放", "register of {n:row}, {missing} unpaid"),
     "l_rows": ("{n} 人", "{n:row}"),
     "l_total": (
         "{title}：{files} 个文件共 {rows} 人，{ok} 个文件通过",
