@@ -425,6 +425,14 @@ def check_list_cmd(
             help="建档困难职工名册：核对依档帮扶、全覆盖。The register of 建档 families.",
         ),
     ] = None,
+    return_: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--return",
+            metavar="报表",
+            help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
+        ),
+    ] = None,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
@@ -439,7 +447,7 @@ def check_list_cmd(
         paylist = paylists.choose(chosen, list_id)
         files = validate.collect(paths)
         key, salted = paylists.salt()
-        checks = paylists.check_lists(files, chosen, paylist, key, register)
+        checks = paylists.check_lists(files, chosen, paylist, key, register, return_)
         reports = list(_progress(checks, len(files) + (register is not None)))
     except WenuanError as e:
         _fail(e)

@@ -58,21 +58,59 @@ class Register:
     people: dict[str, tuple[str, str]] = field(default_factory=dict)  # digits -> cell, name
 
 
+@dataclass
+class Returns:
+    """The returns lists are reconciled with: one file for every list, or a folder by unit."""
+
+    path: Path
+    folder: bool
+    reports: list[FileReport]  # each return as validated, with its values and cells
+
+    def of(self, unit: str | None, form: Form) -> FileReport | None:
+        """The return of the list's unit (the only return, when one file was named)."""
+        if not self.folder:
+            return self.reports[0]
+        from wenuan.consolidate import Roster, unit_key
+
+        roster = Roster(form.units)
+        want = unit_key(roster.canonical(unit or ""))
+        return next(
+            (r for r in self.reports if r.unit and unit_key(roster.canonical(r.unit)) == want),
+            None,
+        )
+
+
+def read_returns(path: Path, form: Form, paylist: PaymentList) -> Returns:
+    """The unit returns named by --return (a file or a folder), read with the form."""
+    from wenuan import validate
+    from wenuan.errors import WenuanError
+
+    if paylist.reconcile is None:
+        raise WenuanError("no_reconcile_rule", list=paylist.id)
+    options = validate.Options(form_id=form.id, explain=True)
+    files = validate.collect([path])
+    reports = [validate.validate_file(f, {form.id: form}, options) for f in files]
+    return Returns(path, path.is_dir(), reports)
+
+
 def check_lists(
     paths: list[Path],
     form: Form,
     paylist: PaymentList,
     key: bytes,
     register: Path | None = None,
+    returns: Path | None = None,
 ):
     """Each file's report, in order; duplicates are reported on the later of the two places.
 
     With a register, each payee is looked up in it (依档帮扶), and the register's own report
-    comes last, naming each registered person no list paid (全覆盖)."""
+    comes last, naming each registered person no list paid (全覆盖). With returns, each list's
+    count and sum are compared with its unit's return."""
     book = read_register(register, form, paylist, key) if register else None
+    units = read_returns(returns, form, paylist) if returns else None
     batch = Batch()
     for path in paths:
-        yield check_list(path, form, paylist, batch, key, book)
+        yield check_list(path, form, paylist, batch, key, book, units)
     if book is not None:
         yield coverage(book, paylist, batch, key)
 
@@ -165,8 +203,10 @@ def check_list(
     batch: Batch,
     key: bytes,
     register: Register | None = None,
+    returns: Returns | None = None,
 ):
     """One file's findings, the batch remembering its people for the files after it."""
+    from wenuan.reading.header import read_header
     from wenuan.reading.lists import find_parts
 
     report = FileReport(path=str(path), form=form.id)
@@ -174,6 +214,8 @@ def check_list(
     grids = _grids(path, report)
     if grids is None:
         return report
+    unit = read_header(grids).get("unit")
+    report.unit = str(unit.raw).strip() if unit and str(unit.raw).strip() else None
     parts = find_parts(grids, paylist)
     if not parts:
         words = "、".join(c.name for c in paylist.columns if c.required)
@@ -198,7 +240,83 @@ def check_list(
             )
     report.values = {"rows": sum(len(p.rows) for p in parts)}
     batch.rows += report.values["rows"]
+    if returns is not None and paylist.reconcile is not None:
+        report.findings += reconcile(report, parts, form, paylist, returns)
     return report
+
+
+def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, returns: Returns):
+    """The list's count of rows and sum of amounts against its unit's return, both figures and
+    both places named; a return not found or without the item says so (a warning)."""
+    from wenuan.forms import quantize
+
+    rec = paylist.reconcile
+    ret = returns.of(report.unit, form)
+    where_list = parts[0].header if parts else None
+    if ret is None:
+        key = "l_recon_no_return" if report.unit else "l_recon_no_unit"
+        message = t(key, unit=report.unit, folder=returns.path.name)
+        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+    file = Path(ret.path).name
+    if ret.form is None or any(f.kind == "unreadable" for f in ret.findings):
+        why = next((f.message for f in ret.findings), "")
+        message = t("l_recon_unreadable", file=file, why=why)
+        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+    table = form.table(rec.table)
+    places = {(r["table"], r["item"]): r["cell"] for r in ret.reading}
+    out = []
+    rows = [
+        (cells, part_places)
+        for p in parts
+        for cells, part_places in zip(p.rows, p.places, strict=True)
+    ]
+    total = Decimal(0)
+    for cells, _ in rows:
+        if (entry := cells.get("amount")) is not None:
+            parsed = numbers.parse(entry.raw, ("元",))
+            if parsed.value is not None and not parsed.problem:
+                total += parsed.value
+    for key in ("count", "amount"):
+        ref = getattr(rec, key)
+        if ref is None:
+            continue
+        cell = table.cells[ref]
+        value = ret.values.get(f"{table.id}:{ref}")
+        there = places.get((table.id, ref)) or ""
+        kind = "id_number" if key == "count" else "amount"
+        here = _column_span(rows, kind) or where_list
+        if value is None:
+            message = t("l_recon_no_value", file=file, ref=ref, label=cell.label)
+            out.append(Finding("warning", "reconcile", message, cell=here, table=paylist.id,
+                               items=[ref]))  # fmt: skip
+            continue
+        if key == "count":
+            if Decimal(len(rows)) == value:
+                continue
+            message = t("l_recon_count", n=len(rows), unit=cell.unit, where=here, ref=ref,
+                        label=cell.label, m=f"{value.normalize():f}", file=file, cell=there,
+                        basis=rec.basis)  # fmt: skip
+        else:
+            conv = total / 10000 if cell.unit == "万元" else total
+            if abs(conv - value) <= Decimal("0.5").scaleb(-cell.decimals):
+                continue
+            diff = quantize(conv - value, cell.decimals + 2).normalize()
+            message = t("l_recon_amount", sum=_yuan(total), conv=f"{conv.normalize():f}",
+                        unit=cell.unit, where=here, ref=ref, label=cell.label,
+                        m=f"{value:f}", file=file, cell=there, diff=f"{diff:f}",
+                        basis=rec.basis)  # fmt: skip
+        out.append(Finding(rec.severity, "reconcile", message, cell=here, table=paylist.id,
+                           rule=f"reconcile-{key}", items=[ref]))  # fmt: skip
+    return out
+
+
+def _column_span(rows, kind: str) -> str | None:
+    """The cells of a column from the list's first row to its last, as 'sheet!C4:C9'."""
+    spots = [places[kind] for _, places in rows if kind in places]
+    if not spots:
+        return None
+    first, last = spots[0], spots[-1]
+    return first if first == last else f"{first}:{last.split('!')[-1]}"
 
 
 def _text(entry: Entry | None) -> str:
