@@ -321,7 +321,11 @@ def test_a_file_without_a_list_is_a_finding(tmp_path):
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_no_output_holds_a_whole_number(tmp_path, lang, fmt):
     result = _run(unit_a(tmp_path), unit_b(tmp_path), "--format", fmt, lang=lang)
-    out = result.stdout + (result.stderr or "")
+    # unit A's list as the register of the 建档 list: 依档帮扶 and 全覆盖 findings name people too
+    against = _run(unit_b(tmp_path), "--list", "hardship-visits", "--register", unit_a(tmp_path),
+                   "--format", fmt, lang=lang)  # fmt: skip
+    assert "coverage" in against.stdout or "全覆盖" in against.stdout
+    out = result.stdout + (result.stderr or "") + against.stdout
     out = re.sub(r'"(?:id|card)_hash": "[0-9a-f]{16}"', "", out)  # hex may hold digit runs
     for number in ALL_NUMBERS:
         assert number not in out and number.lower() not in out

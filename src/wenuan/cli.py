@@ -417,6 +417,22 @@ def check_list_cmd(
         Optional[str],  # noqa: UP045
         typer.Option("--list", metavar="明细", help="表式中的哪份明细（默认第一份）。Which list."),
     ] = None,
+    register: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--register",
+            metavar="建档名册",
+            help="建档困难职工名册：核对依档帮扶、全覆盖。The register of 建档 families.",
+        ),
+    ] = None,
+    return_: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--return",
+            metavar="报表",
+            help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
+        ),
+    ] = None,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
@@ -431,7 +447,8 @@ def check_list_cmd(
         paylist = paylists.choose(chosen, list_id)
         files = validate.collect(paths)
         key, salted = paylists.salt()
-        reports = list(_progress(paylists.check_lists(files, chosen, paylist, key), len(files)))
+        checks = paylists.check_lists(files, chosen, paylist, key, register, return_)
+        reports = list(_progress(checks, len(files) + (register is not None)))
     except WenuanError as e:
         _fail(e)
     if format is Format.json:

@@ -232,6 +232,31 @@ class ListRule(Model):
     note: str | None = None
 
 
+class RegisterRule(Model):
+    """What the notice asks of the register of 建档 families, each quoting its sentence.
+
+    payees (依档帮扶): every payee is in the register; coverage (全覆盖): every registered person
+    is paid by some list of the batch."""
+
+    payees: str | None = None
+    coverage: str | None = None
+
+
+class Reconcile(Model):
+    """Which items of the unit's return the list must agree with (check-list --return).
+
+    count: the list's rows (people or households) equal this item; amount: the sum of the list's
+    amounts (元), in this item's unit, agrees within its rounding (half its last decimal)."""
+
+    table: str
+    count: str | None = None
+    amount: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    basis: str
+    reconstructed: bool = False
+    note: str | None = None
+
+
 class PaymentList(Model):
     """A real-name payment list (实名制发放明细) the notice asks for: its columns and rules."""
 
@@ -242,6 +267,8 @@ class PaymentList(Model):
     reconstructed: bool = False
     columns: list[ListColumn] = PydanticField(min_length=1)
     rules: list[ListRule] = []
+    register_check: RegisterRule | None = None  # check-list --register: 依档帮扶, 全覆盖
+    reconcile: Reconcile | None = None  # check-list --return: the return's items it agrees with
 
     def column(self, kind: str) -> ListColumn | None:
         """The column holding `kind`, if the list has one."""
@@ -349,6 +376,8 @@ def _list_problems(form: Form, paylist: PaymentList, where: tuple):
         kinds.add(column.kind)
     if "id_number" not in kinds:
         yield (*where, "columns"), t("list_needs_column", list=paylist.id, kind="id_number")
+    if (rec := paylist.reconcile) is not None:
+        yield from _reconcile_problems(form, rec, kinds, (*where, "reconcile"))
     rule_ids: set[str] = set()
     for ri, rule in enumerate(paylist.rules):
         at = (*where, "rules", ri)
@@ -371,6 +400,27 @@ def _list_problems(form: Form, paylist: PaymentList, where: tuple):
             text = getattr(rule, key)
             if text is not None and (why := deadlines.check(text)):
                 yield (*at, key), t("bad_date", text=text, detail=why)
+
+
+def _reconcile_problems(form: Form, rec: Reconcile, kinds: set[str], where: tuple):
+    """An unknown table or item, a count that is not a count, an amount not in 元 or 万元."""
+    table = next((tb for tb in form.tables if tb.id == rec.table), None)
+    if table is None:
+        yield (*where, "table"), t("reconcile_table", table=rec.table)
+        return
+    if rec.count is None and rec.amount is None:
+        yield where, t("list_rule_needs", rule="reconcile", need="count / amount")
+    for key, units in (("count", None), ("amount", ("元", "万元"))):
+        ref = getattr(rec, key)
+        if ref is None:
+            continue
+        cell = table.cells.get(ref)
+        if cell is None:
+            yield (*where, key), t("unknown_ref", rule="reconcile", ref=ref)
+        elif (units and cell.unit not in units) or (not units and cell.decimals):
+            yield (*where, key), t("reconcile_unit", ref=ref, unit=cell.unit, key=key)
+    if rec.amount is not None and "amount" not in kinds:
+        yield (*where, "amount"), t("list_rule_needs", rule="reconcile", need="amount")
 
 
 def _table_problems(table: Table, where: tuple):

@@ -203,6 +203,61 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "发放日期 {paid} 不在 {start} 至 {end} 之间（{basis}）",
         "paid on {paid}, outside {start} to {end} ({basis})",
     ),
+    "no_register_rule": (
+        "发放明细 {list} 没有依档帮扶或全覆盖的规定（register_check:），不能用 --register 核对",
+        "the payment list {list} has no register rule (register_check:) to check with --register",
+    ),
+    "l_not_registered": (
+        "公民身份号码 {masked} 不在建档名册 {register} 中（{basis}）",
+        "ID number {masked} is not in the register {register} ({basis})",
+    ),
+    "l_not_paid": (
+        "公民身份号码 {masked} 已建档，本批发放明细中没有此人（{basis}）",
+        "ID number {masked} is registered but paid by no list of the batch ({basis})",
+    ),
+    "l_register_rows": (
+        "建档名册 {n} 人，{missing} 人未发放",
+        "register of {n:row}, {missing} unpaid",
+    ),
+    "reconcile_table": (
+        "reconcile 引用了不存在的表 {table}",
+        "reconcile names an unknown table {table}",
+    ),
+    "reconcile_unit": (
+        "reconcile 的 {key} 不能是 {ref}（单位 {unit}）：count 须为计数，amount 须为元或万元",
+        "reconcile {key} cannot be {ref} (in {unit}): count needs a count, amount 元 or 万元",
+    ),
+    "no_reconcile_rule": (
+        "发放明细 {list} 没有与报表核对的规定（reconcile:），不能用 --return 核对",
+        "the payment list {list} names no return items (reconcile:) to check with --return",
+    ),
+    "l_recon_count": (
+        "明细共 {n} {unit}（{where}），报表 {ref}（{label}）填 {m} {unit}（{file} {cell}）（{basis}）",
+        "the list has {n} {unit} ({where}); the return's {ref} ({label}) says {m} {unit} "
+        "({file} {cell}) ({basis})",
+    ),
+    "l_recon_amount": (
+        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），报表 {ref}（{label}）填 {m} {unit}"
+        "（{file} {cell}），相差 {diff} {unit}（{basis}）",
+        "the list's amounts total {sum} 元, {conv} {unit} ({where}); the return's {ref} ({label}) "
+        "says {m} {unit} ({file} {cell}), {diff} {unit} apart ({basis})",
+    ),
+    "l_recon_no_value": (
+        "报表 {file} 中没有 {ref}（{label}）的数值，未能核对",
+        "the return {file} has no value for {ref} ({label}): not reconciled",
+    ),
+    "l_recon_no_return": (
+        "{folder} 中没有填报单位为 {unit} 的报表，未能核对",
+        "no return of {unit} in {folder}: not reconciled",
+    ),
+    "l_recon_no_unit": (
+        "明细没有写填报单位，无法在 {folder} 中找到它的报表，未能核对",
+        "the list names no 填报单位, so its return in {folder} cannot be found: not reconciled",
+    ),
+    "l_recon_unreadable": (
+        "报表 {file} 无法读取（{why}），未能核对",
+        "the return {file} cannot be read ({why}): not reconciled",
+    ),
     "l_rows": ("{n} 人", "{n:row}"),
     "l_total": (
         "{title}：{files} 个文件共 {rows} 人，{ok} 个文件通过",

@@ -49,32 +49,173 @@ def choose(form: Form, list_id: str | None = None) -> PaymentList:
     raise WenuanError("unknown_list", list=list_id, known="、".join(p.id for p in form.lists))
 
 
-def check_lists(paths: list[Path], form: Form, paylist: PaymentList, key: bytes):
-    """Each file's report, in order; duplicates are reported on the later of the two places."""
+@dataclass
+class Register:
+    """The register of 建档 families as read: each valid ID number with its cell and name."""
+
+    path: Path
+    report: FileReport
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)  # digits -> cell, name
+
+
+@dataclass
+class Returns:
+    """The returns lists are reconciled with: one file for every list, or a folder by unit."""
+
+    path: Path
+    folder: bool
+    reports: list[FileReport]  # each return as validated, with its values and cells
+
+    def of(self, unit: str | None, form: Form) -> FileReport | None:
+        """The return of the list's unit (the only return, when one file was named)."""
+        if not self.folder:
+            return self.reports[0]
+        from wenuan.consolidate import Roster, unit_key
+
+        roster = Roster(form.units)
+        want = unit_key(roster.canonical(unit or ""))
+        return next(
+            (r for r in self.reports if r.unit and unit_key(roster.canonical(r.unit)) == want),
+            None,
+        )
+
+
+def read_returns(path: Path, form: Form, paylist: PaymentList) -> Returns:
+    """The unit returns named by --return (a file or a folder), read with the form."""
+    from wenuan import validate
+    from wenuan.errors import WenuanError
+
+    if paylist.reconcile is None:
+        raise WenuanError("no_reconcile_rule", list=paylist.id)
+    options = validate.Options(form_id=form.id, explain=True)
+    files = validate.collect([path])
+    reports = [validate.validate_file(f, {form.id: form}, options) for f in files]
+    return Returns(path, path.is_dir(), reports)
+
+
+def check_lists(
+    paths: list[Path],
+    form: Form,
+    paylist: PaymentList,
+    key: bytes,
+    register: Path | None = None,
+    returns: Path | None = None,
+):
+    """Each file's report, in order; duplicates are reported on the later of the two places.
+
+    With a register, each payee is looked up in it (依档帮扶), and the register's own report
+    comes last, naming each registered person no list paid (全覆盖). With returns, each list's
+    count and sum are compared with its unit's return."""
+    book = read_register(register, form, paylist, key) if register else None
+    units = read_returns(returns, form, paylist) if returns else None
     batch = Batch()
     for path in paths:
-        yield check_list(path, form, paylist, batch, key)
+        yield check_list(path, form, paylist, batch, key, book, units)
+    if book is not None:
+        yield coverage(book, paylist, batch, key)
 
 
-def check_list(path: Path, form: Form, paylist: PaymentList, batch: Batch, key: bytes):
-    """One file's findings, the batch remembering its people for the files after it."""
-    from wenuan.reading import word, workbook
+def read_register(path: Path, form: Form, paylist: PaymentList, key: bytes) -> Register:
+    """The register read with the list reader by its name and ID columns; its problems as
+    findings. A list whose form quotes no register rule cannot be checked against one."""
+    from wenuan.errors import WenuanError
     from wenuan.reading.lists import find_parts
+
+    if paylist.register_check is None:
+        raise WenuanError("no_register_rule", list=paylist.id)
+    report = FileReport(path=str(path), form=form.id)
+    book = Register(path, report)
+    shape = PaymentList(
+        id="register",
+        title=paylist.title,
+        basis=paylist.basis,
+        columns=[c for c in paylist.columns if c.kind in ("name", "id_number")],
+    )
+    grids = _grids(path, report)
+    parts = find_parts(grids, shape) if grids is not None else []
+    if grids is not None and not parts:
+        words = "、".join(c.name for c in shape.columns)
+        report.findings.append(Finding("error", "table", t("l_no_list", columns=words)))
+    for part in parts:
+        for cells in part.rows:
+            entry = cells.get("id_number")
+            name = _text(cells.get("name")) or "?"
+            if entry is None:
+                continue
+            masked = idnumbers.mask_id(entry.raw)
+            subject = {"id_number": masked}
+            where = entry.place
+            if idnumbers.lost_digits(entry.raw):
+                why = t("l_id_lost", masked=masked)
+                report.findings.append(Finding("error", "id_number", f"{name}：{why}", cell=where,
+                                               table="register", subject=subject))  # fmt: skip
+                continue
+            person = idnumbers.check_id(idnumbers.digits_of(entry.raw))
+            subject["id_hash"] = idnumbers.fingerprint(person.digits, key)
+            if person.problem:
+                why = t("l_id_bad", masked=masked, why=t(f"l_id_{person.problem}"))
+                report.findings.append(Finding("error", "id_number", f"{name}：{why}", cell=where,
+                                               table="register", subject=subject))  # fmt: skip
+            book.people.setdefault(person.digits, (where, name))
+    report.values = {"rows": len(book.people), "register": True}
+    return book
+
+
+def coverage(book: Register, paylist: PaymentList, batch: Batch, key: bytes) -> FileReport:
+    """The register's report: one 全覆盖 finding per registered person no list paid, at the
+    person's cell in the register, so that each is a family to visit or a payment to find."""
+    report = book.report
+    basis = paylist.register_check.coverage if paylist.register_check else None
+    missing = [d for d in book.people if d not in batch.ids]
+    if basis:
+        for digits in missing:
+            where, name = book.people[digits]
+            masked = idnumbers.mask_id(digits)
+            subject = {"id_number": masked, "id_hash": idnumbers.fingerprint(digits, key)}
+            message = t("l_not_paid", masked=masked, basis=basis)
+            report.findings.append(Finding("error", "coverage", f"{name}：{message}", cell=where,
+                                           table=paylist.id, subject=subject))  # fmt: skip
+    report.values["missing"] = len(missing) if basis else 0
+    return report
+
+
+def _grids(path: Path, report: FileReport):
+    """The file's sheets (or Word tables), or None with the reason as a finding."""
+    from wenuan.reading import word, workbook
     from wenuan.validate import input_problem
+
+    if why := input_problem(path):
+        report.findings.append(Finding("error", "unreadable", why))
+        return None
+    try:
+        if path.suffix.lower() in word.WORD:
+            return word.grids(path)
+        return workbook.grids(path)[0]
+    except Unreadable as e:
+        report.findings.append(Finding("error", "unreadable", t(f"read_{e}", path=path.name)))
+        return None
+
+
+def check_list(
+    path: Path,
+    form: Form,
+    paylist: PaymentList,
+    batch: Batch,
+    key: bytes,
+    register: Register | None = None,
+    returns: Returns | None = None,
+):
+    """One file's findings, the batch remembering its people for the files after it."""
+    from wenuan.reading.header import read_header
+    from wenuan.reading.lists import find_parts
 
     report = FileReport(path=str(path), form=form.id)
     report.values = {"rows": 0}
-    if why := input_problem(path):
-        report.findings.append(Finding("error", "unreadable", why))
+    grids = _grids(path, report)
+    if grids is None:
         return report
-    try:
-        if path.suffix.lower() in word.WORD:
-            grids = word.grids(path)
-        else:
-            grids = workbook.grids(path)[0]
-    except Unreadable as e:
-        report.findings.append(Finding("error", "unreadable", t(f"read_{e}", path=path.name)))
-        return report
+    unit = read_header(grids).get("unit")
+    report.unit = str(unit.raw).strip() if unit and str(unit.raw).strip() else None
     parts = find_parts(grids, paylist)
     if not parts:
         words = "、".join(c.name for c in paylist.columns if c.required)
@@ -94,10 +235,88 @@ def check_list(path: Path, form: Form, paylist: PaymentList, batch: Batch, key: 
                 )
             )
         for cells, places in zip(part.rows, part.places, strict=True):
-            report.findings += _row_findings(cells, places, form, paylist, batch, path, key)
+            report.findings += _row_findings(
+                cells, places, form, paylist, batch, path, key, register
+            )
     report.values = {"rows": sum(len(p.rows) for p in parts)}
     batch.rows += report.values["rows"]
+    if returns is not None and paylist.reconcile is not None:
+        report.findings += reconcile(report, parts, form, paylist, returns)
     return report
+
+
+def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, returns: Returns):
+    """The list's count of rows and sum of amounts against its unit's return, both figures and
+    both places named; a return not found or without the item says so (a warning)."""
+    from wenuan.forms import quantize
+
+    rec = paylist.reconcile
+    ret = returns.of(report.unit, form)
+    where_list = parts[0].header if parts else None
+    if ret is None:
+        key = "l_recon_no_return" if report.unit else "l_recon_no_unit"
+        message = t(key, unit=report.unit, folder=returns.path.name)
+        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+    file = Path(ret.path).name
+    if ret.form is None or any(f.kind == "unreadable" for f in ret.findings):
+        why = next((f.message for f in ret.findings), "")
+        message = t("l_recon_unreadable", file=file, why=why)
+        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+    table = form.table(rec.table)
+    places = {(r["table"], r["item"]): r["cell"] for r in ret.reading}
+    out = []
+    rows = [
+        (cells, part_places)
+        for p in parts
+        for cells, part_places in zip(p.rows, p.places, strict=True)
+    ]
+    total = Decimal(0)
+    for cells, _ in rows:
+        if (entry := cells.get("amount")) is not None:
+            parsed = numbers.parse(entry.raw, ("元",))
+            if parsed.value is not None and not parsed.problem:
+                total += parsed.value
+    for key in ("count", "amount"):
+        ref = getattr(rec, key)
+        if ref is None:
+            continue
+        cell = table.cells[ref]
+        value = ret.values.get(f"{table.id}:{ref}")
+        there = places.get((table.id, ref)) or ""
+        kind = "id_number" if key == "count" else "amount"
+        here = _column_span(rows, kind) or where_list
+        if value is None:
+            message = t("l_recon_no_value", file=file, ref=ref, label=cell.label)
+            out.append(Finding("warning", "reconcile", message, cell=here, table=paylist.id,
+                               items=[ref]))  # fmt: skip
+            continue
+        if key == "count":
+            if Decimal(len(rows)) == value:
+                continue
+            message = t("l_recon_count", n=len(rows), unit=cell.unit, where=here, ref=ref,
+                        label=cell.label, m=f"{value.normalize():f}", file=file, cell=there,
+                        basis=rec.basis)  # fmt: skip
+        else:
+            conv = total / 10000 if cell.unit == "万元" else total
+            if abs(conv - value) <= Decimal("0.5").scaleb(-cell.decimals):
+                continue
+            diff = quantize(conv - value, cell.decimals + 2).normalize()
+            message = t("l_recon_amount", sum=_yuan(total), conv=f"{conv.normalize():f}",
+                        unit=cell.unit, where=here, ref=ref, label=cell.label,
+                        m=f"{value:f}", file=file, cell=there, diff=f"{diff:f}",
+                        basis=rec.basis)  # fmt: skip
+        out.append(Finding(rec.severity, "reconcile", message, cell=here, table=paylist.id,
+                           rule=f"reconcile-{key}", items=[ref]))  # fmt: skip
+    return out
+
+
+def _column_span(rows, kind: str) -> str | None:
+    """The cells of a column from the list's first row to its last, as 'sheet!C4:C9'."""
+    spots = [places[kind] for _, places in rows if kind in places]
+    if not spots:
+        return None
+    first, last = spots[0], spots[-1]
+    return first if first == last else f"{first}:{last.split('!')[-1]}"
 
 
 def _text(entry: Entry | None) -> str:
@@ -107,7 +326,7 @@ def _text(entry: Entry | None) -> str:
     return raw.isoformat() if isinstance(raw, date) else str(raw).strip()
 
 
-def _row_findings(cells, places, form, paylist, batch, path, key) -> list[Finding]:
+def _row_findings(cells, places, form, paylist, batch, path, key, register) -> list[Finding]:
     out: list[Finding] = []
     name = _text(cells.get("name")) or "?"
 
@@ -157,6 +376,17 @@ def _row_findings(cells, places, form, paylist, batch, path, key) -> list[Findin
                         id_entry, subject=id_subject)  # fmt: skip
                 else:
                     batch.ids[person.digits] = here
+            basis = paylist.register_check.payees if paylist.register_check else None
+            if (
+                register is not None
+                and basis
+                and register.people
+                and not person.problem
+                and person.digits not in register.people
+            ):
+                add("error", "register",
+                    t("l_not_registered", masked=masked, register=register.path.name,
+                      basis=basis), id_entry, subject=id_subject)  # fmt: skip
 
     # the card
     card_entry = cells.get("bank_card")
@@ -262,8 +492,16 @@ def lists_json(reports: list[FileReport], paylist: PaymentList, salted: str) -> 
     return {
         "list": paylist.id,
         "salt": salted,
-        "files": [{**r.to_json(), "rows": r.values.get("rows", 0)} for r in reports],
+        "files": [{**r.to_json(), **_counts(r)} for r in reports],
     }
+
+
+def _counts(report: FileReport) -> dict:
+    """A list's rows; a register's people, marked as the register, and how many no list paid."""
+    out = {"rows": report.values.get("rows", 0)}
+    if report.values.get("register"):
+        out.update(register=True, missing=report.values.get("missing", 0))
+    return out
 
 
 _MARK = {"error": "✗", "warning": "!", "info": "i"}
@@ -279,15 +517,20 @@ def lists_text(reports: list[FileReport], paylist: PaymentList) -> str:
             else t("summary_counts", errors=r.errors, warnings=r.warnings)
         )
         rows = r.values.get("rows", 0)
-        lines.append(f"{'✓' if r.ok else '✗'} {r.path}  {t('l_rows', n=rows)}  {verdict}")
+        if r.values.get("register"):
+            count = t("l_register_rows", n=rows, missing=r.values.get("missing", 0))
+        else:
+            count = t("l_rows", n=rows)
+        lines.append(f"{'✓' if r.ok else '✗'} {r.path}  {count}  {verdict}")
         for f in r.findings:
             where = f" {f.cell}" if f.cell else ""
             lines.append(
                 f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
             )
-    bad = sum(not r.ok for r in reports)
-    total = sum(r.values.get("rows", 0) for r in reports)
+    lists = [r for r in reports if not r.values.get("register")]
+    bad = sum(not r.ok for r in lists)
+    total = sum(r.values.get("rows", 0) for r in lists)
     lines.append(
-        t("l_total", title=paylist.title, rows=total, files=len(reports), ok=len(reports) - bad)
+        t("l_total", title=paylist.title, rows=total, files=len(lists), ok=len(lists) - bad)
     )
     return "\n".join(lines)
