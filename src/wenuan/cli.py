@@ -267,6 +267,7 @@ FormOpt = Annotated[
         "--form", metavar="表式", help="指定表式（否则自动识别）。Form id (else recognized)."
     ),
 ]
+FormNeeded = Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")]
 RosterOpt = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
@@ -412,7 +413,7 @@ def check_list_cmd(
         list[Path],
         typer.Argument(metavar="文件或文件夹…", help="发放明细文件或文件夹。Payment lists."),
     ],
-    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
+    form: FormNeeded,
     list_id: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--list", metavar="明细", help="表式中的哪份明细（默认第一份）。Which list."),
@@ -519,7 +520,7 @@ def consolidate_cmd(
 @command("status")
 def status_cmd(
     paths: PathsArg,
-    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
+    form: FormNeeded,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--as-of", metavar="日期", help="按哪一天统计（默认今天）。Day of the list."),
@@ -567,7 +568,7 @@ def status_cmd(
 
 @command("render")
 def render_cmd(
-    form: Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")],
+    form: FormNeeded,
     output: Annotated[
         Path, typer.Option("-o", "--output", metavar="文件", help="xlsx、docx 或 pdf。Output.")
     ],

@@ -30,9 +30,7 @@ __all__ = [
 ]
 
 
-def norm(text) -> str:
-    """Text as compared: full-width folded, spaces removed."""
-    return fold(text)
+norm = fold  # text as compared: full-width folded, spaces removed
 
 
 def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tuple[Return, Form]:

@@ -682,7 +682,6 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
                 continue
             if not found:
                 places.append(where)
-            ret.sheets_of_tables.setdefault(table.id, reg.grid.name)
             for ref, entry in part.items():
                 found.setdefault(ref, entry)  # a table continued on another sheet (续表)
         if not found:

@@ -79,6 +79,5 @@ class Return:
     form_version: str | None = None
     header: dict[str, Entry] = field(default_factory=dict)
     tables: dict[str, dict[str, Entry]] = field(default_factory=dict)
-    sheets_of_tables: dict[str, str] = field(default_factory=dict)
     missing_tables: list[str] = field(default_factory=list)
     twice: dict[str, list[str]] = field(default_factory=dict)  # table -> places of its copies
