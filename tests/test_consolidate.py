@@ -267,3 +267,33 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     )
     assert (data["days_left"], data["workdays_left"]) == (3, 1)
     assert [u["state"] for u in data["units"][:5]] == ["ok", "ok", "ok", "late", "errors"]
+
+
+def test_a_figure_far_from_the_other_units_is_flagged_in_the_total(tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    units = ALL["pingdingshan-2010"].units[:16]
+    v = samples.consistent(ALL["pingdingshan-2010"], seed=3)
+    for i, unit in enumerate(units):
+        changes = {"swn:10A": v["swn:10A"] * 10000} if i == 3 else None
+        ret(folder, f"{i:02d}.xlsx", unit.name, seed=i if i != 3 else 3, changes=changes)
+    result = cli("consolidate", folder, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (o,) = json.loads(result.stdout)["outliers"]
+    typed = f"{v['swn:10A'] * 10000:.2f}"
+    assert (o["unit"], o["path"], o["kind"], o["items"]) == (
+        units[3].name,
+        str(folder / "03.xlsx"),
+        "outlier",
+        ["10A"],
+    )
+    assert o["cell"] == "送温暖工程统计表!E43"
+    assert o["suggestion"] == {
+        "item": "10A",
+        "value": str(v["swn:10A"]),
+        "cell": "送温暖工程统计表!E43",
+        "why": "unit",
+    }
+    text = cli("consolidate", folder).stdout
+    assert "有 1 个数字与其他单位相差悬殊，已计入合计，请核对：" in text
+    assert f"  ! {units[3].name} 送温暖工程统计表!E43  10A（" in text and typed in text

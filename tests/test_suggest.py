@@ -224,6 +224,21 @@ def test_yuan_for_wanyuan_in_an_item_no_rule_covers_is_an_outlier_with_its_fix()
     assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []
 
 
+def test_a_big_batch_is_screened_against_all_units_at_once():
+    # past 200 units the median and MAD are worked out once, not once a unit left out
+    v = samples.consistent(ALL[PDS], seed=3)
+    reports = _batch(230, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    screen.screen(reports, ALL)
+    f = _only(reports[3], "outlier")
+    assert "约为其他 229 个单位中位数的" in f.message
+    assert (f.cell, f.suggestion.value, f.suggestion.why) == (
+        "送温暖工程统计表!10A",
+        v["swn:10A"],
+        "unit",
+    )
+    assert sum(bool(r.findings) for r in reports) == 1
+
+
 def test_too_few_units_are_not_screened():
     v = samples.consistent(ALL[PDS], seed=3)
     reports = _batch(5, {3: {"swn:10A": v["swn:10A"] * 10000}})

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from wenuan.findings import FileReport
+from wenuan import screen
+from wenuan.findings import FileReport, Finding
 from wenuan.forms import Form, Unit
 from wenuan.messages import t
 from wenuan.reading import norm
@@ -119,7 +120,9 @@ class Result:
     included: int = 0
     with_errors: list[str] = field(default_factory=list)  # included despite errors
     # anonymous temporary files (no name on disk, so even a killed run leaves none behind)
-    spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"}
+    spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
+    starts: list[int] = field(default_factory=list)  # where each unit's line starts in spill
+    outliers: list[tuple[str | None, str, Finding]] = field(default_factory=list)  # unit, path
     provenance: IO[str] | None = None  # a JSON line per file: a Source
 
     @property
@@ -131,6 +134,15 @@ class Result:
         for row in _lines(self.spill):
             row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
             yield row
+
+    def unit(self, i: int) -> FileReport:
+        """The i-th included unit as a report: its values and where they were read."""
+        self.spill.seek(self.starts[i])
+        row = json.loads(self.spill.readline())
+        values = {k: Decimal(v) for k, v in row["values"].items()}
+        report = FileReport(row["path"], self.form.id, row["unit"], values=values)
+        report.places = row["places"]
+        return report
 
     def sources(self) -> Iterator[Source]:
         """Each file's provenance line, in the order the files were checked."""
@@ -187,6 +199,11 @@ def consolidate(
         raise
     if names is not None:
         result.missing = [n for n in names.names if unit_key(n) not in seen]
+    if result.form is not None and not result.refused:
+        values = (u["values"] for u in result.units())
+        for i, finding in screen.outliers(result.form, values, result.unit):
+            report = result.unit(i)
+            result.outliers.append((report.unit, report.path, finding))
     return result
 
 
@@ -230,6 +247,12 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
     if report.errors:
         result.with_errors.append(unit or str(path))
     add(result.total, report.values)
-    row = {"unit": unit, "path": str(path), "values": {k: str(v) for k, v in report.values.items()}}
+    row = {
+        "unit": unit,
+        "path": str(path),
+        "values": {k: str(v) for k, v in report.values.items()},
+        "places": report.places,
+    }
+    result.starts.append(out.tell())
     out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return source

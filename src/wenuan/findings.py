@@ -86,6 +86,7 @@ class FileReport:
     values: dict = field(default_factory=dict, repr=False)  # "table:ref" -> Decimal; not in JSON
     header: dict = field(default_factory=dict, repr=False)  # unit/person/phone/date as written
     reading: list = field(default_factory=list, repr=False)  # where each value was read, and how
+    places: dict = field(default_factory=dict, repr=False)  # "table:ref" -> the cell read
 
     @property
     def errors(self) -> int:

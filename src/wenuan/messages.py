@@ -476,6 +476,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "c_missing": ("未报送（{n}）：{names}", "not reported ({n}): {names}"),
     "c_with_errors": ("照样计入的有错误的报表：{names}", "returns with errors included: {names}"),
+    "c_outliers": (
+        "有 {n} 个数字与其他单位相差悬殊，已计入合计，请核对：",
+        "{n} figures far from the other units' (included in the total; please check):",
+    ),
     "c_total": ("合计", "total"),
     "s_head": ("{form} 报送情况（截至 {as_of}）", "{form} returns as of {as_of}"),
     "s_deadline": (

@@ -78,6 +78,9 @@ def consolidation_data(result) -> dict:
             for u in result.units()
         ],
         "sources": [vars(s) for s in result.sources()],
+        "outliers": [
+            {"unit": unit, "path": path, **f.to_json()} for unit, path, f in result.outliers
+        ],
     }
 
 
@@ -90,4 +93,8 @@ def consolidation_text(result) -> str:
         lines.append(t("c_missing", n=len(result.missing), names="、".join(result.missing)))
     if result.with_errors:
         lines.append(t("c_with_errors", names="、".join(result.with_errors)))
+    if result.outliers:
+        lines.append(t("c_outliers", n=len(result.outliers)))
+        for unit, path, f in result.outliers:
+            lines.append(f"  ! {unit or path} {f.cell or ''}  {f.message}")
     return "\n".join(lines)

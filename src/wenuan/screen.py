@@ -10,6 +10,8 @@ power of ten from the same unit's is flagged too.
 """
 
 import math
+from array import array
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from wenuan import suggest
@@ -31,10 +33,113 @@ def screen(reports: list[FileReport], forms, previous: list[FileReport] | None =
         if report.form and report.values:
             by_form.setdefault(report.form, []).append(report)
     for form_id, batch in by_form.items():
-        if len(batch) > MIN_OTHERS:
-            _against_others(forms[form_id], batch)
+        for i, finding in outliers(forms[form_id], [r.values for r in batch], batch.__getitem__):
+            batch[i].findings.append(finding)
     if previous:
         _against_last_year(reports, previous, forms)
+
+
+def outliers(form: Form, values: Iterable[dict], report_of) -> Iterator[tuple[int, Finding]]:
+    """(index, `outlier` finding) for each figure far from the other units'. `values` is read
+    once (the figures of a big batch may come from a file); `report_of(i)` gives the i-th
+    unit's report, its values, findings already made and cells, only for a figure far out."""
+    keys, raw = _raw_scores(form, values)
+    n = len(raw[keys[0]]) if keys else 0
+    if n <= MIN_OTHERS:
+        return
+    from wenuan.validate import rule_model
+
+    model, _, decimals = rule_model(form)
+    sizes = _sizes(form)
+    cells = {f"{tb.id}:{ref}": (tb, c) for tb in form.tables for ref, c in tb.cells.items()}
+    odd_size: set[tuple[str, int]] = set()  # units whose size measure is itself far out
+    for key in sorted(keys, key=lambda k: k in sizes):  # size measures first
+        size = sizes.get(key)
+        own = raw[key]
+        ratio = array("d", (a - b for a, b in zip(own, raw[size], strict=True))) if size else None
+        stats = [_Stats(own)] + ([_Stats(ratio)] if ratio is not None else [])
+        for i in stats[0].candidates():
+            if size and (size, i) in odd_size:
+                continue
+            scales = [stats[0].scale(i, 0.0)]
+            if ratio is not None and not math.isnan(ratio[i]):
+                scales.append(stats[1].scale(i, raw[size][i]))
+            # far as it stands and as a ratio to the unit's size: a big unit is not an outlier
+            if None in scales or not all(_far(*sc[:3]) for sc in scales):
+                continue
+            if not size:
+                odd_size.add((key, i))
+            report = report_of(i)
+            if _named(report, key, suspects=False):
+                continue
+            fix = _slip_back(report, key, decimals, model, scales)
+            if fix is None and _named(report, key):
+                continue  # a rule's finding already names it, and the others add no fix
+            table, cell = cells[key]
+            s, med, _, others, _ = scales[-1]
+            named_size = size if len(scales) > 1 else None
+            yield (
+                i,
+                _outlier(
+                    report,
+                    table,
+                    cell,
+                    key,
+                    others,
+                    10 ** (s - med),
+                    named_size,
+                    fix,
+                    decimals[key],
+                ),
+            )
+
+
+def _raw_scores(form: Form, values: Iterable[dict]) -> tuple[list[str], dict[str, array]]:
+    """Each figure of each unit on a log scale (NaN where empty or not positive), in one pass."""
+    keys = [f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells]
+    raw = {k: array("d") for k in keys}
+    for row in values:
+        for k in keys:
+            v = row.get(k)
+            raw[k].append(math.log10(v) if v is not None and v > 0 else math.nan)
+    return keys, raw
+
+
+class _Stats:
+    """Median and MAD of the other units' scores: left out one at a time in a small batch,
+    once for all in a big one (where leaving one out moves neither)."""
+
+    EXACT = 200
+
+    def __init__(self, scores: array):
+        self.scores = scores
+        self.known = [x for x in scores if not math.isnan(x)]
+        self.whole = _center(self.known) if len(self.known) > self.EXACT else None
+
+    def candidates(self) -> Iterable[int]:
+        """The units whose score may be far out: all known ones, or in a big batch only those
+        far from the median of all (the same test `_far` makes, done in one sweep)."""
+        if self.whole is None:
+            return [i for i, x in enumerate(self.scores) if not math.isnan(x)]
+        med, mad = self.whole
+        limit = max(FACTOR, FAR * mad)
+        return [i for i, x in enumerate(self.scores) if abs(x - med) >= limit]
+
+    def scale(self, i: int, shift: float):
+        """(score, median, MAD, how many others, shift), or None if too few others."""
+        x = self.scores[i]
+        if len(self.known) - 1 < MIN_OTHERS or math.isnan(shift):
+            return None
+        if self.whole is not None:
+            return x, *self.whole, len(self.known) - 1, shift
+        others = list(self.known)
+        others.remove(x)
+        return x, *_center(others), len(others), shift
+
+
+def _center(xs: list[float]) -> tuple[float, float]:
+    med = _median(xs)
+    return med, max(1.4826 * _median([abs(x - med) for x in xs]), SPREAD)
 
 
 def _sizes(form: Form) -> dict[str, str]:
@@ -51,67 +156,10 @@ def _log(v: Decimal | None) -> float | None:
     return math.log10(v) if v is not None and v > 0 else None
 
 
-def _scores(batch: list[FileReport], key: str, size: str | None) -> list[float | None]:
-    """Each report's figure on a log scale, as a ratio to its size measure when there is one."""
-    out = []
-    for r in batch:
-        a = _log(r.values.get(key))
-        b = _log(r.values.get(size)) if size else 0.0
-        out.append(a - b if a is not None and b is not None else None)
-    return out
-
-
 def _median(xs: list[float]) -> float:
     xs = sorted(xs)
     n = len(xs)
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-
-
-def _against_others(form: Form, batch: list[FileReport]) -> None:
-    from wenuan.validate import rule_model
-
-    model, _, decimals = rule_model(form)
-    sizes = _sizes(form)
-    cells = {f"{tb.id}:{ref}": (tb, c) for tb in form.tables for ref, c in tb.cells.items()}
-    odd_size: set[int] = set()  # reports whose size measure is itself far out
-    for key in sorted(cells, key=lambda k: k in sizes):  # size measures first
-        size = sizes.get(key)
-        raw = _scores(batch, key, None)
-        ratio = _scores(batch, key, size) if size else None
-        for i, report in enumerate(batch):
-            if raw[i] is None or (size and i in odd_size):
-                continue
-            scales = [_scale(raw, i, 0.0)]
-            if ratio is not None and ratio[i] is not None:
-                scales.append(_scale(ratio, i, _log(report.values[size])))
-            # far as it stands and as a ratio to the unit's size: a big unit is not an outlier
-            if None in scales or not all(_far(*sc[:3]) for sc in scales):
-                continue
-            if not size:
-                odd_size.add(i)
-            if _named(report, key, suspects=False):
-                continue
-            fix = _slip_back(report, key, decimals, model, scales)
-            if fix is None and _named(report, key):
-                continue  # a rule's finding already names it, and the others add no fix
-            table, cell = cells[key]
-            s, med, _, n, _ = scales[-1]
-            named_size = size if len(scales) > 1 else None
-            report.findings.append(
-                _outlier(
-                    report, table, cell, key, n, 10 ** (s - med), named_size, fix, decimals[key]
-                )
-            )
-
-
-def _scale(scores: list[float | None], i: int, shift: float | None):
-    """(score, median and MAD of the others, how many others, shift), or None if too few."""
-    others = [x for j, x in enumerate(scores) if j != i and x is not None]
-    if len(others) < MIN_OTHERS or shift is None:
-        return None
-    med = _median(others)
-    mad = max(1.4826 * _median([abs(x - med) for x in others]), SPREAD)
-    return scores[i], med, mad, len(others), shift
 
 
 def _far(s: float, med: float, mad: float) -> bool:
@@ -185,11 +233,12 @@ def _outlier(report, table, cell, key, n, times, size, fix, decimals) -> Finding
     if fix:
         new, kind = fix
         msg += t("f_outlier_fix", value=f"{new:f}", why=t(f"slip_{kind}", old=value))
-        sug = Suggestion(cell.ref, new, None, kind)
+        sug = Suggestion(cell.ref, new, report.places.get(key), kind)
     else:
         msg += t("f_outlier_end")
+    place = report.places.get(key)
     return Finding(
-        "warning", "outlier", msg, [cell.ref], None, table.id, suggestion=sug, suspects=[cell.ref]
+        "warning", "outlier", msg, [cell.ref], place, table.id, suggestion=sug, suspects=[cell.ref]
     )
 
 
@@ -216,6 +265,7 @@ def _against_last_year(reports, previous, forms) -> None:
                     before=f"{before.values[key]:f}",
                     times=_times(10 ** (a - b)),
                 )
+                place = report.places.get(key)
                 report.findings.append(
-                    Finding("warning", "outlier", msg, [ref], None, table.id, suspects=[ref])
+                    Finding("warning", "outlier", msg, [ref], place, table.id, suspects=[ref])
                 )

@@ -156,6 +156,7 @@ def validate(
     findings += _header_findings(ret)
     findings += _table_findings(form, ret)
     values: dict[str, Decimal] = {}  # "table:ref" -> value
+    places: dict[str, str] = {}  # "table:ref" -> the cell it was read from
     cells: dict[str, tuple[Cell, Entry | None, str]] = {}
     for table, keyed in _keyed_cells(form):
         if table.id in ret.missing_tables:
@@ -169,7 +170,8 @@ def validate(
                 findings.append(finding)
             if value is not None:
                 values[key] = value
-    report.values = values
+                places[key] = entry.place
+    report.values, report.places = values, places
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
