@@ -38,25 +38,24 @@ def load_data(path: Path | None, form: Form, forms) -> Data:
     A file that cannot be read, or is of another form, raises; errors in it are kept."""
     if path is None:
         return Data()
-    report = validate_file(path, forms, Options(form_id=form.id))
-    if report.form is None or any(
-        f.kind in ("unreadable", "unknown_form") for f in report.findings
-    ):
-        raise WenuanError(
-            "render_unreadable", path=str(path), why="；".join(f.message for f in report.findings)
-        )
+    report = _read(path, form, forms, "render_unreadable")
     return Data(report.values, report.header, _units_of_total(path, form), report)
 
 
 def load_previous(path: Path, form: Form, forms) -> dict[str, Decimal]:
     """Last year's figures: a return or total in the same form's layout."""
+    return _read(path, form, forms, "previous_other_form").values
+
+
+def _read(path: Path, form: Form, forms, refusal: str) -> FileReport:
+    """A file checked as a return of `form`; one that cannot be read as such raises `refusal`."""
     report = validate_file(path, forms, Options(form_id=form.id))
     if report.form is None or any(
         f.kind in ("unreadable", "unknown_form") for f in report.findings
     ):
         why = "；".join(f.message for f in report.findings)
-        raise WenuanError("previous_other_form", path=str(path), form=form.id, why=why)
-    return report.values
+        raise WenuanError(refusal, path=str(path), form=form.id, why=why)
+    return report
 
 
 def _units_of_total(path: Path, form: Form) -> list[dict]:
