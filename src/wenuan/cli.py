@@ -596,32 +596,68 @@ def render_cmd(
             help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder.",
         ),
     ] = None,
+    notes: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--notes",
+            metavar="文件",
+            help="主要做法、成效、问题、打算的文字（Markdown 或 .docx，按标题分部分）。Notes.",
+        ),
+    ] = None,
+    previous: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
+        ),
+    ] = None,
+    allow_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-errors", help="数据有错也生成，首页注明未经核实。Render despite errors."
+        ),
+    ] = False,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
     """写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。Write the table or the report."""
-    from wenuan import render
+    from wenuan import narrative, present_validate, render
+    from wenuan.findings import report_json
+    from wenuan.messages import t
 
     set_lang(lang.value)
     try:
         loaded, form = _library(forms, form)
         chosen = loaded[form]
         figures = render.load_data(data, chosen, loaded)
+        errors = len(figures.errors)
+        if errors and not allow_errors:  # figures no one has checked: no report says them
+            said = t("render_not_verified", path=data, errors=errors)
+            typer.echo(f"错误：{said}" if _lang_is_zh() else f"Error: {said}", err=True)
+            if format is Format.json:
+                _print_json({"written": None, **report_json([figures.check])})
+            else:
+                typer.echo(present_validate.reports_text([figures.check], loaded), err=True)
+            raise typer.Exit(1)
+        if errors:
+            typer.echo(t("render_allowed_errors", path=data, errors=errors), err=True)
+        if previous:
+            figures.previous = render.load_previous(previous, chosen, loaded)
+        written = narrative.read_notes(notes) if notes else None
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
             render.render_xlsx(chosen, figures, output, force)
         elif suffix in (".docx", ".pdf"):
             chasing = _chasing(returns, loaded, chosen) if returns else None
             if suffix == ".docx":
-                render.render_docx(chosen, figures, output, force, template, chasing)
+                render.render_docx(chosen, figures, output, force, template, chasing, written)
             else:
                 import tempfile
 
                 with tempfile.TemporaryDirectory() as tmp:
                     docx = Path(tmp) / (output.stem + ".docx")
-                    render.render_docx(chosen, figures, docx, True, template, chasing)
+                    render.render_docx(chosen, figures, docx, True, template, chasing, written)
                     render.to_pdf(docx, output, force)
         else:
             raise WenuanError("render_suffix", path=str(output))

@@ -275,6 +275,49 @@ class PaymentList(Model):
         return next((c for c in self.columns if c.kind == kind), None)
 
 
+# What a sentence of the report may name besides the tables (see `ReportText`), and what it may
+# ask of a figure: its label and unit, its share of a whole, an amount per head in 元, the units
+# with the most of it, last year's figure and the change since.
+REPORT_NAMES = ("union", "campaign", "period", "who", "units")
+FIGURE_ATTRS = ("label", "unit", "share", "per", "top", "last", "change")
+
+Paragraph = str | list[str]  # a paragraph, or its sentences (each left out if a figure is absent)
+
+
+class ReportColumn(Model):
+    """A column of the per-unit table and the chart: an item (`swn:05A`) and a short header."""
+
+    item: str
+    label: str | None = None
+
+
+class ReportText(Model):
+    """The report's words: jinja2 sentences over the figures, in the notice's own words.
+
+    A sentence names a figure as `{{ swn['05A'] }}` (table id, item code); a sentence whose
+    figure is absent (not filled, no units, no previous year) is left out of its paragraph."""
+
+    title: str | None = None  # 标题; default: {union}关于{campaign}情况的报告
+    to: str | None = None  # 主送; default: the returns deadline's `to` for a unit's return
+    basics: list[Paragraph] = []  # 一、基本情况
+    results: list[Paragraph] = []  # 三、取得成效 (before the notes' own)
+    columns: list[ReportColumn] = []  # per-unit table; default: the first table's main items
+    chart: list[ReportColumn] = []  # items drawn by unit; default: the columns in one unit
+
+    def templates(self):
+        """Every sentence template with its place in the section, for checking."""
+        for key in ("title", "to"):
+            if getattr(self, key) is not None:
+                yield (key,), getattr(self, key)
+        for key in ("basics", "results"):
+            for pi, para in enumerate(getattr(self, key)):
+                if isinstance(para, str):
+                    yield (key, pi), para
+                else:
+                    for si, sentence in enumerate(para):
+                        yield (key, pi, si), sentence
+
+
 class Form(Model):
     """A notice's forms: its tables, rules, deadlines and reporting units."""
 
@@ -293,6 +336,7 @@ class Form(Model):
     tables: list[Table] = PydanticField(min_length=1)
     rules: list[Rule] = []  # rules across the tables of the form
     lists: list[PaymentList] = []  # real-name payment lists (实名制发放明细)
+    report: ReportText | None = None  # the Word report's sentences (wenuan render)
 
     def table(self, table_id: str) -> Table:
         """The table with that id."""
@@ -357,11 +401,52 @@ def _problems(form: Form):
             yield ("lists", li, "id"), t("duplicate_id", id=paylist.id)
         ids.add(paylist.id)
         yield from _list_problems(form, paylist, ("lists", li))
+    if form.report:
+        yield from _report_problems(form, ("report",))
     if form.period:
         for end in ("start", "end"):
             text = getattr(form.period, end)
             if why := deadlines.check(text):
                 yield ("period", end), t("bad_date", text=text, detail=why)
+
+
+def _report_problems(form: Form, where: tuple):
+    """A sentence that does not parse, names what is not there, or asks a figure for nothing."""
+    from jinja2 import TemplateSyntaxError, meta, nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    tables = {tb.id: tb for tb in form.tables}
+    env = SandboxedEnvironment()
+    for loc, text in form.report.templates():
+        at = (*where, *loc)
+        try:
+            tree = env.parse(text)
+        except TemplateSyntaxError as e:
+            yield at, t("report_syntax", detail=e.message)
+            continue
+        for name in sorted(meta.find_undeclared_variables(tree) - {*tables, *REPORT_NAMES}):
+            yield at, t("report_name", name=name, known="、".join([*tables, *REPORT_NAMES]))
+        for node in tree.find_all(nodes.Getitem):
+            table = tables.get(getattr(node.node, "name", None))
+            code = getattr(node.arg, "value", None)
+            if table and code not in table.cells:
+                yield at, t("report_item", table=table.id, code=code)
+        for node in tree.find_all(nodes.Getattr):
+            root = node.node
+            while isinstance(root, nodes.Getattr):
+                root = root.node
+            if isinstance(root, nodes.Getitem) and node.attr not in FIGURE_ATTRS:
+                yield at, t("report_attr", attr=node.attr, known="、".join(FIGURE_ATTRS))
+    for ci, column in enumerate(form.report.columns):
+        yield from _report_item(tables, column.item, (*where, "columns", ci, "item"))
+    for ci, column in enumerate(form.report.chart):
+        yield from _report_item(tables, column.item, (*where, "chart", ci, "item"))
+
+
+def _report_item(tables: dict, key: str, at: tuple):
+    table_id, _, code = key.partition(":")
+    if table_id not in tables or code not in tables[table_id].cells:
+        yield at, t("report_item", table=table_id, code=code)
 
 
 _RULE_NEEDS = {"amount": "amount", "age": "id_number", "card": "bank_card", "date": "date"}

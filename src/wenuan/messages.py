@@ -76,6 +76,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法从 {path} 取得数据：{why}",
         "cannot take figures from {path}: {why}",
     ),
+    "render_not_verified": (
+        "{path} 有 {errors} 个错误，未生成报告：数字核对无误后再生成，或加 --allow-errors 生成注明“数据未经核实”的报告",
+        "{path} has {errors} error(s); no report written: correct them, or add --allow-errors for a report marked as not verified",
+    ),
+    "render_allowed_errors": (
+        "注意：{path} 有 {errors} 个错误，报告首页已注明数据未经核实",
+        "note: {path} has {errors} error(s); the report says on its first page that the figures are not verified",
+    ),
+    "unverified_note": (
+        "【注意：本报告所据数据未经核实。{path} 有 {errors} 个错误：{first}。请核实更正后重新生成。】",
+        "[Note: the figures of this report are not verified. {path} has {errors} error(s): {first}. Correct them and render again.]",
+    ),
+    "notes_unreadable": ("无法读取材料文件 {path}：{why}", "cannot read the notes {path}: {why}"),
+    "notes_heading": (
+        "材料文件 {path} 第 {line} 行：“{text}” 不是报告的一部分；标题请用：{known}",
+        "notes {path}, line {line}: '{text}' is not a part of the report; headings: {known}",
+    ),
+    "previous_other_form": (
+        "上年数据 {path} 不是 {form} 的表式，无法对比：{why}",
+        "last year's figures {path} cannot be compared with {form}: {why}",
+    ),
     "render_suffix": (
         "输出文件须为 .xlsx、.docx 或 .pdf：{path}",
         "the output must be .xlsx, .docx or .pdf: {path}",
@@ -268,6 +289,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未知的计量单位 “{unit}”。可用：{known}",
         "unknown unit '{unit}'. Known: {known}",
     ),
+    "report_syntax": ("报告语句写法有误：{detail}", "a report sentence does not parse: {detail}"),
+    "report_name": (
+        "报告语句中的 “{name}” 不存在（可用：{known}）",
+        "a report sentence names '{name}', which does not exist (known: {known})",
+    ),
+    "report_item": (
+        "报告语句引用了不存在的项目 {table}['{code}']",
+        "a report sentence names an unknown item {table}['{code}']",
+    ),
+    "report_attr": (
+        "报告语句中的数字没有 “.{attr}”（可用：{known}）",
+        "a figure in a report sentence has no '.{attr}' (known: {known})",
+    ),
     "unknown_ref": (
         "规则 {rule} 引用了不存在的代码 {ref}",
         "rule {rule} names an unknown code {ref}",
@@ -331,6 +365,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "read_other_form": (
         "{path} 不是 {form} 的报表：看起来是 {other} 的表式（它的表一张也没有找到）",
         "{path} is not a return of {form}: it looks like {other} (none of its tables is there)",
+    ),
+    "read_other_form_some": (
+        "{path} 不是 {form} 的报表：看起来是 {other} 的表式（没有找到《{title}》）",
+        "{path} is not a return of {form}: it looks like {other} (the table “{title}” is not there)",
     ),
     "read_unknown_form": (
         "认不出 {path} 是哪个表式：没有 wenuan 模板标记，也找不到表式的标题和项目。请用 --form 指定",

@@ -9,35 +9,59 @@ from decimal import Decimal
 from pathlib import Path
 
 from wenuan.errors import WenuanError
+from wenuan.findings import FileReport
 from wenuan.forms import Form
 from wenuan.validate import Options, validate_file
 
 
 @dataclass
 class Data:
-    """What a report is made from: the figures, the header, and the units behind a total."""
+    """What a report is made from: the figures, the header, the units behind a total, and the
+    file's check (render refuses figures with errors unless told to go on)."""
 
     values: dict[str, Decimal] = field(default_factory=dict)
     header: dict[str, object] = field(default_factory=dict)
     units: list[dict] = field(default_factory=list)  # per unit, when the data is a total
+    check: FileReport | None = None
+    previous: dict[str, Decimal] | None = None  # last year's figures (render --previous)
+
+    @property
+    def errors(self) -> list[str]:
+        """The errors found in the figures, as messages."""
+        return (
+            [f.message for f in self.check.findings if f.severity == "error"] if self.check else []
+        )
 
 
 def load_data(path: Path | None, form: Form, forms) -> Data:
-    """The figures of a return or a consolidated total; none for the blank official table."""
+    """The figures of a return or a consolidated total; none for the blank official table.
+    A file that cannot be read, or is of another form, raises; errors in it are kept."""
     if path is None:
         return Data()
+    report = _read(path, form, forms, "render_unreadable")
+    return Data(report.values, report.header, _units_of_total(path, form), report)
+
+
+def load_previous(path: Path, form: Form, forms) -> dict[str, Decimal]:
+    """Last year's figures: a return or total in the same form's layout."""
+    return _read(path, form, forms, "previous_other_form").values
+
+
+def _read(path: Path, form: Form, forms, refusal: str) -> FileReport:
+    """A file checked as a return of `form`; one that cannot be read as such raises `refusal`."""
     report = validate_file(path, forms, Options(form_id=form.id))
     if report.form is None or any(
         f.kind in ("unreadable", "unknown_form") for f in report.findings
     ):
-        raise WenuanError(
-            "render_unreadable", path=str(path), why="；".join(f.message for f in report.findings)
-        )
-    return Data(report.values, report.header, _units_of_total(path, form))
+        why = "；".join(f.message for f in report.findings)
+        raise WenuanError(refusal, path=str(path), form=form.id, why=why)
+    return report
 
 
 def _units_of_total(path: Path, form: Form) -> list[dict]:
-    """The 各单位 sheet of a workbook written by `wenuan consolidate`, if it has one."""
+    """The 各单位 sheet of a workbook written by `wenuan consolidate`, if it has one: units as
+    rows, a column for each item whose header holds its code (`01A（人）`, `swn:01A（人）`, or a
+    label with the code on a line of its own)."""
     from wenuan.numbers import parse
     from wenuan.reading import open_workbook
 
@@ -48,16 +72,27 @@ def _units_of_total(path: Path, form: Form) -> list[dict]:
         rows = wb.get_sheet_by_name("各单位").to_python()
     finally:
         wb.close()
-    # one table: columns are named `01A（人）`; several: `swn:01A（人）`
+    keys = {f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells}
     prefix = f"{form.tables[0].id}:" if len(form.tables) == 1 else ""
-    head = [prefix + str(h).split("（")[0] for h in rows[0]]
+    head_row = next((i for i, r in enumerate(rows) if r and str(r[0]).strip() == "单位"), 0)
+    columns = {}
+    for i, text in enumerate(rows[head_row] if rows else []):
+        for line in str(text).splitlines():
+            key = line.split("（")[0].strip()
+            key = key if key in keys else prefix + key
+            if key in keys:
+                columns[key] = i
     return [
         {
             "unit": row[0],
-            "values": {k: parse(v).value for k, v in zip(head[2:], row[2:], strict=False)},
+            "values": {
+                k: v
+                for k, i in columns.items()
+                if i < len(row) and (v := parse(row[i]).value) is not None
+            },
         }
-        for row in rows[1:]
-        if row and row[0] not in ("合计", "")
+        for row in rows[head_row + 1 :]
+        if row and str(row[0]).strip() not in ("合计", "")
     ]
 
 
@@ -80,31 +115,65 @@ def _figure(value: Decimal | None, decimals: int) -> str:
     return "" if value is None else show(value, decimals)
 
 
-def summary(form: Form, data: Data) -> list[str]:
-    """Paragraphs written from the figures: each table's main items, and each identity's parts."""
-    out = []
+@dataclass
+class Words:
+    """The report's words: each part's paragraphs, and who writes to whom."""
 
-    def said(table, ref: str) -> str | None:
-        cell = table.cells[ref]
-        value = data.values.get(f"{table.id}:{ref}")
-        if value is None:
-            return None
-        label = cell.label.removeprefix("其中").lstrip("：: ")
-        return f"{label}{_figure(value, cell.decimals)}{cell.unit}"
+    title: str
+    to: str
+    intro: str
+    signer: str
+    basics: list[str]
+    parts: dict[str, list[str]]  # methods, results, problems, plans
+    placeholders: set[str] = field(default_factory=set)  # paragraphs for people to write
 
-    for table in form.tables:
-        tops = [ref for ref, cell in table.cells.items() if _depth(table, cell.item) <= 1]
-        parts = [s for ref in tops if (s := said(table, ref))]
-        if parts:
-            out.append(f"《{table.title}》：" + "；".join(parts) + "。")
-        for rule in table.rules:
-            if rule.kind != "identity":
-                continue
-            refs = [str(r) for r in rule.parsed.refs()]
-            pieces = [said(table, r) for r in refs]
-            if all(pieces):
-                out.append(f"{pieces[0]}，其中" + "、".join(pieces[1:]) + f"（{rule.expr}）。")
-    return out
+
+def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None) -> Words:
+    """Every sentence of the report: from the form's `report:` section over the figures (or the
+    main items in words), the notes people wrote, and placeholders for what is left to write."""
+    from wenuan import narrative
+
+    notes = notes or {}
+    total = bool(data.units)
+    unit = str(data.header.get("unit") or "").strip()
+    signer = unit if unit and not total else form.union
+    who = "全市各级工会" if total or not unit else signer
+    figures = narrative.Figures(data.values, form, data.units, data.previous)
+    ctx = narrative.context(form, figures, who)
+    text = form.report or _default_text()
+    said = narrative.paragraphs
+    title = said([text.title], ctx) if text.title else []
+    title = title[0] if title else f"{signer}关于{form.campaign.split('（')[0]}情况的报告"
+    deadline = next((d for d in form.deadlines if d.tables and d.to), None)
+    to = (
+        notes.get("to")
+        or (said([text.to], ctx) if text.to else [])
+        or ([deadline.to.split("（")[0]] if deadline and not total and data.values else [])
+        or ["【请填写主送单位】"]
+    )[0]
+    basics = (said(text.basics, ctx) if form.report else narrative.fallback(form, figures)) + (
+        notes.get("basics", [])
+    )
+    parts = {"results": said(text.results, ctx) + notes.get("results", [])}
+    holders = set()
+    for part, placeholder in narrative.PLACEHOLDERS.items():
+        parts[part] = notes.get(part) or [placeholder]
+        holders |= {placeholder} if part not in notes else set()
+    if not parts["results"]:
+        parts["results"] = ["【请填写取得成效：活动的效果和职工的反映】"]
+        holders.add(parts["results"][0])
+    intro = (
+        f"根据《{form.title.replace('《', '〈').replace('》', '〉')}》"
+        + (f"（{form.doc_no}）" if form.doc_no else "")
+        + f"要求，现将{form.campaign.split('（')[0]}情况报告如下："
+    )
+    return Words(title, to.rstrip("：:") + "：", intro, signer, basics, parts, holders)
+
+
+def _default_text():
+    from wenuan.forms import ReportText
+
+    return ReportText()
 
 
 def _depth(table, code: str) -> int:
@@ -112,30 +181,47 @@ def _depth(table, code: str) -> int:
 
 
 def _statistics_tables(tpl, form: Form, data: Data):
-    """The filled statistics tables as a Word subdocument: 代码, 项目, 单位, 数值."""
+    """The filled statistics tables as a Word subdocument (the report's 附件): 代码, 项目, 单位,
+    数值. The codes are here, where a clerk looks a figure up, and nowhere in the prose."""
     sub = tpl.new_subdoc()
-    for table in form.tables:
-        sub.add_paragraph(table.title, style="Heading 2")
-        rows = [(item, depth) for item, depth in table.walk()]
+    for n, table in enumerate(form.tables, 1):
+        head = sub.add_paragraph(f"附件{n if len(form.tables) > 1 else ''}：{table.title}")
+        head.paragraph_format.page_break_before = True
+        head.paragraph_format.keep_with_next = True
+        if table.note:  # above the table: below it, a full page would leave it alone overleaf
+            sub.add_paragraph(f"注：{table.note}").paragraph_format.keep_with_next = True
         grid = sub.add_table(rows=1, cols=4)
         grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, ("代码", "项目", "单位", "数值"), strict=True):
-            cell.text = text
-        for item, depth in rows:
+        _cells(grid.rows[0].cells, ("代码", "项目", "单位", "数值"), bold=True)
+        for item, depth in table.walk():
             refs = [r for r, c in table.cells.items() if c.item == item.code]
             units = "、".join(table.cells[r].unit for r in refs)
             figures = "、".join(
                 _figure(data.values.get(f"{table.id}:{r}"), table.cells[r].decimals) for r in refs
             )
-            cells = grid.add_row().cells
-            for cell, text in zip(
-                cells, (item.code, "　" * depth + item.label, units, figures), strict=True
-            ):
-                cell.text = text
-        _widths(grid, (18, 88, 22, 32))
-        if table.note:
-            sub.add_paragraph(f"注：{table.note}")
+            texts = (item.code, "　" * depth + item.label, units, figures)
+            _cells(grid.add_row().cells, texts, size=9)  # 小五: a table of the notice on a page
+        _widths(grid, (14, 90, 22, 30))
+        _repeat_header(grid.rows[0])
     return sub
+
+
+def _cells(cells, texts, bold: bool = False, left: tuple[int, ...] = (1,), size=10.5) -> None:
+    """A table row's texts (五号, 10.5 pt), single-spaced, centred but for the `left` ones."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for j, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+        cell.text = text
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = None if j in left and not bold else WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.line_spacing = 1.0
+        for run in paragraph.runs:
+            run.font.size = Pt(min(size, 10) if bold else size)
+            run.font.bold = bold
 
 
 def _widths(grid, mm: tuple[int, ...]) -> None:
@@ -149,23 +235,63 @@ def _widths(grid, mm: tuple[int, ...]) -> None:
             cell.width = Mm(width)
 
 
+def _columns(form: Form, given=None) -> list[tuple[str, str, str]]:
+    """The per-unit table's columns: (key, header label, unit), from the form's `report:`
+    section, else the first table's main items (at most five)."""
+    given = given or (form.report.columns if form.report else None)
+    if given:
+        chosen = [(c.item, c.label) for c in given]
+    else:
+        table = form.tables[0]
+        chosen = [
+            (f"{table.id}:{r}", None) for r, c in table.cells.items() if _depth(table, c.item) == 0
+        ][:5]
+    out = []
+    for key, label in chosen:
+        table_id, _, ref = key.partition(":")
+        cell = form.table(table_id).cells[ref]
+        out.append((key, label or cell.label, cell.unit))
+    return out
+
+
 def _units_table(tpl, form: Form, data: Data):
-    """Per unit, the main items of the first table: the units behind a total."""
-    table = form.tables[0]
-    main = [r for r, c in table.cells.items() if _depth(table, c.item) == 0][:4]
+    """Per unit, the main items with their labels as headers, and the total: the units behind
+    a total. Codes stay out: they are in the statistics tables."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    columns = _columns(form)
     sub = tpl.new_subdoc()
-    grid = sub.add_table(rows=1, cols=1 + len(main))
+    grid = sub.add_table(rows=1, cols=1 + len(columns))
     grid.style = "Table Grid"
-    heads = ["单位"] + [f"{r}（{table.cells[r].unit}）" for r in main]
-    for cell, text in zip(grid.rows[0].cells, heads, strict=True):
-        cell.text = text
-    for unit in data.units:
-        cells = grid.add_row().cells
-        cells[0].text = str(unit["unit"])
-        for cell, ref in zip(cells[1:], main, strict=True):
-            cell.text = _figure(unit["values"].get(f"{table.id}:{ref}"), table.cells[ref].decimals)
-    _widths(grid, (40, *[120 // len(main)] * len(main)))
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    heads = ["单位"] + [f"{label}\n（{unit}）" for _, label, unit in columns]
+    rows = [
+        [str(u["unit"])] + [_figure(u["values"].get(k), _decimals(form, k)) for k, _, _ in columns]
+        for u in data.units
+    ]
+    rows.append(["合计"] + [_figure(data.values.get(k), _decimals(form, k)) for k, _, _ in columns])
+    _cells(grid.rows[0].cells, heads, bold=True)
+    for texts in rows:
+        _cells(grid.add_row().cells, texts, bold=texts[0] == "合计", left=(0,))
+    first = 24 if len(columns) > 4 else 32
+    _widths(grid, (first, *[(156 - first) // len(columns)] * len(columns)))
+    _repeat_header(grid.rows[0])
     return sub
+
+
+def _repeat_header(row) -> None:
+    """The header row printed again on every page the table runs on."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:tblHeader"))
+    props[-1].set(qn("w:val"), "true")
+
+
+def _decimals(form: Form, key: str) -> int:
+    table_id, _, ref = key.partition(":")
+    return form.table(table_id).cells[ref].decimals
 
 
 CJK_FONTS = [
@@ -210,30 +336,55 @@ def chart_png(form: Form, data: Data, target: Path) -> bool:
         return False  # without a Chinese font the labels would be boxes: no chart rather than that
     plt.rcParams["font.sans-serif"] = fonts + ["DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
-    table = form.tables[0]
-    main = [r for r, c in table.cells.items() if _depth(table, c.item) == 0]
-    unit = max(
-        {table.cells[r].unit for r in main},
-        key=lambda u: sum(table.cells[r].unit == u for r in main),
-    )
-    refs = [r for r in main if table.cells[r].unit == unit][:8]
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=150)
+    items = _chart_items(form)
+    labels = [label for _, label, _ in items]
+    unit = items[0][2]
+    fig, ax = plt.subplots(figsize=(7, 3.8), dpi=150)
     if data.units:
-        ref = refs[0]
-        labels = [str(u["unit"]) for u in data.units][:30]
-        values = [float(u["values"].get(f"{table.id}:{ref}") or 0) for u in data.units][:30]
-        ax.bar(labels, values, color="#c0392b")
-        ax.set_title(f"各单位 {ref} {table.cells[ref].label}（{unit}）")
-        ax.tick_params(axis="x", rotation=45)
+        import numpy as np
+
+        shown = data.units[:30]
+        names = [str(u["unit"]) for u in shown]
+        x = np.arange(len(names))
+        width = 0.8 / len(items)
+        colors = ["#c0392b", "#e67e22", "#7f8c8d", "#2c3e50"]
+        for i, (key, label, _) in enumerate(items):
+            values = [float(u["values"].get(key) or 0) for u in shown]
+            ax.bar(
+                x + (i - (len(items) - 1) / 2) * width,
+                values,
+                width,
+                label=label,
+                color=colors[i % len(colors)],
+            )
+        ax.set_xticks(
+            x,
+            names,
+            rotation=45 if len(names) > 6 else 0,
+            ha="right" if len(names) > 6 else "center",
+        )
+        ax.legend(frameon=False)
+        ax.set_title(f"各单位{'、'.join(labels)}（{unit}）")
     else:
-        labels = [f"{r} {table.cells[r].label[:10]}" for r in refs]
-        values = [float(data.values.get(f"{table.id}:{r}") or 0) for r in refs]
+        values = [float(data.values.get(key) or 0) for key, _, _ in items]
         ax.barh(labels[::-1], values[::-1], color="#c0392b")
-        ax.set_title(f"{table.title}：主要项目（{unit}）")
+        ax.set_title(f"{'、'.join(labels)}（{unit}）")
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(target)
     plt.close(fig)
     return True
+
+
+def _chart_items(form: Form) -> list[tuple[str, str, str]]:
+    """The items drawn: the form's `report: chart:`, else the table's columns in their most
+    common unit (at most four, so the bars of a unit stay readable)."""
+    columns = _columns(form)
+    if form.report and form.report.chart:
+        return _columns(form, form.report.chart)[:4]
+    units = [unit for _, _, unit in columns]
+    common = max(units, key=lambda u: (units.count(u), u == "万元"))
+    return [c for c in columns if c[2] == common][:4]
 
 
 def render_docx(
@@ -243,16 +394,20 @@ def render_docx(
     force: bool,
     template: Path | None = None,
     chasing: list[str] | None = None,
+    notes: dict[str, list[str]] | None = None,
+    today=None,
 ) -> None:
-    """The Word report: title, a summary written from the figures, the tables, units, chart."""
+    """The Word report as people write it: 标题, 主送, 一 基本情况 (the figures in sentences, the
+    units, a chart), 二 做法, 三 成效, 四 问题, 五 打算, 落款 and 日期; the tables as 附件."""
     import tempfile
     from datetime import date
 
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import DocxTemplate, InlineImage, RichText
     from jinja2 import TemplateError
     from jinja2.sandbox import SandboxedEnvironment
 
+    from wenuan.messages import t
     from wenuan.writing import save_atomically
 
     source = template or templates_dir() / "report.docx"
@@ -261,22 +416,42 @@ def render_docx(
         tpl.init_docx()
     except Exception as e:  # python-docx raises several types for a file that is no docx
         raise WenuanError("template_unreadable", path=str(source), why=type(e).__name__) from None
+    said = words(form, data, notes)
+
+    def rich(paras: list[str]) -> list:
+        return [
+            RichText(p, highlight="FFFF00") if p in said.placeholders else RichText(p)
+            for p in paras
+        ]
+
+    day = today or date.today()
+    errors = data.errors
     with tempfile.TemporaryDirectory() as tmp:
         picture = Path(tmp) / "chart.png"
         context = {
             "union": form.union,
-            "report_title": f"{form.campaign}情况报告",
-            "intro": f"根据《{form.title}》"
-            + (f"（{form.doc_no}）" if form.doc_no else "")
-            + "要求，现将有关情况报告如下。",
-            "summary": summary(form, data),
+            "signer": said.signer,
+            "report_title": said.title,
+            "to": said.to,
+            "intro": said.intro,
+            "unverified": t(
+                "unverified_note",
+                path=Path(data.check.path).name,
+                errors=len(errors),
+                first="；".join(errors[:3]) + ("……" if len(errors) > 3 else ""),
+            )
+            if errors
+            else "",
+            "summary": said.basics,
+            "basics": rich(said.basics),
+            **{part: rich(paras) for part, paras in said.parts.items()},
             "tables": _statistics_tables(tpl, form, data),
             "units": _units_table(tpl, form, data) if data.units else None,
             "chasing": chasing or [],
             "chart": InlineImage(tpl, str(picture), width=Mm(150))
             if data.values and chart_png(form, data, picture)
             else None,
-            "date": date.today().isoformat(),
+            "date": f"{day.year}年{day.month}月{day.day}日",
         }
         try:
             tpl.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)

@@ -137,7 +137,7 @@ def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileR
     try:
         ret, form = read(path, forms, options.form_id)
     except Unreadable as e:
-        kind = "unknown_form" if str(e) in ("unknown_form", "other_form") else "unreadable"
+        kind = "unknown_form" if "form" in str(e) else "unreadable"  # unknown_form, other_form…
         message = t(f"read_{e}", path=path.name, **e.params)
         report.findings.append(Finding("error", kind, message))
         return report

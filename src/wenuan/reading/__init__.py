@@ -49,10 +49,13 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     if "unit" not in ret.header and (unit := layout.unit_in_title(grids, form)):
         ret.header["unit"] = unit  # 温县总工会冬日送温暖统计表, and no 填报单位 line
     layout.read_tables(ret, form, grids)
-    if len(ret.missing_tables) == len(form.tables) and form_id:
-        other = recognize(grids, forms)  # told the form, and none of its tables is here
+    if ret.missing_tables and form_id and ret.form_id != form.id:
+        other = recognize(grids, forms)  # told the form, and a table of it is not here
         if other is not None and other.id != form.id:
-            raise Unreadable("other_form", form=form.id, other=other.id)
+            if len(ret.missing_tables) == len(form.tables):
+                raise Unreadable("other_form", form=form.id, other=other.id)
+            title = form.table(ret.missing_tables[0]).title
+            raise Unreadable("other_form_some", form=form.id, other=other.id, title=title)
     return ret, form
 
 

@@ -1,0 +1,270 @@
+"""The Word report as people write it, and render refusing figures it cannot vouch for."""
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+import test_form_errors
+from conftest import golden
+from typer.testing import CliRunner
+
+from wenuan import forms, narrative, render, samples, writing
+from wenuan.cli import app
+from wenuan.errors import FormFileError, WenuanError
+from wenuan.messages import set_lang
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+ALL = forms.Library()
+runner = CliRunner()
+DAY = date(2010, 2, 1)
+
+
+def _total(folder: Path, form_id: str, seeds=(0, 1, 2)) -> Path:
+    """The total of three units' consistent returns, written by `wenuan consolidate`."""
+    form = ALL[form_id]
+    folder.mkdir(parents=True)
+    for i, unit in zip(seeds, form.units, strict=False):
+        head = {"unit": unit.name, "person": "王芳", "phone": "0375-2222222", "date": "2010-01-20"}
+        writing.save_atomically(
+            writing.filled(form, samples.consistent(form, i), head), folder / f"{i}.xlsx", True
+        )
+    total = folder.parent / f"{folder.name}_total.xlsx"
+    result = runner.invoke(app, ["consolidate", str(folder), "-o", str(total)])
+    assert result.exit_code == 0, result.output
+    return total
+
+
+@pytest.fixture(scope="module")
+def totals(tmp_path_factory):
+    base = tmp_path_factory.mktemp("totals")
+    return {form_id: _total(base / form_id, form_id) for form_id in ALL}
+
+
+def _report(tmp_path, form_id, total, notes=None, previous=None) -> Path:
+    form = ALL[form_id]
+    data = render.load_data(total, form, ALL)
+    if previous:
+        data.previous = render.load_previous(previous, form, ALL)
+    out = tmp_path / "report.docx"
+    render.render_docx(form, data, out, True, notes=notes, today=DAY)
+    return out
+
+
+def _read_back(path: Path) -> str:
+    """The report as text: each paragraph on a line, each table's rows joined by |."""
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs if p.text.strip()]
+    for table in document.tables[:1]:
+        lines += [" | ".join(c.text.replace("\n", "") for c in row.cells) for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _prose(path: Path) -> list[str]:
+    """The report's sentences, before its 附件 (where the codes belong) and without its tables."""
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    return paragraphs[: next(i for i, p in enumerate(paragraphs) if p.startswith("附件"))]
+
+
+CODE_OR_FORMULA = re.compile(r"[A-Za-z]|[=<>≤≥]")
+
+
+@pytest.mark.parametrize("form_id", sorted(ALL))
+def test_report_of_a_total_reads_as_written(tmp_path, totals, form_id):
+    out = _report(tmp_path, form_id, totals[form_id])
+    golden(f"report_{form_id}_expected.txt", _read_back(out))
+    prose = _prose(out)
+    assert [p for p in prose if CODE_OR_FORMULA.search(p)] == []
+    heads = docx.Document(str(out)).tables[0].rows[0].cells
+    assert [c.text for c in heads if CODE_OR_FORMULA.search(c.text)] == []
+    assert prose[-2:] == [ALL[form_id].union, "2010年2月1日"]
+
+
+NOTES = """\
+主送：河南省总工会
+
+## 二、主要做法
+（一）领导重视，精心组织。市总成立送温暖活动领导小组。
+
+**（二）多方筹集资金**，确保款物全部用于帮扶困难职工。
+
+## 取得成效
+困难职工普遍得到走访慰问。
+
+## 四、存在问题
+资金缺口较大。
+
+## 下一步打算
+完善常态化帮扶机制。
+"""
+
+
+def test_notes_and_last_year_fill_the_parts_people_write(tmp_path, totals):
+    notes_file = tmp_path / "材料.md"
+    notes_file.write_text(NOTES, encoding="utf-8")
+    previous = _total(tmp_path / "last", "pingdingshan-2010", seeds=(5, 6))
+    notes = narrative.read_notes(notes_file)
+    out = _report(tmp_path, "pingdingshan-2010", totals["pingdingshan-2010"], notes, previous)
+    golden("report_pingdingshan-2010_notes_expected.txt", _read_back(out))
+    text = "\n".join(_prose(out))
+    assert "【" not in text and "与上年相比，筹集慰问款物" in text
+
+
+def test_notes_from_word_and_a_heading_that_is_no_part(tmp_path):
+    document = docx.Document()
+    document.add_heading("主要做法", level=1)
+    document.add_paragraph("一是早部署。")
+    document.add_paragraph("二是广覆盖。")
+    document.add_heading("存在问题", level=2)
+    document.add_paragraph("资金不足。")
+    path = tmp_path / "材料.docx"
+    document.save(str(path))
+    assert narrative.read_notes(path) == {
+        "methods": ["一是早部署。", "二是广覆盖。"],
+        "problems": ["资金不足。"],
+    }
+    bad = tmp_path / "bad.md"
+    bad.write_text("## 主要做法\n做了。\n## 其他\n别的。\n", encoding="utf-8")
+    with pytest.raises(WenuanError) as e:
+        narrative.read_notes(bad)
+    assert str(e.value) == (
+        f"材料文件 {bad} 第 3 行：“其他” 不是报告的一部分；标题请用：基本情况、做法、成效、问题、打算"
+    )
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(not (OFFICE and shutil.which("pdftotext")), reason="LibreOffice missing")
+def test_report_pdf_pages_and_the_date_never_alone(tmp_path, totals):
+    out = tmp_path / "report.pdf"
+    total = totals["pingdingshan-2010"]
+    result = runner.invoke(
+        app, ["render", "--form", "pingdingshan-2010", "--data", str(total), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages == 5  # 3 pages of report, 2 of 附件
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    page = next(p for p in text.split("\f") if "平顶山市总工会\n" in p and "年" in p)
+    assert "下一步打算" in page  # the 落款 and the date keep with the last part
+
+
+# ---- what render refuses ------------------------------------------------------------------------
+
+
+def test_render_refuses_data_of_another_form(tmp_path, totals):
+    total = totals["pingdingshan-2010"]
+    args = [
+        "render",
+        "--form",
+        "jiaozuo-2019",
+        "--data",
+        str(total),
+        "-o",
+        str(tmp_path / "r.docx"),
+    ]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"错误：无法从 {total} 取得数据：{total.name} 不是 jiaozuo-2019 的报表："
+        "看起来是 pingdingshan-2010 的表式（没有找到《2019年各级工会送温暖统计表》）\n",
+    )
+    result = runner.invoke(app, [*args, "--lang", "en"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: cannot take figures from {total}: {total.name} is not a return of jiaozuo-2019: "
+        "it looks like pingdingshan-2010 (the table “2019年各级工会送温暖统计表” is not there)\n",
+    )
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_render_refuses_a_return_with_errors_and_lists_them(tmp_path):
+    bad = EXAMPLES / "pingdingshan-2010_identity.xlsx"
+    out = tmp_path / "r.docx"
+    args = ["render", "--form", "pingdingshan-2010", "--data", str(bad), "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and not out.exists()
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"错误：{bad} 有 1 个错误，未生成报告：数字核对无误后再生成，"
+        "或加 --allow-errors 生成注明“数据未经核实”的报告"
+    )
+    assert lines[3].startswith("    ✗ 错误 送温暖工程统计表!E19  不符合 05A = 05B + 05C + 05D")
+    result = runner.invoke(app, [*args, "--lang", "en", "--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad} has 1 error(s); no report written")
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["written"] is None and data["files"][0]["findings"][0]["rule"] == "swn-05"
+
+
+def test_allow_errors_says_on_the_first_page_the_figures_are_not_verified(tmp_path):
+    set_lang("zh")
+    bad = EXAMPLES / "pingdingshan-2010_identity.xlsx"
+    out = tmp_path / "r.docx"
+    result = runner.invoke(
+        app,
+        ["render", "--form", "pingdingshan-2010", "--data", str(bad), "-o", str(out)]
+        + ["--allow-errors"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"注意：{bad} 有 1 个错误，报告首页已注明数据未经核实" in result.stderr
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert paragraphs[1].startswith(
+        "【注意：本报告所据数据未经核实。pingdingshan-2010_identity.xlsx 有 1 个错误：不符合"
+    )
+    assert paragraphs[2] == "市总保障部："  # a unit's return goes where the notice says
+    assert paragraphs[0] == "叶县关于2010年元旦春节送温暖活动情况的报告"
+
+
+# ---- the report: section of a form file --------------------------------------------------------
+
+FORM = test_form_errors.GOOD  # a small form: table t, items 01A = 01B + 01C
+
+
+@pytest.mark.parametrize(
+    "sentence, problem",
+    [
+        ("共{{ t['01A'] }万元。", "报告语句写法有误：unexpected '}'"),
+        ("共{{ t['09Z'] }}万元。", "报告语句引用了不存在的项目 t['09Z']"),
+        (
+            "{{ city }}共{{ t['01A'] }}万元。",
+            "报告语句中的 “city” 不存在（可用：t、union、campaign、period、who、units）",
+        ),
+        (
+            "占{{ t['01B'].shar(t['01A']) }}。",
+            "报告语句中的数字没有 “.shar”（可用：label、unit、share、per、top、last、change）",
+        ),
+    ],
+    ids=["syntax", "item", "name", "attribute"],
+)
+def test_a_bad_report_sentence_is_refused_with_its_line(tmp_path, sentence, problem):
+    path = tmp_path / "demo.yaml"
+    path.write_text(FORM + f'report:\n  basics:\n    - - "共有。"\n      - "{sentence}"\n', "utf-8")
+    with pytest.raises(FormFileError) as e:
+        forms.load_form(path)
+    assert (e.value.line, e.value.problem) == (FORM.count("\n") + 4, problem)
+
+
+def test_a_report_sentence_cannot_reach_python_internals(tmp_path):
+    with pytest.raises(FormFileError) as e:
+        forms.load_form(_form_file(tmp_path, "{{ t['01A'].__class__ }}"))
+    assert "“.__class__”" in e.value.problem
+    form = forms.load_form(_form_file(tmp_path, "共{{ t['01A'] }}万元。"))
+    ctx = narrative.context(form, narrative.Figures({"t:01A": Decimal(1)}, form), "我们")
+    assert narrative.sentence("共{{ t['01A'] }}万元。", ctx) == "共1.00万元。"
+    with pytest.raises(WenuanError):  # the sandbox, when a sentence was not checked at load
+        narrative.sentence("{{ t['01A']._figures.form }}", ctx)
+
+
+def _form_file(tmp_path, sentence):
+    path = tmp_path / "demo.yaml"
+    path.write_text(FORM + f'report:\n  basics:\n    - "{sentence}"\n', "utf-8")
+    return path
