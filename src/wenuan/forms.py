@@ -131,7 +131,8 @@ class Table(Model):
 
     id: str
     title: str
-    note: str | None = None
+    note: str | None = None  # printed under the table (template, filled table, report)
+    remark: str | None = None  # about the form itself (how it was reconstructed): never printed
     reconstructed: bool = False
     items: list[Item]
     rules: list[Rule] = []

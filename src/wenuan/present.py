@@ -109,6 +109,7 @@ def form_data(form: Form) -> dict:
                 "id": tb.id,
                 "title": tb.title,
                 "note": tb.note,
+                "remark": tb.remark,
                 "reconstructed": tb.reconstructed,
                 "items": [_item_data(item, tb) for item in tb.items],
                 "rules": [_rule_data(r) for r in tb.rules],
