@@ -61,15 +61,20 @@ def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
     assert report.values == expected
     wb = openpyxl.load_workbook(out)
     units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
-    assert [r[0] for r in units] == ["单位", "叶县", "卫东区", "鲁山", "合计"]
-    assert units[0][2] == "swn:01A（人）" and units[-1][2] == float(expected["swn:01A"])
+    assert [r[0] for r in units] == ["单位", None, "叶县", "卫东区", "鲁山", "合计"]
+    assert (units[0][2], units[1][2]) == ("swn:01A", "当地职工总数（人）")
+    assert units[-1][2] == float(expected["swn:01A"])
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
     assert sources[1][3] == consolidate.sha256(batch / "0.xlsx") and sources[1][6] == "是"
     assert sources[-1][1:] == ["文教卫工会", None, None, None, None, "未报送", None]
     with zipfile.ZipFile(out) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
         chart = z.read("xl/charts/chart1.xml").decode()
-        assert "<barChart>" in chart and "'各单位'!$A$2:$A$4" in chart
+        assert "<barChart>" in chart and "'各单位'!$A$3:$A$5" in chart
+        assert "<v>当地职工总数（人）</v>" in chart and "swn:" not in chart
+    assert wb.sheetnames == [
+        "送温暖工程统计表", "困难职工帮扶中心统计表", "各单位", "图表", "来源", "wenuan"
+    ]
 
 
 def test_json_is_the_library_result(batch):

@@ -284,13 +284,20 @@ def _merge(ws, ref: str) -> None:
         ws.merged_cells.add(ref)
 
 
-def _print_setup(ws, landscape: bool = False, title_rows=None, title_cols=None) -> None:
-    """A4, fitted to the page width, page numbers in the footer, titles repeated on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+def _print_setup(
+    ws, landscape: bool = False, title_rows=None, title_cols=None, fit_width: bool = True
+) -> None:
+    """A4, fitted to the page width (unless too wide to read so), page numbers in the footer,
+    titles repeated on every page."""
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # too wide for one page: smaller, and the margins narrow
+        ws.page_setup.scale = WIDE_SCALE
+        ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     if title_rows:
@@ -359,6 +366,7 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
         if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
             ws.row_dimensions[r].height = CJK_LINE * lines
 
+    _print_setup(ws, title_rows="1:5")  # first: a write-only sheet writes it with its first row
     unlocked = Protection(locked=False)
     input_fill = PatternFill("solid", fgColor=INPUT_FILL)
     for r, values_row in enumerate(rows, start=1):
@@ -419,7 +427,6 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
     ws.print_area = f"A1:H{len(rows)}"
-    _print_setup(ws, title_rows="1:5")
 
 
 def _value_rule(at: str, cell):
@@ -543,124 +550,30 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
 
 
 CHART_UNITS = 50  # a bar a unit reads up to about this many units
+WIDE_SCALE = 80  # percent: 各单位 prints this size, about 15 items a page
+ITEM_WIDTH = 10  # a column of 各单位: about five CJK characters of its label a line
+A4_LANDSCAPE_EMU = (9_360_000, 6_480_000)  # 26 × 18 cm
+SMALL_LINE = 13  # points a line of 10-point text takes
+
+
+def _wrapped_lines(value, width: float) -> int:
+    """Lines a text takes wrapped in a column `width` wide."""
+    return max(1, -(-text_width(value) // max(int(width) - 1, 1)))
 
 
 def consolidation(result, header: dict[str, object]):
-    """The consolidated workbook, written as it streams: the total in the form's layout, every
-    unit's figures side by side, the provenance of each file, and a chart of the main items."""
+    """The consolidated workbook, written as it streams and printable as it is: the total in
+    the form's layout, every unit's figures (a row a unit, a column an item), a chart of the
+    main items on a sheet of its own, and the provenance of each file."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
 
     form = result.form
     wb = Workbook(write_only=True)
-    bold = Font(name=FONT, bold=True)
-
-    def styled(ws, value, font=bold):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = font
-        return cell
-
-    table_sheets = []
     for table in form.tables:
-        ws = wb.create_sheet(_sheet_name(table))
-        table_sheets.append(ws)
-        ws.append([styled(ws, table.title, Font(name=FONT, size=16, bold=True))])
-        ws.append([" ".join(x for x in (form.union, form.doc_no, form.campaign) if x)])
-        ws.append(
-            [
-                _literal(ws, v)
-                for v in (
-                    "填报单位：",
-                    header.get("unit"),
-                    None,
-                    None,
-                    "填报人：",
-                    header.get("person"),
-                )
-            ]
-        )
-        ws.append(
-            [
-                _literal(ws, v)
-                for v in (
-                    "联系电话：",
-                    header.get("phone"),
-                    None,
-                    None,
-                    "填报日期：",
-                    header.get("date"),
-                )
-            ]
-        )
-        ws.append([styled(ws, c) for c in COLUMNS])
-        for item, depth in table.walk():
-            refs = [r for r, c in table.cells.items() if c.item == item.code]
-            row = [item.seq, item.code, "　" * depth + item.label, None, None, None, None]
-            for ref, at in zip(refs, (3, 5), strict=False):
-                cell = table.cells[ref]
-                row[at] = (
-                    cell.unit
-                    if ref in (item.code, f"{item.code}[{cell.unit}]")
-                    else (f"{cell.unit}（{ref}）")
-                )
-                value = result.total.get(f"{table.id}:{ref}")
-                row[at + 1] = float(value) if value is not None else None
-            ws.append(row)
+        _table_sheet(wb, form, table, result.total, header, blank=False)
     keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
-    units = wb.create_sheet("各单位")
-    units.append(
-        [styled(units, "单位"), styled(units, "文件")]
-        + [
-            styled(
-                units,
-                f"{ref}（{tb.cells[ref].unit}）"
-                if len(form.tables) == 1
-                else f"{tb.id}:{ref}（{tb.cells[ref].unit}）",
-            )
-            for tb, ref in keys
-        ]
-    )
-    count = 0
-    for row in result.units():
-        count += 1
-        values = row["values"]
-        units.append(
-            [_literal(units, row["unit"]), _literal(units, Path(row["path"]).name)]
-            + [
-                float(values[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in values else None
-                for tb, ref in keys
-            ]
-        )
-    units.append(
-        [styled(units, "合计"), None]
-        + [
-            float(result.total[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in result.total else None
-            for tb, ref in keys
-        ]
-    )
-    sources = wb.create_sheet("来源")
-    sources.append(
-        [
-            styled(sources, h)
-            for h in ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
-        ]
-    )
-    for s in result.sources():
-        row = [
-            s.path,
-            s.unit,
-            s.received,
-            s.sha256,
-            s.errors,
-            s.warnings,
-            "是" if s.included else "否",
-            "\n".join(s.findings),
-        ]
-        sources.append([_literal(sources, v) for v in row])
-    for name in result.missing:
-        sources.append([None, _literal(sources, name), None, None, None, None, "未报送"])
+    count = _units_sheet(wb, result, keys)
+    _sources_sheet(wb, result)
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     for row in (
@@ -670,22 +583,153 @@ def consolidation(result, header: dict[str, object]):
         ("kind", "total"),
     ):
         meta.append(list(row))
-    main = [
-        i
-        for i, (tb, ref) in enumerate(keys)
-        if tb is form.tables[0]
-        and next(d for it, d in tb.walk() if it.code == tb.cells[ref].item) == 0
-    ][:4]
-    if count and main:
-        chart = BarChart()
-        chart.title = f"{form.tables[0].title}：各单位主要项目"
-        chart.y_axis.title = "数值"
-        last = min(count, CHART_UNITS) + 1
-        for i in main:
-            chart.add_data(
-                Reference(units, min_col=3 + i, min_row=1, max_row=last), titles_from_data=True
-            )
-        chart.set_categories(Reference(units, min_col=1, min_row=2, max_row=last))
-        chart.width, chart.height = 24, 12
-        table_sheets[0].add_chart(chart, "J2")
+    if count:
+        _chart_sheet(wb, form, keys, count, index=len(form.tables) + 1)
     return wb
+
+
+def _units_sheet(wb, result, keys) -> int:
+    """各单位: a row a unit and a column an item, headed by the item's label and unit (its code
+    in the small first row), the total last; the headings and unit names stay on screen and
+    are printed on every page. Returns how many units it lists."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    form = result.form
+    ws = wb.create_sheet("各单位")
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    small = Font(name=FONT, size=8, color="808080")
+    names = [(row["unit"] or "", Path(row["path"]).name) for row in result.units()]
+    ws.column_dimensions["A"].width = max([text_width(n) for n, _ in names] + [8]) + 3
+    ws.column_dimensions["B"].width = min(max([text_width(f) for _, f in names] + [6]) + 2, 24)
+    for i in range(len(keys)):
+        ws.column_dimensions[_column(3 + i)].width = ITEM_WIDTH
+    labels = [f"{tb.cells[ref].label}（{tb.cells[ref].unit}）" for tb, ref in keys]
+    ws.row_dimensions[2].height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
+    ws.freeze_panes = "C3"
+    _print_setup(ws, landscape=True, title_rows="1:2", title_cols="A:A", fit_width=False)
+
+    def cell(value, font=body, number_format=None, align=centre):
+        c = WriteOnlyCell(ws, text(value))
+        if isinstance(c.value, str):
+            c.data_type = "s"
+        c.font, c.border, c.alignment = font, box, align
+        if number_format:
+            c.number_format = number_format
+        return c
+
+    # the codes stay the first row: render (and scripts) find the columns by them
+    codes = [ref if len(form.tables) == 1 else f"{tb.id}:{ref}" for tb, ref in keys]
+    ws.append([cell("单位", bold), cell("文件", bold)] + [cell(c, small) for c in codes])
+    ws.append([cell(None), cell(None)] + [cell(x, bold) for x in labels])
+    _merge(ws, "A1:A2")
+    _merge(ws, "B1:B2")
+    formats = ["0.00" if tb.cells[ref].decimals else "0" for tb, ref in keys]
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+    def figures(values: dict) -> list:
+        return [
+            cell(_figure(values.get(f"{tb.id}:{ref}"), tb.cells[ref].decimals), body, f)
+            for (tb, ref), f in zip(keys, formats, strict=True)
+        ]
+
+    count = 0
+    for row in result.units():
+        count += 1
+        ws.append(
+            [cell(row["unit"], body, None, left), cell(Path(row["path"]).name, small, None, left)]
+            + figures(row["values"])
+        )
+    ws.append([cell("合计", bold), cell(None)] + figures(result.total))
+    return count
+
+
+def _column(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
+    """图表: the main items of the first table by unit, on a sheet of its own (one page), each
+    bar named by its item's label and unit."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.drawing.xdr import XDRPoint2D, XDRPositiveSize2D
+    from openpyxl.worksheet.page import PrintPageSetup
+
+    table = form.tables[0]
+    depth = {it.code: d for it, d in table.walk()}
+    main = [
+        i for i, (tb, ref) in enumerate(keys) if tb is table and depth[tb.cells[ref].item] == 0
+    ][:4]
+    if not main:
+        return
+    units = wb["各单位"]
+    last = min(count, CHART_UNITS) + 2
+    chart = BarChart()
+    chart.title = f"{table.title}：各单位主要项目"
+    for i in main:
+        tb, ref = keys[i]
+        cell = tb.cells[ref]
+        values = Reference(units, min_col=3 + i, min_row=3, max_row=last)
+        chart.series.append(Series(values, title=f"{cell.label}（{cell.unit}）"))
+    chart.set_categories(Reference(units, min_col=1, min_row=3, max_row=last))
+    chart.y_axis.title = "、".join(dict.fromkeys(keys[i][0].cells[keys[i][1]].unit for i in main))
+    chart.x_axis.delete = chart.y_axis.delete = False  # else newer Excel hides the axes
+    chart.legend.position = "b"
+    sheet = wb.create_chartsheet("图表", index)
+    sheet.pageSetup = PrintPageSetup(paperSize="9", orientation="landscape")
+    sheet.add_chart(chart)
+    # the size of the printed page: Excel stretches a chart sheet's chart, LibreOffice does not
+    chart.anchor.pos = XDRPoint2D(0, 0)
+    chart.anchor.ext = XDRPositiveSize2D(*A4_LANDSCAPE_EMU)
+
+
+def _sources_sheet(wb, result) -> None:
+    """来源: each file, its unit, when received, its SHA-256, what was found, whether counted;
+    and the units that did not report."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("来源")
+    heads = ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
+    widths = (30, 16, 12, 18, 6, 6, 9, 60)
+    for col, width in zip("ABCDEFGH", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    _print_setup(ws, landscape=True, title_rows="1:1")
+    body, small = Font(name=FONT, size=10), Font(name=FONT, size=8)
+    wrap = Alignment(vertical="top", wrap_text=True)
+
+    def row(values, font=body):
+        cells = []
+        for c, value in enumerate(values):
+            cell = WriteOnlyCell(ws, text(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            cell.font = small if c == 3 and font is body else font
+            cell.alignment = wrap
+            cells.append(cell)
+        return cells
+
+    ws.append(row(heads, Font(name=FONT, size=10, bold=True)))
+    for s in result.sources():
+        ws.append(
+            row(
+                (
+                    s.path,
+                    s.unit,
+                    s.received,
+                    s.sha256,
+                    s.errors,
+                    s.warnings,
+                    "是" if s.included else "否",
+                    "\n".join(s.findings),
+                )
+            )
+        )
+    for name in result.missing:
+        ws.append(row((None, name, None, None, None, None, "未报送")))
