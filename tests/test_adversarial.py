@@ -76,7 +76,8 @@ def test_hostile_unit_name_gives_a_safe_notice_inside_the_folder(tmp_path, case)
         "--notices", notices, "--roster", roster,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert files_under(tmp_path) - before == {notices, notices / expected}
+    docx = notices / (expected.removesuffix(".txt") + ".docx")
+    assert files_under(tmp_path) - before == {notices, notices / expected, docx}
     assert unit.replace("\x1b", "").split("[")[0][:5] in (notices / expected).read_text("utf-8-sig")
 
 
@@ -101,7 +102,11 @@ def test_names_made_alike_are_numbered_and_reruns_skip_or_rewrite(tmp_path):
     first = cli(*args)
     assert first.exit_code == 0, first.stderr
     names = sorted(p.name for p in notices.iterdir())
-    assert names == ["a_b_更正通知(2).txt", "a_b_更正通知.txt", "叶县_更正通知.txt"]
+    assert names == [
+        f"{stem}.{suffix}"
+        for stem in ("a_b_更正通知(2)", "a_b_更正通知", "叶县_更正通知")
+        for suffix in ("docx", "txt")
+    ]
     (notices / "叶县_更正通知.txt").write_text("旧", encoding="utf-8")
     again = cli(*args)
     assert again.exit_code == 0  # goes on past every notice already there, and prints the list

@@ -73,7 +73,12 @@ def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
         assert "<barChart>" in chart and "'各单位'!$A$3:$A$5" in chart
         assert "<v>当地职工总数（人）</v>" in chart and "swn:" not in chart
     assert wb.sheetnames == [
-        "送温暖工程统计表", "困难职工帮扶中心统计表", "各单位", "图表", "来源", "wenuan"
+        "送温暖工程统计表",
+        "困难职工帮扶中心统计表",
+        "各单位",
+        "图表",
+        "来源",
+        "wenuan",
     ]
 
 
@@ -252,9 +257,8 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     ]
     assert lines[-1] == "已报送 3，有错误 1，逾期 1，逾期且有错误 0，未报送 11"
     notices = sorted(p.name for p in (tmp_path / "notices").iterdir())
-    assert (
-        len(notices) == 13 and "舞钢_更正通知.txt" in notices and "叶县_更正通知.txt" not in notices
-    )
+    assert len(notices) == 26 and "叶县_更正通知.txt" not in notices
+    assert {"舞钢_更正通知.txt", "舞钢_更正通知.docx"} <= set(notices)
     text = (tmp_path / "notices" / "舞钢_更正通知.txt").read_text(encoding="utf-8-sig")
     assert "送温暖工程统计表!E6：01A（当地职工总数） 填的是“十二”，不是数字" in text
     assert "请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部" in text
@@ -272,3 +276,44 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     )
     assert (data["days_left"], data["workdays_left"]) == (3, 1)
     assert [u["state"] for u in data["units"][:5]] == ["ok", "ok", "ok", "late", "errors"]
+
+
+def test_notices_come_as_word_documents_with_the_same_words(batch, tmp_path):
+    import docx
+
+    ret(batch, "bad.xlsx", "舞钢", seed=6, changes={"swn:01A": "十二"})
+    notices = tmp_path / "notices"
+    args = ("status", batch, "--form", "pingdingshan-2010", "--as-of", "2010-01-29")
+    assert cli(*args, "--notices", notices).exit_code == 0
+    doc = docx.Document(str(notices / "舞钢_更正通知.docx"))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    words = [p.text for p in doc.paragraphs if p.text]
+    assert words == [
+        "更正通知",
+        "舞钢：",
+        "你单位报送的《送温暖工程统计表》、《困难职工帮扶中心统计表》（文件 bad.xlsx）经审核有以下"
+        "问题，请核对更正后于 2010-02-01 前重新报市总保障部：",
+        "截止时间依据通知原文：“请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部”",
+        "平顶山市总工会",
+        "2010年1月29日",
+    ]
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows == [
+        ["序号", "位置", "问题及改法"],
+        ["1", "送温暖工程统计表!E6", "01A（当地职工总数） 填的是“十二”，不是数字"],
+    ]
+    text = (notices / "舞钢_更正通知.txt").read_text(encoding="utf-8-sig")
+    said = [line.strip() for line in text.splitlines() if line.strip()]
+    assert said == [
+        *words[:3],
+        "1. 送温暖工程统计表!E6：01A（当地职工总数） 填的是“十二”，不是数字",
+        *words[3:],
+    ]
+    missing = docx.Document(str(notices / "湛河_更正通知.docx"))
+    assert [p.text for p in missing.paragraphs if p.text][:3] == [
+        "催报通知",
+        "湛河：",
+        "你单位尚未报送《送温暖工程统计表》、《困难职工帮扶中心统计表》。请于 2010-02-01 前报市总保障部。",
+    ]
+    assert not missing.tables
