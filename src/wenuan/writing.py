@@ -359,8 +359,9 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
         ws.column_dimensions[col].width = width
     line_chars = widths[2] - 3
     ws.row_dimensions[1].height = 24
-    if text_width(heading) > sum(widths) - 4:
-        ws.row_dimensions[2].height = 2 * CJK_LINE
+    for r, words in ((2, heading), (len(rows), rows[-1][0] if table.note else None)):
+        if r > last or r == 2:  # the heading and the note span the table's width, wrapped
+            ws.row_dimensions[r].height = CJK_LINE * _wrapped_lines(words, sum(widths) - 4)
     for r, depth in zip(range(6, last + 1), depths, strict=True):
         lines = -(-(text_width(rows[r - 1][2]) + 4 * depth) // line_chars)
         if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
@@ -382,6 +383,8 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
                 cell.alignment = Alignment(horizontal="center", vertical="center")
             elif r == 2:
                 cell.alignment = centre
+            elif r > last:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif r in (3, 4) and c in (1, 5):  # a header value, written in by the unit
                 cell.border = underline
                 cell.alignment = Alignment(horizontal="left", vertical="center")
@@ -416,7 +419,8 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
                 cell.border = underline
                 cells[c] = cell
         ws.append(cells)
-    for ref in ("A1:H1", "A2:H2", *(span for *_, span in HEADER_FIELDS)):
+    notes = [f"A{len(rows)}:H{len(rows)}"] if table.note else []
+    for ref in ("A1:H1", "A2:H2", *(span for *_, span in HEADER_FIELDS), *notes):
         _merge(ws, ref)
     if blank:
         for at, cell in units.items():
