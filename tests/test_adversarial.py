@@ -172,7 +172,7 @@ def test_text_from_returns_is_never_a_formula_in_any_output(tmp_path):
     for out in (total, filled, blank, marked, *returns.iterdir()):
         assert _no_formula_anywhere(out) == [], out.name
     units = openpyxl.load_workbook(total)["各单位"]
-    assert sorted(units.cell(row=r, column=1).value for r in range(2, 7)) == sorted(FORMULAS)
+    assert sorted(units.cell(row=r, column=1).value for r in range(3, 8)) == sorted(FORMULAS)
 
 
 TAGS = "{{ 111*111 }}{% for x in [1,2] %}循环{% endfor %}{{ ''.__class__ }}"
@@ -470,7 +470,8 @@ def test_two_runs_writing_one_output_at_once(tmp_path, force):
     assert codes == ([0, 0] if force else [0, 2]), errors
     if not force:
         assert f"错误：{out} 已存在；要覆盖请加 --force\n" in errors
-    assert openpyxl.load_workbook(out)["各单位"].max_row == 8  # six units and the total
+    units = openpyxl.load_workbook(out)["各单位"]
+    assert units.max_row == 9  # two heading rows, six units, the total
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "合计.xlsx"]
 
 

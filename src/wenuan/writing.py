@@ -16,12 +16,11 @@ from wenuan.forms import Form, Table
 from wenuan.messages import t
 from wenuan.reading import META_SHEET
 
-TITLE_ROW, HEADER_ROWS, FIRST_ITEM_ROW = 1, (3, 4), 6
+FIRST_ITEM_ROW = 6
 COLUMNS = ("序号", "代码", "项目", "单位", "数值", "单位", "数值", "备注")
 VALUE_COLUMNS = ("E", "G")
 UNIT_COLUMNS = ("D", "F")
 FONT = "宋体"
-LABEL_CHARS = 27  # CJK characters that fit a line of the label column (width 56)
 
 
 XLSX = (".xlsx",)
@@ -147,17 +146,6 @@ def as_text(cell, value) -> None:
     cell.value = text(value)
     if isinstance(cell.value, str):
         cell.data_type = "s"
-
-
-def _literal(ws, value):
-    """A write-only cell holding `value`, text kept as text."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(ws)
-    as_text(cell, value)
-    return cell
 
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(10))}
