@@ -347,9 +347,8 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
         ws.column_dimensions[col].width = width
     line_chars = widths[2] - 3
     ws.row_dimensions[1].height = 24
-    for r, words in ((2, heading), (len(rows), rows[-1][0] if table.note else None)):
-        if r > last or r == 2:  # the heading and the note span the table's width, wrapped
-            ws.row_dimensions[r].height = CJK_LINE * _wrapped_lines(words, sum(widths) - 4)
+    for r in (2, len(rows)) if table.note else (2,):  # they span the table's width, wrapped
+        ws.row_dimensions[r].height = CJK_LINE * _wrapped_lines(rows[r - 1][0], sum(widths) - 4)
     for r, depth in zip(range(6, last + 1), depths, strict=True):
         lines = -(-(text_width(rows[r - 1][2]) + 4 * depth) // line_chars)
         if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
