@@ -66,9 +66,14 @@ def total(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def total_pages(total):
+    return pdf_pages(total)
+
+
 @needs_office
-def test_the_total_prints_in_13_pages_each_sheet_as_meant(total):
-    pages = pdf_pages(total)
+def test_the_total_prints_in_13_pages_each_sheet_as_meant(total_pages):
+    pages = total_pages
     # before issue 13: 19 pages, labels cut, the chart split over two pages
     assert len(pages) <= 13
     assert "送温暖工程统计表" in pages[0] and "困难职工帮扶中心统计表" in pages[1]
@@ -83,8 +88,8 @@ def test_the_total_prints_in_13_pages_each_sheet_as_meant(total):
 
 
 @needs_office
-def test_the_printed_total_has_every_label_whole_and_the_date_as_a_date(total):
-    pages = pdf_pages(total)
+def test_the_printed_total_has_every_label_whole_and_the_date_as_a_date(total_pages):
+    pages = total_pages
     tables = flat("".join(pages[:2]))
     assert [x for x in labels(PDS) if flat(x) not in tables] == []
     assert "联系电话：" in tables and "填报日期：" in tables and "###" not in tables
