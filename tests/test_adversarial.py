@@ -76,7 +76,8 @@ def test_hostile_unit_name_gives_a_safe_notice_inside_the_folder(tmp_path, case)
         "--notices", notices, "--roster", roster,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert files_under(tmp_path) - before == {notices, notices / expected}
+    docx = notices / (expected.removesuffix(".txt") + ".docx")
+    assert files_under(tmp_path) - before == {notices, notices / expected, docx}
     assert unit.replace("\x1b", "").split("[")[0][:5] in (notices / expected).read_text("utf-8-sig")
 
 
@@ -101,7 +102,11 @@ def test_names_made_alike_are_numbered_and_reruns_skip_or_rewrite(tmp_path):
     first = cli(*args)
     assert first.exit_code == 0, first.stderr
     names = sorted(p.name for p in notices.iterdir())
-    assert names == ["a_b_更正通知(2).txt", "a_b_更正通知.txt", "叶县_更正通知.txt"]
+    assert names == [
+        f"{stem}.{suffix}"
+        for stem in ("a_b_更正通知(2)", "a_b_更正通知", "叶县_更正通知")
+        for suffix in ("docx", "txt")
+    ]
     (notices / "叶县_更正通知.txt").write_text("旧", encoding="utf-8")
     again = cli(*args)
     assert again.exit_code == 0  # goes on past every notice already there, and prints the list
@@ -167,7 +172,7 @@ def test_text_from_returns_is_never_a_formula_in_any_output(tmp_path):
     for out in (total, filled, blank, marked, *returns.iterdir()):
         assert _no_formula_anywhere(out) == [], out.name
     units = openpyxl.load_workbook(total)["各单位"]
-    assert sorted(units.cell(row=r, column=1).value for r in range(2, 7)) == sorted(FORMULAS)
+    assert sorted(units.cell(row=r, column=1).value for r in range(3, 8)) == sorted(FORMULAS)
 
 
 TAGS = "{{ 111*111 }}{% for x in [1,2] %}循环{% endfor %}{{ ''.__class__ }}"
@@ -465,7 +470,8 @@ def test_two_runs_writing_one_output_at_once(tmp_path, force):
     assert codes == ([0, 0] if force else [0, 2]), errors
     if not force:
         assert f"错误：{out} 已存在；要覆盖请加 --force\n" in errors
-    assert openpyxl.load_workbook(out)["各单位"].max_row == 8  # six units and the total
+    units = openpyxl.load_workbook(out)["各单位"]
+    assert units.max_row == 9  # two heading rows, six units, the total
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "合计.xlsx"]
 
 

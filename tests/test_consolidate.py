@@ -61,15 +61,25 @@ def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
     assert report.values == expected
     wb = openpyxl.load_workbook(out)
     units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
-    assert [r[0] for r in units] == ["单位", "叶县", "卫东区", "鲁山", "合计"]
-    assert units[0][2] == "swn:01A（人）" and units[-1][2] == float(expected["swn:01A"])
+    assert [r[0] for r in units] == ["单位", None, "叶县", "卫东区", "鲁山", "合计"]
+    assert (units[0][2], units[1][2]) == ("swn:01A", "当地职工总数（人）")
+    assert units[-1][2] == float(expected["swn:01A"])
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
     assert sources[1][3] == consolidate.sha256(batch / "0.xlsx") and sources[1][6] == "是"
     assert sources[-1][1:] == ["文教卫工会", None, None, None, None, "未报送", None]
     with zipfile.ZipFile(out) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
         chart = z.read("xl/charts/chart1.xml").decode()
-        assert "<barChart>" in chart and "'各单位'!$A$2:$A$4" in chart
+        assert "<barChart>" in chart and "'各单位'!$A$3:$A$5" in chart
+        assert "<v>当地职工总数（人）</v>" in chart and "swn:" not in chart
+    assert wb.sheetnames == [
+        "送温暖工程统计表",
+        "困难职工帮扶中心统计表",
+        "各单位",
+        "图表",
+        "来源",
+        "wenuan",
+    ]
 
 
 def test_json_is_the_library_result(batch):
@@ -247,9 +257,8 @@ def test_status_lists_received_missing_late_and_wrong(batch, tmp_path):
     ]
     assert lines[-1] == "已报送 3，有错误 1，逾期 1，逾期且有错误 0，未报送 11"
     notices = sorted(p.name for p in (tmp_path / "notices").iterdir())
-    assert (
-        len(notices) == 13 and "舞钢_更正通知.txt" in notices and "叶县_更正通知.txt" not in notices
-    )
+    assert len(notices) == 26 and "叶县_更正通知.txt" not in notices
+    assert {"舞钢_更正通知.txt", "舞钢_更正通知.docx"} <= set(notices)
     text = (tmp_path / "notices" / "舞钢_更正通知.txt").read_text(encoding="utf-8-sig")
     assert "送温暖工程统计表!E6：01A（当地职工总数） 填的是“十二”，不是数字" in text
     assert "请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部" in text
@@ -297,3 +306,44 @@ def test_a_figure_far_from_the_other_units_is_flagged_in_the_total(tmp_path):
     text = cli("consolidate", folder).stdout
     assert "有 1 个数字与其他单位相差悬殊，已计入合计，请核对：" in text
     assert f"  ! {units[3].name} 送温暖工程统计表!E43  10A（" in text and typed in text
+
+
+def test_notices_come_as_word_documents_with_the_same_words(batch, tmp_path):
+    import docx
+
+    ret(batch, "bad.xlsx", "舞钢", seed=6, changes={"swn:01A": "十二"})
+    notices = tmp_path / "notices"
+    args = ("status", batch, "--form", "pingdingshan-2010", "--as-of", "2010-01-29")
+    assert cli(*args, "--notices", notices).exit_code == 0
+    doc = docx.Document(str(notices / "舞钢_更正通知.docx"))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    words = [p.text for p in doc.paragraphs if p.text]
+    assert words == [
+        "更正通知",
+        "舞钢：",
+        "你单位报送的《送温暖工程统计表》、《困难职工帮扶中心统计表》（文件 bad.xlsx）经审核有以下"
+        "问题，请核对更正后于 2010-02-01 前重新报市总保障部：",
+        "截止时间依据通知原文：“请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部”",
+        "平顶山市总工会",
+        "2010年1月29日",
+    ]
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows == [
+        ["序号", "位置", "问题及改法"],
+        ["1", "送温暖工程统计表!E6", "01A（当地职工总数） 填的是“十二”，不是数字"],
+    ]
+    text = (notices / "舞钢_更正通知.txt").read_text(encoding="utf-8-sig")
+    said = [line.strip() for line in text.splitlines() if line.strip()]
+    assert said == [
+        *words[:3],
+        "1. 送温暖工程统计表!E6：01A（当地职工总数） 填的是“十二”，不是数字",
+        *words[3:],
+    ]
+    missing = docx.Document(str(notices / "湛河_更正通知.docx"))
+    assert [p.text for p in missing.paragraphs if p.text][:3] == [
+        "催报通知",
+        "湛河：",
+        "你单位尚未报送《送温暖工程统计表》、《困难职工帮扶中心统计表》。请于 2010-02-01 前报市总保障部。",
+    ]
+    assert not missing.tables

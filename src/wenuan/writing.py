@@ -16,12 +16,11 @@ from wenuan.forms import Form, Table
 from wenuan.messages import t
 from wenuan.reading import META_SHEET
 
-TITLE_ROW, HEADER_ROWS, FIRST_ITEM_ROW = 1, (3, 4), 6
+FIRST_ITEM_ROW = 6
 COLUMNS = ("序号", "代码", "项目", "单位", "数值", "单位", "数值", "备注")
 VALUE_COLUMNS = ("E", "G")
 UNIT_COLUMNS = ("D", "F")
 FONT = "宋体"
-LABEL_CHARS = 27  # CJK characters that fit a line of the label column (width 56)
 
 
 XLSX = (".xlsx",)
@@ -149,17 +148,6 @@ def as_text(cell, value) -> None:
         cell.data_type = "s"
 
 
-def _literal(ws, value):
-    """A write-only cell holding `value`, text kept as text."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(ws)
-    as_text(cell, value)
-    return cell
-
-
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(10))}
 _FORBIDDEN = set('<>:"/\\|?*')
 NAME_CHARS = 60  # CJK characters are 3 bytes in UTF-8: well under the 255 bytes of a name
@@ -241,128 +229,253 @@ def cell_positions(table: Table) -> dict[str, str]:
     return out
 
 
-def _table_sheet(wb, form: Form, table: Table) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
+HEADER_FIELDS = (  # key, label, its row and column, where its value goes (read by label)
+    ("unit", "填报单位：", 3, 0, "B3:D3"),
+    ("person", "填报人：", 3, 4, "F3:H3"),
+    ("phone", "联系电话：", 4, 0, "B4:D4"),
+    ("date", "填报日期：", 4, 4, "F4:H4"),
+)
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+INPUT_FILL = "FFF9E5"
+# Excel's own "Bad" and "Neutral" styles: a total that is wrong, a figure to check
+ERROR_LOOK, WARNING_LOOK = ("FFC7CE", "9C0006"), ("FFEB9C", "9C5700")
+LABEL_WIDTH = 56  # the widest the label column grows before its labels wrap
+CJK_LINE = 14.5  # points a line of 11-point 宋体 takes
 
-    ws = wb.create_sheet(_sheet_name(table))
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name=FONT, size=11)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    ws["A1"] = table.title
-    ws["A1"].font = Font(name=FONT, size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    ws["A2"] = "　".join(x for x in (form.union, form.doc_no, form.campaign) if x)
-    ws["A2"].alignment = Alignment(horizontal="center")
-    unlocked = Protection(locked=False)
-    for label, at, value_at in (
-        ("填报单位：", "A3", "B3"),
-        ("填报人：", "E3", "F3"),
-        ("联系电话：", "A4", "B4"),
-        ("填报日期：", "E4", "F4"),
-    ):
-        ws[at] = label
-        ws[at].font = body
-        ws[value_at].protection = unlocked
-        ws[value_at].border = Border(bottom=thin)
-    ws.merge_cells("B3:D3")
-    ws.merge_cells("B4:D4")
-    ws.merge_cells("F3:H3")
-    ws.merge_cells("F4:H4")
-    for col, title in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=5, column=col, value=title)
-        c.font = Font(name=FONT, size=11, bold=True)
-        c.border = box
-        c.alignment = Alignment(horizontal="center", vertical="center")
-    counts = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="只能填整数",
-        error="此项是计数，请填 0 或正整数。",
+
+def text_width(value) -> int:
+    """The width a value takes in a column, in Excel's units: a CJK character counts two."""
+    import unicodedata
+
+    if value is None:
+        return 0
+    shown = (
+        value
+        if isinstance(value, str)
+        else (f"{value:.2f}" if isinstance(value, float) else str(value))
     )
-    ws.add_data_validation(counts)
-    input_fill = PatternFill("solid", fgColor="FFF9E5")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown)
+
+
+def _figure(value, decimals: int):
+    """A value as it goes into a cell: counts whole, 万元 as a number with two decimals."""
+    if value is None or not hasattr(value, "as_tuple"):
+        return value
+    return float(value) if decimals else int(value)
+
+
+def _merge(ws, ref: str) -> None:
+    """Merge cells in an ordinary or a streamed (write-only) worksheet."""
+    if hasattr(ws, "merge_cells"):
+        ws.merge_cells(ref)
+    else:
+        ws.merged_cells.add(ref)
+
+
+def _print_setup(
+    ws, landscape: bool = False, title_rows=None, title_cols=None, fit_width: bool = True
+) -> None:
+    """A4, fitted to the page width (unless too wide to read so), page numbers in the footer,
+    titles repeated on every page."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # too wide for one page: smaller, and the margins narrow
+        ws.page_setup.scale = WIDE_SCALE
+        ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+
+
+def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=True) -> None:
+    """One table laid out as the notice prints it, on A4: `blank`, for a unit to fill (only the
+    yellow cells, the header and 备注 open; each value cell with a prompt naming its item and
+    unit and a check; totals coloured while they disagree with their parts), or holding figures
+    (a total). Works in ordinary and write-only workbooks: rows are appended, styles set first."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    values, header = values or {}, header or {}
+    ws = wb.create_sheet(_sheet_name(table))
     positions = cell_positions(table)
-    row = FIRST_ITEM_ROW
+    thin = Side(style="thin")
+    box, underline = Border(left=thin, right=thin, top=thin, bottom=thin), Border(bottom=thin)
+    body, bold = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    heading = "　".join(x for x in (form.union, form.doc_no, form.campaign) if x)
+    rows: list[list] = [[table.title], [heading], [None] * 8, [None] * 8, list(COLUMNS)]
+    for key, label, r, c, _ in HEADER_FIELDS:
+        rows[r - 1][c], rows[r - 1][c + 1] = label, text(header.get(key))
+    depths, units = [], {}
     for item, depth in table.walk():
-        ws.cell(row=row, column=1, value=item.seq)
-        ws.cell(row=row, column=2, value=item.code)
-        label = ws.cell(row=row, column=3, value=item.label)
-        label.alignment = Alignment(indent=depth * 2, wrap_text=True, vertical="center")
-        lines = -(-(len(item.label) + depth * 2) // LABEL_CHARS)  # CJK characters a line
-        if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
-            ws.row_dimensions[row].height = 15 * lines
+        row = [item.seq, item.code, item.label, None, None, None, None, None]
         refs = [r for r, c in table.cells.items() if c.item == item.code]
         for ref, unit_col in zip(refs, UNIT_COLUMNS, strict=False):
             cell = table.cells[ref]
-            unit_text = (
+            col = ord(unit_col) - 65
+            row[col] = (
                 cell.unit
                 if ref in (item.code, f"{item.code}[{cell.unit}]")
                 else f"{cell.unit}（{ref}）"
             )
-            ws[f"{unit_col}{row}"] = unit_text
-            target = ws[positions[ref]]
-            target.protection = unlocked
-            target.fill = input_fill
-            target.number_format = "0.00" if cell.decimals else "0"
-            if cell.decimals:  # one rule a cell: its formula names the cell itself
-                ws.add_data_validation(_amount_rule(target.coordinate))
-            else:
-                counts.add(target.coordinate)
-        for col in range(1, len(COLUMNS) + 1):
-            c = ws.cell(row=row, column=col)
-            c.border = box
-            if col != 3:
-                c.font = body
-                c.alignment = Alignment(horizontal="center", vertical="center")
-            else:
-                c.font = body
-        row += 1
+            row[col + 1] = _figure(values.get(f"{table.id}:{ref}"), cell.decimals)
+            units[positions[ref]] = cell
+        rows.append(row)
+        depths.append(depth)
+    last = len(rows)  # the last row of the table proper
     if table.note:
-        ws.cell(row=row + 1, column=1, value=f"注：{table.note}").font = body
-    _live_checks(ws, table, positions)
-    for col, width in zip("ABCDEFGH", (6, 8, 56, 7, 12, 9, 12, 10), strict=True):
+        rows += [[], [f"注：{table.note}"]]
+
+    # widths from the text: every heading, unit and header label whole, labels wrapped
+    widths = [max(text_width(r[c]) for r in rows[4:last]) + 3 for c in range(8)]
+    for _, label, _, c, _ in HEADER_FIELDS:
+        widths[c] = max(widths[c], text_width(label) + 2)
+    widths[2] = min(
+        LABEL_WIDTH,
+        max(text_width(r[2]) + 4 * d + 3 for r, d in zip(rows[5:last], depths, strict=True)),
+    )
+    widths[4] = widths[6] = max(widths[4], widths[6], 12)
+    widths[7] = max(widths[7], 12, max(text_width(r[5]) for r in rows[2:4]) + 3 - sum(widths[5:7]))
+    for col, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[col].width = width
-    ws.print_title_rows = "1:5"
-    ws.print_area = f"A1:H{row + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
+    line_chars = widths[2] - 3
+    ws.row_dimensions[1].height = 24
+    for r in (2, len(rows)) if table.note else (2,):  # they span the table's width, wrapped
+        ws.row_dimensions[r].height = CJK_LINE * _wrapped_lines(rows[r - 1][0], sum(widths) - 4)
+    for r, depth in zip(range(6, last + 1), depths, strict=True):
+        lines = -(-(text_width(rows[r - 1][2]) + 4 * depth) // line_chars)
+        if lines > 1:  # Excel and LibreOffice do not grow rows for wrapped text on their own
+            ws.row_dimensions[r].height = CJK_LINE * lines
+
+    _print_setup(ws, title_rows="1:5")  # first: a write-only sheet writes it with its first row
+    unlocked = Protection(locked=False)
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    for r, values_row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(values_row):
+            cell = WriteOnlyCell(ws, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text from a file stays text, never a formula
+            at = f"{'ABCDEFGH'[c]}{r}"
+            cell.font = body
+            if r == 1:
+                cell.font = Font(name=FONT, size=16, bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            elif r == 2:
+                cell.alignment = centre
+            elif r > last:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif r in (3, 4) and c in (1, 5):  # a header value, written in by the unit
+                cell.border = underline
+                cell.alignment = Alignment(horizontal="left", vertical="center")
+                if blank:
+                    cell.protection = unlocked
+                if (r, c) == (4, 5):
+                    cell.number_format = DATE_FORMAT
+            elif r == 5:
+                cell.font, cell.border, cell.alignment = bold, box, centre
+            elif 5 < r <= last:
+                cell.border = box
+                cell.alignment = (
+                    Alignment(
+                        horizontal="left",
+                        indent=depths[r - 6] * 2 if c == 2 else 0,
+                        wrap_text=True,
+                        vertical="center",
+                    )
+                    if c in (2, 7)
+                    else centre
+                )
+                if at in units:
+                    cell.number_format = "0.00" if units[at].decimals else "0"
+                    if blank:
+                        cell.protection, cell.fill = unlocked, input_fill
+                elif c == 7 and blank:
+                    cell.protection = unlocked  # 备注: a clerk may explain a figure
+            cells.append(cell)
+        if 2 < r < 5:  # the underline runs under the whole merged value
+            for c in (2, 3, 6, 7):
+                cell = WriteOnlyCell(ws)
+                cell.border = underline
+                cells[c] = cell
+        ws.append(cells)
+    notes = [f"A{len(rows)}:H{len(rows)}"] if table.note else []
+    for ref in ("A1:H1", "A2:H2", *(span for *_, span in HEADER_FIELDS), *notes):
+        _merge(ws, ref)
+    if blank:
+        for at, cell in units.items():
+            ws.add_data_validation(_value_rule(at, cell))
+        ws.add_data_validation(_date_rule("F4"))
+        _live_checks(ws, table, positions)
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+    ws.print_area = f"A1:H{len(rows)}"
 
 
-def _amount_rule(at: str):
-    """万元: a number not below 0 with at most two decimals."""
+def _value_rule(at: str, cell):
+    """The check and the input prompt of one value cell: the item's label and unit, and what
+    may be typed (a count: a whole number not below 0; 万元: at most two decimals)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if cell.decimals:
+        rule = DataValidation(
+            type="custom",
+            formula1=f"AND(ISNUMBER({at}),{at}>=0,ROUND({at},2)={at})",
+            errorTitle="只能填金额",
+            error=f"此项单位是{cell.unit}，请填不小于 0 的数，最多两位小数。",
+        )
+        hint = "填不小于 0 的数，最多两位小数"
+    else:
+        rule = DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            errorTitle="只能填整数",
+            error="此项是计数，请填 0 或正整数。",
+        )
+        hint = "填 0 或正整数"
+    rule.allow_blank = rule.showErrorMessage = rule.showInputMessage = True
+    rule.promptTitle = f"单位：{cell.unit}"
+    rule.prompt = f"{cell.label}（{cell.unit}）\n{hint}。"[:255]  # Excel's limit
+    rule.add(at)
+    return rule
+
+
+def _date_rule(at: str):
+    """填报日期: a date, prompted with an example."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     rule = DataValidation(
-        type="custom",
-        formula1=f"AND(ISNUMBER({at}),{at}>=0,ROUND({at},2)={at})",
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2099,12,31)",
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="只能填金额",
-        error="此项单位是万元，请填不小于 0 的数，最多两位小数。",
+        showInputMessage=True,
+        errorTitle="只能填日期",
+        error="请填日期，如 2010-01-28。",
+        promptTitle="填报日期",
+        prompt="填日期，如 2010-01-28。",
     )
     rule.add(at)
     return rule
 
 
 def _live_checks(ws, table: Table, positions: dict[str, str]) -> None:
-    """Conditional formatting that turns a total red while it disagrees with its parts."""
+    """Conditional formatting that colours a total while it disagrees with its parts: red for
+    an error, amber for a warning (a figure to check)."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
 
-    red = PatternFill("solid", fgColor="FFC7CE")
     for rule in table.rules:
         expr = rule.parsed
         if rule.kind not in ("identity", "inequality"):
@@ -380,8 +493,14 @@ def _live_checks(ws, table: Table, positions: dict[str, str]) -> None:
             op = {"<=": ">", "<": ">=", ">=": "<", ">": "<="}[expr.op]
             formula = f"AND({filled},{left}{op}{right})"
             target = left
+        fill, font = ERROR_LOOK if rule.severity == "error" else WARNING_LOOK
         ws.conditional_formatting.add(
-            target, FormulaRule(formula=[formula], fill=red, font=Font(color="9C0006", bold=True))
+            target,
+            FormulaRule(
+                formula=[formula],
+                fill=PatternFill("solid", fgColor=fill),
+                font=Font(color=font, bold=True),
+            ),
         )
 
 
@@ -422,124 +541,30 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
 
 
 CHART_UNITS = 50  # a bar a unit reads up to about this many units
+WIDE_SCALE = 80  # percent: 各单位 prints this size, about 15 items a page
+ITEM_WIDTH = 10  # a column of 各单位: about five CJK characters of its label a line
+A4_LANDSCAPE_EMU = (9_360_000, 6_480_000)  # 26 × 18 cm
+SMALL_LINE = 13  # points a line of 10-point text takes
+
+
+def _wrapped_lines(value, width: float) -> int:
+    """Lines a text takes wrapped in a column `width` wide."""
+    return max(1, -(-text_width(value) // max(int(width) - 1, 1)))
 
 
 def consolidation(result, header: dict[str, object]):
-    """The consolidated workbook, written as it streams: the total in the form's layout, every
-    unit's figures side by side, the provenance of each file, and a chart of the main items."""
+    """The consolidated workbook, written as it streams and printable as it is: the total in
+    the form's layout, every unit's figures (a row a unit, a column an item), a chart of the
+    main items on a sheet of its own, and the provenance of each file."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
 
     form = result.form
     wb = Workbook(write_only=True)
-    bold = Font(name=FONT, bold=True)
-
-    def styled(ws, value, font=bold):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = font
-        return cell
-
-    table_sheets = []
     for table in form.tables:
-        ws = wb.create_sheet(_sheet_name(table))
-        table_sheets.append(ws)
-        ws.append([styled(ws, table.title, Font(name=FONT, size=16, bold=True))])
-        ws.append([" ".join(x for x in (form.union, form.doc_no, form.campaign) if x)])
-        ws.append(
-            [
-                _literal(ws, v)
-                for v in (
-                    "填报单位：",
-                    header.get("unit"),
-                    None,
-                    None,
-                    "填报人：",
-                    header.get("person"),
-                )
-            ]
-        )
-        ws.append(
-            [
-                _literal(ws, v)
-                for v in (
-                    "联系电话：",
-                    header.get("phone"),
-                    None,
-                    None,
-                    "填报日期：",
-                    header.get("date"),
-                )
-            ]
-        )
-        ws.append([styled(ws, c) for c in COLUMNS])
-        for item, depth in table.walk():
-            refs = [r for r, c in table.cells.items() if c.item == item.code]
-            row = [item.seq, item.code, "　" * depth + item.label, None, None, None, None]
-            for ref, at in zip(refs, (3, 5), strict=False):
-                cell = table.cells[ref]
-                row[at] = (
-                    cell.unit
-                    if ref in (item.code, f"{item.code}[{cell.unit}]")
-                    else (f"{cell.unit}（{ref}）")
-                )
-                value = result.total.get(f"{table.id}:{ref}")
-                row[at + 1] = float(value) if value is not None else None
-            ws.append(row)
+        _table_sheet(wb, form, table, result.total, header, blank=False)
     keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
-    units = wb.create_sheet("各单位")
-    units.append(
-        [styled(units, "单位"), styled(units, "文件")]
-        + [
-            styled(
-                units,
-                f"{ref}（{tb.cells[ref].unit}）"
-                if len(form.tables) == 1
-                else f"{tb.id}:{ref}（{tb.cells[ref].unit}）",
-            )
-            for tb, ref in keys
-        ]
-    )
-    count = 0
-    for row in result.units():
-        count += 1
-        values = row["values"]
-        units.append(
-            [_literal(units, row["unit"]), _literal(units, Path(row["path"]).name)]
-            + [
-                float(values[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in values else None
-                for tb, ref in keys
-            ]
-        )
-    units.append(
-        [styled(units, "合计"), None]
-        + [
-            float(result.total[f"{tb.id}:{ref}"]) if f"{tb.id}:{ref}" in result.total else None
-            for tb, ref in keys
-        ]
-    )
-    sources = wb.create_sheet("来源")
-    sources.append(
-        [
-            styled(sources, h)
-            for h in ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
-        ]
-    )
-    for s in result.sources():
-        row = [
-            s.path,
-            s.unit,
-            s.received,
-            s.sha256,
-            s.errors,
-            s.warnings,
-            "是" if s.included else "否",
-            "\n".join(s.findings),
-        ]
-        sources.append([_literal(sources, v) for v in row])
-    for name in result.missing:
-        sources.append([None, _literal(sources, name), None, None, None, None, "未报送"])
+    count = _units_sheet(wb, result, keys)
+    _sources_sheet(wb, result)
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     for row in (
@@ -549,22 +574,153 @@ def consolidation(result, header: dict[str, object]):
         ("kind", "total"),
     ):
         meta.append(list(row))
-    main = [
-        i
-        for i, (tb, ref) in enumerate(keys)
-        if tb is form.tables[0]
-        and next(d for it, d in tb.walk() if it.code == tb.cells[ref].item) == 0
-    ][:4]
-    if count and main:
-        chart = BarChart()
-        chart.title = f"{form.tables[0].title}：各单位主要项目"
-        chart.y_axis.title = "数值"
-        last = min(count, CHART_UNITS) + 1
-        for i in main:
-            chart.add_data(
-                Reference(units, min_col=3 + i, min_row=1, max_row=last), titles_from_data=True
-            )
-        chart.set_categories(Reference(units, min_col=1, min_row=2, max_row=last))
-        chart.width, chart.height = 24, 12
-        table_sheets[0].add_chart(chart, "J2")
+    if count:
+        _chart_sheet(wb, form, keys, count, index=len(form.tables) + 1)
     return wb
+
+
+def _units_sheet(wb, result, keys) -> int:
+    """各单位: a row a unit and a column an item, headed by the item's label and unit (its code
+    in the small first row), the total last; the headings and unit names stay on screen and
+    are printed on every page. Returns how many units it lists."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    form = result.form
+    ws = wb.create_sheet("各单位")
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    small = Font(name=FONT, size=8, color="808080")
+    names = [(row["unit"] or "", Path(row["path"]).name) for row in result.units()]
+    ws.column_dimensions["A"].width = max([text_width(n) for n, _ in names] + [8]) + 3
+    ws.column_dimensions["B"].width = min(max([text_width(f) for _, f in names] + [6]) + 2, 24)
+    for i in range(len(keys)):
+        ws.column_dimensions[_column(3 + i)].width = ITEM_WIDTH
+    labels = [f"{tb.cells[ref].label}（{tb.cells[ref].unit}）" for tb, ref in keys]
+    ws.row_dimensions[2].height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
+    ws.freeze_panes = "C3"
+    _print_setup(ws, landscape=True, title_rows="1:2", title_cols="A:A", fit_width=False)
+
+    def cell(value, font=body, number_format=None, align=centre):
+        c = WriteOnlyCell(ws, text(value))
+        if isinstance(c.value, str):
+            c.data_type = "s"
+        c.font, c.border, c.alignment = font, box, align
+        if number_format:
+            c.number_format = number_format
+        return c
+
+    # the codes stay the first row: render (and scripts) find the columns by them
+    codes = [ref if len(form.tables) == 1 else f"{tb.id}:{ref}" for tb, ref in keys]
+    ws.append([cell("单位", bold), cell("文件", bold)] + [cell(c, small) for c in codes])
+    ws.append([cell(None), cell(None)] + [cell(x, bold) for x in labels])
+    _merge(ws, "A1:A2")
+    _merge(ws, "B1:B2")
+    formats = ["0.00" if tb.cells[ref].decimals else "0" for tb, ref in keys]
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+    def figures(values: dict) -> list:
+        return [
+            cell(_figure(values.get(f"{tb.id}:{ref}"), tb.cells[ref].decimals), body, f)
+            for (tb, ref), f in zip(keys, formats, strict=True)
+        ]
+
+    count = 0
+    for row in result.units():
+        count += 1
+        ws.append(
+            [cell(row["unit"], body, None, left), cell(Path(row["path"]).name, small, None, left)]
+            + figures(row["values"])
+        )
+    ws.append([cell("合计", bold), cell(None)] + figures(result.total))
+    return count
+
+
+def _column(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
+    """图表: the main items of the first table by unit, on a sheet of its own (one page), each
+    bar named by its item's label and unit."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.drawing.xdr import XDRPoint2D, XDRPositiveSize2D
+    from openpyxl.worksheet.page import PrintPageSetup
+
+    table = form.tables[0]
+    depth = {it.code: d for it, d in table.walk()}
+    main = [
+        i for i, (tb, ref) in enumerate(keys) if tb is table and depth[tb.cells[ref].item] == 0
+    ][:4]
+    if not main:
+        return
+    units = wb["各单位"]
+    last = min(count, CHART_UNITS) + 2
+    chart = BarChart()
+    chart.title = f"{table.title}：各单位主要项目"
+    for i in main:
+        tb, ref = keys[i]
+        cell = tb.cells[ref]
+        values = Reference(units, min_col=3 + i, min_row=3, max_row=last)
+        chart.series.append(Series(values, title=f"{cell.label}（{cell.unit}）"))
+    chart.set_categories(Reference(units, min_col=1, min_row=3, max_row=last))
+    chart.y_axis.title = "、".join(dict.fromkeys(keys[i][0].cells[keys[i][1]].unit for i in main))
+    chart.x_axis.delete = chart.y_axis.delete = False  # else newer Excel hides the axes
+    chart.legend.position = "b"
+    sheet = wb.create_chartsheet("图表", index)
+    sheet.pageSetup = PrintPageSetup(paperSize="9", orientation="landscape")
+    sheet.add_chart(chart)
+    # the size of the printed page: Excel stretches a chart sheet's chart, LibreOffice does not
+    chart.anchor.pos = XDRPoint2D(0, 0)
+    chart.anchor.ext = XDRPositiveSize2D(*A4_LANDSCAPE_EMU)
+
+
+def _sources_sheet(wb, result) -> None:
+    """来源: each file, its unit, when received, its SHA-256, what was found, whether counted;
+    and the units that did not report."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("来源")
+    heads = ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
+    widths = (30, 16, 12, 18, 6, 6, 9, 60)
+    for col, width in zip("ABCDEFGH", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    _print_setup(ws, landscape=True, title_rows="1:1")
+    body, small = Font(name=FONT, size=10), Font(name=FONT, size=8)
+    wrap = Alignment(vertical="top", wrap_text=True)
+
+    def row(values, font=body):
+        cells = []
+        for c, value in enumerate(values):
+            cell = WriteOnlyCell(ws, text(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            cell.font = small if c == 3 and font is body else font
+            cell.alignment = wrap
+            cells.append(cell)
+        return cells
+
+    ws.append(row(heads, Font(name=FONT, size=10, bold=True)))
+    for s in result.sources():
+        ws.append(
+            row(
+                (
+                    s.path,
+                    s.unit,
+                    s.received,
+                    s.sha256,
+                    s.errors,
+                    s.warnings,
+                    "是" if s.included else "否",
+                    "\n".join(s.findings),
+                )
+            )
+        )
+    for name in result.missing:
+        ws.append(row((None, name, None, None, None, None, "未报送")))

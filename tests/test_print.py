@@ -1,0 +1,171 @@
+"""What people print: the blank template and the consolidated total, cell by cell and, through
+LibreOffice, page by page (every label whole, the chart on one page, unit names on every page)."""
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from wenuan import forms, samples, writing
+from wenuan.cli import app
+
+ALL = forms.Library()
+PDS = ALL["pingdingshan-2010"]
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_office = pytest.mark.skipif(
+    not (SOFFICE and shutil.which("pdftotext")), reason="LibreOffice or pdftotext missing"
+)
+
+
+def pdf_pages(xlsx: Path) -> list[str]:
+    """The workbook printed to PDF by LibreOffice, as the text of each page."""
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(xlsx.parent), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = xlsx.with_suffix(".pdf")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]  # a form feed ends every page
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def labels(form) -> list[str]:
+    return [item.label for table in form.tables for item, _ in table.walk()]
+
+
+@pytest.fixture(scope="module")
+def total(tmp_path_factory):
+    """Every unit of pingdingshan-2010 reported; their total as `wenuan consolidate` writes it."""
+    folder = tmp_path_factory.mktemp("print")
+    returns = folder / "returns"
+    returns.mkdir()
+    for i, unit in enumerate(PDS.units):
+        head = {
+            "unit": unit.name,
+            "person": "王芳",
+            "phone": "0375-2916465",
+            "date": date(2010, 1, 28),
+        }
+        path = returns / f"{i}.xlsx"
+        writing.save_atomically(writing.filled(PDS, samples.consistent(PDS, i), head), path, True)
+    out = folder / "total.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(returns), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def total_pages(total):
+    return pdf_pages(total)
+
+
+@needs_office
+def test_the_total_prints_in_13_pages_each_sheet_as_meant(total_pages):
+    pages = total_pages
+    # before issue 13: 19 pages, labels cut, the chart split over two pages
+    assert len(pages) <= 13
+    assert "送温暖工程统计表" in pages[0] and "困难职工帮扶中心统计表" in pages[1]
+    chart = [p for p in pages if "各单位主要项目" in p]
+    assert len(chart) == 1
+    assert "当地职工总数（人）" in chart[0] and "swn:" not in chart[0]
+    units = [p for p in pages if "swn:" in p or "bfzx:" in p]
+    assert len(units) == len(pages) - 4  # two tables, the chart, 来源
+    for page in units:  # the unit names are printed on every page of 各单位
+        assert all(u.name in page for u in PDS.units), page[:200]
+    assert "SHA-256" in pages[-1]
+
+
+@needs_office
+def test_the_printed_total_has_every_label_whole_and_the_date_as_a_date(total_pages):
+    pages = total_pages
+    tables = flat("".join(pages[:2]))
+    assert [x for x in labels(PDS) if flat(x) not in tables] == []
+    assert "联系电话：" in tables and "填报日期：" in tables and "###" not in tables
+    today = date.today()
+    assert f"{today.year}年{today.month}月{today.day}日" in tables
+
+
+@needs_office
+def test_the_template_prints_a_page_a_table_with_every_label_whole(tmp_path):
+    for form_id in ("pingdingshan-2010", "jiaozuo-2019"):
+        form = ALL[form_id]
+        out = tmp_path / f"{form_id}.xlsx"
+        writing.save_atomically(writing.template(form), out, force=True)
+        pages = pdf_pages(out)
+        assert len(pages) == len(form.tables)
+        text = flat("".join(pages))
+        assert [x for x in labels(form) if flat(x) not in text] == []
+        for field in ("填报单位：", "填报人：", "联系电话：", "填报日期：", "备注"):
+            assert field in text
+
+
+def test_total_sheets_print_on_a4_with_titles_repeated(total):
+    wb = openpyxl.load_workbook(total)
+    table = wb["送温暖工程统计表"]
+    assert (int(table.page_setup.paperSize), table.page_setup.fitToWidth) == (9, 1)
+    assert table.print_title_rows == "$1:$5" and table["F4"].number_format == writing.DATE_FORMAT
+    assert table["E6"].border.left.style == "thin"
+    units = wb["各单位"]
+    assert (units.page_setup.orientation, units.freeze_panes) == ("landscape", "C3")
+    assert (units.print_title_rows, units.print_title_cols) == ("$1:$2", "$A:$A")
+    assert [units.cell(2, c).value for c in (3, 4)] == [
+        "当地职工总数（人）",
+        "当地困难职工总数（人）",
+    ]
+    assert "A1:A2" in {str(r) for r in units.merged_cells.ranges}
+    assert wb.chartsheets[0].title == "图表"
+    assert wb["来源"].page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize("form_id", sorted(ALL))
+def test_template_text_fits_its_column_and_each_value_cell_says_what_to_type(form_id):
+    form = ALL[form_id]
+    wb = writing.template(form)
+    for table in form.tables:
+        ws = wb[writing._sheet_name(table)]
+        merged = {c for r in ws.merged_cells.ranges for row in ws[r.coord] for c in row}
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if cell.value is None or cell in merged:
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width
+                if cell.column_letter == "C":  # labels wrap: the row is as tall as they need
+                    lines = -(-writing.text_width(cell.value) // (width - 3))
+                    height = ws.row_dimensions[cell.row].height or writing.CJK_LINE
+                    assert height >= lines * writing.CJK_LINE, cell.coordinate
+                else:
+                    assert writing.text_width(cell.value) < width, (cell.coordinate, cell.value)
+        prompts = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+        for ref, at in writing.cell_positions(table).items():
+            c = table.cells[ref]
+            assert prompts[at].prompt.startswith(f"{c.label}（{c.unit}）"), (at, prompts[at].prompt)
+            assert prompts[at].showInputMessage and not ws[at].protection.locked
+            assert not ws[f"H{ws[at].row}"].protection.locked  # 备注 is open
+        assert ws["C6"].protection.locked
+        assert ws["F4"].number_format == writing.DATE_FORMAT
+        assert (prompts["F4"].type, prompts["F4"].showInputMessage) == ("date", True)
+
+
+def test_live_checks_colour_warnings_apart_from_errors():
+    wb = writing.template(PDS)
+    ws = wb["送温暖工程统计表"]
+    at = writing.cell_positions(PDS.tables[0])
+    fills = {
+        str(rng.sqref): rule.dxf.fill.fgColor.rgb
+        for rng in ws.conditional_formatting
+        for rule in rng.rules
+    }
+    assert fills[at["05A"]] == "00" + writing.ERROR_LOOK[0]  # 05A = 05B + 05C + 05D: an error
+    assert fills[at["06A"]] == "00" + writing.WARNING_LOOK[0]  # 06A <= 05A: a warning
