@@ -316,6 +316,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 的工作表行数过多，不像统计表",
         "{path} has far too many rows for a return",
     ),
+    "l_too_many_rows": (
+        "{path} 的工作表超过 {rows} 行，超出一份发放明细的上限；请分成几个文件",
+        "{path} has a sheet of more than {rows} rows, more than a payment list may hold; split it into several files",
+    ),
+    "l_too_large": (
+        "{path} 过大或解压后过大，超出一份发放明细的上限（约 {rows} 行）；请分成几个文件",
+        "{path} is too large, or inflates too far, for a payment list (about {rows} rows at most); split it into several files",
+    ),
     "read_too_many_sheets": (
         "{path} 的工作表过多，不像统计表",
         "{path} has far too many sheets for a return",
