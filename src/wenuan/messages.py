@@ -242,6 +242,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the list's amounts total {sum} 元, {conv} {unit} ({where}); the return's {ref} ({label}) "
         "says {m} {unit} ({file} {cell}), {diff} {unit} apart ({basis})",
     ),
+    "l_recon_less": (
+        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），少于报表 {ref}（{label}）的 {m} {unit}"
+        "（{file} {cell}），相差 {diff} {unit}：{ref} 还计入明细以外的款物（实物、其他对象），"
+        "请核对差额（{basis}）",
+        "the list's amounts total {sum} 元, {conv} {unit} ({where}), less than the return's {ref} "
+        "({label}), {m} {unit} ({file} {cell}), {diff} {unit} apart: {ref} also counts what the "
+        "list does not hold (goods, other payees); check the difference ({basis})",
+    ),
     "l_recon_no_value": (
         "报表 {file} 中没有 {ref}（{label}）的数值，未能核对",
         "the return {file} has no value for {ref} ({label}): not reconciled",

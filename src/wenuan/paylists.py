@@ -305,6 +305,7 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
             out.append(Finding("warning", "reconcile", message, cell=here, table=paylist.id,
                                items=[ref]))  # fmt: skip
             continue
+        less = False
         if key == "count":
             if Decimal(len(rows)) == value:
                 continue
@@ -316,11 +317,14 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
             if abs(conv - value) <= Decimal("0.5").scaleb(-cell.decimals):
                 continue
             diff = quantize(conv - value, cell.decimals + 2).normalize()
-            message = t("l_recon_amount", sum=_yuan(total), conv=f"{conv.normalize():f}",
-                        unit=cell.unit, where=here, ref=ref, label=cell.label,
-                        m=f"{value:f}", file=file, cell=there, diff=f"{diff:f}",
-                        basis=rec.basis)  # fmt: skip
-        out.append(Finding(rec.severity, "reconcile", message, cell=here, table=paylist.id,
+            less = rec.amount_part and conv < value  # the item holds more than the list
+            diff = -diff if less else diff
+            message = t("l_recon_less" if less else "l_recon_amount", sum=_yuan(total),
+                        conv=f"{conv.normalize():f}", unit=cell.unit, where=here, ref=ref,
+                        label=cell.label, m=f"{value:f}", file=file, cell=there,
+                        diff=f"{diff:f}", basis=rec.basis)  # fmt: skip
+        severity = "warning" if less else rec.severity
+        out.append(Finding(severity, "reconcile", message, cell=here, table=paylist.id,
                            rule=f"reconcile-{key}", items=[ref]))  # fmt: skip
     return out
 
