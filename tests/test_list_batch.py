@@ -2,6 +2,7 @@
 list sheet, and the notices other than Zhengzhou's that call for lists (Jiaozuo 2019, Ezhou 2022)."""
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -241,3 +242,44 @@ def test_jiaozuo_payees_are_in_the_register_and_b1_is_the_lists_money(tmp_path):
     ((severity, _, cell, rule, message),) = recon("0.31")
     assert (severity, cell, rule) == ("error", "明细!D4:D7", "reconcile-amount")
     assert message.startswith("明细金额合计 3000 元，即 0.3 万元（明细!D4:D7），报表 B1")
+
+
+# ---- the annotated copy ----------------------------------------------------------------------
+
+
+def test_the_annotated_copy_marks_the_findings_and_adds_no_number(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENUAN_SALT", "s")
+    typo = card(2)[:-1] + str((int(card(2)[-1]) + 1) % 10)
+    source = save(tmp_path / "list.xlsx", "第1单位", [
+        [1, "张三", person(1), "全国劳模", 1000, card(1), "2021-05-20"],
+        [2, "李四", person(2), "全国劳模", 800, typo, "2021-05-20"],
+        [3, "王五", float(person(3)), "全国劳模", 1000, card(3), "2021-05-20"],
+        [4, "钱七", person(1), "全国劳模", 1000, card(4), "2021-06-20"],
+    ])  # fmt: skip
+    out = tmp_path / "标注.xlsx"
+    args = ["check-list", str(source), "--form", "zhengzhou-2021", "--annotate", str(out)]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 1 and out.exists()
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    marked = {f["cell"].split("!")[1] for f in findings}
+    assert marked == {"E5", "F5", "C6", "C7", "G7"}
+
+    before, after = openpyxl.load_workbook(source).active, openpyxl.load_workbook(out).active
+    red = {
+        c.coordinate for row in after.iter_rows() for c in row if c.fill.fgColor.rgb == "00FFC7CE"
+    }
+    assert red == marked
+    for row_in, row_out in zip(before.iter_rows(), after.iter_rows(), strict=True):
+        for a, b in zip(row_in, row_out, strict=True):
+            assert (a.coordinate, a.value) == (b.coordinate, b.value)  # the input's numbers only
+            if b.coordinate not in marked:
+                assert b.comment is None
+    for f in findings:
+        assert f["message"] in after[f["cell"].split("!")[1]].comment.text
+    notes = "".join(after[c].comment.text for c in marked)
+    assert not re.search(r"\d{11,}", notes) and ids.mask_id(person(1)) in notes
+
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--force" in again.output  # never overwritten without it
+    both = runner.invoke(app, [*args[:2], str(tmp_path), *args[2:], "--force"])
+    assert both.exit_code == 2 and "只能用于一个文件" in both.output
