@@ -480,7 +480,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
                 add(rule.severity, "list_rule", t("l_rule_card", how=how, basis=rule.basis),
                     entry, rule.id, id_subject, "bank_card")  # fmt: skip
         elif rule.check == "date" and paid is not None:
-            start, end = _span(rule, form)
+            start, end = rule_span(rule, form)
             if not start <= paid <= end:
                 add(rule.severity, "list_rule",
                     t("l_rule_date", paid=paid.isoformat(), start=start.isoformat(),
@@ -510,7 +510,8 @@ def _cell_of(places: dict[str, str], at: str | None) -> str:
     return places.get(at) or next(iter(places.values()))
 
 
-def _span(rule: ListRule, form: Form) -> tuple[date, date]:
+def rule_span(rule: ListRule, form: Form) -> tuple[date, date]:
+    """The first and last day a date rule allows (by default the form's period)."""
     start = rule.start or form.period.start
     end = rule.end or form.period.end
     return deadlines.resolve(start).start, deadlines.resolve(end).end
