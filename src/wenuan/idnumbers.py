@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 # GB/T 2260 province-level codes (the first two digits); 71 台湾, 81 香港, 82 澳门.
 PROVINCES = frozenset(
@@ -37,7 +38,9 @@ def normalize(text) -> str:
 
 def check_digit(first17: str) -> str:
     """The 18th character of an ID number: ISO 7064 MOD 11-2 over the first 17 digits."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError(first17)
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ _DOUBLED = {str(d): (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}  # 2d, i
 
 def luhn_digit(partial: str) -> str:
     """The Luhn check digit that completes `partial`."""
-    doubled = sum(_DOUBLED[d] for d in partial[::-2])  # from the rightmost, every other digit
+    doubled = sum(map(_DOUBLED.__getitem__, partial[::-2]))  # the rightmost, every other one
     kept = sum(map(int, partial[-2::-2]))
     return str(-(doubled + kept) % 10)
 
