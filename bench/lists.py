@@ -88,9 +88,9 @@ def main() -> None:
     rows, files = (args + [100_000, 200][len(args) :])[:2]
     form = forms.get_form("zhengzhou-2021")
     paylist = form.lists[0]
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other programs slow the wall times
+    python = platform.python_version()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, load {load}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "lists"
         folder.mkdir()

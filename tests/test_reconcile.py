@@ -159,3 +159,19 @@ def test_a_broken_reconcile_is_refused(tmp_path, reconcile, problem):
     with pytest.raises(FormFileError) as e:
         forms.load_form(path)
     assert problem in str(e.value)
+
+
+def test_the_annotated_copy_marks_a_reconcile_finding_on_its_column(tmp_path):
+    lst = paylist(tmp_path)
+    ret = a_return(tmp_path, "r.xlsx", "叶县", 3, "0.15")
+    out = tmp_path / "标注.xlsx"
+    result = runner.invoke(
+        app,
+        ["check-list", str(lst), "--form", "pingdingshan-2010", "--return", str(ret),
+         "--annotate", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    ws = openpyxl.load_workbook(out).active
+    red = {c.coordinate for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == "00FFC7CE"}
+    assert red == {"D4", "D5", "D6"}
+    assert ws["D4"].comment.text.startswith("明细金额合计 1600.004 元") and ws["D5"].comment is None
