@@ -190,7 +190,7 @@ def _grids(path: Path, report: FileReport):
         return None
     try:
         if path.suffix.lower() in word.WORD:
-            return word.grids(path)
+            return word.grids(path, workbook.LIST)
         return workbook.grids(path, workbook.LIST)[0]
     except Unreadable as e:
         key = f"l_{e}" if str(e) in ("too_many_rows", "too_large") else f"read_{e}"
