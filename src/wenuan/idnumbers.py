@@ -90,12 +90,12 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-_DOUBLED = {str(d): (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}  # 2d, its digits summed
+_DOUBLED = tuple(2 * d - 9 if d > 4 else 2 * d for d in range(10))  # 2d, its digits summed
 
 
 def luhn_digit(partial: str) -> str:
     """The Luhn check digit that completes `partial`."""
-    doubled = sum(map(_DOUBLED.__getitem__, partial[::-2]))  # the rightmost, every other one
+    doubled = sum(map(_DOUBLED.__getitem__, map(int, partial[::-2])))  # from the rightmost
     kept = sum(map(int, partial[-2::-2]))
     return str(-(doubled + kept) % 10)
 
