@@ -78,6 +78,28 @@ def test_show_json_is_the_library_data():
     assert swn["rules"][0]["expr"] == "05A = 05B + 05C + 05D"
     returns = data["deadlines"][0]
     assert (returns["date"], returns["weekday"], returns["workday"]) == ("2010-02-01", 1, True)
+    (payees,) = data["lists"]
+    assert payees["columns"][1] == {
+        "name": "公民身份号码",
+        "kind": "id_number",
+        "words": ["身份证号码", "身份证号", "身份证", "证件号码"],
+        "required": True,
+    }
+    (in_period,) = payees["rules"]
+    assert (in_period["start_date"], in_period["end_date"]) == ("2009-12-21", "2010-02-13")
+    assert payees["register_check"] == {"payees": "依档帮扶，实名制发放。", "coverage": None}
+    recon = payees["reconcile"]
+    assert (recon["count"], recon["amount"], recon["amount_part"]) == ("04B", "06A", True)
+    assert recon["amount_tolerance"] == "0.005"
+
+
+def test_show_text_of_a_list_with_an_age_and_an_amount_rule():
+    result = invoke("show", "zhengzhou-2021")
+    assert result.exit_code == 0
+    text = result.stdout.split("【实名制发放明细 models-70】")[1]
+    assert "    models-1000  错误  类别含“全国劳模”者每人 1000 元\n" in text
+    assert "    models-70  错误  类别含“全国劳模”者2021-07-01 满 70 周岁\n" in text
+    assert "    by-card  错误  发到银行卡，不用现金、存折\n" in text
 
 
 def test_unknown_form_is_a_usage_error():

@@ -306,7 +306,7 @@ def test_text_output_and_exit_codes(tmp_path):
     )
     assert _run(unit_a(tmp_path)).exit_code == 1
     assert _run(tmp_path / "nowhere.xlsx").exit_code == 2
-    assert runner.invoke(app, ["check-list", str(clean), "--form", "ezhou-2022"]).exit_code == 2
+    assert runner.invoke(app, ["check-list", str(clean), "--form", "jiaozuo-2023"]).exit_code == 2
 
 
 def test_a_file_without_a_list_is_a_finding(tmp_path):

@@ -69,7 +69,7 @@ def test_agreeing_within_rounding_is_silent(tmp_path):
 
 
 def test_off_by_one_household_and_by_0_01_wanyuan(tmp_path):
-    ret = a_return(tmp_path, "r.xlsx", "叶县总工会", 4, "0.17")
+    ret = a_return(tmp_path, "r.xlsx", "叶县总工会", 4, "0.15")
     c04b, c06a = _cells()
     assert _check(paylist(tmp_path), ret) == [
         (
@@ -84,7 +84,22 @@ def test_off_by_one_household_and_by_0_01_wanyuan(tmp_path):
             "reconcile",
             "明细!D4:D6",
             f"明细金额合计 1600.004 元，即 0.1600004 万元（明细!D4:D6），报表 06A（发放款物）"
-            f"填 0.17 万元（r.xlsx 送温暖工程统计表!{c06a}），相差 -0.01 万元（依档帮扶，实名制发放。）",
+            f"填 0.15 万元（r.xlsx 送温暖工程统计表!{c06a}），相差 0.01 万元（依档帮扶，实名制发放。）",
+        ),
+    ]
+
+
+def test_a_list_below_06a_is_a_warning_as_06a_counts_goods_and_other_payees(tmp_path):
+    ret = a_return(tmp_path, "r.xlsx", "叶县总工会", 3, "0.17")
+    c06a = _cells()[1]
+    assert _check(paylist(tmp_path), ret) == [
+        (
+            "warning",
+            "reconcile",
+            "明细!D4:D6",
+            f"明细金额合计 1600.004 元，即 0.1600004 万元（明细!D4:D6），少于报表 06A（发放款物）"
+            f"的 0.17 万元（r.xlsx 送温暖工程统计表!{c06a}），相差 0.01 万元：06A 还计入明细以外"
+            "的款物（实物、其他对象），请核对差额（依档帮扶，实名制发放。）",
         ),
     ]
 
@@ -144,3 +159,19 @@ def test_a_broken_reconcile_is_refused(tmp_path, reconcile, problem):
     with pytest.raises(FormFileError) as e:
         forms.load_form(path)
     assert problem in str(e.value)
+
+
+def test_the_annotated_copy_marks_a_reconcile_finding_on_its_column(tmp_path):
+    lst = paylist(tmp_path)
+    ret = a_return(tmp_path, "r.xlsx", "叶县", 3, "0.15")
+    out = tmp_path / "标注.xlsx"
+    result = runner.invoke(
+        app,
+        ["check-list", str(lst), "--form", "pingdingshan-2010", "--return", str(ret),
+         "--annotate", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    ws = openpyxl.load_workbook(out).active
+    red = {c.coordinate for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == "00FFC7CE"}
+    assert red == {"D4", "D5", "D6"}
+    assert ws["D4"].comment.text.startswith("明细金额合计 1600.004 元") and ws["D5"].comment is None

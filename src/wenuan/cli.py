@@ -434,6 +434,13 @@ def check_list_cmd(
             help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
         ),
     ] = None,
+    annotate: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--annotate", metavar="文件.xlsx", help="写出标注了问题的明细副本。Annotated copy."
+        ),
+    ] = None,
+    force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
@@ -446,10 +453,18 @@ def check_list_cmd(
         loaded, form = _library(forms, form)
         chosen = loaded[form]
         paylist = paylists.choose(chosen, list_id)
+        if annotate:
+            _annotate_one(paths, annotate, force)
         files = validate.collect(paths)
         key, salted = paylists.salt()
         checks = paylists.check_lists(files, chosen, paylist, key, register, return_)
         reports = list(_progress(checks, len(files) + (register is not None)))
+        if annotate:
+            from wenuan import writing
+
+            if any(f.kind == "unreadable" for f in reports[0].findings):
+                raise WenuanError("annotate_unreadable", path=str(files[0]))
+            writing.annotate(files[0], reports[0].findings, annotate, force)
     except WenuanError as e:
         _fail(e)
     if format is Format.json:

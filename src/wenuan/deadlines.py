@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _CN_NUM = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
@@ -59,6 +60,7 @@ def spring_festival(year: int) -> date:
     return lunar_to_solar(year, 1, 1)
 
 
+@lru_cache(maxsize=1024)  # a list's rules resolve the same few dates for every row
 def resolve(text: str) -> Span:
     """Resolve a date expression; a trailing 前 means "by", so `2010年2月1日前` is 2010-02-01."""
     s = str(text).strip().replace(" ", "")

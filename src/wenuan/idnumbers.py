@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 # GB/T 2260 province-level codes (the first two digits); 71 台湾, 81 香港, 82 澳门.
 PROVINCES = frozenset(
@@ -23,14 +24,23 @@ CARD_LENGTHS = range(16, 20)  # 银联 debit and credit cards: 16 to 19 digits
 _SEPARATORS = re.compile(r"[\s\-]")
 
 
+_ID18 = re.compile(r"\d{17}[\dX]")
+_LOST = re.compile(r"\s*\d(?:\.\d+)?[eE]\+?\d+\s*")
+
+
 def normalize(text) -> str:
     """A number as typed, full-width folded, spaces and dashes removed, x made X."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text))).upper()
+    s = str(text)
+    if s.isascii() and s.isalnum():  # the usual cell: nothing to fold or remove
+        return s.upper()
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", s)).upper()
 
 
 def check_digit(first17: str) -> str:
     """The 18th character of an ID number: ISO 7064 MOD 11-2 over the first 17 digits."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError(first17)
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ def check_id(text) -> IdNumber:
         converted = s[:6] + "19" + s[6:] + check_digit(s[:6] + "19" + s[6:])
         problem = _province(s) or (None if birth else "birth")
         return IdNumber(converted, birth, problem, old=True)
-    if not re.fullmatch(r"\d{17}[\dX]", s):
+    if not _ID18.fullmatch(s):
         bad = len(s) in (15, 18) or not re.fullmatch(r"[\dX]*", s)
         return IdNumber(s, None, "chars" if bad else "length")
     birth = _birth(s[6:14])
@@ -80,13 +90,14 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+_DOUBLED = tuple(2 * d - 9 if d > 4 else 2 * d for d in range(10))  # 2d, its digits summed
+
+
 def luhn_digit(partial: str) -> str:
     """The Luhn check digit that completes `partial`."""
-    total = 0
-    for i, d in enumerate(reversed(partial)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str(-total % 10)
+    doubled = sum(map(_DOUBLED.__getitem__, map(int, partial[::-2])))  # from the rightmost
+    kept = sum(map(int, partial[-2::-2]))
+    return str(-(doubled + kept) % 10)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -111,7 +122,8 @@ def lost_digits(raw) -> bool:
         return False
     if isinstance(raw, (int, float)):
         return abs(raw) >= 1e15
-    return bool(re.fullmatch(r"\s*\d(?:\.\d+)?[eE]\+?\d+\s*", str(raw)))
+    s = str(raw)
+    return ("e" in s or "E" in s) and bool(_LOST.fullmatch(s))
 
 
 def digits_of(raw) -> str:

@@ -263,6 +263,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the list's amounts total {sum} 元, {conv} {unit} ({where}); the return's {ref} ({label}) "
         "says {m} {unit} ({file} {cell}), {diff} {unit} apart ({basis})",
     ),
+    "l_recon_less": (
+        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），少于报表 {ref}（{label}）的 {m} {unit}"
+        "（{file} {cell}），相差 {diff} {unit}：{ref} 还计入明细以外的款物（实物、其他对象），"
+        "请核对差额（{basis}）",
+        "the list's amounts total {sum} 元, {conv} {unit} ({where}), less than the return's {ref} "
+        "({label}), {m} {unit} ({file} {cell}), {diff} {unit} apart: {ref} also counts what the "
+        "list does not hold (goods, other payees); check the difference ({basis})",
+    ),
     "l_recon_no_value": (
         "报表 {file} 中没有 {ref}（{label}）的数值，未能核对",
         "the return {file} has no value for {ref} ({label}): not reconciled",
@@ -349,6 +357,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "read_too_many_rows": (
         "{path} 的工作表行数过多，不像统计表",
         "{path} has far too many rows for a return",
+    ),
+    "l_too_many_rows": (
+        "{path} 的工作表超过 {rows} 行，超出一份发放明细的上限；请分成几个文件",
+        "{path} has a sheet of more than {rows} rows, more than a payment list may hold; split it into several files",
+    ),
+    "l_too_large": (
+        "{path} 过大或解压后过大，超出一份发放明细的上限（约 {rows} 行）；请分成几个文件",
+        "{path} is too large, or inflates too far, for a payment list (about {rows} rows at most); split it into several files",
     ),
     "read_too_many_sheets": (
         "{path} 的工作表过多，不像统计表",
@@ -598,6 +614,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rules": ("规则", "rules"),
     "cross_table_rules": ("跨表规则", "rules across tables"),
     "to": ("报送", "to"),
+    "list_head": ("实名制发放明细", "payment list"),
+    "list_columns": ("列", "columns"),
+    "col_required": ("必填", "required"),
+    "col_optional": ("可空", "optional"),
+    "col_words": ("也认", "also"),
+    "lr_category": ("类别含“{category}”者", "category {category}: "),
+    "lr_amount": ("每人 {amount} 元", "{amount} 元 each"),
+    "lr_age": ("{as_of} 满 {min_age} 周岁", "{min_age} or older on {as_of}"),
+    "lr_card": ("发到银行卡，不用现金、存折", "paid to a bank card, not in cash or to a passbook"),
+    "lr_card_passbook": (
+        "发到银行卡或存折，不用现金",
+        "paid to a bank card or passbook, not in cash",
+    ),
+    "lr_date": ("发放日期在 {start} 至 {end} 之间", "paid between {start} and {end}"),
+    "lr_register": ("建档名册（--register）", "register (--register)"),
+    "lr_payees": ("依档帮扶：每位领款人都在名册中", "every payee is in the register"),
+    "lr_coverage": ("全覆盖：名册中每人都有发放", "every registered person is paid"),
+    "lr_reconcile": ("核对报表（--return）", "against the return (--return)"),
+    "lr_count": ("明细人数 = {ref}（{label}）{unit}", "the list's rows = {ref} ({label}) {unit}"),
+    "lr_sum": (
+        "明细金额合计 = {ref}（{label}）{unit}，相差不超过 {tol}",
+        "the list's sum = {ref} ({label}) {unit}, within {tol}",
+    ),
+    "lr_sum_part": (
+        "明细金额合计 ≤ {ref}（{label}）{unit}（超出为错误，少于为警告）",
+        "the list's sum <= {ref} ({label}) {unit} (above: an error; below: a warning)",
+    ),
     "weekdays": ("一二三四五六日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "weekday_fmt": ("周{day}", "{day}"),
     "colon": ("：", ": "),

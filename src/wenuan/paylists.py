@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from wenuan import deadlines, idnumbers, numbers
 from wenuan.findings import FileReport, Finding
 from wenuan.forms import Form, ListRule, PaymentList
 from wenuan.messages import t
-from wenuan.reading.model import Entry, Unreadable
+from wenuan.reading.model import Entry, Grid, Unreadable
 
 SALT_ENV = "WENUAN_SALT"
 _PASSBOOK = ("存折",)
@@ -189,10 +190,12 @@ def _grids(path: Path, report: FileReport):
         return None
     try:
         if path.suffix.lower() in word.WORD:
-            return word.grids(path)
-        return workbook.grids(path)[0]
+            return word.grids(path, workbook.LIST)
+        return workbook.grids(path, workbook.LIST)[0]
     except Unreadable as e:
-        report.findings.append(Finding("error", "unreadable", t(f"read_{e}", path=path.name)))
+        key = f"l_{e}" if str(e) in ("too_many_rows", "too_large") else f"read_{e}"
+        message = t(key, path=path.name, rows=workbook.LIST.rows)
+        report.findings.append(Finding("error", "unreadable", message))
         return None
 
 
@@ -206,7 +209,6 @@ def check_list(
     returns: Returns | None = None,
 ):
     """One file's findings, the batch remembering its people for the files after it."""
-    from wenuan.reading.header import read_header
     from wenuan.reading.lists import find_parts
 
     report = FileReport(path=str(path), form=form.id)
@@ -214,9 +216,8 @@ def check_list(
     grids = _grids(path, report)
     if grids is None:
         return report
-    unit = read_header(grids).get("unit")
-    report.unit = str(unit.raw).strip() if unit and str(unit.raw).strip() else None
     parts = find_parts(grids, paylist)
+    report.unit = _unit(grids, parts)
     if not parts:
         words = "、".join(c.name for c in paylist.columns if c.required)
         report.findings.append(Finding("error", "table", t("l_no_list", columns=words)))
@@ -234,15 +235,33 @@ def check_list(
                     table=paylist.id,
                 )
             )
-        for cells, places in zip(part.rows, part.places, strict=True):
+        for n, cells in enumerate(part.rows):
+            where = partial(part.places, n)
             report.findings += _row_findings(
-                cells, places, form, paylist, batch, path, key, register
+                cells, where, form, paylist, batch, path, key, register
             )
     report.values = {"rows": sum(len(p.rows) for p in parts)}
     batch.rows += report.values["rows"]
     if returns is not None and paylist.reconcile is not None:
         report.findings += reconcile(report, parts, form, paylist, returns)
     return report
+
+
+def _unit(grids: list[Grid], parts) -> str | None:
+    """The 填报单位 a list names: looked for above the list first (its many rows need no
+    reading), then anywhere in the file."""
+    from wenuan.reading.header import read_header
+
+    top = {id(p.grid): p.top for p in parts}
+    above = [
+        Grid(g.name, g.rows[: top[id(g)]], g.covered, g.origin, g.places) if id(g) in top else g
+        for g in grids
+    ]
+    for where in (above, grids):
+        unit = read_header(where).get("unit")
+        if unit and str(unit.raw).strip():
+            return str(unit.raw).strip()
+    return None
 
 
 def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, returns: Returns):
@@ -265,13 +284,9 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
     table = form.table(rec.table)
     places = {(r["table"], r["item"]): r["cell"] for r in ret.reading}
     out = []
-    rows = [
-        (cells, part_places)
-        for p in parts
-        for cells, part_places in zip(p.rows, p.places, strict=True)
-    ]
+    rows = [cells for p in parts for cells in p.rows]
     total = Decimal(0)
-    for cells, _ in rows:
+    for cells in rows:
         if (entry := cells.get("amount")) is not None:
             parsed = numbers.parse(entry.raw, ("元",))
             if parsed.value is not None and not parsed.problem:
@@ -284,12 +299,13 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
         value = ret.values.get(f"{table.id}:{ref}")
         there = places.get((table.id, ref)) or ""
         kind = "id_number" if key == "count" else "amount"
-        here = _column_span(rows, kind) or where_list
+        here = _column_span(parts, kind) or where_list
         if value is None:
             message = t("l_recon_no_value", file=file, ref=ref, label=cell.label)
             out.append(Finding("warning", "reconcile", message, cell=here, table=paylist.id,
                                items=[ref]))  # fmt: skip
             continue
+        less = False
         if key == "count":
             if Decimal(len(rows)) == value:
                 continue
@@ -301,18 +317,26 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
             if abs(conv - value) <= Decimal("0.5").scaleb(-cell.decimals):
                 continue
             diff = quantize(conv - value, cell.decimals + 2).normalize()
-            message = t("l_recon_amount", sum=_yuan(total), conv=f"{conv.normalize():f}",
-                        unit=cell.unit, where=here, ref=ref, label=cell.label,
-                        m=f"{value:f}", file=file, cell=there, diff=f"{diff:f}",
-                        basis=rec.basis)  # fmt: skip
-        out.append(Finding(rec.severity, "reconcile", message, cell=here, table=paylist.id,
+            less = rec.amount_part and conv < value  # the item holds more than the list
+            diff = -diff if less else diff
+            message = t("l_recon_less" if less else "l_recon_amount", sum=_yuan(total),
+                        conv=f"{conv.normalize():f}", unit=cell.unit, where=here, ref=ref,
+                        label=cell.label, m=f"{value:f}", file=file, cell=there,
+                        diff=f"{diff:f}", basis=rec.basis)  # fmt: skip
+        severity = "warning" if less else rec.severity
+        out.append(Finding(severity, "reconcile", message, cell=here, table=paylist.id,
                            rule=f"reconcile-{key}", items=[ref]))  # fmt: skip
     return out
 
 
-def _column_span(rows, kind: str) -> str | None:
+def _column_span(parts, kind: str) -> str | None:
     """The cells of a column from the list's first row to its last, as 'sheet!C4:C9'."""
-    spots = [places[kind] for _, places in rows if kind in places]
+    spots = [
+        p.places(n)[kind]
+        for p in parts
+        if p.rows and kind in dict(p.at)
+        for n in (0, len(p.rows) - 1)
+    ]
     if not spots:
         return None
     first, last = spots[0], spots[-1]
@@ -326,7 +350,8 @@ def _text(entry: Entry | None) -> str:
     return raw.isoformat() if isinstance(raw, date) else str(raw).strip()
 
 
-def _row_findings(cells, places, form, paylist, batch, path, key, register) -> list[Finding]:
+def _row_findings(cells, where, form, paylist, batch, path, key, register) -> list[Finding]:
+    """One person's findings; `where()` gives the row's cells, filled or not, by column."""
     out: list[Finding] = []
     name = _text(cells.get("name")) or "?"
 
@@ -336,10 +361,10 @@ def _row_findings(cells, places, form, paylist, batch, path, key, register) -> l
                 severity,
                 kind,
                 f"{name}：{message}",
-                cell=entry.place if entry else places.get(at) or next(iter(places.values())),
+                cell=entry.place if entry else _cell_of(where(), at),
                 table=paylist.id,
                 rule=rule,
-                subject=subject,
+                subject=subject() if subject else None,
             )
         )
 
@@ -354,12 +379,12 @@ def _row_findings(cells, places, form, paylist, batch, path, key, register) -> l
     id_subject = None
     if id_entry is not None:
         masked = idnumbers.mask_id(id_entry.raw)
-        id_subject = {"id_number": masked}
+        id_subject = _about("id_number", masked, None, key)
         if idnumbers.lost_digits(id_entry.raw):
             add("error", "id_number", t("l_id_lost", masked=masked), id_entry, subject=id_subject)
         else:
             person = idnumbers.check_id(idnumbers.digits_of(id_entry.raw))
-            id_subject["id_hash"] = idnumbers.fingerprint(person.digits, key)
+            id_subject = _about("id_number", masked, person.digits, key)
             if person.problem:
                 why = t(f"l_id_{person.problem}")
                 add("error", "id_number", t("l_id_bad", masked=masked, why=why), id_entry,
@@ -394,12 +419,12 @@ def _row_findings(cells, places, form, paylist, batch, path, key, register) -> l
     passbook = any(w in method for w in _PASSBOOK)
     if card_entry is not None:
         masked = idnumbers.mask_card(card_entry.raw)
-        subject = {"bank_card": masked}
+        subject = _about("bank_card", masked, None, key)
         if idnumbers.lost_digits(card_entry.raw):
             add("error", "bank_card", t("l_card_lost", masked=masked), card_entry, subject=subject)
         else:
             digits = idnumbers.digits_of(card_entry.raw)
-            subject["card_hash"] = idnumbers.fingerprint(digits, key)
+            subject = _about("bank_card", masked, digits, key)
             problem = idnumbers.check_card(digits)
             if problem and not (passbook and digits.isdigit()):
                 why = t(f"l_card_{problem}")
@@ -455,7 +480,7 @@ def _row_findings(cells, places, form, paylist, batch, path, key, register) -> l
                 add(rule.severity, "list_rule", t("l_rule_card", how=how, basis=rule.basis),
                     entry, rule.id, id_subject, "bank_card")  # fmt: skip
         elif rule.check == "date" and paid is not None:
-            start, end = _span(rule, form)
+            start, end = rule_span(rule, form)
             if not start <= paid <= end:
                 add(rule.severity, "list_rule",
                     t("l_rule_date", paid=paid.isoformat(), start=start.isoformat(),
@@ -464,7 +489,29 @@ def _row_findings(cells, places, form, paylist, batch, path, key, register) -> l
     return out
 
 
-def _span(rule: ListRule, form: Form) -> tuple[date, date]:
+_HASH = {"id_number": "id_hash", "bank_card": "card_hash"}
+
+
+def _about(column: str, masked: str, digits: str | None, key: bytes):
+    """A finding's subject (the masked number and its salted hash), made only when a finding is:
+    most rows have none, and a hash costs."""
+
+    def subject() -> dict:
+        out = {column: masked}
+        if digits is not None:
+            out[_HASH[column]] = idnumbers.fingerprint(digits, key)
+        return out
+
+    return subject
+
+
+def _cell_of(places: dict[str, str], at: str | None) -> str:
+    """The row's cell of column `at`, else its first cell."""
+    return places.get(at) or next(iter(places.values()))
+
+
+def rule_span(rule: ListRule, form: Form) -> tuple[date, date]:
+    """The first and last day a date rule allows (by default the form's period)."""
     start = rule.start or form.period.start
     end = rule.end or form.period.end
     return deadlines.resolve(start).start, deadlines.resolve(end).end

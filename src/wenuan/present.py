@@ -1,9 +1,10 @@
 """What the form commands show: plain data (printed as JSON) and its text rendering."""
 
 from datetime import date
+from decimal import Decimal
 
 from wenuan import deadlines
-from wenuan.forms import Deadline, Form, FormEntry, Item, Rule, Table
+from wenuan.forms import Deadline, Form, FormEntry, Item, PaymentList, Rule, Table
 from wenuan.messages import t, weekday
 
 
@@ -82,6 +83,23 @@ def _rule_data(rule: Rule) -> dict:
     }
 
 
+def list_data(form: Form, paylist: PaymentList) -> dict:
+    """A payment list as written in the form, each rule's dates resolved and said in words."""
+    from wenuan.paylists import rule_span
+
+    data = paylist.model_dump(mode="json")
+    for rule, out in zip(paylist.rules, data["rules"], strict=True):
+        if rule.check == "date":
+            start, end = rule_span(rule, form)
+            out.update(start_date=start.isoformat(), end_date=end.isoformat())
+        elif rule.check == "age":
+            out["as_of_date"] = deadlines.resolve(rule.as_of).start.isoformat()
+    if (rec := paylist.reconcile) and rec.amount:
+        cell = form.table(rec.table).cells[rec.amount]  # within half its last decimal
+        data["reconcile"]["amount_tolerance"] = f"{Decimal('0.5').scaleb(-cell.decimals):f}"
+    return data
+
+
 def form_data(form: Form) -> dict:
     """The whole form for `wenuan show --format json`, deadlines resolved."""
     period = None
@@ -117,6 +135,7 @@ def form_data(form: Form) -> dict:
             for tb in form.tables
         ],
         "rules": [_rule_data(r) for r in form.rules],
+        "lists": [list_data(form, p) for p in form.lists],
     }
 
 
@@ -181,6 +200,62 @@ def _rules_text(rules: list[dict], lines: list[str]) -> None:
         lines.append(f"      {_head('basis')}{r['basis']}")
 
 
+def _list_rule_text(r: dict) -> str:
+    """What a list's rule asks, in words: 类别含“全国劳模”者每人 1000 元."""
+    said = {
+        "amount": lambda: t("lr_amount", amount=r["amount"]),
+        "age": lambda: t("lr_age", as_of=r["as_of_date"], min_age=r["min_age"]),
+        "card": lambda: t("lr_card_passbook" if r["passbook"] else "lr_card"),
+        "date": lambda: t("lr_date", start=r["start_date"], end=r["end_date"]),
+    }[r["check"]]()
+    return (t("lr_category", category=r["category"]) if r["category"] else "") + said
+
+
+def _list_text(form: dict, p: dict, lines: list[str]) -> None:
+    lines.append("")
+    lines.append(f"【{t('list_head')} {p['id']}】{p['title']}{_mark(p)}")
+    lines.append(f"  {_head('basis')}{p['basis']}")
+    lines.append(f"  {_head('list_columns')}")
+    for c in p["columns"]:
+        need = t("col_required" if c["required"] else "col_optional")
+        words = f"  {_head('col_words')}{'、'.join(c['words'])}" if c["words"] else ""
+        lines.append(f"    {c['name']}  {c['kind']}  {need}{words}")
+    if p["rules"]:
+        lines.append(f"  {_head('rules')}")
+        for r in p["rules"]:
+            sev = t(f"severity_{r['severity']}")
+            lines.append(f"    {r['id']}  {sev}{_mark(r)}  {_list_rule_text(r)}")
+            lines.append(f"        {_head('basis')}{r['basis']}")
+    if reg := p["register_check"]:
+        lines.append(f"  {_head('lr_register')}")
+        for key in ("payees", "coverage"):
+            if reg[key]:
+                lines.append(f"    {t('lr_' + key)}")
+                lines.append(f"        {_head('basis')}{reg[key]}")
+    if rec := p["reconcile"]:
+        table = next(tb for tb in form["tables"] if tb["id"] == rec["table"])
+        values = {v["code"]: (i, v) for i, v in _values(table["items"])}
+        lines.append(f"  {_head('lr_reconcile')}{table['title']}{_mark(rec)}")
+        if ref := rec["count"]:
+            item, v = values[ref]
+            lines.append(f"    {t('lr_count', ref=ref, label=item['label'], unit=v['unit'])}")
+        if ref := rec["amount"]:
+            item, v = values[ref]
+            key = "lr_sum_part" if rec["amount_part"] else "lr_sum"
+            tol = f"{rec['amount_tolerance']} {v['unit']}"
+            line = t(key, ref=ref, label=item["label"], unit=v["unit"], tol=tol)
+            lines.append(f"    {line}")
+        lines.append(f"        {_head('basis')}{rec['basis']}")
+
+
+def _values(items: list[dict]):
+    """(item, value) for every value of the items and their parts."""
+    for item in items:
+        for v in item["values"]:
+            yield item, v
+        yield from _values(item["items"])
+
+
 def form_text(data: dict) -> str:
     """`wenuan show` as text: header, deadlines, units, then each table's items and rules."""
     lines = [f"{data['id']}  {data['title']}"]
@@ -211,4 +286,6 @@ def form_text(data: dict) -> str:
         lines.append("")
         lines.append(_head("cross_table_rules"))
         _rules_text(data["rules"], lines)
+    for p in data["lists"]:
+        _list_text(data, p, lines)
     return "\n".join(line.rstrip() for line in lines)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from wenuan import deadlines, numbers, suggest
@@ -555,9 +556,12 @@ def parse_date(raw) -> date | None:
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = _CHINESE_DIGITS.sub(
-        lambda m: _chinese_number(m.group()), str(raw).replace("元月", "1月")
-    )
+    return _date_text(str(raw))
+
+
+@lru_cache(maxsize=4096)  # a payment list repeats the same few dates on every row
+def _date_text(text: str) -> date | None:
+    text = _CHINESE_DIGITS.sub(lambda m: _chinese_number(m.group()), text.replace("元月", "1月"))
     m = re.fullmatch(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", text)
     if not m:
         return None

@@ -508,8 +508,8 @@ ANNOTATED = (".xlsx", ".xlsm")
 
 
 def annotate(path: Path, findings, target: Path, force: bool) -> None:
-    """A copy of the return with every cell a finding names highlighted, the cell a suggestion
-    points at included, and a comment saying why."""
+    """A copy of the return (or list) with every cell a finding names highlighted, the cell a
+    suggestion points at included, and a comment saying why."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -534,9 +534,14 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
     for (sheet, ref), texts in notes.items():
         if sheet not in wb.sheetnames:
             continue
-        cell = wb[sheet][ref]
-        cell.fill = fill
-        cell.comment = Comment("\n".join(texts), "wenuan", width=360, height=160)
+        first, _, last = ref.partition(":")  # a range (a list's column, 明细!D4:D9): its cells
+        cells = [c for row in wb[sheet][ref] for c in row] if last else [wb[sheet][first]]
+        for cell in cells:
+            cell.fill = fill
+        note = "\n".join(texts)
+        if cells[0].comment:  # a cell a range starts at, named by findings of its own too
+            note = cells[0].comment.text + "\n" + note
+        cells[0].comment = Comment(note, "wenuan", width=360, height=160)
     save_atomically(wb, target, force, (suffix,))
 
 

@@ -16,7 +16,7 @@ from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid
 
 HEADER_ROWS = 30
-_TOTALS = ("合计", "小计", "总计", "累计")
+_TOTALS = ("合计", "小计", "总计", "累计")  # each has 计: a cell without it is no total
 
 
 @dataclass
@@ -27,8 +27,16 @@ class ListPart:
     header: str  # the header row's first named cell, as 'sheet!A3'
     columns: dict[str, str]  # column name -> its header cell
     missing: list[str]  # required columns not found
+    grid: Grid = field(repr=False)
+    top: int = 0  # the header row's index in the grid
+    at: list[tuple[str, int]] = field(default_factory=list)  # (column kind or name, index)
     rows: list[dict[str, Entry]] = field(default_factory=list)  # column kind or name -> cell
-    places: list[dict[str, str]] = field(default_factory=list)  # each row's cells, filled or not
+    lines: list[int] = field(default_factory=list)  # each person's row in the grid
+
+    def places(self, n: int) -> dict[str, str]:
+        """The n-th person's cells, filled or not, in column order (worked out only when a
+        finding needs them: a list has many rows and few findings)."""
+        return {k: _place(self.grid, self.lines[n], i) for k, i in self.at}
 
 
 def _words(paylist: PaymentList) -> list[tuple[str, str]]:
@@ -79,22 +87,20 @@ def find_parts(grids: list[Grid], paylist: PaymentList) -> list[ListPart]:
             header=_place(grid, best_at, first),
             columns={name: _place(grid, best_at, i) for name, i in best.items()},
             missing=[c.name for c in paylist.columns if c.required and c.name not in best],
+            grid=grid,
+            top=best_at,
+            at=sorted(((key_of[name], i) for name, i in best.items()), key=lambda x: x[1]),
         )
         for r in range(best_at + 1, len(grid.rows)):
             row = grid.rows[r]
             cells = {
-                key_of[name]: Entry(row[i], grid.name, grid.place(r, i))
-                for name, i in best.items()
+                k: Entry(row[i], grid.name, grid.place(r, i))
+                for k, i in part.at
                 if i < len(row) and _filled(row[i])
             }
             if _is_person(cells, row):
                 part.rows.append(cells)
-                part.places.append(
-                    {
-                        key_of[name]: _place(grid, r, i)
-                        for name, i in sorted(best.items(), key=lambda x: x[1])
-                    }
-                )
+                part.lines.append(r)
         parts.append(part)  # a header with no one under it is still the list
     return parts
 
@@ -109,6 +115,6 @@ def _filled(value) -> bool:
 
 
 def _is_person(cells: dict[str, Entry], row: list) -> bool:
-    if any(isinstance(v, str) and fold(v).startswith(_TOTALS) for v in row):
+    if any(isinstance(v, str) and "计" in v and fold(v).startswith(_TOTALS) for v in row):
         return False
     return "id_number" in cells or len(cells) >= 2

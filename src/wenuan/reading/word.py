@@ -12,14 +12,15 @@ WORD = {".docx", ".doc", ".wps"}
 CONVERT_SECONDS = 120
 
 
-def grids(path: Path) -> list[Grid]:
-    """The document as one grid: a paragraph is a row of one cell, a table row a row of cells."""
+def grids(path: Path, bounds=None) -> list[Grid]:
+    """The document as one grid: a paragraph is a row of one cell, a table row a row of cells.
+    `bounds` (a workbook.Bounds) limits its size: a return's by default."""
     if path.suffix.lower() != ".docx":
         with tempfile.TemporaryDirectory(prefix="wenuan-word-") as tmp:
-            return grids(_to_docx(path, Path(tmp)))
-    from wenuan.reading.workbook import check_container
+            return grids(_to_docx(path, Path(tmp)), bounds)
+    from wenuan.reading.workbook import RETURN, check_container
 
-    check_container(path)
+    check_container(path, bounds or RETURN)
     try:
         import docx
 

@@ -1,24 +1,37 @@
 """Workbooks (xlsx, xlsm, xls, ods) opened safely and turned into grids of cell values."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
 WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods"}
-MAX_ROWS = 5000  # a return has tens of rows; more than this is not a return
 
-
-# A return is tens of kilobytes. These bounds refuse, before anything is inflated, what no
-# return can be: zip bombs, million-row sheets, workbooks of a thousand sheets.
+# These bounds refuse, before anything is inflated, what no return or list can be: zip bombs,
+# million-row sheets, workbooks of a thousand sheets.
 MAX_FILE = 64 << 20
-MAX_ENTRY = 16 << 20  # one XML part, uncompressed
-MAX_TOTAL = 64 << 20  # all parts, uncompressed
 MAX_RATIO = 100  # uncompressed / compressed, for parts over 1 MiB
 MAX_SHEETS = 100
 
 
-def check_container(path: Path) -> None:
+@dataclass(frozen=True)
+class Bounds:
+    """How large a workbook may be: rows a sheet, one XML part and all parts uncompressed."""
+
+    rows: int
+    entry: int
+    total: int
+
+
+# A return has tens of rows and is tens of kilobytes: 5,000 rows is no return.
+RETURN = Bounds(rows=5000, entry=16 << 20, total=64 << 20)
+# A payment list has a row a person: a city's 100,000 people (and room for titles, headings,
+# notes) on one sheet, about 60 MiB of sheet XML (Excel's shared strings make it smaller).
+LIST = Bounds(rows=120_000, entry=128 << 20, total=160 << 20)
+
+
+def check_container(path: Path, bounds: Bounds = RETURN) -> None:
     """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it."""
     import zipfile
 
@@ -36,8 +49,8 @@ def check_container(path: Path) -> None:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if (
-            info.file_size > MAX_ENTRY
-            or total > MAX_TOTAL
+            info.file_size > bounds.entry
+            or total > bounds.total
             or (info.file_size > 1 << 20 and ratio > MAX_RATIO)
         ):
             raise Unreadable("too_large")
@@ -45,7 +58,7 @@ def check_container(path: Path) -> None:
         raise Unreadable("too_many_sheets")
 
 
-def open_workbook(path: Path):
+def open_workbook(path: Path, bounds: Bounds = RETURN):
     """Open with python-calamine, turning its errors into Unreadable."""
     import python_calamine as pc
 
@@ -53,7 +66,7 @@ def open_workbook(path: Path):
         raise Unreadable("suffix")
     if _is_encrypted(path):
         raise Unreadable("encrypted")
-    check_container(path)
+    check_container(path, bounds)
     try:
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
@@ -76,9 +89,9 @@ def _is_encrypted(path: Path) -> bool:
         )
 
 
-def grids(path: Path) -> tuple[list[Grid], dict[str, str]]:
+def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, str]]:
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
-    workbook = open_workbook(path)
+    workbook = open_workbook(path, bounds)
     out, meta = [], {}
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
@@ -87,7 +100,7 @@ def grids(path: Path) -> tuple[list[Grid], dict[str, str]]:
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                out.append(_grid(workbook, name))
+                out.append(_grid(workbook, name, bounds.rows))
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
@@ -99,11 +112,11 @@ def grids(path: Path) -> tuple[list[Grid], dict[str, str]]:
     return out, meta
 
 
-def _grid(workbook, name: str) -> Grid:
+def _grid(workbook, name: str, most: int) -> Grid:
     """A sheet's values with its offset in the file, and the cells hidden under merges."""
     sheet = workbook.get_sheet_by_name(name)
-    if sheet.total_height > MAX_ROWS:
-        raise Unreadable("too_many_rows")
+    if sheet.total_height > most:
+        raise Unreadable("too_many_rows", limit=most)
     rows = sheet.to_python()
     r0, c0 = sheet.start or (0, 0)
     covered = set()
