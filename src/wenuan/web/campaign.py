@@ -222,9 +222,9 @@ class Campaign:
             if kind == "xlsx":
                 render.render_xlsx(form, data, target, False)
             else:
-                chasing = chasing.chasing_lines(self.status())
+                lines = chasing.chasing_lines(self.status())
                 docx = Path(tmp) / "report.docx"
-                render.render_docx(form, data, docx, True, None, chasing)
+                render.render_docx(form, data, docx, True, None, lines)
                 if kind == "pdf":
                     render.to_pdf(docx, target, False)
             return [], target.read_bytes()
