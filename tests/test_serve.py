@@ -217,9 +217,7 @@ def test_total_refuses_as_the_cli_does_then_adds_the_latest_returns(client, tmp_
     units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
     assert [row[0] for row in units[1:]] == ["叶县", "鲁山", "合计"]
     head = [h.split("（")[0] for h in units[0]]
-    assert {k: float(v) for k, v in total.items()} == {
-        k: units[-1][head.index(k)] for k in total
-    }
+    assert {k: float(v) for k, v in total.items()} == {k: units[-1][head.index(k)] for k in total}
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
     assert [s[0] for s in sources[1:3]] == ["pingdingshan-2010_valid.xlsx", "鲁山_改正.xlsx"]
     assert sources[1][3] == validate_sha(VALID)
@@ -296,7 +294,10 @@ def test_a_path_in_the_file_name_is_only_a_name(client, tmp_path):
     names = {p.name for p in (tmp_path / "wenuan-data" / "files").iterdir()}
     assert all(re.fullmatch(r"[0-9a-f]{64}", n) for n in names) and len(names) == 2
     db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
-    assert {r[0] for r in db.execute("SELECT file_name FROM submissions")} == {"x.xlsx", "叶县.xlsx"}
+    assert {r[0] for r in db.execute("SELECT file_name FROM submissions")} == {
+        "x.xlsx",
+        "叶县.xlsx",
+    }
 
 
 def test_a_thousand_files_in_one_request_are_refused_whole(client, tmp_path):

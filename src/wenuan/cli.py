@@ -644,7 +644,7 @@ def serve_cmd(
     host: Annotated[
         str,
         typer.Option(
-            "--host", metavar="地址", help="监听地址（默认只限本机）。Address (loopback by default)."
+            "--host", metavar="地址", help="监听地址（默认只限本机）。Address (default: loopback)."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar="端口", help="端口。Port.")] = 8765,

@@ -19,6 +19,7 @@ from wenuan.consolidate import unit_key
 from wenuan.errors import WenuanError
 from wenuan.messages import t
 from wenuan.web.campaign import Campaign
+from wenuan.writing import ANNOTATED
 
 HERE = Path(__file__).parent
 MAX_FILES = 200  # files in one upload request: the page sends one a request, a plain form many
@@ -138,7 +139,7 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
             chosen=chosen,
             groups=groups,
             preview=campaign.preview(chosen) if chosen else [],
-            annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in (".xlsx", ".xlsm")),
+            annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in ANNOTATED),
             notice_docx=False,  # hook: offer .docx when status gains a Word notice
         )
 
@@ -228,7 +229,8 @@ def _by_table(sub, campaign: Campaign) -> list[tuple[str, list]]:
     groups: dict = {}
     for f in sorted(sub.report.findings, key=lambda f: order[f.severity]):
         groups.setdefault(f.table, []).append(f)
-    keys = sorted(groups, key=lambda k: (k is not None, list(titles).index(k) if k in titles else 0))
+    place = {k: i for i, k in enumerate(titles)}
+    keys = sorted(groups, key=lambda k: (k is not None, place.get(k, 0)))
     return [(titles.get(k, t("general")), groups[k]) for k in keys]
 
 
@@ -281,9 +283,8 @@ class Guard:
             if not secrets.compare_digest(given.encode(), self.token.encode()):
                 return "需要口令", [t("w_bad_token")], 403
         origin = request.headers.get("origin")
-        if request.method == "POST" and origin and origin.split("://", 1)[-1] != request.headers.get(
-            "host"
-        ):
+        host = request.headers.get("host")
+        if request.method == "POST" and origin and origin.split("://", 1)[-1] != host:
             return "拒绝", [t("w_cross_site")], 403
         return None
 
@@ -295,5 +296,3 @@ class Guard:
             await send(msg)
 
         return sending
-
-

@@ -134,7 +134,7 @@ function setUp() {
   });
   for (const id of ["filter-state", "filter-text"]) {
     const input = document.getElementById(id);
-    if (input) input.addEventListener("input", filterRoster);
+    if (input) for (const event of ["input", "change"]) input.addEventListener(event, filterRoster);
   }
 }
 
