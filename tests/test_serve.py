@@ -184,6 +184,32 @@ def test_downloads_original_annotated_and_notice(client):
     assert client.get("/submission/999/original").status_code == 404
 
 
+def test_the_notice_as_word_once_the_library_makes_one(client, monkeypatch):
+    import docx
+
+    upload(client, LUSHAN)
+    if not hasattr(status, "notice_docx"):  # the text notice's words, as a stand-in until then
+
+        def notice_docx(st, line):
+            document = docx.Document()
+            document.add_paragraph(status.notice_text(st, line))
+            return document
+
+        monkeypatch.setattr(status, "notice_docx", notice_docx, raising=False)
+    page = client.get("/unit/鲁山").text
+    assert 'href="/notice/%E9%B2%81%E5%B1%B1?as=docx"' in page
+    r = client.get("/notice/鲁山?as=docx")
+    assert r.headers["content-type"].endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    text += "\n".join(
+        c.text
+        for t in docx.Document(io.BytesIO(r.content)).tables
+        for row in t.rows
+        for c in row.cells
+    )
+    assert "鲁山" in text and "报表!D16" in text
+
+
 def test_annotating_a_word_return_is_refused_in_the_cli_words(client):
     upload(client, EXAMPLES / "own-layouts" / "鄂城区_Word填报.docx")
     page = client.get("/").text

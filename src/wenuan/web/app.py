@@ -140,17 +140,16 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
             groups=groups,
             preview=campaign.preview(chosen) if chosen else [],
             annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in ANNOTATED),
-            notice_docx=False,  # hook: offer .docx when status gains a Word notice
+            notice_docx=campaign.word_notices(),
         )
 
     def notice(request: Request):
         key = request.path_params["key"]
         if campaign.form_id is None or campaign.unit(key)[0] is None:
             raise HTTPException(404)
-        name, text = campaign.notice(key)
-        # as `status --notices` writes it: a BOM and CRLF, so Notepad and WPS read it
-        data = ("\ufeff" + text).replace("\n", "\r\n").encode("utf-8")
-        return _download(data, name, "txt")
+        word = request.query_params.get("as") == "docx" and campaign.word_notices()
+        name, data = campaign.notice(key, word)
+        return _download(data, name, "docx" if word else "txt")
 
     def _submission(request: Request):
         sub = campaign.store.get(request.path_params["id"])

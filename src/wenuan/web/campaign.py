@@ -140,11 +140,22 @@ class Campaign:
         line = next((u for u in self.status().units if unit_key(u.unit) == key), None)
         return line, self.store.history(self.form_id, key)
 
-    def notice(self, key: str) -> tuple[str, str]:
-        """The correction notice of one unit, as `status --notices` writes it: name and text."""
+    def notice(self, key: str, word: bool = False) -> tuple[str, bytes]:
+        """The correction notice of one unit as `status --notices` writes it: text, or a Word
+        document when the library makes one (status.notice_docx)."""
         st = self.status()
         line = next(u for u in st.units if unit_key(u.unit) == key)
-        return f"{writing.safe_name(line.unit)}_更正通知.txt", chasing.notice_text(st, line)
+        stem = f"{writing.safe_name(line.unit)}_更正通知"
+        if word:
+            buffer = io.BytesIO()
+            chasing.notice_docx(st, line).save(buffer)
+            return f"{stem}.docx", buffer.getvalue()
+        return f"{stem}.txt", writing.notepad_bytes(chasing.notice_text(st, line))
+
+    @staticmethod
+    def word_notices() -> bool:
+        """Whether the library writes notices as Word documents too (a later status.py does)."""
+        return hasattr(chasing, "notice_docx")
 
     def annotated(self, sub: Submission) -> tuple[str, bytes]:
         """The annotated copy of a submission, as `validate --annotate` writes it."""
