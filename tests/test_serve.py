@@ -82,6 +82,23 @@ def test_the_first_return_names_the_form_when_none_was_chosen(tmp_path):
     assert client.get("/api/status").json()["form"] == "pingdingshan-2010"
 
 
+def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
+    from wenuan.consolidate import read_roster
+
+    (tmp_path / "名单.txt").write_text("叶县总工会\n湛河区\n", encoding="utf-8")
+    campaign = Campaign(tmp_path, "pingdingshan-2010", roster=read_roster(tmp_path / "名单.txt"))
+    client = TestClient(create_app(campaign), base_url=LOCAL)
+    upload(client, VALID)
+    assert states(client) == {"叶县总工会": ("ok", 0, 0), "湛河区": ("missing", 0, 0)}
+    r = client.get("/total.xlsx")
+    assert r.status_code == 200
+    sources = [
+        [c.value for c in row]
+        for row in openpyxl.load_workbook(io.BytesIO(r.content))["来源"].iter_rows()
+    ]
+    assert sources[-1][1:3] == ["湛河区", None] and sources[-1][6] == "未报送"
+
+
 def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
     got = upload(client, IDENTITY, LUSHAN, EXAMPLES / "ezhou-2022_valid.xlsx")
     assert [(g["unit"], g["errors"], g["warnings"]) for g in got] == [

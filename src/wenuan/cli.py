@@ -651,6 +651,7 @@ def serve_cmd(
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="不自动打开浏览器。Do not open a browser.")
     ] = False,
+    roster: RosterOpt = None,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
@@ -661,7 +662,7 @@ def serve_cmd(
     try:
         if not folder.is_dir():
             raise WenuanError("no_campaign_dir", path=str(folder))
-        serve(folder, form, forms, host, port, not no_browser)
+        serve(folder, form, forms, host, port, not no_browser, _roster(roster))
     except WenuanError as e:
         _fail(e)
 

@@ -19,6 +19,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     open_browser: bool = True,
+    roster: list | None = None,
 ) -> None:
     """Serve the campaign in `folder` until Ctrl-C; off loopback, behind a printed token."""
     import secrets
@@ -32,7 +33,7 @@ def serve(
     from wenuan.web.app import LOOPBACK, create_app
     from wenuan.web.campaign import Campaign
 
-    campaign = Campaign(folder, form, extra)
+    campaign = Campaign(folder, form, extra, roster)
     token = None if host in LOOPBACK else secrets.token_urlsafe(18)
     try:  # a port in use is the user's situation: say so, no traceback from uvicorn
         with socket.create_server((host, port)):

@@ -15,7 +15,7 @@ from wenuan import status as chasing
 from wenuan.consolidate import Roster, unit_key
 from wenuan.errors import WenuanError
 from wenuan.findings import FileReport, Finding
-from wenuan.forms import Library
+from wenuan.forms import Library, Unit
 from wenuan.messages import t
 from wenuan.web.store import Store, Submission
 
@@ -71,9 +71,16 @@ def named_copy(path: Path, name: str):
 class Campaign:
     """One campaign directory: its form, its roster and every return received."""
 
-    def __init__(self, folder: Path, form: str | None = None, extra: list[Path] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        form: str | None = None,
+        extra: list[Path] | None = None,
+        roster: list[Unit] | None = None,
+    ):
         self.folder = folder
         self.forms = Library(extra)
+        self.units = roster  # --roster, as status and consolidate take it; else the form's
         self.store = Store(folder)
         if form:
             self.store.set_setting("form", self.forms.resolve(form))
@@ -88,7 +95,7 @@ class Campaign:
         return self.store.set_setting("form", self.forms.resolve(form))
 
     def roster(self) -> Roster:
-        return Roster(self.forms[self.form_id].units)
+        return Roster(self.units if self.units is not None else self.forms[self.form_id].units)
 
     def key_of(self, report: FileReport) -> tuple[str, str]:
         """The unit a report comes from, as status names its line, and its key."""
@@ -133,7 +140,8 @@ class Campaign:
     def status(self, as_of: date | None = None) -> chasing.Status:
         """`wenuan status` over each unit's latest submission."""
         latest = [s.report for s in self.store.latest(self.form_id)]
-        return chasing.status(latest, self.forms[self.form_id], as_of or date.today())
+        form = self.forms[self.form_id]
+        return chasing.status(latest, form, as_of or date.today(), self.units)
 
     def unit(self, key: str) -> tuple[chasing.UnitStatus | None, list[Submission]]:
         """A unit's line in the chasing list, and its submissions, the latest first."""
@@ -200,7 +208,7 @@ class Campaign:
     def consolidated(self, allow_errors: bool = False):
         """`wenuan consolidate` over each unit's latest submission: the Result (refused or not)."""
         latest = [s.report for s in self.store.latest(self.form_id)]
-        return consolidate.consolidate(latest, self.forms, self.form_id, None, allow_errors)
+        return consolidate.consolidate(latest, self.forms, self.form_id, self.units, allow_errors)
 
     def total_workbook(self, allow_errors: bool = False) -> tuple[list[str], bytes | None]:
         """The consolidated workbook's bytes, or the refusals in the CLI's words."""
