@@ -101,21 +101,21 @@ def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
 
 def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
     got = upload(client, IDENTITY, LUSHAN, EXAMPLES / "ezhou-2022_valid.xlsx")
-    assert [(g["unit"], g["errors"], g["warnings"]) for g in got] == [
-        ("叶县", 1, 0),
-        ("鲁山", 1, 0),
-        ("ezhou-2022_valid", 1, 0),
+    assert [(g["unit"], g["form"], g["errors"], g["warnings"]) for g in got] == [
+        ("叶县", "pingdingshan-2010", 1, 0),
+        ("鲁山", "pingdingshan-2010", 1, 0),
+        ("鄂城区总工会", "ezhou-2022", 0, 0),  # kept under its own form
     ]
     folder = tmp_path / "returns"
     folder.mkdir()
-    for p in (IDENTITY, LUSHAN, EXAMPLES / "ezhou-2022_valid.xlsx"):
+    for p in (IDENTITY, LUSHAN):
         shutil.copy(p, folder)
     result = CliRunner().invoke(
         cli_app, ["status", str(folder), "--form", "pingdingshan-2010", "--format", "json"]
     )
     cli_units = json.loads(result.output)["units"]
     web = client.get("/api/status").json()
-    assert web["counts"] == {"ok": 0, "errors": 3, "late": 0, "late_errors": 0, "missing": 14}
+    assert web["counts"] == {"ok": 0, "errors": 2, "late": 0, "late_errors": 0, "missing": 14}
 
     def comparable(units):  # the CLI names files by their path, the page by their name
         return sorted(
@@ -125,8 +125,34 @@ def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
 
     assert comparable(web["units"]) == comparable(cli_units)
     page = client.get("/").text
-    assert re.search(r'id="total-errors">3<', page) and re.search(r'id="total-warnings">0<', page)
-    assert "不在名单中" in page  # the Ezhou file stands as its own line, as in `wenuan status`
+    assert re.search(r'id="total-errors">2<', page) and re.search(r'id="total-warnings">0<', page)
+    client.post("/form", data={"form": "ezhou-2022"})
+    assert states(client)["鄂城区总工会"] == ("ok", 0, 0)
+
+
+def test_a_file_of_no_form_is_read_as_the_pages_form_and_can_be_withdrawn(client):
+    (got,) = upload(client, VALID, names={VALID: "叶县.xlsx"})
+    assert got["unit"] == "叶县"
+    r = client.post(
+        "/upload",
+        files=[("files", ("错的.xlsx", b"", XLSX))],
+        headers={"Accept": "application/json"},
+    )
+    assert r.json()["received"][0]["unit"] == "错的"
+    assert states(client)["错的"] == ("errors", 1, 0)
+    assert client.get("/total.xlsx").status_code == 409  # 错的.xlsx cannot be read: refused
+    assert 'action="/withdraw/%E9%94%99%E7%9A%84"' in client.get("/unit/错的").text
+    r = client.post("/withdraw/错的", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/")
+    assert "错的" not in states(client)
+    assert client.get("/total.xlsx").status_code == 200
+    client.post("/withdraw/叶县")
+    assert states(client)["叶县"] == ("missing", 0, 0)
+    page = client.get("/unit/叶县").text
+    assert "已撤回" in page and 'id="withdraw"' not in page
+    upload(client, VALID, names={VALID: "叶县.xlsx"})  # the same file again counts again
+    assert states(client)["叶县"] == ("ok", 0, 0)
+    assert client.post("/withdraw/nobody").status_code == 404
 
 
 def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client):
@@ -228,12 +254,11 @@ def test_the_notice_as_word_once_the_library_makes_one(client, monkeypatch):
 
 
 def test_annotating_a_word_return_is_refused_in_the_cli_words(client):
-    upload(client, EXAMPLES / "own-layouts" / "鄂城区_Word填报.docx")
-    page = client.get("/").text
-    sub = None
-    for key in re.findall(r'href="/unit/([^"]+)"', page):
-        m = re.search(r"/submission/(\d+)/original", client.get(f"/unit/{key}").text)
-        sub = m.group(1) if m else sub
+    (got,) = upload(client, EXAMPLES / "own-layouts" / "鄂城区_Word填报.docx")
+    client.post("/form", data={"form": got["form"]})
+    page = client.get(f"/unit/{got['unit_key']}").text
+    sub = re.search(r"/submission/(\d+)/original", page).group(1)
+    assert 'id="download-annotated"' not in page
     r = client.get(f"/submission/{sub}/annotated")
     assert r.status_code == 409
     assert "鄂城区_Word填报.docx" in r.text  # which file could not be annotated, and why
@@ -441,11 +466,12 @@ def test_static_files_are_in_the_package(client):
     assert client.get("/static/../app.py").status_code == 404
 
 
-def test_serve_command_refuses_a_missing_folder_and_a_busy_port(tmp_path):
+def test_serve_command_refuses_a_folder_it_cannot_make_and_a_busy_port(tmp_path):
     import socket
 
-    r = CliRunner().invoke(cli_app, ["serve", "--dir", str(tmp_path / "no"), "--no-browser"])
-    assert r.exit_code == 2 and "不存在" in r.output
+    (tmp_path / "a-file").write_text("")
+    r = CliRunner().invoke(cli_app, ["serve", "--dir", str(tmp_path / "a-file"), "--no-browser"])
+    assert r.exit_code == 2 and f"{tmp_path / 'a-file'} 是文件，不是文件夹" in r.output
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
         r = CliRunner().invoke(

@@ -638,7 +638,7 @@ def serve_cmd(
         typer.Option(
             "--dir",
             metavar="文件夹",
-            help="本次活动的文件夹：收到的报表和记录保存在其中的 wenuan-data。Campaign folder.",
+            help="本次活动的文件夹（没有则新建）：报表和记录存于其中的 wenuan-data。Campaign folder.",
         ),
     ] = Path("."),
     host: Annotated[
@@ -657,11 +657,12 @@ def serve_cmd(
 ):
     """打开本机网页：上传、检查、催报、汇总、报告，不用命令行。A local web page for it all."""
     from wenuan.web import serve
+    from wenuan.writing import output_errors
 
     set_lang(lang.value)
     try:
-        if not folder.is_dir():
-            raise WenuanError("no_campaign_dir", path=str(folder))
+        with output_errors(folder):
+            folder.mkdir(parents=True, exist_ok=True)
         serve(folder, form, forms, host, port, not no_browser, _roster(roster))
     except WenuanError as e:
         _fail(e)

@@ -559,10 +559,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "weekdays": ("一二三四五六日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "weekday_fmt": ("周{day}", "{day}"),
     # wenuan serve
-    "no_campaign_dir": (
-        "文件夹 {path} 不存在；请先建好它（收到的报表和记录会保存在其中）",
-        "the folder {path} does not exist; make it first (received returns and the record are kept in it)",
-    ),
     "w_serving": (
         "wenuan 网页已启动：{url}\n数据保存在 {folder}。按 Ctrl-C 停止。",
         "wenuan is serving {url}\nIts data is kept in {folder}. Ctrl-C stops it.",

@@ -151,9 +151,16 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
         name, data = campaign.notice(key, word)
         return _download(data, name, "docx" if word else "txt")
 
+    def withdraw(request: Request):
+        key = request.path_params["key"]
+        if campaign.form_id is None or not campaign.store.history(campaign.form_id, key):
+            raise HTTPException(404)
+        campaign.withdraw(key)
+        return RedirectResponse("/", 303)
+
     def _submission(request: Request):
         sub = campaign.store.get(request.path_params["id"])
-        if sub is None or sub.form != campaign.form_id:
+        if sub is None:
             raise HTTPException(404)
         return sub
 
@@ -207,6 +214,7 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
         Route("/api/status", api_status),
         Route("/unit/{key:path}", unit_page),
         Route("/notice/{key:path}", notice),
+        Route("/withdraw/{key:path}", withdraw, methods=["POST"]),
         Route("/submission/{id:int}/original", original),
         Route("/submission/{id:int}/annotated", annotated),
         Route("/total.xlsx", made),

@@ -94,38 +94,43 @@ class Campaign:
         """Make `form` (an id, or city and year) the campaign's form."""
         return self.store.set_setting("form", self.forms.resolve(form))
 
-    def roster(self) -> Roster:
-        return Roster(self.units if self.units is not None else self.forms[self.form_id].units)
+    def roster(self, form_id: str) -> Roster:
+        return Roster(self.units if self.units is not None else self.forms[form_id].units)
 
-    def key_of(self, report: FileReport) -> tuple[str, str]:
+    def key_of(self, report: FileReport, form_id: str) -> tuple[str, str]:
         """The unit a report comes from, as status names its line, and its key."""
-        name = self.roster().canonical(report.unit) if report.unit else Path(report.path).stem
+        name = self.roster(form_id).canonical(report.unit) if report.unit else None
+        name = name or Path(report.path).stem
         return name, unit_key(name)
 
     # ---- receiving ------------------------------------------------------------------------
 
     def receive(self, name: str, source) -> Received:
-        """Keep one uploaded file and check it as `wenuan validate` would; bad files are
-        findings, never exceptions."""
+        """Keep one uploaded file and check it as `wenuan validate` would: the form it names
+        or looks like, else the page's form (as --form); bad files are findings, never
+        exceptions. A return of another form is kept under that form."""
         name = shown_name(name)
         if (kept := self.store.keep(source, MAX_FILE)) is None:
             finding = Finding("error", "unreadable", t("read_too_large", path=name))
             return Received(name, errors=1, findings=[finding])
         sha, size = kept
-        report = self.check(sha, name, self.form_id)
-        if self.form_id is None and report.form is not None:  # the first return names the form
-            if self.store.set_setting("form", report.form, only_if_unset=True) != report.form:
-                report = self.check(sha, name, self.form_id)
+        report = self.check(sha, name, None)
+        current = self.form_id
+        if report.form is None and current and report.findings[0].kind == "unknown_form":
+            report = self.check(sha, name, current)  # not recognized: read as the page's form
+        if current is None and report.form is not None:  # the first return names the form
+            current = self.store.set_setting("form", report.form, only_if_unset=True)
+        form_id = report.form or current
         got = Received(name, form=report.form, findings=report.findings)
         got.errors, got.warnings = report.errors, report.warnings
-        if self.form_id is None:
+        if form_id is None:
             return got  # no form yet and this file names none: shown, not kept for a unit
-        got.unit, got.unit_key = self.key_of(report)
-        last = self.store.history(self.form_id, got.unit_key)
-        if last and last[0].sha256 == sha:
+        got.unit, got.unit_key = self.key_of(report, form_id)
+        last = self.store.history(form_id, got.unit_key)
+        if last and last[0].sha256 == sha and not last[0].withdrawn:
             got.same = True
         else:
-            self.store.add(self.form_id, got.unit_key, name, sha, size, report)
+            self.store.add(form_id, got.unit_key, name, sha, size, report)
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:
@@ -142,6 +147,11 @@ class Campaign:
         latest = [s.report for s in self.store.latest(self.form_id)]
         form = self.forms[self.form_id]
         return chasing.status(latest, form, as_of or date.today(), self.units)
+
+    def withdraw(self, key: str) -> None:
+        """Take a unit's submissions out of the roster and the total; the files and the
+        history stay."""
+        self.store.withdraw(self.form_id, key)
 
     def unit(self, key: str) -> tuple[chasing.UnitStatus | None, list[Submission]]:
         """A unit's line in the chasing list, and its submissions, the latest first."""

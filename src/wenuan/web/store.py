@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS submissions (
   uploaded_at TEXT NOT NULL,  -- ISO time the server received it
   errors INTEGER NOT NULL,
   warnings INTEGER NOT NULL,
-  report TEXT NOT NULL        -- JSON: the FileReport, its values and header
+  report TEXT NOT NULL,       -- JSON: the FileReport, its values and header
+  withdrawn INTEGER NOT NULL DEFAULT 0  -- taken back on the page: kept, not counted
 );
 CREATE INDEX IF NOT EXISTS by_unit ON submissions (form, unit_key, id);
 """
@@ -51,6 +52,7 @@ class Submission:
     uploaded_at: str
     errors: int
     warnings: int
+    withdrawn: int
     report: FileReport
 
 
@@ -146,8 +148,8 @@ class Store:
         """Each unit's last submission for the form, in the order they first came."""
         with self.connect() as db:
             rows = db.execute(
-                "SELECT * FROM submissions s WHERE form = ? AND id = (SELECT MAX(id) FROM"
-                " submissions WHERE form = s.form AND unit_key = s.unit_key)"
+                "SELECT * FROM submissions s WHERE form = ? AND NOT withdrawn AND id = (SELECT"
+                " MAX(id) FROM submissions WHERE form = s.form AND unit_key = s.unit_key)"
                 " ORDER BY (SELECT MIN(id) FROM submissions WHERE form = s.form"
                 " AND unit_key = s.unit_key)",
                 (form,),
@@ -162,6 +164,16 @@ class Store:
                 (form, unit_key),
             ).fetchall()
         return [_submission(r) for r in rows]
+
+    def withdraw(self, form: str, unit_key: str) -> None:
+        """Mark a unit's submissions withdrawn: kept in the history, out of the roster."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "UPDATE submissions SET withdrawn = 1 WHERE form = ? AND unit_key = ?",
+                (form, unit_key),
+            )
+            db.execute("COMMIT")
 
     def counts(self, form: str) -> dict[str, int]:
         """How many submissions each unit has made."""
