@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -35,31 +36,36 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A campaign served by uvicorn in a thread, and a headless Chromium downloading to a folder."""
+@contextmanager
+def served(folder: Path, form: str | None):
+    """A campaign served by uvicorn in a thread on a free port: its address."""
     import uvicorn
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     from wenuan.web.app import create_app
     from wenuan.web.campaign import Campaign
 
-    folder = tmp_path_factory.mktemp("campaign")
-    downloads = tmp_path_factory.mktemp("downloads")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Campaign(folder, PDS)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
+    app = create_app(Campaign(folder, form))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
+    wait(lambda: server.started, 10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium downloading into a folder of its own."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM  # given, with the driver: selenium-manager downloads nothing
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
@@ -69,13 +75,18 @@ def site(tmp_path_factory):
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
-    driver.implicitly_wait(0)
     try:
-        yield driver, f"http://127.0.0.1:{port}", downloads, folder
+        yield driver, downloads
     finally:
         driver.quit()
-        server.should_exit = True
-        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory):
+    """The Pingdingshan campaign the tests below share, in order."""
+    folder = tmp_path_factory.mktemp("campaign")
+    with served(folder, PDS) as url:
+        yield browser[0], url, browser[1], folder
 
 
 def wait(condition, seconds: float = 60):
@@ -158,7 +169,9 @@ def test_filter_and_sort_the_roster(site):
     assert sorted(shown) == ["叶县", "鲁山"]
     Select(driver.find_element(By.ID, "filter-state")).select_by_value("")
     driver.find_element(By.ID, "filter-text").send_keys("卫东")
-    shown = [r for r in driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr") if r.is_displayed()]
+    shown = [
+        r for r in driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr") if r.is_displayed()
+    ]
     assert [r.get_attribute("data-unit") for r in shown] == ["卫东区"]
     driver.find_element(By.ID, "filter-text").clear()
     driver.get(url + "/")
@@ -178,7 +191,10 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     assert driver.find_element(By.ID, "unit-name").text == "叶县"
     finding = driver.find_element(By.CSS_SELECTOR, "tr[data-kind=identity]")
     assert finding.find_element(By.CSS_SELECTOR, ".cell").text == "送温暖工程统计表!E19"
-    assert finding.find_element(By.CSS_SELECTOR, ".suggestion").text == "送温暖工程统计表!E20 改为 1.14"
+    assert (
+        finding.find_element(By.CSS_SELECTOR, ".suggestion").text
+        == "送温暖工程统计表!E20 改为 1.14"
+    )
     marked = [
         td.get_attribute("data-place") for td in driver.find_elements(By.CSS_SELECTOR, "td.marked")
     ]
@@ -217,7 +233,8 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
     total = downloaded(downloads, ".xlsx")
     library = forms.Library()
     reports = [
-        validate.validate_file(p, library, validate.Options(form_id=PDS)) for p in (corrected, fixed)
+        validate.validate_file(p, library, validate.Options(form_id=PDS))
+        for p in (corrected, fixed)
     ]
     expected = consolidate.consolidate(reports, library, PDS)
     sheet = openpyxl.load_workbook(total)["各单位"]
@@ -236,3 +253,33 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
 
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
     assert "情况报告" in text and "卫东区：未报送" in text
+
+
+def test_drop_the_examples_folder_and_get_the_word_report(browser, tmp_path):
+    """What the issue asks of a clerk: one command, the examples folder, the Word report."""
+    from selenium.webdriver.common.by import By
+
+    driver, downloads = browser
+    for old in downloads.iterdir():
+        old.unlink()
+    with served(tmp_path, None) as url:
+        driver.get(url + "/")
+        assert not driver.find_elements(By.ID, "roster")  # no form yet: the first return names it
+        before = driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded")
+        driver.find_element(By.ID, "folder").send_keys(str(EXAMPLES))
+        wait(
+            lambda: (
+                driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded") != before
+            )
+        )
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#upload-log li")) == 33
+        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-form") == "ezhou-2022"
+        states = rows(driver)
+        assert states["鄂城区总工会"] in ("ok", "errors", "late_errors")
+        driver.find_element(By.NAME, "allow_errors").click()
+        driver.find_element(By.ID, "make-docx").click()
+        report = downloaded(downloads, ".docx")
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(report).paragraphs)
+    assert "情况报告" in text

@@ -638,7 +638,7 @@ def serve_cmd(
         typer.Option(
             "--dir",
             metavar="文件夹",
-            help="本次活动的文件夹（没有则新建）：报表和记录存于其中的 wenuan-data。Campaign folder.",
+            help="活动文件夹（没有则新建），数据存于其中的 wenuan-data。Campaign folder.",
         ),
     ] = Path("."),
     host: Annotated[

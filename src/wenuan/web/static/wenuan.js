@@ -15,6 +15,12 @@ function wanted(file, fromFolder) {
   return !fromFolder || READABLE.includes(suffix(file.name));
 }
 
+// A folder's files in the order `wenuan validate DIR` takes them: sorted by path.
+function sorted(files) {
+  const path = (f) => f.webkitRelativePath || f.relativePath || f.name;
+  return [...files].sort((a, b) => (path(a) < path(b) ? -1 : path(a) > path(b) ? 1 : 0));
+}
+
 async function uploadAll(files) {
   if (!files.length) return;
   const box = document.getElementById("progress-box");
@@ -83,6 +89,8 @@ async function refreshRoster() {
     document.getElementById("upload-log").innerHTML = log;
     setUp();
   }
+  document.querySelector("header.top").replaceWith(html.querySelector("header.top"));
+  document.body.dataset.form = html.body.dataset.form;  // the first return may have named it
   setUpRoster();
   document.body.dataset.uploaded = String(Date.now());
 }
@@ -92,7 +100,10 @@ async function dropped(items) {
   const out = [];
   async function walk(entry) {
     if (entry.isFile) {
-      await new Promise((ok) => entry.file((f) => { if (wanted(f, true)) out.push(f); ok(); }, ok));
+      await new Promise((ok) => entry.file((f) => {
+        if (wanted(f, true)) { f.relativePath = entry.fullPath; out.push(f); }
+        ok();
+      }, ok));
     } else if (entry.isDirectory) {
       const reader = entry.createReader();
       let batch;
@@ -120,7 +131,7 @@ function setUp() {
   const files = document.getElementById("files");
   const folder = document.getElementById("folder");
   files.addEventListener("change", () => uploadAll([...files.files].filter((f) => wanted(f, false))));
-  folder.addEventListener("change", () => uploadAll([...folder.files].filter((f) => wanted(f, true))));
+  folder.addEventListener("change", () => uploadAll(sorted([...folder.files].filter((f) => wanted(f, true)))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     uploadAll([...files.files, ...folder.files]);
@@ -131,7 +142,7 @@ function setUp() {
   drop.addEventListener("drop", async (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    uploadAll(await dropped(e.dataTransfer.items));
+    uploadAll(sorted(await dropped(e.dataTransfer.items)));
   });
   for (const id of ["filter-state", "filter-text"]) {
     const input = document.getElementById(id);
