@@ -478,3 +478,28 @@ def test_serve_command_refuses_a_folder_it_cannot_make_and_a_busy_port(tmp_path)
             cli_app, ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
         )
     assert r.exit_code == 2 and f"端口 {port} 已被占用" in r.output
+
+
+def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.append((app, kw)))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+    r = CliRunner().invoke(cli_app, [*args, "--host", "0.0.0.0", "--form", "鄂州 2022"])
+    assert r.exit_code == 0, r.output
+    token = re.search(r"\?token=(\S+)", r.output).group(1)
+    assert "只有带口令的链接能打开" in r.output and f"http://0.0.0.0:{port}/?token=" in r.output
+    app, kw = ran[-1]
+    assert kw == {"host": "0.0.0.0", "port": port, "log_level": "warning"}
+    client = TestClient(app)
+    assert client.get("/").status_code == 403
+    assert client.get(f"/?token={token}").status_code == 200
+    r = CliRunner().invoke(cli_app, args)
+    assert "?token=" not in r.output and f"http://127.0.0.1:{port}/\n" in r.output
+    assert TestClient(ran[-1][0], base_url=LOCAL).get("/api/status").json()["form"] == "ezhou-2022"
