@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _CN_NUM = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
@@ -118,6 +119,12 @@ def day_kind(d: date, extra: dict[date, bool] | None = None) -> DayKind:
     """Official working day per the State Council's holiday arrangements, else Mon–Fri."""
     if extra and d in extra:
         return DayKind(extra[d], True)
+    return _official_kind(d)
+
+
+@lru_cache(maxsize=1 << 16)
+def _official_kind(d: date) -> DayKind:
+    """Kept: a page shown again counts the same thousands of days (chinese-calendar is slow)."""
     import chinese_calendar
 
     try:

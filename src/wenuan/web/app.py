@@ -59,7 +59,7 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
     def message(title: str, lines: list[str], code: int) -> HTMLResponse:
         return page("message.html", code, title=title, lines=lines)
 
-    def campaign_page(request: Request, received=None, refusals=None) -> HTMLResponse:
+    def campaign_page(request: Request, received=None) -> HTMLResponse:
         forms = [(fid, campaign.forms[fid]) for fid in campaign.forms]
         if campaign.form_id is None:
             return page("campaign.html", forms=forms, received=received, st=None)
@@ -76,7 +76,6 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
             errors=sum(u.errors for u in st.units),
             warnings=sum(u.warnings for u in st.units),
             received=received,
-            refusals=refusals,
             pdf=_has_office(),
         )
 
