@@ -681,6 +681,44 @@ def render_cmd(
     _written(output, format)
 
 
+@command("serve")
+def serve_cmd(
+    form: FormOpt = None,
+    folder: Annotated[
+        Path,
+        typer.Option(
+            "--dir",
+            metavar="文件夹",
+            help="活动文件夹（没有则新建），数据存于其中的 wenuan-data。Campaign folder.",
+        ),
+    ] = Path("."),
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="地址", help="监听地址（默认只限本机）。Address (default: loopback)."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="端口", help="端口。Port.")] = 8765,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="不自动打开浏览器。Do not open a browser.")
+    ] = False,
+    roster: RosterOpt = None,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """打开本机网页：上传、检查、催报、汇总、报告，不用命令行。A local web page for it all."""
+    from wenuan.web import serve
+    from wenuan.writing import output_errors
+
+    set_lang(lang.value)
+    try:
+        with output_errors(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+        serve(folder, form, forms, host, port, not no_browser, _roster(roster))
+    except WenuanError as e:
+        _fail(e)
+
+
 def _written(output: Path, format: Format) -> None:
     """Say what was written: a line on stderr, or {"written": path} for a script."""
     from wenuan.messages import t
@@ -696,10 +734,7 @@ def _chasing(folder: Path, loaded, form) -> list[str]:
     from wenuan import status, validate
 
     _, checked = _checked([folder], loaded, validate.Options(form_id=form.id))
-    st = status.status(checked, form, date.today())
-    return [status.status_text(st).splitlines()[-1]] + [
-        f"{u.unit}：{line}" for u in st.units for line in [status.state_words(u)] if u.state != "ok"
-    ]
+    return status.chasing_lines(status.status(checked, form, date.today()))
 
 
 def _progress(items, total: int):

@@ -220,7 +220,7 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
         report.unit,
         report.form,
         report.received,
-        sha256(path),
+        report.sha256 or sha256(path),
         report.errors,
         report.warnings,
         messages,

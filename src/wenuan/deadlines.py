@@ -120,6 +120,12 @@ def day_kind(d: date, extra: dict[date, bool] | None = None) -> DayKind:
     """Official working day per the State Council's holiday arrangements, else Mon–Fri."""
     if extra and d in extra:
         return DayKind(extra[d], True)
+    return _official_kind(d)
+
+
+@lru_cache(maxsize=1 << 16)
+def _official_kind(d: date) -> DayKind:
+    """Kept: a page shown again counts the same thousands of days (chinese-calendar is slow)."""
     import chinese_calendar
 
     try:

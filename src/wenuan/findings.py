@@ -38,6 +38,11 @@ class Suggestion:
     def to_json(self) -> dict:
         return {"item": self.item, "value": str(self.value), "cell": self.cell, "why": self.why}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Suggestion":
+        """The suggestion `to_json` wrote."""
+        return cls(data["item"], Decimal(data["value"]), data["cell"], data["why"])
+
 
 @dataclass
 class Finding:
@@ -72,6 +77,24 @@ class Finding:
             out["subject"] = self.subject
         return out
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Finding":
+        """The finding `to_json` wrote (a page kept in a database shows it again)."""
+        fixes = [Suggestion.from_json(s) for s in data.get("suggestions", [])]
+        return cls(
+            data["severity"],
+            data["kind"],
+            data["message"],
+            data["items"],
+            data["cell"],
+            data["table"],
+            data["rule"],
+            fixes[0] if fixes else None,
+            fixes[1:],
+            data.get("suspects", []),
+            data.get("subject"),
+        )
+
 
 @dataclass
 class FileReport:
@@ -87,6 +110,7 @@ class FileReport:
     header: dict = field(default_factory=dict, repr=False)  # unit/person/phone/date as written
     reading: list = field(default_factory=list, repr=False)  # where each value was read, and how
     places: dict = field(default_factory=dict, repr=False)  # "table:ref" -> the cell read
+    sha256: str | None = field(default=None, repr=False)  # the file's, when already known
 
     @property
     def errors(self) -> int:

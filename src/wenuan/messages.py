@@ -643,6 +643,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "weekdays": ("一二三四五六日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "weekday_fmt": ("周{day}", "{day}"),
+    # wenuan serve
+    "w_serving": (
+        "wenuan 网页已启动：{url}\n数据保存在 {folder}。按 Ctrl-C 停止。",
+        "wenuan is serving {url}\nIts data is kept in {folder}. Ctrl-C stops it.",
+    ),
+    "w_token_note": (
+        "网页对其他电脑开放（{host}）：只有带口令的链接能打开，请只发给同事：",
+        "the page is open to other computers ({host}): only the link with the token opens it; give it to colleagues only:",
+    ),
+    "w_port_busy": (
+        "端口 {port} 已被占用（也许 wenuan serve 已在运行）；请用 --port 换一个",
+        "port {port} is in use (is wenuan serve already running?); choose another with --port",
+    ),
+    "w_upload_refused": (
+        "本次上传未接收（一次最多 {most} 个文件，请分批上传；或直接把文件拖到页面上）：{why}",
+        "this upload was not taken (at most {most} files at a time: upload in batches, or drop the files on the page): {why}",
+    ),
+    "w_too_large": (
+        "上传的内容超过 {most} MiB，未接收",
+        "the upload is over {most} MiB and was not taken",
+    ),
+    "w_bad_token": (
+        "需要口令：请使用启动 wenuan serve 时显示的完整链接（含 ?token=…）",
+        "a token is needed: use the whole link wenuan serve printed when it started (with ?token=…)",
+    ),
+    "w_cross_site": (
+        "拒绝来自其他网站的提交",
+        "a form posted from another site is refused",
+    ),
+    "w_internal": (
+        "出现了内部错误，已记录在运行 wenuan serve 的窗口中；请把发生的时间和操作告诉维护者",
+        "an internal error happened; it is logged in the window running wenuan serve: please tell the maintainers when and what you did",
+    ),
+    "w_no_form": (
+        "还没有选择表式：请在页面上选择，或先上传一份报表让 wenuan 识别",
+        "no form chosen yet: choose one on the page, or upload a return for wenuan to recognize",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }

@@ -125,8 +125,8 @@ def state_words(u: UnitStatus) -> str:
     return words
 
 
-def status_text(st: Status) -> str:
-    """The chasing list as text: a head line, then one line a unit."""
+def status_head(st: Status) -> str:
+    """The chasing list's head line: the form, the day, the deadline and the days left."""
     head = t("s_head", form=st.form.id, as_of=st.as_of.isoformat())
     if st.deadline and st.days_left is not None and st.days_left < 0:
         head += t("s_deadline_past", deadline=st.deadline.isoformat(), days=-st.days_left)
@@ -134,7 +134,17 @@ def status_text(st: Status) -> str:
         head += t(
             "s_deadline", deadline=st.deadline.isoformat(), days=st.days_left, work=st.workdays_left
         )
-    lines = [head]
+    return head
+
+
+def counts(st: Status) -> dict[str, int]:
+    """How many units are in each state."""
+    return {k: sum(u.state == k for u in st.units) for k in _STATE}
+
+
+def status_text(st: Status) -> str:
+    """The chasing list as text: a head line, then one line a unit."""
+    lines = [status_head(st)]
     for u in st.units:
         parts = [u.unit + ("" if u.in_roster else t("s_not_in_roster")), t(_STATE[u.state])]
         if u.path:
@@ -143,9 +153,15 @@ def status_text(st: Status) -> str:
                 parts.append(t("s_late_by", days=u.late_days, work=u.late_workdays))
             parts.append(t("summary_counts", errors=u.errors, warnings=u.warnings))
         lines.append("  " + "  ".join(parts))
-    counts = {k: sum(u.state == k for u in st.units) for k in _STATE}
-    lines.append(t("s_counts", **counts))
+    lines.append(t("s_counts", **counts(st)))
     return "\n".join(lines)
+
+
+def chasing_lines(st: Status) -> list[str]:
+    """The lines a report gives to units missing or late: the counts, then one a unit."""
+    return [t("s_counts", **counts(st))] + [
+        f"{u.unit}：{state_words(u)}" for u in st.units if u.state != "ok"
+    ]
 
 
 @dataclass

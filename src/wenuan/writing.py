@@ -127,8 +127,12 @@ def write_text_atomically(target: Path, text: str, force: bool) -> None:
     """Write UTF-8 text (with a BOM, so Notepad and WPS pick the encoding) atomically."""
     if target.exists() and not force:
         raise WenuanError("exists", path=str(target))
-    data = ("\ufeff" + text).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
-    write_bytes_atomically(target, data, force)
+    write_bytes_atomically(target, notepad_bytes(text), force)
+
+
+def notepad_bytes(text: str) -> bytes:
+    """Text as Notepad and WPS open it right: UTF-8 with a BOM, lines ending CRLF."""
+    return ("\ufeff" + text).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
 def text(value):

@@ -27,6 +27,7 @@ __all__ = [
     "open_workbook",
     "read",
     "recognize",
+    "sheets",
 ]
 
 
@@ -35,10 +36,7 @@ norm = fold  # text as compared: full-width folded, spaces removed
 
 def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tuple[Return, Form]:
     """Read a return; the form is `form_id`, else the one the file records, else the best match."""
-    if path.suffix.lower() in word.WORD:
-        grids, meta = word.grids(path), {}
-    else:
-        grids, meta = workbook.grids(path)
+    grids, meta = sheets(path)
     ret = Return(path=path, form_id=meta.get("form"), form_version=meta.get("version"))
     form = forms.get(form_id or "") or forms.get(ret.form_id or "")
     if form is None:
@@ -57,6 +55,13 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
             title = form.table(ret.missing_tables[0]).title
             raise Unreadable("other_form_some", form=form.id, other=other.id, title=title)
     return ret, form
+
+
+def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
+    """A workbook's visible sheets or a Word document's body as grids, and the template's mark."""
+    if path.suffix.lower() in word.WORD:
+        return word.grids(path), {}
+    return workbook.grids(path)
 
 
 def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:

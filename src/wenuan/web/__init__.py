@@ -1,0 +1,50 @@
+"""The browser face of wenuan (`wenuan serve`): a campaign page, a page per unit, downloads.
+
+`campaign` applies the library's calls (validate, status, consolidate, render, annotate) to
+the files received; `store` keeps them and their findings in the campaign folder; `app` holds
+the routes, `templates/` the pages and `static/` the script and style, all inside the package.
+The library never imports this package.
+"""
+
+from pathlib import Path
+
+from wenuan.errors import WenuanError
+from wenuan.messages import t
+
+
+def serve(
+    folder: Path,
+    form: str | None = None,
+    extra: list[Path] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    open_browser: bool = True,
+    roster: list | None = None,
+) -> None:
+    """Serve the campaign in `folder` until Ctrl-C; off loopback, behind a printed token."""
+    import secrets
+    import socket
+    import threading
+    import webbrowser
+
+    import typer
+    import uvicorn
+
+    from wenuan.web.app import LOOPBACK, create_app
+    from wenuan.web.campaign import Campaign
+
+    campaign = Campaign(folder, form, extra, roster)
+    token = None if host in LOOPBACK else secrets.token_urlsafe(18)
+    try:  # a port in use is the user's situation: say so, no traceback from uvicorn
+        with socket.create_server((host, port)):
+            pass
+    except OSError:
+        raise WenuanError("w_port_busy", port=port) from None
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    if token:
+        url += f"?token={token}"
+        typer.echo(t("w_token_note", host=host))
+    typer.echo(t("w_serving", url=url, folder=campaign.store.root))
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, (url,)).start()
+    uvicorn.run(create_app(campaign, token), host=host, port=port, log_level="warning")

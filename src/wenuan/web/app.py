@@ -1,0 +1,304 @@
+"""The Starlette application: routes that call the campaign (the library) and fill templates."""
+
+import logging
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from wenuan import status as status_mod
+from wenuan.consolidate import unit_key
+from wenuan.errors import WenuanError
+from wenuan.messages import t
+from wenuan.web.campaign import Campaign
+from wenuan.writing import ANNOTATED
+
+HERE = Path(__file__).parent
+MAX_FILES = 200  # files in one upload request: the page sends one a request, a plain form many
+MAX_REQUEST = 512 << 20  # bytes in one request
+COOKIE = "wenuan_token"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+log = logging.getLogger("wenuan.serve")
+
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def _templates():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
+    )
+    env.filters["key"] = unit_key
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    return env
+
+
+def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
+    """The page for one campaign; with a token, every request must carry it."""
+    env = _templates()
+
+    def page(name: str, code: int = 200, **context) -> HTMLResponse:
+        context.setdefault("form", campaign.forms[campaign.form_id] if campaign.form_id else None)
+        return HTMLResponse(env.get_template(name).render(**context), code)
+
+    def message(title: str, lines: list[str], code: int) -> HTMLResponse:
+        return page("message.html", code, title=title, lines=lines)
+
+    def campaign_page(request: Request, received=None) -> HTMLResponse:
+        forms = [(fid, campaign.forms[fid]) for fid in campaign.forms]
+        if campaign.form_id is None:
+            return page("campaign.html", forms=forms, received=received, st=None)
+        st = campaign.status()
+        counts = campaign.store.counts(campaign.form_id)
+        return page(
+            "campaign.html",
+            forms=forms,
+            st=st,
+            head=status_mod.status_head(st),
+            counts=status_mod.counts(st),
+            words={u.unit: status_mod.state_words(u) for u in st.units},
+            submitted={u.unit: counts.get(unit_key(u.unit), 0) for u in st.units},
+            errors=sum(u.errors for u in st.units),
+            warnings=sum(u.warnings for u in st.units),
+            received=received,
+            pdf=_has_office(),
+        )
+
+    async def home(request: Request):
+        return await run_in_threadpool(campaign_page, request)
+
+    async def choose(request: Request):
+        async with request.form(max_files=0, max_fields=4) as data:
+            name = str(data.get("form") or "")
+        try:
+            await run_in_threadpool(campaign.choose, name)
+        except WenuanError as e:
+            return message("无法选择表式", [str(e)], 400)
+        return RedirectResponse("/", 303)
+
+    async def upload(request: Request):
+        wants_json = "application/json" in request.headers.get("accept", "")
+        try:
+            async with request.form(max_files=MAX_FILES, max_fields=MAX_FILES) as data:
+                files = [f for f in data.getlist("files") if hasattr(f, "read")]
+                got = [
+                    await run_in_threadpool(campaign.receive, f.filename or "", f.file)
+                    for f in files
+                ]
+        except HTTPException as e:  # the multipart parser's limits, in its words
+            refusal = t("w_upload_refused", most=MAX_FILES, why=e.detail)
+            if wants_json:
+                return JSONResponse({"refused": refusal}, 400)
+            return message("未接收", [refusal], 400)
+        if wants_json:
+            return JSONResponse({"received": [r.to_json() for r in got]})
+        return await run_in_threadpool(campaign_page, request, got)
+
+    async def api_status(request: Request):
+        if campaign.form_id is None:
+            return JSONResponse({"form": None, "units": []})
+        st = await run_in_threadpool(campaign.status)
+        return JSONResponse({**st.to_json(), "counts": status_mod.counts(st)})
+
+    def unit_page(request: Request):
+        key = request.path_params["key"]
+        if campaign.form_id is None:
+            raise HTTPException(404)
+        line, history = campaign.unit(key)
+        if line is None:
+            raise HTTPException(404)
+        chosen = history[0] if history else None
+        if "sub" in request.query_params:
+            wanted = request.query_params["sub"]
+            chosen = next((s for s in history if str(s.id) == wanted), None)
+            if chosen is None:
+                raise HTTPException(404)
+        groups = _by_table(chosen, campaign) if chosen else []
+        return page(
+            "unit.html",
+            line=line,
+            key=key,
+            words=status_mod.state_words(line),
+            history=history,
+            chosen=chosen,
+            groups=groups,
+            preview=campaign.preview(chosen) if chosen else [],
+            annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in ANNOTATED),
+            notice_docx=campaign.word_notices(),
+        )
+
+    def notice(request: Request):
+        key = request.path_params["key"]
+        if campaign.form_id is None or campaign.unit(key)[0] is None:
+            raise HTTPException(404)
+        word = request.query_params.get("as") == "docx" and campaign.word_notices()
+        name, data = campaign.notice(key, word)
+        return _download(data, name, "docx" if word else "txt")
+
+    def withdraw(request: Request):
+        key = request.path_params["key"]
+        if campaign.form_id is None or not campaign.store.history(campaign.form_id, key):
+            raise HTTPException(404)
+        campaign.withdraw(key)
+        return RedirectResponse("/", 303)
+
+    def _submission(request: Request):
+        sub = campaign.store.get(request.path_params["id"])
+        if sub is None:
+            raise HTTPException(404)
+        return sub
+
+    def original(request: Request):
+        sub = _submission(request)
+        data = campaign.store.path(sub.sha256).read_bytes()
+        return _download(data, sub.file_name, None)
+
+    def annotated(request: Request):
+        sub = _submission(request)
+        try:
+            name, data = campaign.annotated(sub)
+        except WenuanError as e:
+            return message("无法标注", [str(e)], 409)
+        return _download(data, name, Path(name).suffix.lstrip("."))
+
+    def made(request: Request):
+        kind = request.path_params.get("kind", "total")
+        if kind not in ("total", "xlsx", "docx", "pdf"):
+            raise HTTPException(404)
+        if campaign.form_id is None:
+            return message("请先选择表式", [t("w_no_form")], 409)
+        allow = request.query_params.get("allow_errors") == "1"
+        try:
+            if kind == "total":
+                refusals, data = campaign.total_workbook(allow)
+                name, suffix = f"{campaign.form_id}_合计.xlsx", "xlsx"
+            else:
+                refusals, data = campaign.report(kind, allow)
+                stem = "统计表" if kind == "xlsx" else "送温暖活动报告"
+                name, suffix = f"{campaign.form_id}_{stem}.{kind}", kind
+        except WenuanError as e:
+            return message("无法生成", [str(e)], 409)
+        if data is None:
+            return message("不能汇总", refusals, 409)
+        return _download(data, name, suffix)
+
+    async def not_found(request: Request, exc: HTTPException):
+        if exc.status_code == 404:
+            return message("找不到", ["没有这个页面或文件。"], 404)
+        return message("出错了", [str(exc.detail)], exc.status_code)
+
+    async def server_error(request: Request, exc: Exception):
+        log.exception("error serving %s", request.url.path)  # the details go to the terminal
+        return message("内部错误", [t("w_internal")], 500)
+
+    routes = [
+        Route("/", home),
+        Route("/form", choose, methods=["POST"]),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/api/status", api_status),
+        Route("/unit/{key:path}", unit_page),
+        Route("/notice/{key:path}", notice),
+        Route("/withdraw/{key:path}", withdraw, methods=["POST"]),
+        Route("/submission/{id:int}/original", original),
+        Route("/submission/{id:int}/annotated", annotated),
+        Route("/total.xlsx", made),
+        Route("/report.{kind:str}", made),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, token=token, message=message)],
+        exception_handlers={HTTPException: not_found, 500: server_error},
+    )
+
+
+def _by_table(sub, campaign: Campaign) -> list[tuple[str, list]]:
+    """A submission's findings grouped by table, in the form's order, errors first."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    form = campaign.forms.get(sub.report.form or "")
+    titles = {tb.id: tb.title for tb in form.tables} if form else {}
+    groups: dict = {}
+    for f in sorted(sub.report.findings, key=lambda f: order[f.severity]):
+        groups.setdefault(f.table, []).append(f)
+    place = {k: i for i, k in enumerate(titles)}
+    keys = sorted(groups, key=lambda k: (k is not None, place.get(k, 0)))
+    return [(titles.get(k, t("general")), groups[k]) for k in keys]
+
+
+def _download(data: bytes, name: str, kind: str | None) -> Response:
+    media = _MEDIA.get(kind or "", "application/octet-stream")
+    disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(data, media_type=media, headers={"content-disposition": disposition})
+
+
+def _has_office() -> bool:
+    import shutil
+
+    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+
+
+class Guard:
+    """Before any route: the size of the request, the token (off loopback), and that a form
+    posted comes from this page, not from another site the browser has open."""
+
+    def __init__(self, app, token: str | None, message):
+        self.app, self.token, self.message = app, token, message
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        refusal = self.refusal(request)
+        if refusal:
+            return await self.message(*refusal)(scope, receive, send)
+        if self.token:
+            send = self._set_cookie(send)  # a link with the token works in this browser from now
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            msg = await receive()
+            seen += len(msg.get("body", b""))
+            if seen > MAX_REQUEST:
+                raise HTTPException(413, t("w_too_large", most=MAX_REQUEST >> 20))
+            return msg
+
+        return await self.app(scope, counted, send)
+
+    def refusal(self, request: Request) -> tuple | None:
+        size = request.headers.get("content-length", "")
+        if size.isdigit() and int(size) > MAX_REQUEST:
+            return "未接收", [t("w_too_large", most=MAX_REQUEST >> 20)], 413
+        if self.token:
+            given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                return "需要口令", [t("w_bad_token")], 403
+        origin = request.headers.get("origin")
+        host = request.headers.get("host")
+        if request.method == "POST" and origin and origin.split("://", 1)[-1] != host:
+            return "拒绝", [t("w_cross_site")], 403
+        return None
+
+    def _set_cookie(self, send):
+        async def sending(msg):
+            if msg["type"] == "http.response.start":
+                cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                msg["headers"] = [*msg.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(msg)
+
+        return sending

@@ -1,0 +1,269 @@
+"""A campaign as the page sees it: the form, what each unit sent, and the library calls the CLI
+makes (validate_file, status, consolidate, render, annotate) applied to the stored files."""
+
+import io
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from wenuan import consolidate, render, validate, writing
+from wenuan import status as chasing
+from wenuan.consolidate import Roster, unit_key
+from wenuan.errors import WenuanError
+from wenuan.findings import FileReport, Finding
+from wenuan.forms import Library, Unit
+from wenuan.messages import t
+from wenuan.web.store import Store, Submission
+
+MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
+PREVIEW_ROWS, PREVIEW_COLUMNS = 200, 30
+
+
+@dataclass
+class Received:
+    """What became of one uploaded file: its unit's line and the findings, or why not kept."""
+
+    name: str
+    unit: str | None = None
+    unit_key: str | None = None
+    form: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    same: bool = False  # the same content as the unit's last submission: nothing new recorded
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "unit_key": self.unit_key,
+            "form": self.form,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "same": self.same,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def shown_name(name: str) -> str:
+    """An uploaded file's name as shown: the last part of whatever path the browser sent."""
+    last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in last if ch.isprintable())[:120] or "未命名"
+
+
+@contextmanager
+def named_copy(path: Path, name: str):
+    """The stored file under its sent name made safe, in a private temporary folder: the
+    library names files in its messages, and reads by suffix."""
+    with tempfile.TemporaryDirectory(prefix="wenuan-serve-") as tmp:
+        target = Path(tmp) / writing.safe_name(name)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+        yield target
+
+
+class Campaign:
+    """One campaign directory: its form, its roster and every return received."""
+
+    def __init__(
+        self,
+        folder: Path,
+        form: str | None = None,
+        extra: list[Path] | None = None,
+        roster: list[Unit] | None = None,
+    ):
+        self.folder = folder
+        self.forms = Library(extra)
+        self.units = roster  # --roster, as status and consolidate take it; else the form's
+        self.store = Store(folder)
+        if form:
+            self.store.set_setting("form", self.forms.resolve(form))
+
+    @property
+    def form_id(self) -> str | None:
+        chosen = self.store.setting("form")
+        return chosen if chosen in self.forms else None
+
+    def choose(self, form: str) -> str:
+        """Make `form` (an id, or city and year) the campaign's form."""
+        return self.store.set_setting("form", self.forms.resolve(form))
+
+    def roster(self, form_id: str) -> Roster:
+        return Roster(self.units if self.units is not None else self.forms[form_id].units)
+
+    def key_of(self, report: FileReport, form_id: str) -> tuple[str, str]:
+        """The unit a report comes from, as status names its line, and its key."""
+        name = self.roster(form_id).canonical(report.unit) if report.unit else None
+        name = name or Path(report.path).stem
+        return name, unit_key(name)
+
+    # ---- receiving ------------------------------------------------------------------------
+
+    def receive(self, name: str, source) -> Received:
+        """Keep one uploaded file and check it as `wenuan validate` would: the form it names
+        or looks like, else the page's form (as --form); bad files are findings, never
+        exceptions. A return of another form is kept under that form."""
+        name = shown_name(name)
+        if (kept := self.store.keep(source, MAX_FILE)) is None:
+            finding = Finding("error", "unreadable", t("read_too_large", path=name))
+            return Received(name, errors=1, findings=[finding])
+        sha, size = kept
+        report = self.check(sha, name, None)
+        current = self.form_id
+        if report.form is None and current and report.findings[0].kind == "unknown_form":
+            report = self.check(sha, name, current)  # not recognized: read as the page's form
+        if current is None and report.form is not None:  # the first return names the form
+            current = self.store.set_setting("form", report.form, only_if_unset=True)
+        form_id = report.form or current
+        got = Received(name, form=report.form, findings=report.findings)
+        got.errors, got.warnings = report.errors, report.warnings
+        if form_id is None:
+            return got  # no form yet and this file names none: shown, not kept for a unit
+        got.unit, got.unit_key = self.key_of(report, form_id)
+        last = self.store.history(form_id, got.unit_key)
+        if last and last[0].sha256 == sha and not last[0].withdrawn:
+            got.same = True
+        else:
+            self.store.add(form_id, got.unit_key, name, sha, size, report)
+        return got
+
+    def check(self, sha: str, name: str, form_id: str | None) -> FileReport:
+        """validate_file on a stored file, under the name it was sent with."""
+        with named_copy(self.store.path(sha), name) as path:
+            report = validate.validate_file(path, self.forms, validate.Options(form_id=form_id))
+        report.path, report.sha256 = name, sha
+        return report
+
+    # ---- the chasing list -----------------------------------------------------------------
+
+    def status(self, as_of: date | None = None) -> chasing.Status:
+        """`wenuan status` over each unit's latest submission."""
+        latest = [s.report for s in self.store.latest(self.form_id)]
+        form = self.forms[self.form_id]
+        return chasing.status(latest, form, as_of or date.today(), self.units)
+
+    def withdraw(self, key: str) -> None:
+        """Take a unit's submissions out of the roster and the total; the files and the
+        history stay."""
+        self.store.withdraw(self.form_id, key)
+
+    def unit(self, key: str) -> tuple[chasing.UnitStatus | None, list[Submission]]:
+        """A unit's line in the chasing list, and its submissions, the latest first."""
+        line = next((u for u in self.status().units if unit_key(u.unit) == key), None)
+        return line, self.store.history(self.form_id, key)
+
+    def notice(self, key: str, word: bool = False) -> tuple[str, bytes]:
+        """The correction notice of one unit as `status --notices` writes it: text, or a Word
+        document when the library makes one (status.notice_docx)."""
+        st = self.status()
+        line = next(u for u in st.units if unit_key(u.unit) == key)
+        stem = f"{writing.safe_name(line.unit)}_更正通知"
+        if word:
+            buffer = io.BytesIO()
+            chasing.notice_docx(st, line).save(buffer)
+            return f"{stem}.docx", buffer.getvalue()
+        return f"{stem}.txt", writing.notepad_bytes(chasing.notice_text(st, line))
+
+    @staticmethod
+    def word_notices() -> bool:
+        """Whether the library writes notices as Word documents too (a later status.py does)."""
+        return hasattr(chasing, "notice_docx")
+
+    def annotated(self, sub: Submission) -> tuple[str, bytes]:
+        """The annotated copy of a submission, as `validate --annotate` writes it."""
+        if sub.report.form is None:
+            raise WenuanError("annotate_unreadable", path=sub.file_name)
+        with named_copy(self.store.path(sub.sha256), sub.file_name) as path:
+            target = path.with_name(f"{path.stem}_标注{path.suffix.lower()}")
+            writing.annotate(path, sub.report.findings, target, False)
+            return target.name, target.read_bytes()
+
+    def preview(self, sub: Submission) -> list[dict]:
+        """The sheets of a submission as read, each cell a finding names marked with why."""
+        from wenuan.reading import Unreadable, sheets
+
+        marks: dict[str, list[str]] = {}
+        for f in sub.report.findings:
+            if f.severity != "info":
+                for place in dict.fromkeys([f.cell, f.suggestion.cell if f.suggestion else None]):
+                    if place:
+                        marks.setdefault(place, []).append(f.message)
+        try:
+            with named_copy(self.store.path(sub.sha256), sub.file_name) as path:
+                grids, _ = sheets(path)
+        except (Unreadable, OSError):
+            return []
+        out = []
+        for grid in grids:
+            rows = []
+            for r, row in enumerate(grid.rows[:PREVIEW_ROWS]):
+                cells = []
+                for c, value in enumerate(row[:PREVIEW_COLUMNS]):
+                    place = grid.place(r, c)
+                    where = f"{grid.name}!{place}" if grid.name else place
+                    shown = "" if (r, c) in grid.covered else _cell_text(value)
+                    cells.append({"text": shown, "place": where, "why": marks.get(where, [])})
+                rows.append(cells)
+            out.append({"name": grid.name or sub.file_name, "rows": rows})
+        return out
+
+    # ---- totals and reports ---------------------------------------------------------------
+
+    def consolidated(self, allow_errors: bool = False):
+        """`wenuan consolidate` over each unit's latest submission: the Result (refused or not)."""
+        latest = [s.report for s in self.store.latest(self.form_id)]
+        return consolidate.consolidate(latest, self.forms, self.form_id, self.units, allow_errors)
+
+    def total_workbook(self, allow_errors: bool = False) -> tuple[list[str], bytes | None]:
+        """The consolidated workbook's bytes, or the refusals in the CLI's words."""
+        result = self.consolidated(allow_errors)
+        try:
+            if result.refused:
+                from wenuan.present_validate import consolidation_text
+
+                return consolidation_text(result).splitlines(), None
+            form = result.form
+            head = {"unit": form.union, "person": "汇总", "date": date.today()}
+            buffer = io.BytesIO()
+            writing.consolidation(result, head).save(buffer)
+            return [], buffer.getvalue()
+        finally:
+            result.close()
+
+    def report(self, kind: str, allow_errors: bool = False) -> tuple[list[str], bytes | None]:
+        """The filled official table (xlsx), the Word report (docx) or its PDF, made from the
+        total as `wenuan render --data total.xlsx` makes them; or the refusals."""
+        refusals, total = self.total_workbook(allow_errors)
+        if total is None:
+            return refusals, None
+        form = self.forms[self.form_id]
+        with tempfile.TemporaryDirectory(prefix="wenuan-serve-") as tmp:
+            data_path = Path(tmp) / "合计.xlsx"
+            data_path.write_bytes(total)
+            data = render.load_data(data_path, form, self.forms)
+            target = Path(tmp) / f"report.{kind}"
+            if kind == "xlsx":
+                render.render_xlsx(form, data, target, False)
+            else:
+                lines = chasing.chasing_lines(self.status())
+                docx = Path(tmp) / "report.docx"
+                render.render_docx(form, data, docx, True, None, lines)
+                if kind == "pdf":
+                    render.to_pdf(docx, target, False)
+            return [], target.read_bytes()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,213 @@
+"""A campaign's state on disk: one SQLite file and the received files, stored by content hash.
+
+Everything lives in `DIR/wenuan-data/`: `wenuan.db` (the chosen form, every submission with its
+findings) and `files/<sha256>` (each file as received, written once, never changed). A
+connection is opened per request and every change is one transaction, so two browser tabs, two
+uploads at once and a restart all see the same campaign.
+"""
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from wenuan.findings import FileReport, Finding
+
+DATA = "wenuan-data"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  form TEXT NOT NULL,         -- the campaign's form the file was checked against
+  unit_key TEXT NOT NULL,     -- who sent it: the roster's key, else the file's name
+  file_name TEXT NOT NULL,    -- as uploaded: shown, never used as a path
+  sha256 TEXT NOT NULL,       -- the stored file: files/<sha256>
+  size INTEGER NOT NULL,
+  uploaded_at TEXT NOT NULL,  -- ISO time the server received it
+  errors INTEGER NOT NULL,
+  warnings INTEGER NOT NULL,
+  report TEXT NOT NULL,       -- JSON: the FileReport, its values and header
+  withdrawn INTEGER NOT NULL DEFAULT 0  -- taken back on the page: kept, not counted
+);
+CREATE INDEX IF NOT EXISTS by_unit ON submissions (form, unit_key, id);
+"""
+
+
+@dataclass
+class Submission:
+    """One file a unit sent: what it was, when it came, and what checking it found."""
+
+    id: int
+    form: str
+    unit_key: str
+    file_name: str
+    sha256: str
+    size: int
+    uploaded_at: str
+    errors: int
+    warnings: int
+    withdrawn: int
+    report: FileReport
+
+
+class Store:
+    """The campaign directory's database and file store."""
+
+    def __init__(self, campaign: Path):
+        self.root = campaign / DATA
+        self.files = self.root / "files"
+        self.files.mkdir(parents=True, exist_ok=True)
+        self.db = self.root / "wenuan.db"
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def connect(self):
+        """A connection for one request; changes made in it are committed at the end, whole."""
+        db = sqlite3.connect(self.db, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def setting(self, key: str) -> str | None:
+        with self.connect() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_setting(self, key: str, value: str, only_if_unset: bool = False) -> str:
+        """Set a setting (or keep the one there when `only_if_unset`); the value now in force."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            verb = "INSERT OR IGNORE" if only_if_unset else "INSERT OR REPLACE"
+            db.execute(f"{verb} INTO settings (key, value) VALUES (?, ?)", (key, value))
+            db.execute("COMMIT")
+            return db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+
+    def keep(self, source, most: int) -> tuple[str, int] | None:
+        """Store an uploaded file (a binary file object) by its SHA-256: the hash and the size,
+        or None, keeping nothing, for a file over `most` bytes. A file already stored stays."""
+        digest, size = hashlib.sha256(), 0
+        fd, tmp = tempfile.mkstemp(dir=self.files, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while block := source.read(min(1 << 16, most + 1 - size)):
+                    digest.update(block)
+                    size += len(block)
+                    out.write(block)
+                    if size > most:
+                        return None
+            target = self.files / digest.hexdigest()
+            if not target.exists():
+                os.chmod(tmp, 0o444)  # received files are evidence: never changed
+                os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return digest.hexdigest(), size
+
+    def path(self, sha256: str) -> Path:
+        """Where a stored file is; the name is its hash, never a name from the upload."""
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise KeyError(sha256)
+        return self.files / sha256
+
+    def add(self, form: str, unit_key: str, name: str, sha256: str, size: int, report) -> int:
+        """Record a submission; the id orders submissions, the highest of a unit stands."""
+        data = report.to_json()
+        data["values"] = {k: str(v) for k, v in report.values.items()}
+        data["header"] = {k: _plain(v) for k, v in report.header.items()}
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute(
+                "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
+                " errors, warnings, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    form,
+                    unit_key,
+                    name,
+                    sha256,
+                    size,
+                    datetime.now().isoformat(timespec="seconds"),
+                    report.errors,
+                    report.warnings,
+                    json.dumps(data, ensure_ascii=False),
+                ),
+            )
+            db.execute("COMMIT")
+            return cur.lastrowid
+
+    def latest(self, form: str) -> list[Submission]:
+        """Each unit's last submission for the form, in the order they first came."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM submissions s WHERE form = ? AND NOT withdrawn AND id = (SELECT"
+                " MAX(id) FROM submissions WHERE form = s.form AND unit_key = s.unit_key)"
+                " ORDER BY (SELECT MIN(id) FROM submissions WHERE form = s.form"
+                " AND unit_key = s.unit_key)",
+                (form,),
+            ).fetchall()
+        return [_submission(r) for r in rows]
+
+    def history(self, form: str, unit_key: str) -> list[Submission]:
+        """Every submission of a unit, the latest first."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM submissions WHERE form = ? AND unit_key = ? ORDER BY id DESC",
+                (form, unit_key),
+            ).fetchall()
+        return [_submission(r) for r in rows]
+
+    def withdraw(self, form: str, unit_key: str) -> None:
+        """Mark a unit's submissions withdrawn: kept in the history, out of the roster."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "UPDATE submissions SET withdrawn = 1 WHERE form = ? AND unit_key = ?",
+                (form, unit_key),
+            )
+            db.execute("COMMIT")
+
+    def counts(self, form: str) -> dict[str, int]:
+        """How many submissions each unit has made."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT unit_key, COUNT(*) FROM submissions WHERE form = ? GROUP BY unit_key",
+                (form,),
+            ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def get(self, submission_id: int) -> Submission | None:
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return _submission(row) if row else None
+
+
+def _plain(value):
+    """A header value as JSON takes it: dates as ISO text."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _submission(row) -> Submission:
+    data = json.loads(row["report"])
+    report = FileReport(
+        path=row["file_name"],
+        form=data["form"],
+        unit=data["unit"],
+        received=data["received"],
+        findings=[Finding.from_json(f) for f in data["findings"]],
+        values={k: Decimal(v) for k, v in data["values"].items()},
+        header=data["header"],
+        sha256=row["sha256"],
+    )
+    fields = {k: row[k] for k in row.keys() if k != "report"}
+    return Submission(**fields, report=report)

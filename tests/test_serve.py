@@ -1,0 +1,505 @@
+"""wenuan serve over HTTP (Starlette's test client): every route, the same findings and totals
+as the CLI, resubmissions kept in SQLite across a restart, bad uploads, limits and the token."""
+
+import io
+import json
+import re
+import shutil
+import sqlite3
+import threading
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from wenuan import status, validate
+from wenuan.cli import app as cli_app
+from wenuan.forms import Library
+from wenuan.web import app as web_app
+from wenuan.web import campaign as campaign_mod
+from wenuan.web.app import create_app
+from wenuan.web.campaign import Campaign
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+IDENTITY = EXAMPLES / "pingdingshan-2010_identity.xlsx"
+VALID = EXAMPLES / "pingdingshan-2010_valid.xlsx"
+LUSHAN = EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LOCAL = "http://127.0.0.1"
+
+
+def corrected_lushan(folder: Path) -> Path:
+    """鲁山's return with the fix the finding suggests typed in: 05B (D17) 1.41 → 1.14."""
+    wb = openpyxl.load_workbook(LUSHAN)
+    assert wb["报表"]["D17"].value == 1.41
+    wb["报表"]["D17"] = 1.14
+    path = folder / "鲁山_改正.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def client(tmp_path):
+    return TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+
+
+def upload(client, *paths, names=None):
+    files = [
+        ("files", ((names or {}).get(p, p.name), p.read_bytes(), XLSX)) for p in map(Path, paths)
+    ]
+    r = client.post("/upload", files=files, headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    return r.json()["received"]
+
+
+def states(client) -> dict[str, tuple]:
+    units = client.get("/api/status").json()["units"]
+    return {u["unit"]: (u["state"], u["errors"], u["warnings"]) for u in units}
+
+
+def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(tmp_path):
+    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    page = client.get("/").text
+    assert 'value="pingdingshan-2010"' in page and 'id="roster"' not in page
+    assert client.get("/api/status").json() == {"form": None, "units": []}
+    r = client.post("/form", data={"form": "平顶山 2010"}, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/")
+    page = client.get("/").text
+    assert page.count('data-state="missing"') == 16
+    assert "pingdingshan-2010 报送情况" in page
+    r = client.post("/form", data={"form": "nowhere-1999"})
+    assert r.status_code == 400 and "没有名为 nowhere-1999 的表式" in r.text
+
+
+def test_the_first_return_names_the_form_when_none_was_chosen(tmp_path):
+    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    (got,) = upload(client, LUSHAN)
+    assert (got["form"], got["unit"], got["errors"]) == ("pingdingshan-2010", "鲁山", 1)
+    assert client.get("/api/status").json()["form"] == "pingdingshan-2010"
+
+
+def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
+    from wenuan.consolidate import read_roster
+
+    (tmp_path / "名单.txt").write_text("叶县总工会\n湛河区\n", encoding="utf-8")
+    campaign = Campaign(tmp_path, "pingdingshan-2010", roster=read_roster(tmp_path / "名单.txt"))
+    client = TestClient(create_app(campaign), base_url=LOCAL)
+    upload(client, VALID)
+    assert states(client) == {"叶县总工会": ("ok", 0, 0), "湛河区": ("missing", 0, 0)}
+    r = client.get("/total.xlsx")
+    assert r.status_code == 200
+    sources = [
+        [c.value for c in row]
+        for row in openpyxl.load_workbook(io.BytesIO(r.content))["来源"].iter_rows()
+    ]
+    assert sources[-1][1:3] == ["湛河区", None] and sources[-1][6] == "未报送"
+
+
+def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
+    got = upload(client, IDENTITY, LUSHAN, EXAMPLES / "ezhou-2022_valid.xlsx")
+    assert [(g["unit"], g["form"], g["errors"], g["warnings"]) for g in got] == [
+        ("叶县", "pingdingshan-2010", 1, 0),
+        ("鲁山", "pingdingshan-2010", 1, 0),
+        ("鄂城区总工会", "ezhou-2022", 0, 0),  # kept under its own form
+    ]
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for p in (IDENTITY, LUSHAN):
+        shutil.copy(p, folder)
+    result = CliRunner().invoke(
+        cli_app, ["status", str(folder), "--form", "pingdingshan-2010", "--format", "json"]
+    )
+    cli_units = json.loads(result.output)["units"]
+    web = client.get("/api/status").json()
+    assert web["counts"] == {"ok": 0, "errors": 2, "late": 0, "late_errors": 0, "missing": 14}
+
+    def comparable(units):  # the CLI names files by their path, the page by their name
+        return sorted(
+            (u["unit"], u["state"], u["received"], [f["message"] for f in u["findings"]])
+            for u in units
+        )
+
+    assert comparable(web["units"]) == comparable(cli_units)
+    page = client.get("/").text
+    assert re.search(r'id="total-errors">2<', page) and re.search(r'id="total-warnings">0<', page)
+    client.post("/form", data={"form": "ezhou-2022"})
+    assert states(client)["鄂城区总工会"] == ("ok", 0, 0)
+
+
+def test_a_file_of_no_form_is_read_as_the_pages_form_and_can_be_withdrawn(client):
+    (got,) = upload(client, VALID, names={VALID: "叶县.xlsx"})
+    assert got["unit"] == "叶县"
+    r = client.post(
+        "/upload",
+        files=[("files", ("错的.xlsx", b"", XLSX))],
+        headers={"Accept": "application/json"},
+    )
+    assert r.json()["received"][0]["unit"] == "错的"
+    assert states(client)["错的"] == ("errors", 1, 0)
+    assert client.get("/total.xlsx").status_code == 409  # 错的.xlsx cannot be read: refused
+    assert 'action="/withdraw/%E9%94%99%E7%9A%84"' in client.get("/unit/错的").text
+    r = client.post("/withdraw/错的", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/")
+    assert "错的" not in states(client)
+    assert client.get("/total.xlsx").status_code == 200
+    client.post("/withdraw/叶县")
+    assert states(client)["叶县"] == ("missing", 0, 0)
+    page = client.get("/unit/叶县").text
+    assert "已撤回" in page and 'id="withdraw"' not in page
+    upload(client, VALID, names={VALID: "叶县.xlsx"})  # the same file again counts again
+    assert states(client)["叶县"] == ("ok", 0, 0)
+    assert client.post("/withdraw/nobody").status_code == 404
+
+
+def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client):
+    upload(client, LUSHAN)
+    page = client.get("/unit/鲁山").text
+    assert "【送温暖工程统计表】" in page
+    assert '<td class="cell">报表!D16</td>' in page and "<td>swn-05</td>" in page
+    assert "依据：（注：05A=05B+05C+05D）" in page
+    assert "<div>报表!D17 改为 <b>1.14</b></div>" in page
+    marked = re.findall(r'class="marked" title="[^"]*" data-place="([^"]+)"', page)
+    assert marked == ["报表!D16", "报表!D17"]
+    assert page.count('class="sha"') == 1 and Campaign.__name__  # one submission so far
+    assert client.get("/unit/nobody").status_code == 404
+
+
+def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
+    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    upload(client, LUSHAN)
+    assert states(client)["鲁山"] == ("errors", 1, 0)
+    (same,) = upload(client, LUSHAN)
+    assert same["same"] is True  # the same bytes again: nothing new recorded
+    fixed = corrected_lushan(tmp_path)
+    upload(client, fixed)
+    assert states(client)["鲁山"] == ("ok", 0, 0)
+    # a restart: a new application over the same folder sees the same campaign
+    again = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    assert states(again)["鲁山"] == ("ok", 0, 0)
+    page = again.get("/unit/鲁山").text
+    shas = re.findall(r'<td class="sha">([0-9a-f]{64})</td>', page)
+    assert shas == [validate_sha(fixed), validate_sha(LUSHAN)]
+    assert "当前（计入汇总）" in page and "查看</a>" in page
+    old = re.search(r'href="/unit/[^"?]+\?sub=(\d+)"', page).group(1)
+    assert "这是较早的一次报送" in again.get(f"/unit/鲁山?sub={old}").text
+    assert again.get("/unit/鲁山?sub=999").status_code == 404
+    stored = sorted(p.name for p in (tmp_path / "wenuan-data" / "files").iterdir())
+    assert stored == sorted([validate_sha(fixed), validate_sha(LUSHAN)])
+    assert (tmp_path / "wenuan-data" / "files" / validate_sha(LUSHAN)).read_bytes() == (
+        LUSHAN.read_bytes()
+    )
+
+
+def validate_sha(path: Path) -> str:
+    from wenuan.consolidate import sha256
+
+    return sha256(path)
+
+
+def test_downloads_original_annotated_and_notice(client):
+    upload(client, LUSHAN)
+    page = client.get("/unit/鲁山").text
+    sub = re.search(r"/submission/(\d+)/original", page).group(1)
+    r = client.get(f"/submission/{sub}/original")
+    assert r.content == LUSHAN.read_bytes()
+    assert "filename*=UTF-8''%E9%B2%81" in r.headers["content-disposition"]
+    r = client.get(f"/submission/{sub}/annotated")
+    assert r.status_code == 200 and r.headers["content-type"] == XLSX
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["报表"]
+    assert ws["D17"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 1.14" in ws["D17"].comment.text
+    assert ws["D18"].comment is None
+    r = client.get("/notice/鲁山")
+    text = r.content.decode("utf-8-sig").replace("\r\n", "\n")
+    st = status.status(
+        [validate.validate_file(LUSHAN, Library(), validate.Options(form_id="pingdingshan-2010"))],
+        Library()["pingdingshan-2010"],
+        date.today(),
+    )
+    line = next(u for u in st.units if u.unit == "鲁山")
+    line.path = LUSHAN.name
+    assert text == status.notice_text(st, line)
+    assert client.get("/notice/卫东区").status_code == 200  # a missing unit gets one too
+    assert client.get("/notice/nobody").status_code == 404
+    assert client.get("/submission/999/original").status_code == 404
+
+
+def test_the_notice_as_word_once_the_library_makes_one(client, monkeypatch):
+    import docx
+
+    upload(client, LUSHAN)
+    if not hasattr(status, "notice_docx"):  # the text notice's words, as a stand-in until then
+
+        def notice_docx(st, line):
+            document = docx.Document()
+            document.add_paragraph(status.notice_text(st, line))
+            return document
+
+        monkeypatch.setattr(status, "notice_docx", notice_docx, raising=False)
+    page = client.get("/unit/鲁山").text
+    assert 'href="/notice/%E9%B2%81%E5%B1%B1?as=docx"' in page
+    r = client.get("/notice/鲁山?as=docx")
+    assert r.headers["content-type"].endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    text += "\n".join(
+        c.text
+        for t in docx.Document(io.BytesIO(r.content)).tables
+        for row in t.rows
+        for c in row.cells
+    )
+    assert "鲁山" in text and "报表!D16" in text
+
+
+def test_annotating_a_word_return_is_refused_in_the_cli_words(client):
+    (got,) = upload(client, EXAMPLES / "own-layouts" / "鄂城区_Word填报.docx")
+    client.post("/form", data={"form": got["form"]})
+    page = client.get(f"/unit/{got['unit_key']}").text
+    sub = re.search(r"/submission/(\d+)/original", page).group(1)
+    assert 'id="download-annotated"' not in page
+    r = client.get(f"/submission/{sub}/annotated")
+    assert r.status_code == 409
+    assert "鄂城区_Word填报.docx" in r.text  # which file could not be annotated, and why
+
+
+def test_total_refuses_as_the_cli_does_then_adds_the_latest_returns(client, tmp_path):
+    upload(client, IDENTITY, LUSHAN)
+    r = client.get("/total.xlsx")
+    assert r.status_code == 409
+    assert "pingdingshan-2010_identity.xlsx 有 1 个错误" in r.text and "不能汇总" in r.text
+    assert client.get("/report.docx").status_code == 409
+    upload(client, VALID, corrected_lushan(tmp_path))
+    r = client.get("/total.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"] == XLSX
+    folder = tmp_path / "latest"
+    folder.mkdir()
+    shutil.copy(VALID, folder)
+    shutil.copy(corrected_lushan(tmp_path), folder)
+    expected = CliRunner().invoke(
+        cli_app, ["consolidate", str(folder), "--form", "pingdingshan-2010", "--format", "json"]
+    )
+    total = json.loads(expected.output)["total"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
+    assert [row[0] for row in units[1:]] == ["叶县", "鲁山", "合计"]
+    head = [h.split("（")[0] for h in units[0]]
+    assert {k: float(v) for k, v in total.items()} == {k: units[-1][head.index(k)] for k in total}
+    sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
+    assert [s[0] for s in sources[1:3]] == ["pingdingshan-2010_valid.xlsx", "鲁山_改正.xlsx"]
+    assert sources[1][3] == validate_sha(VALID)
+
+
+def test_reports_filled_table_word_and_pdf(client, tmp_path):
+    upload(client, VALID, corrected_lushan(tmp_path))
+    r = client.get("/report.xlsx")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames[0].startswith("送温暖工程统计表")
+    r = client.get("/report.docx")
+    assert r.status_code == 200
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "情况报告" in text and "卫东区：未报送" in text
+    assert client.get("/report.html").status_code == 404
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) is not installed: no PDF")
+    r = client.get("/report.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_allow_errors_includes_and_lists_them(client):
+    upload(client, IDENTITY)
+    r = client.get("/total.xlsx?allow_errors=1")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert [c.value for c in next(wb["来源"].iter_rows(min_row=2, max_row=2))][6] == "是"
+
+
+# ---- bad uploads ---------------------------------------------------------------------------
+
+
+def bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(VALID) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for name in z.namelist():
+            w.writestr(name, z.read(name))
+        w.writestr("xl/worksheets/sheet9.xml", b" " * (200 << 20))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("空.xlsx", b"", "空.xlsx 已损坏或不是表格文件，无法读取"),
+        ("炸弹.xlsx", None, "炸弹.xlsx 过大或解压后过大，不像统计表"),
+        ("说明.txt", b"hello", "说明.txt 不是 xlsx、xlsm、xls 或 ods 表格文件"),
+    ],
+    ids=["zero-bytes", "zip-bomb", "not-a-workbook"],
+)
+def test_a_bad_upload_is_a_finding_on_the_page(client, name, data, message):
+    data = bomb() if data is None else data
+    r = client.post(
+        "/upload", files=[("files", (name, data, XLSX))], headers={"Accept": "application/json"}
+    )
+    (got,) = r.json()["received"]
+    assert [f["message"] for f in got["findings"]] == [message]
+    stem = Path(name).stem
+    assert states(client)[stem] == ("errors", 1, 0)
+    assert message in client.get(f"/unit/{stem}").text
+    page = client.post("/upload", files=[("files", (name, data, XLSX))]).text  # a plain form
+    assert "（与上次报送的内容相同）" in page
+
+
+def test_a_path_in_the_file_name_is_only_a_name(client, tmp_path):
+    (got,) = upload(client, LUSHAN, names={LUSHAN: "../../x.xlsx"})
+    assert (got["name"], got["unit"]) == ("x.xlsx", "鲁山")
+    (got,) = upload(client, VALID, names={VALID: "C:\\Users\\a\\..\\叶县.xlsx"})
+    assert got["name"] == "叶县.xlsx"
+    assert not (tmp_path.parent / "x.xlsx").exists() and not (tmp_path / "x.xlsx").exists()
+    names = {p.name for p in (tmp_path / "wenuan-data" / "files").iterdir()}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", n) for n in names) and len(names) == 2
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    assert {r[0] for r in db.execute("SELECT file_name FROM submissions")} == {
+        "x.xlsx",
+        "叶县.xlsx",
+    }
+
+
+def test_a_thousand_files_in_one_request_are_refused_whole(client, tmp_path):
+    files = [("files", (f"{i}.xlsx", b"x", XLSX)) for i in range(1000)]
+    r = client.post("/upload", files=files, headers={"Accept": "application/json"})
+    assert r.status_code == 400
+    assert "一次最多 200 个文件" in r.json()["refused"]
+    r = client.post("/upload", files=files)
+    assert r.status_code == 400 and "一次最多 200 个文件" in r.text
+    assert states(client) == {u: ("missing", 0, 0) for u in states(client)}
+    assert not list((tmp_path / "wenuan-data" / "files").iterdir())
+
+
+def test_a_file_over_the_size_limit_is_not_kept(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(campaign_mod, "MAX_FILE", 1000)
+    r = client.post(
+        "/upload",
+        files=[("files", ("大.xlsx", b"x" * 1001, XLSX))],
+        headers={"Accept": "application/json"},
+    )
+    (got,) = r.json()["received"]
+    assert [f["message"] for f in got["findings"]] == ["大.xlsx 过大或解压后过大，不像统计表"]
+    assert not list((tmp_path / "wenuan-data" / "files").iterdir())
+    monkeypatch.setattr(web_app, "MAX_REQUEST", 1000)
+    r = client.post("/upload", files=[("files", ("大.xlsx", b"x" * 2000, XLSX))])
+    assert r.status_code == 413 and "超过 0 MiB" in r.text
+
+
+def test_concurrent_uploads_lose_nothing(tmp_path):
+    campaign = Campaign(tmp_path, "pingdingshan-2010")
+    client = TestClient(create_app(campaign), base_url=LOCAL)
+    from test_consolidate import ret
+
+    units = ["叶县", "卫东区", "鲁山", "新华", "舞钢", "郏县", "宝丰", "石龙"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = [ret(folder, f"{u}.xlsx", u, seed=i) for i, u in enumerate(units)]
+    errors = []
+
+    def send(path):
+        try:
+            upload(client, path)
+        except Exception as e:  # a failure in a thread must fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in paths * 2]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    got = states(client)
+    assert all(got[u] == ("ok", 0, 0) for u in units)
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    assert db.execute("SELECT COUNT(DISTINCT unit_key) FROM submissions").fetchone() == (8,)
+
+
+# ---- safety --------------------------------------------------------------------------------
+
+
+def test_off_loopback_every_request_needs_the_token(tmp_path):
+    token = "s3cret-token"
+    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010"), token))
+    r = client.get("/")
+    assert r.status_code == 403 and "需要口令" in r.text and "token=…" in r.text
+    assert client.get("/?token=wrong").status_code == 403
+    assert client.get("/static/wenuan.css").status_code == 403
+    r = client.get(f"/?token={token}")
+    assert r.status_code == 200 and "wenuan_token=s3cret-token" in r.headers["set-cookie"]
+    assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
+    assert client.get("/api/status").status_code == 200  # the cookie carries it from now on
+    client.cookies.clear()
+    assert client.get("/api/status").status_code == 403
+
+
+def test_a_form_posted_from_another_site_is_refused(client):
+    r = client.post("/form", data={"form": "ezhou-2022"}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403 and "拒绝来自其他网站的提交" in r.text
+    r = client.post("/form", data={"form": "ezhou-2022"}, headers={"Origin": LOCAL})
+    assert r.status_code == 200 and "ezhou-2022" in r.text
+
+
+def test_a_server_error_shows_no_internals(tmp_path, monkeypatch):
+    campaign = Campaign(tmp_path, "pingdingshan-2010")
+
+    def broken(*a, **k):
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(campaign, "status", broken)
+    client = TestClient(create_app(campaign), base_url=LOCAL, raise_server_exceptions=False)
+    r = client.get("/")
+    assert r.status_code == 500 and "内部错误" in r.text
+    assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
+
+
+def test_static_files_are_in_the_package(client):
+    assert "uploadAll" in client.get("/static/wenuan.js").text
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_serve_command_refuses_a_folder_it_cannot_make_and_a_busy_port(tmp_path):
+    import socket
+
+    (tmp_path / "a-file").write_text("")
+    r = CliRunner().invoke(cli_app, ["serve", "--dir", str(tmp_path / "a-file"), "--no-browser"])
+    assert r.exit_code == 2 and f"{tmp_path / 'a-file'} 是文件，不是文件夹" in r.output
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(
+            cli_app, ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+        )
+    assert r.exit_code == 2 and f"端口 {port} 已被占用" in r.output
+
+
+def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.append((app, kw)))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+    r = CliRunner().invoke(cli_app, [*args, "--host", "0.0.0.0", "--form", "鄂州 2022"])
+    assert r.exit_code == 0, r.output
+    token = re.search(r"\?token=(\S+)", r.output).group(1)
+    assert "只有带口令的链接能打开" in r.output and f"http://0.0.0.0:{port}/?token=" in r.output
+    app, kw = ran[-1]
+    assert kw == {"host": "0.0.0.0", "port": port, "log_level": "warning"}
+    client = TestClient(app)
+    assert client.get("/").status_code == 403
+    assert client.get(f"/?token={token}").status_code == 200
+    r = CliRunner().invoke(cli_app, args)
+    assert "?token=" not in r.output and f"http://127.0.0.1:{port}/\n" in r.output
+    assert TestClient(ran[-1][0], base_url=LOCAL).get("/api/status").json()["form"] == "ezhou-2022"

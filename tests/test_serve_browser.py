@@ -1,0 +1,285 @@
+"""wenuan serve in a real browser: headless Chromium driven by Selenium, against uvicorn on a free
+port. Debian's chromium and chromium-driver are used as installed (never downloaded); without
+them the tests skip. WENUAN_SCREENSHOTS=DIR saves the pages the README shows."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from wenuan import consolidate, forms, validate
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+EXAMPLES = Path(__file__).parents[1] / "examples"
+PDS = "pingdingshan-2010"
+FIRST = [  # 叶县's returns, the one with an identity error last, then 鲁山's with its own
+    EXAMPLES / f"{PDS}_valid.xlsx",
+    EXAMPLES / f"{PDS}_missing.xlsx",
+    EXAMPLES / f"{PDS}_typed.xlsx",
+    EXAMPLES / f"{PDS}_late-no-person.xlsx",
+    EXAMPLES / f"{PDS}_yuan-for-wanyuan.xlsx",
+    EXAMPLES / "own-layouts" / "叶县_自制表.xlsx",
+    EXAMPLES / f"{PDS}_identity.xlsx",
+    EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx",
+]
+
+selenium = pytest.importorskip("selenium", reason="selenium is not installed (test extras)")
+pytestmark = pytest.mark.skipif(
+    not (os.access(CHROMIUM, os.X_OK) and os.access(DRIVER, os.X_OK)),
+    reason=f"needs Debian's chromium and chromium-driver ({CHROMIUM}, {DRIVER})",
+)
+
+
+@contextmanager
+def served(folder: Path, form: str | None):
+    """A campaign served by uvicorn in a thread on a free port: its address."""
+    import uvicorn
+
+    from wenuan.web.app import create_app
+    from wenuan.web.campaign import Campaign
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(Campaign(folder, form))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait(lambda: server.started, 10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium downloading into a folder of its own."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # given, with the driver: selenium-manager downloads nothing
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
+        options.add_argument(arg)
+    options.add_argument("--window-size=1280,1000")
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    try:
+        yield driver, downloads
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory):
+    """The Pingdingshan campaign the tests below share, in order."""
+    folder = tmp_path_factory.mktemp("campaign")
+    with served(folder, PDS) as url:
+        yield browser[0], url, browser[1], folder
+
+
+def wait(condition, seconds: float = 60):
+    end = time.time() + seconds
+    while time.time() < end:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def upload(driver, paths):
+    from selenium.webdriver.common.by import By
+
+    before = driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded")
+    driver.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in paths))
+    wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded") != before)
+
+
+def downloaded(folder: Path, suffix: str) -> Path:
+    def done():
+        got = [p for p in folder.iterdir() if p.suffix == suffix]
+        partial = [p for p in folder.iterdir() if p.suffix == ".crdownload"]
+        return got[0] if got and not partial else None
+
+    path = wait(done)
+    return path
+
+
+def rows(driver):
+    from selenium.webdriver.common.by import By
+
+    return {
+        r.get_attribute("data-unit"): r.get_attribute("data-state")
+        for r in driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr")
+    }
+
+
+def screenshot(driver, name: str) -> None:
+    if folder := os.environ.get("WENUAN_SCREENSHOTS"):
+        height = driver.execute_script("return document.body.scrollHeight")
+        driver.set_window_size(1280, min(height + 120, 2400))
+        driver.save_screenshot(str(Path(folder) / name))
+        driver.set_window_size(1280, 1000)
+
+
+def test_upload_the_examples_and_see_counts_and_states(site):
+    from selenium.webdriver.common.by import By
+
+    driver, url, _, _ = site
+    driver.get(url + "/")
+    upload(driver, FIRST)
+    log = driver.find_elements(By.CSS_SELECTOR, "#upload-log li")
+    assert len(log) == 8
+    assert log[-1].text == "鲁山_自制表_有错.xlsx：鲁山，1 个错误，0 个警告"
+    assert driver.find_element(By.ID, "progress-text").text == "已检查 8 个文件"
+    counts = {
+        b.get_attribute("data-count"): b.text
+        for b in driver.find_elements(By.CSS_SELECTOR, "#counts b[data-count]")
+    }
+    assert counts == {"ok": "0", "errors": "2", "late": "0", "late_errors": "0", "missing": "14"}
+    assert driver.find_element(By.ID, "total-errors").text == "2"
+    states = rows(driver)
+    assert (states["叶县"], states["鲁山"], states["卫东区"]) == ("errors", "errors", "missing")
+    screenshot(driver, "serve-campaign.png")
+
+
+def test_filter_and_sort_the_roster(site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver, url, _, _ = site
+    driver.get(url + "/")
+    Select(driver.find_element(By.ID, "filter-state")).select_by_value("errors")
+    shown = [
+        r.get_attribute("data-unit")
+        for r in driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr")
+        if r.is_displayed()
+    ]
+    assert sorted(shown) == ["叶县", "鲁山"]
+    Select(driver.find_element(By.ID, "filter-state")).select_by_value("")
+    driver.find_element(By.ID, "filter-text").send_keys("卫东")
+    shown = [
+        r for r in driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr") if r.is_displayed()
+    ]
+    assert [r.get_attribute("data-unit") for r in shown] == ["卫东区"]
+    driver.find_element(By.ID, "filter-text").clear()
+    driver.get(url + "/")
+    count_header = driver.find_elements(By.CSS_SELECTOR, "#roster th")[6]  # 报送次数
+    count_header.click()
+    count_header.click()  # descending: 叶县 sent 7 times
+    first = driver.find_element(By.CSS_SELECTOR, "#roster tbody tr")
+    assert first.get_attribute("data-unit") == "叶县"
+
+
+def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
+    from selenium.webdriver.common.by import By
+
+    driver, url, downloads, _ = site
+    driver.get(url + "/")
+    driver.find_element(By.LINK_TEXT, "叶县").click()
+    assert driver.find_element(By.ID, "unit-name").text == "叶县"
+    finding = driver.find_element(By.CSS_SELECTOR, "tr[data-kind=identity]")
+    assert finding.find_element(By.CSS_SELECTOR, ".cell").text == "送温暖工程统计表!E19"
+    assert (
+        finding.find_element(By.CSS_SELECTOR, ".suggestion").text
+        == "送温暖工程统计表!E20 改为 1.14"
+    )
+    marked = [
+        td.get_attribute("data-place") for td in driver.find_elements(By.CSS_SELECTOR, "td.marked")
+    ]
+    assert marked == ["送温暖工程统计表!E19", "送温暖工程统计表!E20"]
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")) == 7
+    screenshot(driver, "serve-unit.png")
+    driver.find_element(By.ID, "download-annotated").click()
+    copy = downloaded(downloads, ".xlsx")
+    ws = openpyxl.load_workbook(copy)["送温暖工程统计表"]
+    assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 1.14" in ws["E20"].comment.text
+    copy.unlink()
+
+
+def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver, url, downloads, _ = site
+    driver.get(url + "/")
+    driver.find_element(By.ID, "make-total").click()
+    lines = wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#message-lines li"))
+    assert lines[0].text == "不能汇总，未写出任何文件："
+    assert "pingdingshan-2010_identity.xlsx 有 1 个错误" in lines[1].text
+    fixed = tmp_path / "鲁山_改正.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx")
+    wb["报表"]["D17"] = 1.14  # the fix the page suggested
+    wb.save(fixed)
+    corrected = tmp_path / "叶县_改正.xlsx"
+    shutil.copy(EXAMPLES / f"{PDS}_valid.xlsx", corrected)
+    driver.get(url + "/")
+    upload(driver, [corrected, fixed])
+    states = rows(driver)
+    assert (states["叶县"], states["鲁山"]) == ("ok", "ok")
+    colour = driver.find_element(By.CSS_SELECTOR, "tr[data-unit=叶县] td.state")
+    assert colour.value_of_css_property("color") == "rgba(27, 125, 47, 1)"  # green
+    driver.find_element(By.ID, "make-total").click()
+    total = downloaded(downloads, ".xlsx")
+    library = forms.Library()
+    reports = [
+        validate.validate_file(p, library, validate.Options(form_id=PDS))
+        for p in (corrected, fixed)
+    ]
+    expected = consolidate.consolidate(reports, library, PDS)
+    sheet = openpyxl.load_workbook(total)["各单位"]
+    table = [[c.value for c in r] for r in sheet.iter_rows()]
+    head = [str(h).split("（")[0] for h in table[0]]
+    assert [r[0] for r in table[1:]] == ["叶县", "鲁山", "合计"]
+    assert {k: float(v) for k, v in expected.total.items()} == {
+        k: table[-1][head.index(k)] for k in expected.total
+    }
+    expected.close()
+    total.unlink()
+    driver.get(url + "/")
+    driver.find_element(By.ID, "make-docx").click()
+    report = downloaded(downloads, ".docx")
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(report).paragraphs)
+    assert "情况报告" in text and "卫东区：未报送" in text
+
+
+def test_drop_the_examples_folder_and_get_the_word_report(browser, tmp_path):
+    """What the issue asks of a clerk: one command, the examples folder, the Word report."""
+    from selenium.webdriver.common.by import By
+
+    driver, downloads = browser
+    for old in downloads.iterdir():
+        old.unlink()
+    with served(tmp_path, None) as url:
+        driver.get(url + "/")
+        assert not driver.find_elements(By.ID, "roster")  # no form yet: the first return names it
+        before = driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded")
+        driver.find_element(By.ID, "folder").send_keys(str(EXAMPLES))
+        wait(
+            lambda: (
+                driver.find_element(By.TAG_NAME, "body").get_attribute("data-uploaded") != before
+            )
+        )
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#upload-log li")) == 33
+        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-form") == "ezhou-2022"
+        states = rows(driver)
+        assert states["鄂城区总工会"] in ("ok", "errors", "late_errors")
+        driver.find_element(By.NAME, "allow_errors").click()
+        driver.find_element(By.ID, "make-docx").click()
+        report = downloaded(downloads, ".docx")
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(report).paragraphs)
+    assert "情况报告" in text
