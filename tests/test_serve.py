@@ -283,7 +283,8 @@ def test_total_refuses_as_the_cli_does_then_adds_the_latest_returns(client, tmp_
     total = json.loads(expected.output)["total"]
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
-    assert [row[0] for row in units[1:]] == ["叶县", "鲁山", "合计"]
+    assert units[1][0] is None and units[1][2] == "当地职工总数（人）"  # the labels under the codes
+    assert [row[0] for row in units[2:]] == ["叶县", "鲁山", "合计"]
     head = [h.split("（")[0] for h in units[0]]
     assert {k: float(v) for k, v in total.items()} == {k: units[-1][head.index(k)] for k in total}
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
