@@ -40,7 +40,9 @@ def serve(
             pass
     except OSError:
         raise WenuanError("w_port_busy", port=port) from None
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    # on every address (0.0.0.0, ::) the link names this computer, as colleagues reach it
+    shown = socket.gethostname() if host in ("0.0.0.0", "::") else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
     if token:
         url += f"?token={token}"
         typer.echo(t("w_token_note", host=host))
