@@ -495,7 +495,10 @@ def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatc
     r = CliRunner().invoke(cli_app, [*args, "--host", "0.0.0.0", "--form", "鄂州 2022"])
     assert r.exit_code == 0, r.output
     token = re.search(r"\?token=(\S+)", r.output).group(1)
-    assert "只有带口令的链接能打开" in r.output and f"http://{socket.gethostname()}:{port}/?token=" in r.output
+    assert (
+        "只有带口令的链接能打开" in r.output
+        and f"http://{socket.gethostname()}:{port}/?token=" in r.output
+    )
     app, kw = ran[-1]
     assert kw == {"host": "0.0.0.0", "port": port, "log_level": "warning"}
     client = TestClient(app)
