@@ -1,6 +1,6 @@
 """How often `wenuan validate` finds, locates and corrects injected errors (not a timed test).
 
-    python bench/localize.py [N] [--form ID]
+    python bench/localize.py [N] [--form ID] [--show]
 
 For every form, writes N returns per class of error (template layout, consistent figures from
 `samples.consistent`, one error class injected), validates them in one batch through the files
@@ -9,6 +9,12 @@ wrong are exactly the injected ones), corrected (every injected cell has the rig
 value), and suggestions made and wrong. Classes: a typo in a rule's cell, 元 for 万元 (×10000),
 a sign, an empty term of a sum, two slips in two rules, two slips in one rule, a random value,
 and 元 for 万元 in an item no rule covers (only the batch screen can see that one).
+
+Beside them, per class, the oracle's ceiling (`oracle`): the injected errors that the rules and
+the slip model alone single out — the true values are the only smallest set of slips making
+every rule hold — plus those no rule sees that the batch screen corrects; and the undetectable
+ones (no rule of the cell's group fails, no batch outlier names it). `--show` lists the errors
+the oracle singles out that were not corrected.
 """
 
 import random
@@ -129,14 +135,10 @@ def oracle(model, decimals, typed: dict, truth: dict, changed: list[str]) -> dic
     otherwise (another set as small also fits, or no set of slips that small does).
     """
     most = min(len(changed), 2)
-    held = [
-        c
-        for c in model.checks
-        if not c.warning or c.holds(truth)
-    ]
+    held = [c for c in model.checks if not c.warning or c.holds(truth)]
     out = {}
     for group in _groups(held, typed):
-        keys = {k for c in group for k in c.keys} if group else set()
+        keys = {k for c in group for k in c.keys}
         mine = [k for k in changed if k in keys]
         if not mine:
             continue
@@ -241,9 +243,7 @@ def _exact(group, typed, sols) -> list[frozenset]:
     for sol in sols:
         cells = frozenset(k for k, _ in sol)
         best[cells] = min(best.get(cells, off(sol)), off(sol))
-    return sorted(
-        (s for s in sols if off(s) == best[frozenset(k for k, _ in s)]), key=sorted
-    )
+    return sorted((s for s in sols if off(s) == best[frozenset(k for k, _ in s)]), key=sorted)
 
 
 def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
