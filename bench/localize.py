@@ -1,6 +1,6 @@
 """How often `wenuan validate` finds, locates and corrects injected errors (not a timed test).
 
-    python bench/localize.py [N] [--form ID]
+    python bench/localize.py [N] [--form ID] [--show]
 
 For every form, writes N returns per class of error (template layout, consistent figures from
 `samples.consistent`, one error class injected), validates them in one batch through the files
@@ -9,6 +9,12 @@ wrong are exactly the injected ones), corrected (every injected cell has the rig
 value), and suggestions made and wrong. Classes: a typo in a rule's cell, 元 for 万元 (×10000),
 a sign, an empty term of a sum, two slips in two rules, two slips in one rule, a random value,
 and 元 for 万元 in an item no rule covers (only the batch screen can see that one).
+
+Beside them, per class, the oracle's ceiling (`oracle`): the injected errors that the rules and
+the slip model alone single out — the true values are the only smallest set of slips making
+every rule hold — plus those no rule sees that the batch screen corrects; and the undetectable
+ones (no rule of the cell's group fails, no batch outlier names it). `--show` lists the errors
+the oracle singles out that were not corrected.
 """
 
 import random
@@ -19,7 +25,7 @@ import zlib
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan import forms, samples, screen, validate, writing
+from wenuan import forms, samples, screen, suggest, validate, writing
 from wenuan.forms import quantize
 
 HEADER = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465", "date": "2010-01-28"}
@@ -115,6 +121,131 @@ def inject(form, kind: str, rng: random.Random, values: dict) -> dict[str, Decim
     return {key: values[key] * 10000 if decimals[key] == 2 else values[key] * 10}
 
 
+# ---- the oracle ceiling ----------------------------------------------------------------------
+
+
+def oracle(model, decimals, typed: dict, truth: dict, changed: list[str]) -> dict[str, str]:
+    """Per injected cell, what the rules and the slip model alone can tell of it.
+
+    "silent": no rule of its group fails (nor is a value there negative or empty); "unique":
+    the true values are the only smallest set of slips (`suggest.slips`, or any fill of an empty
+    cell; at most as many cells as were injected, two at most) that makes every rule of the
+    group hold — error rules, warnings that hold of the true return (a generous oracle: it
+    knows which warnings are true of this unit), and no value negative; "ambiguous":
+    otherwise (another set as small also fits, or no set of slips that small does).
+    """
+    most = min(len(changed), 2)
+    held = [c for c in model.checks if not c.warning or c.holds(truth)]
+    out = {}
+    for group in _groups(held, typed):
+        keys = {k for c in group for k in c.keys}
+        mine = [k for k in changed if k in keys]
+        if not mine:
+            continue
+        sols = _smallest(group, typed, decimals, most)
+        if sols is None:
+            out.update(dict.fromkeys(mine, "silent"))
+            continue
+        truth_here = frozenset((k, truth[k]) for k in mine)
+        outcome = "unique" if sols == [truth_here] else "ambiguous"
+        out.update(dict.fromkeys(mine, outcome))
+    return {k: out.get(k, "silent") for k in changed}
+
+
+def _groups(checks, typed) -> list[list]:
+    """The rules in groups connected through shared cells (a bad cell in no rule, a group of
+    its own, holding only non-negativity)."""
+    groups: list[tuple[set, list]] = []
+    for c in checks:
+        joined = [g for g in groups if g[0] & set(c.keys)]
+        keys, rules = set(c.keys), [c]
+        for g in joined:
+            keys |= g[0]
+            rules += g[1]
+            groups.remove(g)
+        groups.append((keys, rules))
+    covered = {k for keys, _ in groups for k in keys}
+    alone = [k for k, v in typed.items() if k not in covered and (v is None or v < 0)]
+    return [rules for _, rules in groups] + [[_Alone(k)] for k in alone]
+
+
+class _Alone:
+    """Non-negativity of one cell no rule covers, as a rule that always holds."""
+
+    def __init__(self, key: str):
+        self.keys, self.op, self.warning = (key,), ">=", False
+
+    def holds(self, x) -> bool:
+        return True
+
+
+def _ok(group, x) -> bool:
+    keys = {k for c in group for k in c.keys}
+    return all(x[k] is not None and x[k] >= 0 for k in keys) and all(c.holds(x) for c in group)
+
+
+def _fails(c, x) -> bool:
+    return any(x[k] is None or x[k] < 0 for k in c.keys) or not c.holds(x)
+
+
+def _options(group, x, typed, key, decimals) -> list[int] | None:
+    """Values `key` may take: a slip of the typed value (any value for an empty cell), and when
+    an equality covers the cell, only those it admits. None: too many to tell apart."""
+    base = None if typed[key] is None else suggest.slips(typed[key], decimals[key])
+    for c in group:
+        if c.op == "=" and key in c.keys and all(x[k] is not None for k in c.keys if k != key):
+            pinned = c.pinned({**x, key: 0}, key)
+            return [v for v in pinned if v >= 0 and (base is None or v in base)]
+    return None if base is None else list(base)
+
+
+def _smallest(group, typed, decimals, most) -> list[frozenset] | None:
+    """The smallest sets of slips (up to `most` cells) that make the group hold; rounding
+    variants (same cells, an equality left further from exact) dropped. None: nothing fails."""
+    failing = [c for c in group if _fails(c, typed)]
+    if not failing:
+        return None
+    cells = sorted({k for c in failing for k in c.keys})
+    singles, pairs = set(), set()
+    for k1 in cells:
+        opts = _options(group, typed, typed, k1, decimals)
+        if opts is None:
+            return []
+        singles |= {frozenset([(k1, v)]) for v in opts if _ok(group, {**typed, k1: v})}
+    if singles or most < 2:
+        return _exact(group, typed, singles)
+    for k1 in cells:  # the first of two: any slip (an equality pins only the second)
+        if typed[k1] is None:
+            continue  # an empty cell is filled second, from an equality
+        for v1 in suggest.slips(typed[k1], decimals[k1]):
+            trial = {**typed, k1: v1}
+            still = [c for c in group if _fails(c, trial)]
+            common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
+            for k2 in sorted(common):
+                opts2 = _options(group, trial, typed, k2, decimals)
+                if opts2 is None:
+                    return []
+                for v2 in opts2:
+                    if _ok(group, {**trial, k2: v2}):
+                        pairs.add(frozenset([(k1, v1), (k2, v2)]))
+    return _exact(group, typed, singles or pairs)
+
+
+def _exact(group, typed, sols) -> list[frozenset]:
+    """Per set of cells, the solutions nearest exact in every equality (within rounding the
+    rules admit a few values of a cell: the same correction)."""
+
+    def off(sol) -> int:
+        x = {**typed, **dict(sol)}
+        return sum(abs(c.excess(x)) for c in group if c.op == "=")
+
+    best: dict[frozenset, int] = {}
+    for sol in sols:
+        cells = frozenset(k for k, _ in sol)
+        best[cells] = min(best.get(cells, off(sol)), off(sol))
+    return sorted((s for s in sols if off(s) == best[frozenset(k for k, _ in s)]), key=sorted)
+
+
 def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
     """Per injected error: errors, detected, localized, corrected; suggestions, wrong ones."""
     found = [f for f in report.findings if f.kind not in ("header", "deadline")]
@@ -138,6 +269,34 @@ def score(report, changes, original) -> tuple[int, int, int, int, int, int]:
     return n, detected, localized, corrected, len(sugs), sum(s not in right for s in sugs)
 
 
+def _ceiling(report, changes, values, model, decimals) -> tuple[int, int]:
+    """Per injected error: the oracle's ceiling, and those neither a rule nor the batch sees."""
+
+    def scaled(v):
+        return None if v is None else int(v.scaleb(decimals[k]))
+
+    typed, truth = {}, {}
+    for k, v in values.items():
+        typed[k] = scaled(changes.get(k, v))
+        truth[k] = scaled(v)
+    seen = oracle(model, decimals, typed, truth, list(changes))
+    outliers = {f"{f.table}:{i}" for f in report.findings if f.kind == "outlier" for i in f.items}
+    fixed = {
+        (f"{f.table}:{s.item}", s.value)
+        for f in report.findings
+        for s in [f.suggestion, *f.also]
+        if s is not None and f.table
+    }
+    ceiling = undetectable = 0
+    for k, outcome in seen.items():
+        ceiling += outcome == "unique" or (outcome == "silent" and (k, values[k]) in fixed)
+        undetectable += outcome == "silent" and k not in outliers
+        if outcome == "unique" and (k, values[k]) not in fixed:
+            MISSED.append((report.form, k, changes[k], values[k]))
+    return ceiling, undetectable
+
+
+MISSED: list = []  # identifiable by the oracle, not corrected: (form, cell, typed, true)
 WRONG: dict[str, int] = {}  # wrong suggestions by why (the kind of slip, or unique)
 
 
@@ -158,10 +317,13 @@ def run_form(form, n: int, folder: Path, loaded):
     reports = list(validate.check_all(paths, loaded, validate.Options()))
     screen.screen(reports, loaded)
     per = (time.perf_counter() - start) / len(paths) * 1000
+    model, _, decimals = validate.rule_model(form)
     by: dict[str, list] = {k: [] for k in CLASSES}
     for report, (kind, changes, values) in zip(reports, cases, strict=True):
         if changes:
-            by[kind].append(score(report, changes, values))
+            by[kind].append(
+                score(report, changes, values) + _ceiling(report, changes, values, model, decimals)
+            )
     for kind in CLASSES:
         rows.append((kind, by[kind]))
     return rows, per, _alone(form, folder, loaded, cases)
@@ -203,12 +365,16 @@ def main() -> None:
             rows, per, alone = run_form(form, n, Path(tmp), loaded)
             print(f"\n{fid}: {n} returns per class, validated at {per:.1f} ms/return")
             head = f"{'class':<11}{'err':>4}{'detected':>10}{'localized':>11}{'corrected':>11}"
-            print(head + f"{'suggested':>11}{'wrong':>7}")
-            total = [0] * 6
+            print(head + f"{'suggested':>11}{'wrong':>7}{'ceiling':>9}{'undetect.':>11}")
+            total = [0] * 8
             for kind, scores in rows:
-                sums = [sum(s[i] for s in scores) for i in range(6)]
+                sums = [sum(s[i] for s in scores) for i in range(8)]
                 total = [a + b for a, b in zip(total, sums, strict=True)]
                 print(_row(kind, *sums))
+            if "--show" in sys.argv:
+                for form_id, k, typed, true in MISSED:
+                    print(f"  identifiable, not corrected: {form_id} {k} typed {typed} for {true}")
+            MISSED.clear()
             wrong = ", ".join(f"{k} {v}" for k, v in sorted(WRONG.items()))
             WRONG.clear()
             print(f"wrong suggestions by why: {wrong or 'none'}")
@@ -226,8 +392,9 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:5.1f}%" if b else "    -"
 
 
-def _row(kind: str, m: int, d: int, loc: int, c: int, sug: int, bad: int) -> str:
-    return f"{kind:<11}{m:>4}{_pct(d, m):>10}{_pct(loc, m):>11}{_pct(c, m):>11}{sug:>11}{bad:>7}"
+def _row(kind: str, m, d, loc, c, sug, bad, top, silent) -> str:
+    head = f"{kind:<11}{m:>4}{_pct(d, m):>10}{_pct(loc, m):>11}{_pct(c, m):>11}{sug:>11}{bad:>7}"
+    return head + f"{_pct(top, m):>9}{_pct(silent, m):>11}"
 
 
 if __name__ == "__main__":

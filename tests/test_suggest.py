@@ -320,3 +320,29 @@ def test_a_count_no_rule_covers_typed_ten_times_over_is_corrected_by_the_batch()
     assert f.message.endswith(f"应为 {right}？（{typed} 疑为末尾多打了一个 0）。")
     assert (f.suggestion.item, f.suggestion.value, f.suggestion.why) == ("D", right, "zero")
     assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []
+
+
+def test_the_odds_count_only_slips_the_other_rules_leave_standing():
+    # 01A 167 = 01B 74 + 01C 93, 01B typed 7: a slip of 01B below 74 would break 02B <= 01B
+    # and 06A <= 01B (both 74), so two slips in the sum seldom give 67; one slip often does
+    model, _, decimals = validate.rule_model(ALL[PDS])
+    v = samples.consistent(ALL[PDS], seed=1)
+    x = {k: int(val.scaleb(decimals[k])) for k, val in v.items()} | {"bfzx:01B": 7}
+    eq = next(c for c in model.checks if set(c.keys) == {"bfzx:01A", "bfzx:01B", "bfzx:01C"})
+    group = next(g for g in model.groups if eq in g)
+    assert suggest.one_over_two(eq, x, decimals) == pytest.approx(2.94, 0.01)
+    assert suggest.one_over_two(eq, x, decimals, group) == pytest.approx(10.68, 0.01)
+
+
+def test_a_dropped_digit_the_other_rules_single_out_is_corrected(tmp_path):
+    v = samples.consistent(ALL[PDS], seed=1)
+    report = check(write(tmp_path, PDS, {**v, "bfzx:01B": D(7)}))
+    assert [f.kind for f in report.findings] == ["identity", "inequality", "inequality"]
+    f = report.findings[0]
+    assert f.message.endswith(
+        "01A 为 167，01B + 01C 为 100，相差 67。最可能是 困难职工帮扶中心统计表!E7（01B）填错，"
+        "改为 74 后各项规则都成立（7 疑为漏打了一位数字；这是唯一能使规则成立的笔误）。"
+    )
+    assert {sugs(f)[0] for f in report.findings} == {
+        ("01B", D(74), "困难职工帮扶中心统计表!E7", "dropped")
+    }

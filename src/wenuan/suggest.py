@@ -291,42 +291,57 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         fixes = next(iter(top))
         if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
             return [], True
-        if len(fixes) == 1 and not likely_one(fixes[0], failing, x, decimals):
+        if len(fixes) == 1 and not likely_one(fixes[0], failing, x, decimals, checks):
             return [], True
         return list(fixes), False
     return [], True
 
 
-def likely_one(fix: Fix, failing: list[Check], x: dict[str, int], decimals) -> bool:
+def likely_one(
+    fix: Fix, failing: list[Check], x: dict[str, int], decimals, checks: Iterable[Check] = ()
+) -> bool:
     """Whether a single slip explains the failing rules better than a coincidence would.
 
     A slip that restores two failing sums at once, or a tight one (a transposition, 元 for 万元,
     a sign, a decimal point), stands. A loose slip (a digit anywhere) alone in one failing sum
     stands only if, among all the slips the sum's cells admit, one of them alone gives its
-    difference ONE_OVER_TWO times more often than two of them together do.
+    difference ONE_OVER_TWO times more often than two of them together do; a slip that would
+    break another of the `checks` (the other rules of the group) cannot be the one that happened.
     """
     if fix.why not in LOOSE:
         return True
     sums = [c for c in failing if c.op == "=" and fix.key in c.keys]
     if len(sums) != 1:
         return True
-    return one_over_two(sums[0], x, decimals) >= ONE_OVER_TWO
+    return one_over_two(sums[0], x, decimals, checks) >= ONE_OVER_TWO
 
 
-def one_over_two(eq: Check, x: dict[str, int], decimals: dict[str, int]) -> float:
+def one_over_two(
+    eq: Check, x: dict[str, int], decimals: dict[str, int], checks: Iterable[Check] = ()
+) -> float:
     """How much likelier one slip is than two to give the difference of the equality `eq`.
 
     P(difference | one slip of one cell) over P(difference | one slip in each of two cells),
     every slip `slips` admits equally likely: (matching slips / slips) / (matching pairs / pairs).
+    A slip matches only if it also leaves every other rule of `checks` as it stood (it holds,
+    or a warning that failed already): the return shows that rule holding.
     """
     from bisect import bisect_left, bisect_right
 
     e = eq.excess(x)
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
-    moves = []  # per cell: the sorted changes of the left side its slips make
+    moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
-        moves.append(sorted(c * (new - x[k]) for new in slips(x[k], decimals[k])))
-    singles = sum(len(m) for m in moves)
+        others = [o for o in checks if k in o.keys and o.index != eq.index]
+        options = slips(x[k], decimals[k])
+        singles += len(options)
+        moves.append(
+            sorted(
+                c * (new - x[k])
+                for new in options
+                if not others or _consistent(others, {**x, k: new}, x)
+            )
+        )
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
     pairs = two = 0
     for i, a in enumerate(moves):
