@@ -253,6 +253,13 @@ def test_a_bad_report_sentence_is_refused_with_its_line(tmp_path, sentence, prob
     assert (e.value.line, e.value.problem) == (FORM.count("\n") + 4, problem)
 
 
+def test_a_users_form_with_a_bad_sentence_is_refused_when_loaded(tmp_path):
+    _form_file(tmp_path, "{{ t['09Z'] }}")  # the catalogue checks the sentences of users' forms
+    with pytest.raises(FormFileError) as e:
+        forms.Library([tmp_path])["demo"]
+    assert "09Z" in e.value.problem
+
+
 def test_a_report_sentence_cannot_reach_python_internals(tmp_path):
     with pytest.raises(FormFileError) as e:
         forms.load_form(_form_file(tmp_path, "{{ t['01A'].__class__ }}"))
