@@ -20,17 +20,11 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
     """A1 references of the sheet's formula cells that have no cached value."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return frozenset()  # xls and ods always store results
-    from defusedxml.ElementTree import fromstring, iterparse
+    from defusedxml.ElementTree import iterparse
 
     try:
         with zipfile.ZipFile(path) as z:
-            book = fromstring(z.read("xl/workbook.xml"))
-            rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-            name = (
-                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            )
+            name = sheet_part(z, sheet)
             if z.getinfo(name).file_size > MAX_XML:
                 return frozenset()
             found = set()
@@ -43,14 +37,49 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
                             found.add(el.get("r"))
                         el.clear()
             return frozenset(found)
-    except (
-        KeyError,
-        StopIteration,
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-        SyntaxError,  # xml.etree's ParseError: a sheet's XML damaged
-    ):  # a damaged or odd zip: no formulas found, the reader has spoken
+    except ODD_ZIP:  # a damaged or odd zip: no formulas found, the reader has spoken
         return frozenset()
+
+
+ODD_ZIP = (
+    KeyError,
+    StopIteration,
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,  # xml.etree's ParseError: a sheet's XML damaged
+)
+
+
+def sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+    """The zip member holding a sheet's XML, by the sheet's name."""
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(z.read("xl/workbook.xml"))
+    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+
+
+def hidden_columns(path: Path, sheet: str) -> frozenset[int]:
+    """0-based indices of the sheet's hidden columns (a clerk's helper figures, or last year's),
+    in an xlsx/xlsm file; read from the sheet's <cols>, which comes before its data."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return frozenset()  # calamine does not say, for xls and ods
+    from defusedxml.ElementTree import iterparse
+
+    found: set[int] = set()
+    try:
+        with zipfile.ZipFile(path) as z, z.open(sheet_part(z, sheet)) as xml:
+            for _, el in iterparse(xml, events=("start",)):
+                if el.tag == f"{_NS}sheetData":
+                    break
+                if el.tag == f"{_NS}col" and el.get("hidden") in ("1", "true"):
+                    first, last = int(el.get("min")), int(el.get("max"))
+                    found.update(range(first - 1, min(last, first + 255)))
+    except ODD_ZIP:
+        return frozenset()
+    return frozenset(found)

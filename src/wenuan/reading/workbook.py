@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from wenuan.formulas import hidden_columns
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
@@ -100,7 +101,8 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                out.append(_grid(workbook, name, bounds.rows))
+                hide = hidden_columns(path, name) if bounds is RETURN else frozenset()
+                out.append(_grid(workbook, name, bounds.rows, hide))
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
@@ -112,8 +114,9 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int) -> Grid:
-    """A sheet's values with its offset in the file, and the cells hidden under merges."""
+def _grid(workbook, name: str, most: int, hidden=frozenset()) -> Grid:
+    """A sheet's values with its offset in the file, the cells hidden under merges and the
+    hidden columns."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
@@ -125,4 +128,4 @@ def _grid(workbook, name: str, most: int) -> Grid:
             for c in range(ca, cb + 1):
                 if (r, c) != (ra, ca):
                     covered.add((r - r0, c - c0))
-    return Grid(name, rows, covered, (r0, c0))
+    return Grid(name, rows, covered, (r0, c0), hidden=frozenset(c - c0 for c in hidden))
