@@ -94,6 +94,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
     workbook = open_workbook(path, bounds)
     out, meta = [], {}
+    hidden_cols = hidden_columns(path) if bounds is RETURN else {}  # a list's columns all count
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -101,8 +102,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                hide = hidden_columns(path, name) if bounds is RETURN else frozenset()
-                out.append(_grid(workbook, name, bounds.rows, hide))
+                out.append(_grid(workbook, name, bounds.rows, hidden_cols.get(name, frozenset())))
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
