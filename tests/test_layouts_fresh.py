@@ -12,7 +12,6 @@ import itertools
 import re
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import clerk_layouts as cl
 import pytest
@@ -132,6 +131,29 @@ def build_halfwidth_qizhong_row(form, values, header, path):
     return written
 
 
+def count_money_rows(table, values, joined: bool, repeat: bool):
+    """序号 | 项目 | 单位 | count | 万元: a count-and-money item on one row (单位 人次/万元 when
+    `joined`, else 人次), a one-figure item's figure in the column of its unit, any other item
+    with two figures on two rows (its label on both when `repeat`)."""
+    rows = []
+    for item, _depth, refs in lines(table):
+        units = [unit_of(table, r) for r in refs]
+        if len(refs) == 2 and units[1] == "万元" and units[0] != "万元":
+            unit = "/".join(units) if joined else units[0]
+            figures = [fig(table, refs[0], values), fig(table, refs[1], values)]
+            rows.append([item.seq, item.label, unit, *figures])
+            continue
+        if not refs:
+            rows.append([item.seq, item.label, None, None, None])
+        for j, ref in enumerate(refs):
+            money = unit_of(table, ref) == "万元"
+            f = fig(table, ref, values)
+            label = item.label if j == 0 or repeat else None
+            row = [item.seq if j == 0 else None, label, unit_of(table, ref)]
+            rows.append(row + ([None, f] if money else [f, None]))
+    return rows
+
+
 def build_two_row_header(form, values, header, path):
     """序号 | 项目 | 计量单位 | 本期数 merged over 数量 | 金额 in a second header row (序号, 项目 and
     计量单位 merged down over both rows): counts under 数量, 万元 under 金额; a 人次+万元 item on one
@@ -151,43 +173,14 @@ def build_two_row_header(form, values, header, path):
         ws.merge_cells("D3:E3")
         ws.cell(4, 4, "数量")
         ws.cell(4, 5, "金额")
-        rows = []
-        for item, _depth, refs in lines(table):
-            units = [unit_of(table, r) for r in refs]
-            if len(refs) == 2 and units[1] == "万元" and units[0] != "万元":
-                rows.append(
-                    [
-                        item.seq,
-                        item.label,
-                        "/".join(units),
-                        fig(table, refs[0], values),
-                        fig(table, refs[1], values),
-                    ]
-                )
-                continue
-            if not refs:
-                rows.append([item.seq, item.label])
-            for j, ref in enumerate(refs):
-                money = unit_of(table, ref) == "万元"
-                f = fig(table, ref, values)
-                rows.append(
-                    [
-                        item.seq if j == 0 else None,
-                        item.label if j == 0 else None,
-                        unit_of(table, ref),
-                        None if money else f,
-                        f if money else None,
-                    ]
-                )
+        rows = count_money_rows(table, values, joined=True, repeat=False)
         end = write_rows(ws, rows, top=5, written=written)
         signatures(ws, end + 1, header)
     wb.save(path)
     return written
 
 
-def previous(table, ref, v):
-    p = cl.previous_year(table, ref, v)
-    return p
+previous = cl.previous_year  # a 上年同期 figure that differs from this year's
 
 
 def build_prev_year_growth(form, values, header, path):
@@ -299,13 +292,7 @@ def build_text_thousands(form, values, header, path):
         ws = wb.create_sheet(table.title[:12])
         rows = [[table.title], [header_line(header)], cl.CODED_NAMES.values()]
         rows[2] = list(rows[2])
-        for item, _depth, refs in lines(table):
-            row = [item.seq, item.code, item.label]
-            for ref in refs:
-                row += [unit_of(table, ref), fig(table, ref, values, text_figure)]
-            if refs and any(v.code for v in item.all_values):
-                row[1] = refs[0]
-            rows.append(row)
+        rows += body_rows(table, values, code=True, shown=text_figure)
         end = write_rows(ws, rows, written=written)
         signatures(ws, end + 1, header)
     wb.save(path)
@@ -322,46 +309,22 @@ def build_counts_and_money_columns(form, values, header, path):
         ws.cell(1, 1, table.title)
         ws.cell(2, 1, header_line(header))
         rows = [["序号", "项目", "单位", "户数（人次）", "金额（万元）"]]
-        for item, _depth, refs in lines(table):
-            units = [unit_of(table, r) for r in refs]
-            if len(refs) == 2 and units[1] == "万元" and units[0] != "万元":
-                rows.append(
-                    [
-                        item.seq,
-                        item.label,
-                        units[0],
-                        fig(table, refs[0], values),
-                        fig(table, refs[1], values),
-                    ]
-                )
-                continue
-            if not refs:
-                rows.append([item.seq, item.label])
-            for j, ref in enumerate(refs):
-                money = unit_of(table, ref) == "万元"
-                f = fig(table, ref, values)
-                rows.append(
-                    [
-                        item.seq if j == 0 else None,
-                        item.label,
-                        unit_of(table, ref),
-                        None if money else f,
-                        f if money else None,
-                    ]
-                )
+        rows += count_money_rows(table, values, joined=False, repeat=True)
         end = write_rows(ws, rows, top=3, written=written)
         signatures(ws, end + 1, header)
     wb.save(path)
     return written
 
 
-def body_rows(table, values, code=False):
-    """序号 | [代码] | 项目 | 单位 | 数值 | 单位 | 数值, a row an item."""
+def body_rows(table, values, code=False, seq=True, label=None, shown=None):
+    """[序号] | [代码] | 项目 | 单位 | 数值 | 单位 | 数值, a row an item; `label(item)` the label as
+    typed, `shown` how a figure is typed (see `fig`)."""
     rows = []
     for item, _depth, refs in lines(table):
-        row = [item.seq] + ([item.code] if code else []) + [item.label]
+        row = [item.seq] if seq else []
+        row += ([item.code] if code else []) + [label(item) if label else item.label]
         for ref in refs:
-            row += [unit_of(table, ref), fig(table, ref, values)]
+            row += [unit_of(table, ref), fig(table, ref, values, shown)]
         rows.append(row)
     return rows
 
@@ -557,37 +520,10 @@ def build_sum_formulas(form, values, header, path):
                 rows[at[refs[0]] - 1][4] = Fig(f"{table.id}:{refs[0]}", f"=SUM({parts})")
         end = write_rows(ws, rows, written=written)
         signatures(ws, end + 1, header)
-    folder = path.parent / f"{path.stem}-typed"
-    folder.mkdir()
-    wb.save(folder / f"{path.stem}.xlsx")
-    lo_save(folder / f"{path.stem}.xlsx", path.suffix[1:], path.parent)
+    typed = path.with_name(path.stem + ".typed.xlsm")  # not the name LibreOffice writes
+    wb.save(typed)
+    cl.convert(typed, path.suffix[1:]).replace(path)
     return written
-
-
-def lo_save(source: Path, fmt: str, outdir: Path) -> Path:
-    """`source` opened and saved as `fmt` into `outdir` by LibreOffice headless (which computes
-    its formulas on the way)."""
-    import subprocess
-
-    subprocess.run(
-        [
-            cl.soffice(),
-            f"-env:UserInstallation=file://{cl._PROFILE}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    out = outdir / f"{source.stem}.{fmt}"
-    assert out.exists(), f"LibreOffice did not write {out.name}"
-    return out
 
 
 def build_no_header_numeric_seq(form, values, header, path):
@@ -775,22 +711,7 @@ def build_word_two_row_header(form, values, header, path):
     written: dict = {}
     for table in form.tables:
         doc.add_paragraph(table.title)
-        body = []
-        for item, _depth, refs in lines(table):
-            units = [unit_of(table, r) for r in refs]
-            if len(refs) == 2 and units[1] == "万元" and units[0] != "万元":
-                f0, f1 = fig(table, refs[0], values), fig(table, refs[1], values)
-                body.append([item.label, "/".join(units), f0, f1])
-                continue
-            if not refs:
-                body.append([item.label, None, None, None])
-            for j, ref in enumerate(refs):
-                money = unit_of(table, ref) == "万元"
-                f = fig(table, ref, values)
-                label = item.label if j == 0 else None
-                body.append(
-                    [label, unit_of(table, ref), None if money else f, f if money else None]
-                )
+        body = [row[1:] for row in count_money_rows(table, values, joined=True, repeat=False)]
         t = doc.add_table(rows=2 + len(body), cols=4)
         t.style = "Table Grid"
         t.cell(0, 0).merge(t.cell(1, 0)).text = "项目"
@@ -883,41 +804,25 @@ def short(table, item):
     return label[:8]
 
 
-def build_short_labels_with_codes(form, values, header, path):
+def short_labels(codes: bool):
     """The labels shortened as people say them (困难职工户数 for 慰问困难职工（含农民工）, 筹集款物
-    for 筹集慰问款物总额), the codes kept: 代码 | 项目 | 单位 | 数值 | 单位 | 数值."""
-    wb, written = book(), {}
-    for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        rows = [[table.title], [header_line(header)], ["代码", *NAMES[1:]]]
-        for item, _depth, refs in lines(table):
-            row = [refs[0] if refs and any(v.code for v in item.all_values) else item.code]
-            row.append(short(table, item))
-            for ref in refs:
-                row += [unit_of(table, ref), fig(table, ref, values)]
-            rows.append(row)
-        end = write_rows(ws, rows, written=written)
-        signatures(ws, end + 1, header)
-    wb.save(path)
-    return written
+    for 筹集慰问款物总额): with `codes`, 代码 | 项目 | 单位 | 数值 | 单位 | 数值; without, 序号 in
+    place of 代码, and what 劳模 or 农民工 alone means is not in the row."""
 
+    def build(form, values, header, path):
+        wb, written = book(), {}
+        for table in form.tables:
+            ws = wb.create_sheet(table.title[:12])
+            rows = [[table.title], [header_line(header)], ["代码" if codes else "序号", *NAMES[1:]]]
+            rows += body_rows(
+                table, values, code=codes, seq=not codes, label=lambda i, t=table: short(t, i)
+            )
+            end = write_rows(ws, rows, written=written)
+            signatures(ws, end + 1, header)
+        wb.save(path)
+        return written
 
-def build_short_labels_no_codes(form, values, header, path):
-    """The shortened labels without codes (序号 | 项目 | 单位 | 数值 | 单位 | 数值): what 劳模 or
-    农民工 alone means is not in the row."""
-    wb, written = book(), {}
-    for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        rows = [[table.title], [header_line(header)], NAMES]
-        for item, _depth, refs in lines(table):
-            row = [item.seq, short(table, item)]
-            for ref in refs:
-                row += [unit_of(table, ref), fig(table, ref, values)]
-            rows.append(row)
-        end = write_rows(ws, rows, written=written)
-        signatures(ws, end + 1, header)
-    wb.save(path)
-    return written
+    return build
 
 
 def as_xls(builder):
@@ -954,13 +859,13 @@ LAYOUTS = {
     "word-split-table": (build_word_split_table, (PDS, EZ, JZ23), ".docx"),
     "word-two-row-header": (build_word_two_row_header, (PDS, EZ, JZ19), ".docx"),
     "notes-with-numbers": (build_notes_with_numbers, (PDS, JZ19, EZ, ZZ), ".xlsx"),
-    "short-labels-with-codes": (build_short_labels_with_codes, (PDS, JZ19), ".xlsx"),
+    "short-labels-with-codes": (short_labels(codes=True), (PDS, JZ19), ".xlsx"),
     "two-row-header-xls": (as_xls(build_two_row_header), (PDS,), ".xls"),
     "hidden-helper-columns-xls": (as_xls(build_hidden_helper_columns), (JZ19,), ".xls"),
 }
 # Layouts the reader is not expected to read whole: it must not read a figure wrongly.
 LIMITS = {
-    "short-labels-no-codes": (build_short_labels_no_codes, (PDS,), ".xlsx"),
+    "short-labels-no-codes": (short_labels(codes=False), (PDS,), ".xlsx"),
     # A clerk may copy the city's 各单位 summary (a row a unit) for his own one row: plausible,
     # but the table is then read as missing, one clear `table` error.
     "transposed": (build_transposed, (JZ23, ZZ), ".xlsx"),

@@ -8,6 +8,7 @@ XML for a formula there. Only asked for empty cells, so valid returns cost nothi
 
 import re
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -43,6 +44,8 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
 
 
 ODD_ZIP = (
+    zlib.error,  # a damaged part
+    EOFError,
     KeyError,
     StopIteration,
     zipfile.BadZipFile,
