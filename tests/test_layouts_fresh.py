@@ -825,16 +825,6 @@ def short_labels(codes: bool):
     return build
 
 
-def as_xls(builder):
-    def build(form, values, header, path):
-        source = path.with_name(path.stem + ".source.xlsx")
-        written = builder(form, values, header, source)
-        cl.convert(source, "xls").replace(path)
-        return written
-
-    return build
-
-
 PDS, JZ19, JZ23, EZ, ZZ = cl.PDS, cl.JZ19, cl.JZ23, cl.EZ, cl.ZZ
 
 # name: (builder, forms, suffix)
@@ -854,14 +844,20 @@ LAYOUTS = {
     "sum-formulas-xls": (build_sum_formulas, (JZ23,), ".xls"),
     "no-header-numeric-seq": (build_no_header_numeric_seq, (PDS, EZ, JZ23), ".xlsx"),
     "pairs-per-row": (build_pairs_per_row, (JZ23, ZZ), ".xlsx"),
+    "last-year-hidden-xls": (cl.converted(build_last_year_hidden, "xls"), (JZ19,), ".xls"),
+    "last-year-hidden-ods": (cl.converted(build_last_year_hidden, "ods"), (ZZ,), ".ods"),
     "template-copied": (build_template_copied, (ZZ, EZ, JZ23), ".xlsx"),
     "total-on-top": (build_total_on_top, (PDS, EZ, JZ19), ".xlsx"),
     "word-split-table": (build_word_split_table, (PDS, EZ, JZ23), ".docx"),
     "word-two-row-header": (build_word_two_row_header, (PDS, EZ, JZ19), ".docx"),
     "notes-with-numbers": (build_notes_with_numbers, (PDS, JZ19, EZ, ZZ), ".xlsx"),
     "short-labels-with-codes": (short_labels(codes=True), (PDS, JZ19), ".xlsx"),
-    "two-row-header-xls": (as_xls(build_two_row_header), (PDS,), ".xls"),
-    "hidden-helper-columns-xls": (as_xls(build_hidden_helper_columns), (JZ19,), ".xls"),
+    "two-row-header-xls": (cl.converted(build_two_row_header, "xls"), (PDS,), ".xls"),
+    "hidden-helper-columns-xls": (
+        cl.converted(build_hidden_helper_columns, "xls"),
+        (JZ19,),
+        ".xls",
+    ),
 }
 # Layouts the reader is not expected to read whole: it must not read a figure wrongly.
 LIMITS = {
@@ -884,7 +880,7 @@ def figures(form_id, name):
 
 def build(tmp_path, name, form_id, values, layouts):
     builder, _, suffix = layouts[name]
-    if (suffix == ".xls" or name in NEEDS_SOFFICE) and not cl.soffice():
+    if (suffix in (".xls", ".ods") or name in NEEDS_SOFFICE) and not cl.soffice():
         pytest.skip("LibreOffice (soffice) is not installed: it makes this layout")
     path = tmp_path / f"{form_id}-{name}{suffix}"
     written = builder(ALL[form_id], values, HEADERS[form_id], path)

@@ -6,7 +6,6 @@ be a finding, never a silent 0, so when a required cell reads empty this looks a
 XML for a formula there. Only asked for empty cells, so valid returns cost nothing.
 """
 
-import re
 import zipfile
 import zlib
 from functools import lru_cache
@@ -66,51 +65,3 @@ def sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
     rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
     target = next(r.get("Target") for r in rels if r.get("Id") == rid)
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-
-
-_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
-_ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
-_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
-HEAD_MOST = 1 << 20  # a sheet's <cols> comes before its data, in the first few kilobytes
-
-
-def hidden_columns(path: Path) -> dict[str, frozenset[int]]:
-    """Each sheet's hidden columns (0-based) in an xlsx/xlsm file, by sheet name: a clerk's
-    helper figures or last year's, out of sight. Only the head of each sheet's XML is read."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}  # calamine does not say, for xls and ods
-    try:
-        with zipfile.ZipFile(path) as z:
-            parts = {}
-            for info in z.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    if found := _hidden_in(z, info):
-                        parts[info.filename] = found
-            if not parts:
-                return {}  # most returns: nothing hidden, workbook.xml not even parsed
-            from defusedxml.ElementTree import fromstring
-
-            book = fromstring(z.read("xl/workbook.xml"))
-            names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
-            return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
-    except ODD_ZIP:
-        return {}
-
-
-def _hidden_in(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> frozenset[int]:
-    head = b""
-    with z.open(info) as xml:
-        while len(head) < HEAD_MOST and not _DATA.search(head):
-            chunk = xml.read(2048)
-            if not chunk:
-                break
-            head += chunk
-    head = head[: m.start()] if (m := _DATA.search(head)) else head
-    found: set[int] = set()
-    for col in _COL.findall(head):
-        attrs = dict(_ATTR.findall(col))
-        if attrs.get(b"hidden") in (b"1", b"true") and b"min" in attrs:
-            first = int(attrs[b"min"])
-            last = int(attrs.get(b"max", attrs[b"min"]))
-            found.update(range(first - 1, min(last, first + 255)))
-    return frozenset(found)

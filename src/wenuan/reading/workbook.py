@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenuan.formulas import hidden_columns
+from wenuan.reading.hidden import hidden_columns
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
