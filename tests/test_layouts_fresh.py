@@ -955,3 +955,30 @@ def test_a_deleted_row_is_its_items_missing_and_nothing_else(tmp_path, form_id):
     assert report.values == kept
     errors = [(f.kind, f"{f.table}:{f.items[0]}") for f in report.findings if f.severity == "error"]
     assert errors == [("missing", k) for k in sorted(gone, key=list(values).index)]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_hidden_columns_of_a_damaged_file_are_none_never_an_exception(tmp_path, suffix):
+    """hidden_columns reads each format's own records: cut short or with bytes changed, a file
+    gives {} or what it can, and never raises (the reader proper reports the damage)."""
+    from wenuan.reading.hidden import hidden_columns
+
+    values = figures(JZ23, "last-year-hidden")
+    builder = (
+        build_last_year_hidden
+        if suffix == ".xlsx"
+        else cl.converted(build_last_year_hidden, suffix[1:])
+    )
+    if suffix != ".xlsx" and not cl.soffice():
+        pytest.skip("LibreOffice (soffice) is not installed: no xls/ods copies")
+    good = tmp_path / f"good{suffix}"
+    builder(ALL[JZ23], values, HEADERS[JZ23], good)
+    assert hidden_columns(good) == {ALL[JZ23].tables[0].title[:12]: frozenset({3})}
+    data = good.read_bytes()
+    for k in range(40):
+        bad = bytearray(data[: len(data) * (k + 1) // 41] if k % 2 else data)
+        for at in range(k * 37, len(bad), 211 + k):
+            bad[at] = (bad[at] + 1 + k) % 256
+        path = tmp_path / f"bad{k}{suffix}"
+        path.write_bytes(bytes(bad))
+        assert isinstance(hidden_columns(path), dict)
