@@ -208,6 +208,29 @@ def build_prev_year_growth(form, values, header, path):
     return written
 
 
+def build_target_and_done(form, values, header, path):
+    """项目 | 单位 | 任务数 | 完成数 | 完成率: the county's target left of what was done (a target
+    set by the city, 120% of it here), and the rate after; a row a figure."""
+    wb, written = book(), {}
+    for table in form.tables:
+        ws = wb.create_sheet(table.title[:12])
+        ws.cell(1, 1, table.title)
+        ws.cell(2, 1, header_line(header))
+        rows = [["项目", "单位", "任务数", "完成数", "完成率"]]
+        for item, _depth, refs in lines(table):
+            if not refs:
+                rows.append([item.label])
+            for ref in refs:
+                v = values[f"{table.id}:{ref}"]
+                target = num(table, ref, v * Decimal("1.2")) if v else 1
+                rate = f"{float(v) / float(target) * 100:.1f}%"
+                rows.append([item.label, unit_of(table, ref), target, fig(table, ref, values), rate])
+        end = write_rows(ws, rows, top=3, written=written)
+        signatures(ws, end + 1, header)
+    wb.save(path)
+    return written
+
+
 def build_unit_line_above(form, values, header, path):
     """No unit column: 单位：万元 on a line above the table (right), the counts' units in brackets
     after their labels; a two-figure item on two rows: 'label（人次）' then 'label' for its 万元
@@ -832,6 +855,7 @@ LAYOUTS = {
     "halfwidth-qizhong-row": (build_halfwidth_qizhong_row, (PDS, EZ, ZZ), ".xlsx"),
     "two-row-header": (build_two_row_header, (PDS, JZ19, EZ), ".xlsx"),
     "prev-year-growth": (build_prev_year_growth, (PDS, JZ23, ZZ), ".xlsx"),
+    "target-and-done": (build_target_and_done, (PDS, JZ23), ".xlsx"),
     "unit-line-above": (build_unit_line_above, (EZ, JZ23, ZZ), ".xlsx"),
     "text-thousands": (build_text_thousands, (PDS, JZ19, EZ), ".xlsx"),
     "counts-and-money-columns": (build_counts_and_money_columns, (PDS, JZ19, EZ), ".xlsx"),

@@ -31,12 +31,16 @@ _YUAN_SLIPS = {("元", "万元"), ("万元", "元")}  # a unit beside a value th
 NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
 
-# Header words for column roles, tried in this order (上年同期数 is last year's, not a value).
+# Header words for column roles, tried in this order (上年同期数 is last year's, not a value;
+# "prior" heads any figures that are not the return's: last year's, a change, a rate, a target).
 ROLES = (
     ("note", ("备注", "说明", "附注")),
     (
         "prior",
-        ("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例", "%"),
+        (
+            *("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例"),
+            *("%", "率", "任务", "计划", "目标", "预算"),
+        ),
     ),
     ("code", ("代码", "编码", "代号", "编号")),
     ("seq", ("序号", "行次", "栏次")),
