@@ -224,7 +224,9 @@ def build_target_and_done(form, values, header, path):
                 v = values[f"{table.id}:{ref}"]
                 target = num(table, ref, v * Decimal("1.2")) if v else 1
                 rate = f"{float(v) / float(target) * 100:.1f}%"
-                rows.append([item.label, unit_of(table, ref), target, fig(table, ref, values), rate])
+                rows.append(
+                    [item.label, unit_of(table, ref), target, fig(table, ref, values), rate]
+                )
         end = write_rows(ws, rows, top=3, written=written)
         signatures(ws, end + 1, header)
     wb.save(path)
@@ -1006,3 +1008,21 @@ def test_hidden_columns_of_a_damaged_file_are_none_never_an_exception(tmp_path, 
         path = tmp_path / f"bad{k}{suffix}"
         path.write_bytes(bytes(bad))
         assert isinstance(hidden_columns(path), dict)
+
+
+# A SUM formula's total follows its parts: a slip in a part breaks no identity there.
+SLIPS = [(n, f) for n, f in CASES if not n.startswith("sum-formulas")]
+
+
+@pytest.mark.parametrize("name, form_id", SLIPS, ids=[f"{f}-{n}-slip" for n, f in SLIPS])
+def test_fresh_layout_with_one_slip_is_one_rule_error(tmp_path, name, form_id):
+    """Two digits of one part of an identity swapped (as `test_layouts.slip` chooses): exactly
+    that rule's error, and the slipped figure read as typed."""
+    from test_layouts import slip
+
+    key, typed, _original, values, rule = slip(ALL[form_id])
+    path = build(tmp_path, name, form_id, values, LAYOUTS)
+    report = validate.validate_file(path, ALL, validate.Options())
+    errors = [(f.kind, f.rule) for f in report.findings if f.severity == "error"]
+    assert errors == [(rule.kind, rule.id)]
+    assert report.values[key] == typed
