@@ -5,6 +5,7 @@ so each format's own record of it is read: only the part before the cells)."""
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from wenuan.formulas import _NS, ODD_ZIP, sheet_part
@@ -35,11 +36,11 @@ def _span(first: int, last: int) -> range:
 
 
 def _xlsx(path: Path) -> Hidden:
-    with zipfile.ZipFile(path) as z:
+    with open(path, "rb") as raw, zipfile.ZipFile(raw) as z:
         parts = {}
         for info in z.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                if found := _xlsx_sheet(_head(z, info, _DATA)):
+                if found := _xlsx_sheet(_quick_head(raw, info) or _head(z, info, _DATA)):
                     parts[info.filename] = found
         if not parts:
             return {}  # most returns: nothing hidden, workbook.xml not even parsed
@@ -47,6 +48,22 @@ def _xlsx(path: Path) -> Hidden:
 
         names = [s.get("name") for s in fromstring(z.read("xl/workbook.xml")).iter(f"{_NS}sheet")]
         return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
+
+
+def _quick_head(raw, info: zipfile.ZipInfo) -> bytes | None:
+    """A deflated sheet's first kilobytes up to <sheetData, inflated straight from the file (a
+    tenth of opening the member through zipfile); None when <sheetData is not in them."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack_from("<HH", local, 26)
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    head = zlib.decompressobj(-15).decompress(raw.read(min(2048, info.compress_size)), 2048)
+    m = _DATA.search(head)
+    return head[: m.start()] if m else None
 
 
 def _head(z: zipfile.ZipFile, info, stop: re.Pattern) -> bytes:

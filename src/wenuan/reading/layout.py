@@ -726,19 +726,25 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
 def _halves(region: Region) -> list[Region]:
     """A region whose header row heads two items a row (项目 | 数值 | 项目 | 数值, to save paper)
     as its left and right halves; else the region itself."""
-    grid = region.grid
-    for r in region.rows[:8]:
-        roles = [(c, role_of(v)) for c in region.cols if isinstance(v := _cell(grid, r, c), str)]
+    grid, rows, cols = region.grid, region.rows, region.cols
+    heads: dict[int, list[tuple[int, str]]] = {}  # the first rows' header words, by row
+    for r, c, v in grid.texts:  # in reading order: stop below the first rows
+        if r >= rows.start + 8:
+            break
+        if r in rows and c in cols and (role := role_of(v)):
+            heads.setdefault(r, []).append((c, role))
+    for roles in heads.values():
         labels = [c for c, role in roles if role == "label"]
+        values = [c for c, role in roles if role == "value"]
         if (
             len(labels) == 2
-            and any(role == "value" and labels[0] < c < labels[1] for c, role in roles)
-            and any(role == "value" and c > labels[1] for c, role in roles)
+            and any(labels[0] < c < labels[1] for c in values)
+            and (max(values) > labels[1])
         ):
             cut = labels[1]
             return [
-                Region(grid, region.rows, range(region.cols.start, cut), region.table),
-                Region(grid, region.rows, range(cut, region.cols.stop), region.table),
+                Region(grid, rows, range(cols.start, cut), region.table),
+                Region(grid, rows, range(cut, cols.stop), region.table),
             ]
     return [region]
 
