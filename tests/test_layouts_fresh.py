@@ -64,6 +64,17 @@ def write_rows(ws, rows, top=1, left=1, written=None):
     return top + len(rows)
 
 
+def word_rows(t, rows, top, written):
+    """Rows of cells into a Word table from row `top`, as `write_rows` does into a sheet."""
+    for r, row in enumerate(rows, start=top):
+        for c, cell in enumerate(row):
+            if isinstance(cell, Fig):
+                written[cell.key] = written.get(cell.key, 0) + 1
+                cell = cell.shown
+            if cell is not None:
+                t.cell(r, c).text = str(cell)
+
+
 def header_line(header) -> str:
     d = header["date"]
     return (
@@ -79,6 +90,14 @@ def signatures(ws, row, header):
     d = header["date"]
     ws.cell(row + 1, 2, datetime(d.year, d.month, d.day)).number_format = "yyyy年m月d日"
     return row + 2
+
+
+def titled_sheet(wb, table, header):
+    """A sheet for a table: its title on row 1, the header fields on one line on row 2."""
+    ws = wb.create_sheet(table.title[:12])
+    ws.cell(1, 1, table.title)
+    ws.cell(2, 1, header_line(header))
+    return ws
 
 
 def book():
@@ -162,10 +181,8 @@ def build_two_row_header(form, values, header, path):
 
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
+        ws = titled_sheet(wb, table, header)
         ws.merge_cells("A1:E1")
-        ws.cell(2, 1, header_line(header))
         for c, name in enumerate(["序号", "项目", "计量单位"], start=1):
             ws.cell(3, c, name)
             ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
@@ -188,9 +205,7 @@ def build_prev_year_growth(form, values, header, path):
     this year's; no codes; a two-figure item on two rows with its label repeated."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         rows = [["项目", "单位", "上年同期", "同比增减（%）", "完成比例", "本期数"]]
         for item, _depth, refs in lines(table):
             if not refs:
@@ -213,9 +228,7 @@ def build_target_and_done(form, values, header, path):
     set by the city, 120% of it here), and the rate after; a row a figure."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         rows = [["项目", "单位", "任务数", "完成数", "完成率"]]
         for item, _depth, refs in lines(table):
             if not refs:
@@ -239,9 +252,7 @@ def build_unit_line_above(form, values, header, path):
     figure; columns 序号 | 项目 | 数值."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         ws.cell(3, 3, "单位：万元")
         rows = [["序号", "项目", "数值"]]
         for item, _depth, refs in lines(table):
@@ -330,9 +341,7 @@ def build_counts_and_money_columns(form, values, header, path):
     an item with two counts (列 and 人次) on two rows."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         rows = [["序号", "项目", "单位", "户数（人次）", "金额（万元）"]]
         rows += count_money_rows(table, values, joined=False, repeat=True)
         end = write_rows(ws, rows, top=3, written=written)
@@ -463,9 +472,7 @@ def build_qizhong_column(form, values, header, path):
     over two columns | 单位 | 数值 | 单位 | 数值); no codes."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         for c, name in enumerate(["序号", "项目", None, "单位", "数值", "单位", "数值"], start=1):
             ws.cell(3, c, name)
         ws.merge_cells("B3:C3")
@@ -556,10 +563,8 @@ def build_no_header_numeric_seq(form, values, header, path):
     unit and the figure; a two-figure item on two rows, label repeated; a title merged across."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
+        ws = titled_sheet(wb, table, header)
         ws.merge_cells("A1:D1")
-        ws.cell(2, 1, header_line(header))
         rows, n = [], 0
         for item, _depth, refs in lines(table):
             if not refs:
@@ -579,9 +584,7 @@ def build_pairs_per_row(form, values, header, path):
     (the items in order, left then right); a two-figure item takes two places."""
     wb, written = book(), {}
     for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        ws.cell(2, 1, header_line(header))
+        ws = titled_sheet(wb, table, header)
         places = []
         for item, _depth, refs in lines(table):
             for j, ref in enumerate(refs):
@@ -699,13 +702,7 @@ def build_word_split_table(form, values, header, path):
         if with_names:
             for c, name in enumerate(NAMES):
                 t.cell(0, c).text = name
-        for r, row in enumerate(rows, start=with_names):
-            for c, cell in enumerate(row):
-                if isinstance(cell, Fig):
-                    written[cell.key] = written.get(cell.key, 0) + 1
-                    cell = cell.shown
-                if cell is not None:
-                    t.cell(r, c).text = str(cell)
+        word_rows(t, rows, with_names, written)
 
     for k, table in enumerate(form.tables):
         doc.add_paragraph(table.title)
@@ -744,13 +741,7 @@ def build_word_two_row_header(form, values, header, path):
         t.cell(0, 2).merge(t.cell(0, 3)).text = "本年完成"
         t.cell(1, 2).text = "人次（个、户）"
         t.cell(1, 3).text = "金额（万元）"
-        for r, row in enumerate(body, start=2):
-            for c, cell in enumerate(row):
-                if isinstance(cell, Fig):
-                    written[cell.key] = written.get(cell.key, 0) + 1
-                    cell = cell.shown
-                if cell is not None:
-                    t.cell(r, c).text = str(cell)
+        word_rows(t, body, 2, written)
     doc.add_paragraph(f"填报日期：{cl.cn_date(header['date'])}")
     doc.save(path)
     return written
