@@ -24,6 +24,8 @@ UNITS_T = tuple(UNITS)
         ("12人", Parsed(D(12), "人")),
         ("3.5万元", Parsed(D("3.5"), "万元")),
         ("5000元", Parsed(D(5000), "元")),
+        ("1.2万", Parsed(D("1.2"), "万")),  # ten thousands: the reader scales it by the cell's unit
+        ("1.2万万", Parsed(None, problem="not_number")),
         (" 5 ", Parsed(D(5))),
         ("0.50", Parsed(D("0.50"))),
         ("-3", Parsed(D(-3))),
@@ -42,3 +44,9 @@ UNITS_T = tuple(UNITS)
 )
 def test_parse(raw, expected):
     assert parse(raw, UNITS_T) == expected
+
+
+def test_ten_thousands_only_where_amounts_are_in_wanyuan():
+    """1.2万 is read only by a caller whose units include 万元 (a return); a payment list in 元
+    keeps it as text it cannot read, as before."""
+    assert parse("1.2万", ("元",)) == Parsed(None, problem="not_number")

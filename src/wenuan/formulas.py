@@ -7,6 +7,7 @@ XML for a formula there. Only asked for empty cells, so valid returns cost nothi
 """
 
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -20,17 +21,11 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
     """A1 references of the sheet's formula cells that have no cached value."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return frozenset()  # xls and ods always store results
-    from defusedxml.ElementTree import fromstring, iterparse
+    from defusedxml.ElementTree import iterparse
 
     try:
         with zipfile.ZipFile(path) as z:
-            book = fromstring(z.read("xl/workbook.xml"))
-            rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-            name = (
-                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            )
+            name = sheet_part(z, sheet)
             if z.getinfo(name).file_size > MAX_XML:
                 return frozenset()
             found = set()
@@ -43,14 +38,30 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
                             found.add(el.get("r"))
                         el.clear()
             return frozenset(found)
-    except (
-        KeyError,
-        StopIteration,
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-        SyntaxError,  # xml.etree's ParseError: a sheet's XML damaged
-    ):  # a damaged or odd zip: no formulas found, the reader has spoken
+    except ODD_ZIP:  # a damaged or odd zip: no formulas found, the reader has spoken
         return frozenset()
+
+
+ODD_ZIP = (
+    zlib.error,  # a damaged part
+    EOFError,
+    KeyError,
+    StopIteration,
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,  # xml.etree's ParseError: a sheet's XML damaged
+)
+
+
+def sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+    """The zip member holding a sheet's XML, by the sheet's name."""
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(z.read("xl/workbook.xml"))
+    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)

@@ -1,4 +1,4 @@
-"""Numbers as people type them into a return: `1,200`, `１２`, `12人`, ` 5 `, `—`, `5000元`."""
+"""Numbers as people type them: `1,200`, `１２`, `12人`, ` 5 `, `—`, `5000元`, `1.2万`."""
 
 import re
 import unicodedata
@@ -43,6 +43,8 @@ def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
         if text.endswith(u) and len(text) > len(u):
             text, unit = text[: -len(u)], u
             break
+    if unit is None and "万元" in units and text.endswith("万") and _NUMBER.fullmatch(text[:-1]):
+        text, unit = text[:-1], "万"  # 1.2万: ten thousands (1.2万 人 is 12000, 1.2万 万元 1.2)
     if not _NUMBER.fullmatch(text):
         return Parsed(None, problem="not_number")
     try:

@@ -265,6 +265,11 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
         msg = t("f_not_number", item=name, raw=_clip(str(entry.raw)))
         return None, _finding("error", "type", msg, cell, entry, table)
     value = parsed.value
+    if parsed.unit == "万":  # 1.2万: 12000 people, or 1.2 in a 万元 cell
+        if cell.unit != "万元":
+            value *= 10000
+            value = value.quantize(1) if value == value.to_integral_value() else value
+        parsed = numbers.Parsed(value)
     if value is None:
         if entry and _is_uncalculated_formula(ret, entry):
             return None, _finding("error", "formula", t("f_formula", item=name), cell, entry, table)
@@ -512,7 +517,7 @@ def _fill_suggestions(form: Form, values, cells, findings: list[Finding]) -> lis
         if rule.parsed.op != "=":
             continue
         empty = [k for k in keys if k not in values]
-        if len(empty) != 1:
+        if len(empty) != 1 or empty[0] not in cells:  # not in cells: its table is missing
             continue
         key = empty[0]
         cell, entry, tb = cells[key]

@@ -31,12 +31,16 @@ _YUAN_SLIPS = {("元", "万元"), ("万元", "元")}  # a unit beside a value th
 NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
 
-# Header words for column roles, tried in this order (上年同期数 is last year's, not a value).
+# Header words for column roles, tried in this order (上年同期数 is last year's, not a value;
+# "prior" heads any figures that are not the return's: last year's, a change, a rate, a target).
 ROLES = (
     ("note", ("备注", "说明", "附注")),
     (
         "prior",
-        ("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例", "%"),
+        (
+            *("上年", "去年", "同期", "上期", "增减", "增长", "同比", "比上年", "占比", "比例"),
+            *("%", "率", "任务", "计划", "目标", "预算"),
+        ),
     ),
     ("code", ("代码", "编码", "代号", "编号")),
     ("seq", ("序号", "行次", "栏次")),
@@ -454,12 +458,13 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     key_cols.discard(None)
     first = min(hits)
     roles, header_units = _header(region, first, key_cols)
-    values = [c for c in region.cols if roles.get(c) == "value" and c not in key_cols]
-    units = {c for c in region.cols if roles.get(c) == "unit"}
+    shown = [c for c in region.cols if c not in grid.hidden]
+    values = [c for c in shown if roles.get(c) == "value" and c not in key_cols]
+    units = {c for c in shown if roles.get(c) == "unit"}
     start = min(key_cols)
     if not values:  # no header: the columns right of the labels that hold figures
         skip = key_cols | {c for c, role in roles.items() if role in ("prior", "note", "seq")}
-        for c in region.cols:
+        for c in shown:
             if c <= start or c in skip:
                 continue
             cells = [_cell(grid, r, c) for r in hits]
@@ -474,15 +479,17 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             c
             for r, c, text in grid.texts
             if r in hits
-            and c in region.cols
+            and c in shown
             and c not in key_cols
             and c not in values
             and c not in units
             and _unit_word(text)
         }
     # A value's unit is written beside it: after it (数值 | 单位, as the notice prints ____人)
-    # or before it (单位 | 数值, as the template); which, the first of the columns tells.
-    after = bool(values and units) and min(values) < min(units)
+    # or before it (单位 | 数值, as the template); which, the first of the columns tells. A value
+    # column whose header names its unit (a 元 helper column) needs no unit column: not counted.
+    paired = [c for c in values if c not in header_units] or values
+    after = bool(values and units) and min(paired) < min(units)
     unit_beside = {}
     for c in values:
         if after:
@@ -516,6 +523,7 @@ class _Slot(NamedTuple):
     col: int
     raw: object
     hint: str | None
+    beside: bool = False  # the hint is the row's own unit cell beside the value
 
 
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
@@ -529,15 +537,12 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
             continue
         u = cols.unit_beside.get(c)
         beside = row[u] if u is not None and u < width else None
-        hint = (
-            (_unit_word(beside) if beside and isinstance(beside, str) else None)
-            or cols.unit_of.get(c)
-            or label_unit
-        )
+        own = _unit_word(beside) if beside and isinstance(beside, str) else None
+        hint = own or cols.unit_of.get(c) or label_unit
         if hint is None and len(cols.values) == 1 and cols.units:
             found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
             hint = found.pop() if len(found) == 1 else None
-        out.append(_Slot(c, row[c] if c < width else None, hint))
+        out.append(_Slot(c, row[c] if c < width else None, hint, own is not None))
     return out
 
 
@@ -551,13 +556,23 @@ def _filled_first(slots) -> _Slot | None:
     return first
 
 
+_MONEY = {"万元", "元"}
+
+
+def _may_be(slot: _Slot, unit: str) -> bool:
+    """A cell whose row writes its unit beside it may hold a figure in `unit`: 人 for 名 may,
+    but a count never holds money nor money a count (that is another item's figure)."""
+    return not slot.beside or (slot.hint in _MONEY) == (unit in _MONEY)
+
+
 def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
     if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
         unit = pending[0][1]
-        s = _filled_first(s for s in slots if s.hint == unit) or _filled_first(
-            s for s in slots if s.hint != unit
-        )
+        s = _filled_first(s for s in slots if s.hint == unit)
+        if s is None or s.raw in (None, ""):  # 数量 | 金额: the 万元 figure under 金额
+            s = _filled_first(x for x in slots if x.hint is None and x.raw not in (None, "")) or s
+        s = s or _filled_first(s for s in slots if s.hint != unit and _may_be(s, unit))
         return [(pending[0], s)] if s else []
     free = list(slots)
     out, rest = [], []
@@ -570,7 +585,10 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
             rest.append(ref)
     units = {u for _, u in pending}
     for ref in rest:
-        s = next((s for s in free if s.hint is None or s.hint not in units), None)
+        s = next(
+            (s for s in free if (s.hint is None or s.hint not in units) and _may_be(s, ref[1])),
+            None,
+        )
         if s:
             free.remove(s)
             out.append((ref, s))
@@ -598,7 +616,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             hint = slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
             found[ref] = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
             named += 1
-        if len(p.refs[item]) == 1 or all(ref in found for ref, _ in p.refs[item]):
+        if len(p.refs[item]) == 1 or all(_filled(found, ref) for ref, _ in p.refs[item]):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -621,7 +639,9 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         if len(refs) == 1:  # most items hold one figure
             pending = refs
         else:
-            pending = [(ref, u) for ref, u in refs if ref not in found and hit.ref in (None, ref)]
+            pending = [
+                (ref, u) for ref, u in refs if not _filled(found, ref) and hit.ref in (None, ref)
+            ]
         label = hit.text if hit.how in ("label", "near") else None
         slots = _slots(region, cols, r, unit_in_label(label) if label else None)
         if p.labels.items[item].items and all(s.raw in (None, "") for s in slots):
@@ -633,6 +653,12 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def _filled(found: dict[str, Entry], ref: str) -> bool:
+    """A ref read from a cell that holds something (an empty cell of a row with two figures may
+    be the clerk's: the second figure is on the row below)."""
+    return ref in found and found[ref].raw not in (None, "")
 
 
 _TOTAL_WORDS = {"合计", "小计", "总计", "共计"}
@@ -649,12 +675,17 @@ def _is_total_row(region: Region, cols: _Columns, r: int) -> bool:
 
 
 def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, found) -> bool:
-    """A row under a two-figure item, with no label of its own, that holds its other figure:
-    its unit is written in the row, or it holds a figure (a footer's text is no figure)."""
-    pending = {u for ref, u in p.refs.get(last, []) if ref not in found}
+    """A row under a two-figure item, with no label of its own (or the word the form gives its
+    other figure: 运送, 发放款物), that holds its other figure: its unit is written in the row,
+    or it holds a figure (a footer's text is no figure)."""
+    pending = {u for ref, u in p.refs.get(last, []) if not _filled(found, ref)}
     if not pending:
         return False
-    if cols.label is not None and _cell(region.grid, r, cols.label) not in (None, ""):
+    label = _cell(region.grid, r, cols.label) if cols.label is not None else None
+    if label not in (None, "") and not any(  # 共包专列 | 列, then 运送 | 人次: the figure's word
+        v.label and v.unit in pending and canonical(v.label) == canonical(label)
+        for v in p.labels.items[last].all_values
+    ):
         return False
     row = region.grid.rows[r]
     if any(unit_word(row[c]) in pending for c in cols.units if c < len(row)):
@@ -674,7 +705,7 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
         places: list[str] = []
         for reg in (reg for reg in all_regions if reg.table == table.id):
             part: dict[str, Entry] = {}
-            if not read_region(reg, table, part):
+            if not sum(read_region(half, table, part) for half in _halves(reg)):
                 continue
             where = reg.grid.name or reg.grid.place(reg.rows.start, reg.cols.start)
             if found and len(part.keys() & found.keys()) >= max(3, len(part) // 2):
@@ -690,6 +721,32 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
         ret.tables[table.id] = found
         if len(places) > 1:
             ret.twice[table.id] = places
+
+
+def _halves(region: Region) -> list[Region]:
+    """A region whose header row heads two items a row (项目 | 数值 | 项目 | 数值, to save paper)
+    as its left and right halves; else the region itself."""
+    grid, rows, cols = region.grid, region.rows, region.cols
+    heads: dict[int, list[tuple[int, str]]] = {}  # the first rows' header words, by row
+    for r, c, v in grid.texts:  # in reading order: stop below the first rows
+        if r >= rows.start + 8:
+            break
+        if r in rows and c in cols and (role := role_of(v)):
+            heads.setdefault(r, []).append((c, role))
+    for roles in heads.values():
+        labels = [c for c, role in roles if role == "label"]
+        values = [c for c, role in roles if role == "value"]
+        if (
+            len(labels) == 2
+            and any(labels[0] < c < labels[1] for c in values)
+            and (max(values) > labels[1])
+        ):
+            cut = labels[1]
+            return [
+                Region(grid, rows, range(cols.start, cut), region.table),
+                Region(grid, rows, range(cut, cols.stop), region.table),
+            ]
+    return [region]
 
 
 def _best_table(region: Region, form: Form) -> str | None:

@@ -34,6 +34,7 @@ class Grid:
     covered: set[tuple[int, int]] = field(default_factory=set)  # cells under a merge
     origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
     places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
+    hidden: frozenset[int] = frozenset()  # hidden columns: a clerk's helpers, never a value
 
     @cached_property
     def texts(self) -> list[tuple[int, int, str]]:

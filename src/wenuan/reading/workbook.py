@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from wenuan.reading.hidden import hidden_columns
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
@@ -93,6 +94,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
     workbook = open_workbook(path, bounds)
     out, meta = [], {}
+    hidden_cols = hidden_columns(path) if bounds is RETURN else {}  # a list's columns all count
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -100,7 +102,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                out.append(_grid(workbook, name, bounds.rows))
+                out.append(_grid(workbook, name, bounds.rows, hidden_cols.get(name, frozenset())))
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
@@ -112,8 +114,9 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int) -> Grid:
-    """A sheet's values with its offset in the file, and the cells hidden under merges."""
+def _grid(workbook, name: str, most: int, hidden=frozenset()) -> Grid:
+    """A sheet's values with its offset in the file, the cells hidden under merges and the
+    hidden columns."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
@@ -125,4 +128,4 @@ def _grid(workbook, name: str, most: int) -> Grid:
             for c in range(ca, cb + 1):
                 if (r, c) != (ra, ca):
                     covered.add((r - r0, c - c0))
-    return Grid(name, rows, covered, (r0, c0))
+    return Grid(name, rows, covered, (r0, c0), hidden=frozenset(c - c0 for c in hidden))
