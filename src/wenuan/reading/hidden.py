@@ -19,14 +19,15 @@ _ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
 _DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 
 
-def hidden_columns(path: Path) -> Hidden:
-    """Each sheet's hidden columns, for xlsx/xlsm, xls and ods; {} when none or unreadable."""
+def hidden_columns(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+    """Each sheet's hidden columns, for xlsx/xlsm, xls and ods; {} when none or unreadable.
+    `infos`: the zip's directory when the caller has read it already."""
     suffix = path.suffix.lower()
     reader = {".xlsx": _xlsx, ".xlsm": _xlsx, ".xls": _xls, ".ods": _ods}.get(suffix)
     if reader is None:
         return {}
     try:
-        return reader(path)
+        return _xlsx(path, infos) if reader is _xlsx else reader(path)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError):
         return {}  # a damaged file: the reader proper says so, or reads what it can
 
@@ -35,19 +36,28 @@ def _span(first: int, last: int) -> range:
     return range(first, min(last, first + WIDEST - 1) + 1)
 
 
-def _xlsx(path: Path) -> Hidden:
-    with open(path, "rb") as raw, zipfile.ZipFile(raw) as z:
+def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+    with open(path, "rb") as raw:
+        if infos is None:
+            with zipfile.ZipFile(raw) as z:
+                infos = z.infolist()
         parts = {}
-        for info in z.infolist():
+        for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                if found := _xlsx_sheet(_quick_head(raw, info) or _head(z, info, _DATA)):
+                head = _quick_head(raw, info)
+                if head is None:  # stored, or cells begin past the first kilobytes
+                    with zipfile.ZipFile(raw) as z:
+                        head = _head(z, info, _DATA)
+                if found := _xlsx_sheet(head):
                     parts[info.filename] = found
         if not parts:
-            return {}  # most returns: nothing hidden, workbook.xml not even parsed
+            return {}  # most returns: nothing hidden, the directory read once, by the caller
         from defusedxml.ElementTree import fromstring
 
-        names = [s.get("name") for s in fromstring(z.read("xl/workbook.xml")).iter(f"{_NS}sheet")]
-        return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
+        with zipfile.ZipFile(raw) as z:
+            book = fromstring(z.read("xl/workbook.xml"))
+            names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
+            return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
 
 
 def _quick_head(raw, info: zipfile.ZipInfo) -> bytes | None:

@@ -32,14 +32,15 @@ RETURN = Bounds(rows=5000, entry=16 << 20, total=64 << 20)
 LIST = Bounds(rows=120_000, entry=128 << 20, total=160 << 20)
 
 
-def check_container(path: Path, bounds: Bounds = RETURN) -> None:
-    """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it."""
+def check_container(path: Path, bounds: Bounds = RETURN) -> list | None:
+    """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it;
+    the zip's directory (None for an .xls)."""
     import zipfile
 
     if path.stat().st_size > MAX_FILE:
         raise Unreadable("too_large")
     if path.suffix.lower() == ".xls":
-        return  # an OLE file: its size is its size
+        return None  # an OLE file: its size is its size
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -57,19 +58,25 @@ def check_container(path: Path, bounds: Bounds = RETURN) -> None:
             raise Unreadable("too_large")
     if sum(i.filename.startswith("xl/worksheets/sheet") for i in infos) > MAX_SHEETS:
         raise Unreadable("too_many_sheets")
+    return infos
 
 
 def open_workbook(path: Path, bounds: Bounds = RETURN):
     """Open with python-calamine, turning its errors into Unreadable."""
+    return _opened(path, bounds)[0]
+
+
+def _opened(path: Path, bounds: Bounds):
+    """The workbook open, and the zip's directory check_container read (None for .xls)."""
     import python_calamine as pc
 
     if path.suffix.lower() not in WORKBOOKS:
         raise Unreadable("suffix")
     if _is_encrypted(path):
         raise Unreadable("encrypted")
-    check_container(path, bounds)
+    infos = check_container(path, bounds)
     try:
-        return pc.CalamineWorkbook.from_path(str(path))
+        return pc.CalamineWorkbook.from_path(str(path)), infos
     except pc.PasswordError:
         raise Unreadable("encrypted") from None
     except BaseException as e:  # calamine raises several types, or panics, for a damaged file
@@ -92,9 +99,11 @@ def _is_encrypted(path: Path) -> bool:
 
 def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, str]]:
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
-    workbook = open_workbook(path, bounds)
+    workbook, infos = _opened(path, bounds)
     out, meta = [], {}
-    hidden_cols = hidden_columns(path) if bounds is RETURN else {}  # a list's columns all count
+    hidden_cols = (
+        hidden_columns(path, infos) if bounds is RETURN else {}
+    )  # a list's columns all count
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
