@@ -101,6 +101,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
     workbook, infos = _opened(path, bounds)
     out, meta = [], {}
+    # a list's columns all count, hidden or not
     hidden_cols = (
         hidden_columns(path, infos) if bounds is RETURN else {}
     )  # a list's columns all count
