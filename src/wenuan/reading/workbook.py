@@ -102,9 +102,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     workbook, infos = _opened(path, bounds)
     out, meta = [], {}
     # a list's columns all count, hidden or not
-    hidden_cols = (
-        hidden_columns(path, infos) if bounds is RETURN else {}
-    )  # a list's columns all count
+    hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
