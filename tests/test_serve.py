@@ -507,3 +507,35 @@ def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatc
     r = CliRunner().invoke(cli_app, args)
     assert "?token=" not in r.output and f"http://127.0.0.1:{port}/\n" in r.output
     assert TestClient(ran[-1][0], base_url=LOCAL).get("/api/status").json()["form"] == "ezhou-2022"
+
+
+def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client, tmp_path):
+    # the batch screen of `validate` and `consolidate`, over each unit's latest return
+    from datetime import date
+
+    from wenuan import forms, samples, writing
+
+    form = forms.Library()["pingdingshan-2010"]
+    v = samples.consistent(form, seed=3)
+    paths = []
+    for i, unit in enumerate(form.units[:16]):
+        values = {**samples.consistent(form, seed=i)}
+        if i == 3:
+            values["swn:10A"] = v["swn:10A"] * 10000
+        head = {
+            "unit": unit.name,
+            "person": "王芳",
+            "phone": "0375-2916465",
+            "date": date(2010, 1, 28),
+        }
+        path = tmp_path / f"{i:02d}.xlsx"
+        writing.save_atomically(writing.filled(form, values, head), path, force=True)
+        paths.append(path)
+    upload(client, *paths[:5])
+    assert 'id="outliers"' not in client.get("/").text  # five returns say too little
+    upload(client, *paths[5:])
+    page = client.get("/").text
+    section = page[page.index('id="outliers"') :]
+    assert section.count('<tr class="sev-warning">') == 1
+    assert f">{form.units[3].name}</a></td><td>送温暖工程统计表!E43</td>" in section
+    assert f"应为 {v['swn:10A']}？" in section

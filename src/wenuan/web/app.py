@@ -76,6 +76,7 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
             errors=sum(u.errors for u in st.units),
             warnings=sum(u.warnings for u in st.units),
             received=received,
+            outliers=campaign.outliers(),
             pdf=_has_office(),
         )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from wenuan import consolidate, render, validate, writing
+from wenuan import consolidate, render, screen, validate, writing
 from wenuan import status as chasing
 from wenuan.consolidate import Roster, unit_key
 from wenuan.errors import WenuanError
@@ -147,6 +147,15 @@ class Campaign:
         latest = [s.report for s in self.store.latest(self.form_id)]
         form = self.forms[self.form_id]
         return chasing.status(latest, form, as_of or date.today(), self.units)
+
+    def outliers(self) -> list[tuple[str, Finding]]:
+        """(unit, finding) for each figure far from the other units' latest returns: the
+        screen `wenuan validate` and `consolidate` run on a batch (six returns or more)."""
+        latest = [s.report for s in self.store.latest(self.form_id)]
+        latest = [r for r in latest if r.form == self.form_id and r.values]
+        form = self.forms[self.form_id]
+        found = screen.outliers(form, [r.values for r in latest], latest.__getitem__)
+        return [(self.key_of(latest[i], self.form_id)[0], f) for i, f in found]
 
     def withdraw(self, key: str) -> None:
         """Take a unit's submissions out of the roster and the total; the files and the

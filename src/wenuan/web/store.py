@@ -123,6 +123,7 @@ class Store:
         """Record a submission; the id orders submissions, the highest of a unit stands."""
         data = report.to_json()
         data["values"] = {k: str(v) for k, v in report.values.items()}
+        data["places"] = report.places
         data["header"] = {k: _plain(v) for k, v in report.header.items()}
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
@@ -209,5 +210,6 @@ def _submission(row) -> Submission:
         header=data["header"],
         sha256=row["sha256"],
     )
+    report.places = data.get("places", {})  # submissions stored before it have none
     fields = {k: row[k] for k in row.keys() if k != "report"}
     return Submission(**fields, report=report)
