@@ -10,11 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import write_return
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wenuan import consolidate, forms, samples, validate, writing
+from wenuan import consolidate, forms, samples, validate
 from wenuan.cli import app
 from wenuan.rules import holds
 
@@ -25,11 +26,9 @@ EXAMPLES = Path(__file__).parents[1] / "examples"
 
 def ret(folder: Path, name: str, unit: str, seed: int, form_id="pingdingshan-2010", changes=None):
     form = ALL[form_id]
-    values = {**samples.consistent(form, seed), **(changes or {})}
-    head = {"unit": unit, "person": "王芳", "phone": "0375-2916465", "date": date(2010, 1, 28)}
-    path = folder / name
-    writing.save_atomically(writing.filled(form, values, head), path, force=True)
-    return path
+    return write_return(
+        folder / name, form, {**samples.consistent(form, seed), **(changes or {})}, unit
+    )
 
 
 @pytest.fixture

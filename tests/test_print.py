@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import write_return
 from typer.testing import CliRunner
 
 from wenuan import forms, samples, writing
@@ -52,14 +53,7 @@ def total(tmp_path_factory):
     returns = folder / "returns"
     returns.mkdir()
     for i, unit in enumerate(PDS.units):
-        head = {
-            "unit": unit.name,
-            "person": "王芳",
-            "phone": "0375-2916465",
-            "date": date(2010, 1, 28),
-        }
-        path = returns / f"{i}.xlsx"
-        writing.save_atomically(writing.filled(PDS, samples.consistent(PDS, i), head), path, True)
+        write_return(returns / f"{i}.xlsx", PDS, samples.consistent(PDS, i), unit.name)
     out = folder / "total.xlsx"
     result = CliRunner().invoke(app, ["consolidate", str(returns), "-o", str(out)])
     assert result.exit_code == 0, result.stderr

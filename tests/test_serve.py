@@ -511,26 +511,18 @@ def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatc
 
 def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client, tmp_path):
     # the batch screen of `validate` and `consolidate`, over each unit's latest return
-    from datetime import date
+    from conftest import write_return
 
-    from wenuan import forms, samples, writing
+    from wenuan import forms, samples
 
     form = forms.Library()["pingdingshan-2010"]
     v = samples.consistent(form, seed=3)
     paths = []
     for i, unit in enumerate(form.units[:16]):
-        values = {**samples.consistent(form, seed=i)}
+        values = samples.consistent(form, seed=i)
         if i == 3:
             values["swn:10A"] = v["swn:10A"] * 10000
-        head = {
-            "unit": unit.name,
-            "person": "王芳",
-            "phone": "0375-2916465",
-            "date": date(2010, 1, 28),
-        }
-        path = tmp_path / f"{i:02d}.xlsx"
-        writing.save_atomically(writing.filled(form, values, head), path, force=True)
-        paths.append(path)
+        paths.append(write_return(tmp_path / f"{i:02d}.xlsx", form, values, unit.name))
     upload(client, *paths[:5])
     assert 'id="outliers"' not in client.get("/").text  # five returns say too little
     upload(client, *paths[5:])
