@@ -56,7 +56,10 @@ class Check:
 
     def holds(self, x: dict[str, int]) -> bool:
         """Whether the rule holds for the values `x`, within rounding."""
-        e = self.excess(x)
+        return self.within(self.excess(x))
+
+    def within(self, e: int) -> bool:
+        """Whether the rule holds when its left side exceeds the right by `e`."""
         if self.op == "=":
             return -self.tol <= e <= self.tol
         if self.op == "<=":
@@ -70,7 +73,10 @@ class Check:
     def pinned(self, x: dict[str, int], key: str) -> list[int]:
         """For an equality, the values of `key` that make it hold, nearest the exact one first."""
         c = self.coefs[self.keys.index(key)]
-        rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
+        return self.pins(c, self.excess(x) - c * x[key])
+
+    def pins(self, c: int, rest: int) -> list[int]:
+        """The values v making c · v + rest lie within ±tol (an equality), nearest 0 first."""
         lo, hi = sorted((-rest - self.tol, -rest + self.tol))
         if c < 0:
             c, rest, lo, hi = -c, -rest, -hi, -lo
@@ -265,8 +271,33 @@ def _consistent(checks: list[Check], trial: dict[str, int], before: dict[str, in
     return all(c.holds(trial) or (c.warning and not c.holds(before)) for c in checks)
 
 
-def _left(checks: list[Check], trial: dict[str, int]) -> int:
-    return sum(not c.holds(trial) for c in checks)
+def _excesses(checks: list[Check], x: dict[str, int]) -> tuple[dict, dict]:
+    """Each check's excess over `x` (by index), and per key the checks with its coefficient:
+    a change of one cell then moves only the excesses of its checks (no copy of `x`)."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    for c in checks:
+        for k, a in zip(c.keys, c.coefs, strict=True):
+            where.setdefault(k, []).append((c.index, a))
+    return {c.index: c.excess(x) for c in checks}, where
+
+
+def _moved(excess: dict[int, int], where: list[tuple[int, int]], delta: int) -> dict[int, int]:
+    """The excesses after the cell of `where` (its checks and coefficients) moves by `delta`."""
+    out = dict(excess)
+    for i, a in where:
+        out[i] += a * delta
+    return out
+
+
+def _consistent_e(checks: list[Check], trial: dict[int, int], before: dict[int, int]) -> bool:
+    """`_consistent` over excesses: every error rule holds, no warning that held fails now."""
+    return all(
+        c.within(trial[c.index]) or (c.warning and not c.within(before[c.index])) for c in checks
+    )
+
+
+def _failing(checks: list[Check], excess: dict[int, int]) -> int:
+    return sum(not c.within(excess[c.index]) for c in checks)
 
 
 def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
@@ -275,11 +306,12 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     keys = sorted({k for c in failing for k in c.keys} | negative)
     found: list[tuple[int, tuple[Fix, ...]]] = []
     now = len(failing) + len(negative)
+    before, where = _excesses(checks, x)
     for key in keys:
         for new, kind in _tries(checks, failing, x, key, decimals):
-            trial = {**x, key: new}
-            left = _left(checks, trial) + len(negative - {key})
-            if _consistent(checks, trial, x) and left < now:
+            trial = _moved(before, where[key], new - x[key])
+            left = _failing(checks, trial) + len(negative - {key})
+            if _consistent_e(checks, trial, before) and left < now:
                 found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
@@ -333,13 +365,14 @@ def one_over_two(
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
         others = [o for o in checks if k in o.keys and o.index != eq.index]
+        before, where = _excesses(others, x)
         options = slips(x[k], decimals[k])
         singles += len(options)
         moves.append(
             sorted(
                 c * (new - x[k])
                 for new in options
-                if not others or _consistent(others, {**x, k: new}, x)
+                if not others or _consistent_e(others, _moved(before, where[k], new - x[k]), before)
             )
         )
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
@@ -366,11 +399,15 @@ def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
 
 def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
     """The slips nearest the exact value an equality pins (within rounding a few values fit)."""
-    fits = [v for v in eq.pinned(x, key) if v in options]
+    c = eq.coefs[eq.keys.index(key)]
+    return _nearest_rest(eq, c, eq.excess(x) - c * x[key], options)
+
+
+def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
+    """`_nearest` for the cell of coefficient `c`, the rest of the equality's excess `rest`."""
+    fits = [v for v in eq.pins(c, rest) if v in options]
     if not fits:
         return []
-    c = eq.coefs[eq.keys.index(key)]
-    rest = eq.excess(x) - c * x[key]
     best = abs(c * fits[0] + rest)
     return [(v, options[v]) for v in fits if abs(c * v + rest) == best]
 
@@ -380,14 +417,18 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     found = []
     seen = set()
     typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
+    before, where = _excesses(checks, x)
+    held = {c.index for c in checks if c.within(before[c.index])}
     for k1 in keys:
+        mine = [c for c in checks if k1 in c.keys]
         for v1, kind1 in typed[k1].items():
-            trial = {**x, k1: v1}
+            trial = _moved(before, where[k1], v1 - x[k1])
             if any(
-                not c.holds(trial) and c.holds(x) and not c.warning for c in checks if k1 in c.keys
+                not c.warning and c.index in held and not c.within(trial[c.index])
+                for c in mine
             ):
                 continue  # breaks an error rule that held
-            still = [c for c in checks if not c.warning and not c.holds(trial)]
+            still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
             if not still:
                 continue
             common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
@@ -396,14 +437,17 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                 if eq is None:
                     continue
                 options = typed[k2]
-                for v2, _ in _nearest(eq, trial, k2, options):
-                    both = {**trial, k2: v2}
+                c2 = eq.coefs[eq.keys.index(k2)]
+                for v2, _ in _nearest_rest(eq, c2, trial[eq.index] - c2 * x[k2], options):
                     pair = tuple(
                         sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
                     )
-                    if pair not in seen and _consistent(checks, both, x):
+                    if pair in seen:
+                        continue
+                    both = _moved(trial, where[k2], v2 - x[k2])
+                    if _consistent_e(checks, both, before):
                         seen.add(pair)
-                        found.append((_left(checks, both), pair))
+                        found.append((_failing(checks, both), pair))
     return found
 
 
@@ -421,15 +465,18 @@ def smallest_sets(
     Cheapest first: every set as cheap as the first, then those dearer by at most NEAR (a total
     instead of a part), up to `most` sets in all.
     """
+    keys = sorted({k for c in checks for k in c.keys})
+    top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
+    sets = _single_sets(checks, x, weights, keys, top, most)
+    if sets is not None:
+        return sets
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    keys = sorted({k for c in checks for k in c.keys})
     warns = [c for c in checks if c.warning]
     n, nw = len(keys), len(warns)
     col = {k: i for i, k in enumerate(keys)}
     # y (the corrected values, 0..top), z (cell changed), w (warning left failing)
-    top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
     big = top + max(abs(x[k]) for k in keys)
     size = 2 * n + nw
     rows, lo, hi = [], [], []
@@ -480,6 +527,68 @@ def smallest_sets(
             break
         row({n + col[k]: 1 for k in chosen}, -np.inf, len(chosen) - 1)  # not this set again
     return sets
+
+
+def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[str]]] | None:
+    """`smallest_sets` without the solver, when what it finds is sure to be sets of one cell or
+    none: each cell alone is tried exactly (the rules bound its value to an interval; the
+    warnings it can make hold are counted at the ends of theirs). None: the solver is needed
+    (a set of two cells may be as cheap, a tie with leaving every cell, more than `most`)."""
+    errors = [c for c in checks if not c.warning]
+    before, where = _excesses(checks, x)
+    fails = {c.index for c in checks if not c.within(before[c.index])}
+    negative = [k for k in keys if x[k] < 0]
+    warned = sum(c.warning and c.index in fails for c in checks)
+    found: list[tuple[float, set[str]]] = []
+    if not negative and not any(c.index in fails for c in errors):
+        found.append((WARNING * warned, set()))
+    checks_of = {c.index: c for c in checks}
+    for k in keys:
+        if negative and negative != [k]:
+            continue
+        lo, hi, spans, left = 0, top, [], warned
+        for i, a in where[k]:
+            c = checks_of[i]
+            span = _span(c, a, before[i] - a * x[k])
+            if c.warning:
+                spans.append(span)
+                left -= i in fails
+            else:
+                lo, hi = max(lo, span[0]), min(hi, span[1])
+        mine = {i for i, _ in where[k]}
+        if lo > hi or any(c.index in fails and c.index not in mine for c in errors):
+            continue
+        ends = {lo, hi} | {min(max(v, lo), hi) for span in spans for v in span}
+        held = max(sum(a <= y <= b for a, b in spans) for y in ends)
+        found.append((weights.get(k, CELL) + WARNING * (left + len(spans) - held), {k}))
+    if not found:
+        return None
+    found.sort(key=lambda s: s[0])
+    best = found[0][0]
+    cheap = sorted(weights.get(k, CELL) for k in keys)
+    if len(cheap) > 1 and cheap[0] + cheap[1] <= best + NEAR + 1e-6:
+        return None  # a pair of cells may be within NEAR of the cheapest
+    near = [s for s in found if s[0] <= best + NEAR + 1e-6]
+    if len(near) > most:
+        return None
+    if any(not s for _, s in near):  # the solver stops at leaving every cell as typed
+        tie = len(near) > 1 and near[1][0] <= best + 1e-6
+        return None if near[0][1] or tie else near[:1]
+    return near
+
+
+def _span(c: Check, a: int, rest: int) -> tuple[float, float]:
+    """The values v for which the check holds when its excess is a · v + rest."""
+    inf = float("inf")
+    low = {"=": -c.tol, ">=": -c.tol, ">": 1 - c.tol}.get(c.op, -inf)
+    high = {"=": c.tol, "<=": c.tol, "<": c.tol - 1}.get(c.op, inf)
+    if a == 0:
+        return (-inf, inf) if low <= rest <= high else (inf, -inf)
+    if a < 0:
+        a, rest, low, high = -a, -rest, -high, -low
+    first = -inf if low == -inf else -((rest - low) // a)
+    last = inf if high == inf else (high - rest) // a
+    return first, last
 
 
 def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
