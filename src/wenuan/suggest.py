@@ -73,15 +73,15 @@ class Check:
     def pinned(self, x: dict[str, int], key: str) -> list[int]:
         """For an equality, the values of `key` that make it hold, nearest the exact one first."""
         c = self.coefs[self.keys.index(key)]
-        return self.pins(c, self.excess(x) - c * x[key])
+        rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
+        return sorted(self.span(c, rest), key=lambda v: abs(c * v + rest))
 
-    def pins(self, c: int, rest: int) -> list[int]:
-        """The values v making c · v + rest lie within ±tol (an equality), nearest 0 first."""
+    def span(self, c: int, rest: int) -> range:
+        """The values v making c · v + rest lie within ±tol, in order."""
         lo, hi = sorted((-rest - self.tol, -rest + self.tol))
         if c < 0:
             c, rest, lo, hi = -c, -rest, -hi, -lo
-        first, last = -(-lo // c), hi // c
-        return sorted(range(first, last + 1), key=lambda v: abs(c * v + rest))
+        return range(-(-lo // c), hi // c + 1)
 
 
 @dataclass(frozen=True)
@@ -405,11 +405,15 @@ def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
 
 def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
     """`_nearest` for the cell of coefficient `c`, the rest of the equality's excess `rest`."""
-    fits = [v for v in eq.pins(c, rest) if v in options]
-    if not fits:
-        return []
-    best = abs(c * fits[0] + rest)
-    return [(v, options[v]) for v in fits if abs(c * v + rest) == best]
+    best, out = None, []
+    for v in eq.span(c, rest):
+        if v in options:
+            off = abs(c * v + rest)
+            if best is None or off < best:
+                best, out = off, [v]
+            elif off == best:
+                out.append(v)
+    return [(v, options[v]) for v in out]
 
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
@@ -599,6 +603,18 @@ def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
     errors = [c for c in checks if not c.warning]
     if not chosen:
         return all(c.holds(x) for c in errors)
+    if len(chosen) == 1:  # one cell: the rules bound it to an interval, no solver needed
+        (key,) = chosen
+        lo, hi = 0, float("inf")
+        for c in errors:
+            if key not in c.keys:
+                if not c.holds(x):
+                    return False
+                continue
+            a = c.coefs[c.keys.index(key)]
+            first, last = _span(c, a, c.excess(x) - a * x[key])
+            lo, hi = max(lo, first), min(hi, last)
+        return lo <= hi
     free = sorted(chosen)
     rows, lo, hi = [], [], []
     for c in errors:
