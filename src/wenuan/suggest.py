@@ -467,7 +467,8 @@ def smallest_sets(
     """The cheapest sets of cells whose change lets every error rule hold, with their cost.
 
     Cheapest first: every set as cheap as the first, then those dearer by at most NEAR (a total
-    instead of a part), up to `most` sets in all.
+    instead of a part), up to `most` sets in all; or only the first when it is one cell (or none)
+    and every other set is dearer (then the others make no difference to `diagnose`).
     """
     keys = sorted({k for c in checks for k in c.keys})
     top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
@@ -570,7 +571,10 @@ def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[s
     found.sort(key=lambda s: s[0])
     best = found[0][0]
     cheap = sorted(weights.get(k, CELL) for k in keys)
-    if len(cheap) > 1 and cheap[0] + cheap[1] <= best + NEAR + 1e-6:
+    pair = cheap[0] + cheap[1] if len(cheap) > 1 else float("inf")  # no set of two is cheaper
+    if pair > best + 1e-6 and (len(found) == 1 or found[1][0] > best + 1e-6):
+        return found[:1]  # the one cheapest set: all that `diagnose` needs of the rest
+    if pair <= best + NEAR + 1e-6:
         return None  # a pair of cells may be within NEAR of the cheapest
     near = [s for s in found if s[0] <= best + NEAR + 1e-6]
     if len(near) > most:
