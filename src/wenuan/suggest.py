@@ -19,6 +19,7 @@ looked at, each on its own, so two independent slips do not hide each other. In 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -358,7 +359,7 @@ def one_over_two(
     A slip matches only if it also leaves every other rule of `checks` as it stood (it holds,
     or a warning that failed already): the return shows that rule holding.
     """
-    from bisect import bisect_left, bisect_right
+    from bisect import bisect_right
 
     e = eq.excess(x)
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
@@ -403,6 +404,21 @@ def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
     return _nearest_rest(eq, c, eq.excess(x) - c * x[key], options)
 
 
+def _seconds(k1: str, still: list[Check], plans: dict) -> list[tuple[str, Check, int]]:
+    """The cells that may be the second slip after `k1` (in every rule still failing), each with
+    the first equality that pins it and its coefficient there; kept in `plans` per rules."""
+    sig = (k1, *(c.index for c in still))
+    if sig not in plans:
+        common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
+        plan = []
+        for k2 in sorted(common):
+            eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
+            if eq is not None:
+                plan.append((k2, eq, eq.coefs[eq.keys.index(k2)]))
+        plans[sig] = plan
+    return plans[sig]
+
+
 def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
     """`_nearest` for the cell of coefficient `c`, the rest of the equality's excess `rest`."""
     best, out = None, []
@@ -423,6 +439,8 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
     before, where = _excesses(checks, x)
     held = {c.index for c in checks if c.within(before[c.index])}
+    plans: dict[tuple, list] = {}
+    ordered = {k: sorted(v) for k, v in typed.items()}
     for k1 in keys:
         mine = [c for c in checks if k1 in c.keys]
         for v1, kind1 in typed[k1].items():
@@ -435,14 +453,13 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
             still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
             if not still:
                 continue
-            common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
-            for k2 in sorted(common):
-                eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
-                if eq is None:
-                    continue
-                options = typed[k2]
-                c2 = eq.coefs[eq.keys.index(k2)]
-                for v2, _ in _nearest_rest(eq, c2, trial[eq.index] - c2 * x[k2], options):
+            for k2, eq, c2 in _seconds(k1, still, plans):
+                options, rest = typed[k2], trial[eq.index] - c2 * x[k2]
+                span = eq.span(c2, rest)
+                i = bisect_left(ordered[k2], span.start)
+                if i == len(ordered[k2]) or ordered[k2][i] >= span.stop:
+                    continue  # no slip of k2 within the equality's reach: the common case
+                for v2, _ in _nearest_rest(eq, c2, rest, options):
                     pair = tuple(
                         sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
                     )
