@@ -446,8 +446,7 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
         for v1, kind1 in typed[k1].items():
             trial = _moved(before, where[k1], v1 - x[k1])
             if any(
-                not c.warning and c.index in held and not c.within(trial[c.index])
-                for c in mine
+                not c.warning and c.index in held and not c.within(trial[c.index]) for c in mine
             ):
                 continue  # breaks an error rule that held
             still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
