@@ -267,11 +267,6 @@ def diagnose(
     return Diagnosis(candidates=sorted({k for _, s in sets for k in s}))
 
 
-def _consistent(checks: list[Check], trial: dict[str, int], before: dict[str, int]) -> bool:
-    """Every error rule holds, and no warning that held before fails now."""
-    return all(c.holds(trial) or (c.warning and not c.holds(before)) for c in checks)
-
-
 def _excesses(checks: list[Check], x: dict[str, int]) -> tuple[dict, dict]:
     """Each check's excess over `x` (by index), and per key the checks with its coefficient:
     a change of one cell then moves only the excesses of its checks (no copy of `x`)."""
@@ -290,8 +285,8 @@ def _moved(excess: dict[int, int], where: list[tuple[int, int]], delta: int) -> 
     return out
 
 
-def _consistent_e(checks: list[Check], trial: dict[int, int], before: dict[int, int]) -> bool:
-    """`_consistent` over excesses: every error rule holds, no warning that held fails now."""
+def _consistent(checks: list[Check], trial: dict[int, int], before: dict[int, int]) -> bool:
+    """Every error rule holds, and no warning that held before fails now (by excesses)."""
     return all(
         c.within(trial[c.index]) or (c.warning and not c.within(before[c.index])) for c in checks
     )
@@ -312,7 +307,7 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         for new, kind in _tries(checks, failing, x, key, decimals):
             trial = _moved(before, where[key], new - x[key])
             left = _failing(checks, trial) + len(negative - {key})
-            if _consistent_e(checks, trial, before) and left < now:
+            if _consistent(checks, trial, before) and left < now:
                 found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
@@ -373,7 +368,7 @@ def one_over_two(
             sorted(
                 c * (new - x[k])
                 for new in options
-                if not others or _consistent_e(others, _moved(before, where[k], new - x[k]), before)
+                if not others or _consistent(others, _moved(before, where[k], new - x[k]), before)
             )
         )
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
@@ -465,7 +460,7 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                     if pair in seen:
                         continue
                     both = _moved(trial, where[k2], v2 - x[k2])
-                    if _consistent_e(checks, both, before):
+                    if _consistent(checks, both, before):
                         seen.add(pair)
                         found.append((_failing(checks, both), pair))
     return found
