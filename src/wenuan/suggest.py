@@ -399,9 +399,10 @@ def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
     return _nearest_rest(eq, c, eq.excess(x) - c * x[key], options)
 
 
-def _seconds(k1: str, still: list[Check], plans: dict) -> list[tuple[str, Check, int]]:
+def _seconds(k1: str, still: list[Check], plans: dict, typed: dict) -> list[tuple]:
     """The cells that may be the second slip after `k1` (in every rule still failing), each with
-    the first equality that pins it and its coefficient there; kept in `plans` per rules."""
+    the first equality that pins it, its coefficient c there and the sorted c · v of its slips v;
+    kept in `plans` per rules."""
     sig = (k1, *(c.index for c in still))
     if sig not in plans:
         common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
@@ -409,7 +410,8 @@ def _seconds(k1: str, still: list[Check], plans: dict) -> list[tuple[str, Check,
         for k2 in sorted(common):
             eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
             if eq is not None:
-                plan.append((k2, eq, eq.coefs[eq.keys.index(k2)]))
+                c2 = eq.coefs[eq.keys.index(k2)]
+                plan.append((k2, eq, c2, sorted(c2 * v for v in typed[k2])))
         plans[sig] = plan
     return plans[sig]
 
@@ -435,7 +437,6 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     before, where = _excesses(checks, x)
     held = {c.index for c in checks if c.within(before[c.index])}
     plans: dict[tuple, list] = {}
-    ordered = {k: sorted(v) for k, v in typed.items()}
     for k1 in keys:
         mine = [c for c in checks if k1 in c.keys]
         for v1, kind1 in typed[k1].items():
@@ -447,12 +448,11 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
             still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
             if not still:
                 continue
-            for k2, eq, c2 in _seconds(k1, still, plans):
+            for k2, eq, c2, reach in _seconds(k1, still, plans, typed):
                 options, rest = typed[k2], trial[eq.index] - c2 * x[k2]
-                span = eq.span(c2, rest)
-                i = bisect_left(ordered[k2], span.start)
-                if i == len(ordered[k2]) or ordered[k2][i] >= span.stop:
-                    continue  # no slip of k2 within the equality's reach: the common case
+                i = bisect_left(reach, -rest - eq.tol)
+                if i == len(reach) or reach[i] > eq.tol - rest:
+                    continue  # no slip of k2 brings the equality within rounding: the common case
                 for v2, _ in _nearest_rest(eq, c2, rest, options):
                     pair = tuple(
                         sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
