@@ -14,7 +14,8 @@ looked at, each on its own, so two independent slips do not hide each other. In 
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
    rule of the group (and leave every value non-negative), a small mixed-integer program
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
-   two slips can pass for one.
+   two slips can pass for one. Sets of one cell are found exactly without it when no set of two
+   can be as cheap (each cell alone: the rules bound its value to an interval).
 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
@@ -75,14 +76,22 @@ class Check:
         """For an equality, the values of `key` that make it hold, nearest the exact one first."""
         c = self.coefs[self.keys.index(key)]
         rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
-        return sorted(self.span(c, rest), key=lambda v: abs(c * v + rest))
+        first, last = self.span(c, rest)
+        return sorted(range(first, last + 1), key=lambda v: abs(c * v + rest))
 
-    def span(self, c: int, rest: int) -> range:
-        """The values v making c · v + rest lie within ±tol, in order."""
-        lo, hi = sorted((-rest - self.tol, -rest + self.tol))
-        if c < 0:
-            c, rest, lo, hi = -c, -rest, -hi, -lo
-        return range(-(-lo // c), hi // c + 1)
+    def span(self, a: int, rest: int) -> tuple[float, float]:
+        """The first and last v for which the rule holds when its excess is a · v + rest
+        (±inf: no limit; first > last: none)."""
+        inf = float("inf")
+        low = {"=": -self.tol, ">=": -self.tol, ">": 1 - self.tol}.get(self.op, -inf)
+        high = {"=": self.tol, "<=": self.tol, "<": self.tol - 1}.get(self.op, inf)
+        if a == 0:
+            return (-inf, inf) if low <= rest <= high else (inf, -inf)
+        if a < 0:
+            a, rest, low, high = -a, -rest, -high, -low
+        first = -inf if low == -inf else -((rest - low) // a)
+        last = inf if high == inf else (high - rest) // a
+        return first, last
 
 
 @dataclass(frozen=True)
@@ -419,7 +428,8 @@ def _seconds(k1: str, still: list[Check], plans: dict, typed: dict) -> list[tupl
 def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
     """`_nearest` for the cell of coefficient `c`, the rest of the equality's excess `rest`."""
     best, out = None, []
-    for v in eq.span(c, rest):
+    first, last = eq.span(c, rest)
+    for v in range(first, last + 1):
         if v in options:
             off = abs(c * v + rest)
             if best is None or off < best:
@@ -565,7 +575,7 @@ def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[s
         lo, hi, spans, left = 0, top, [], warned
         for i, a in where[k]:
             c = checks_of[i]
-            span = _span(c, a, before[i] - a * x[k])
+            span = c.span(a, before[i] - a * x[k])
             if c.warning:
                 spans.append(span)
                 left -= i in fails
@@ -596,20 +606,6 @@ def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[s
     return near
 
 
-def _span(c: Check, a: int, rest: int) -> tuple[float, float]:
-    """The values v for which the check holds when its excess is a · v + rest."""
-    inf = float("inf")
-    low = {"=": -c.tol, ">=": -c.tol, ">": 1 - c.tol}.get(c.op, -inf)
-    high = {"=": c.tol, "<=": c.tol, "<": c.tol - 1}.get(c.op, inf)
-    if a == 0:
-        return (-inf, inf) if low <= rest <= high else (inf, -inf)
-    if a < 0:
-        a, rest, low, high = -a, -rest, -high, -low
-    first = -inf if low == -inf else -((rest - low) // a)
-    last = inf if high == inf else (high - rest) // a
-    return first, last
-
-
 def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
     """Whether changing only `chosen` can make every error rule hold (an exact re-check)."""
     import numpy as np
@@ -627,7 +623,7 @@ def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
                     return False
                 continue
             a = c.coefs[c.keys.index(key)]
-            first, last = _span(c, a, c.excess(x) - a * x[key])
+            first, last = c.span(a, c.excess(x) - a * x[key])
             lo, hi = max(lo, first), min(hi, last)
         return lo <= hi
     free = sorted(chosen)
