@@ -346,3 +346,43 @@ def test_a_dropped_digit_the_other_rules_single_out_is_corrected(tmp_path):
     assert {sugs(f)[0] for f in report.findings} == {
         ("01B", D(74), "困难职工帮扶中心统计表!E7", "dropped")
     }
+
+
+def _outcome(sets) -> tuple:
+    """What `diagnose` takes from the cheapest sets: the one cheapest, or every candidate."""
+    if len(sets) == 1 or (sets and sets[0][0] < sets[1][0] - 1e-6):
+        return ("located", sorted(sets[0][1]))
+    return ("candidates", sorted({k for _, s in sets for k in s}))
+
+
+@pytest.mark.parametrize("form_id", sorted(ALL))
+def test_sets_found_without_the_solver_are_the_solvers(form_id, monkeypatch):
+    import random
+
+    form = ALL[form_id]
+    model, totals, decimals = validate.rule_model(form)
+    compared = without = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        values = samples.consistent(form, seed=seed)
+        x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+        for k in rng.sample(sorted({k for c in model.checks for k in c.keys}), rng.randint(1, 3)):
+            x[k] = rng.choice([-x[k], x[k] * 10000, x[k] // 10, rng.randrange(2 * x[k] + 10), 0])
+        weights = {
+            k: suggest.NEGATIVE if v < 0 else suggest.TOTAL if k in totals else suggest.CELL
+            for k, v in x.items()
+        }
+        for group in model.groups:
+            checks = list(group)
+            keys = {k for c in checks for k in c.keys}
+            if all(c.holds(x) for c in checks) and all(x[k] >= 0 for k in keys):
+                continue
+            fast = suggest.smallest_sets(checks, x, weights)
+            with monkeypatch.context() as m:
+                m.setattr(suggest, "_single_sets", lambda *a: None)
+                solver = suggest.smallest_sets(checks, x, weights)
+            assert _outcome(fast) == _outcome(solver), (seed, fast, solver)
+            compared += 1
+            top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
+            without += suggest._single_sets(checks, x, weights, sorted(keys), top, 6) is not None
+    assert compared >= 10 and without >= 10, (compared, without)  # the fast path was taken

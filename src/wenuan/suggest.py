@@ -14,11 +14,13 @@ looked at, each on its own, so two independent slips do not hide each other. In 
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
    rule of the group (and leave every value non-negative), a small mixed-integer program
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
-   two slips can pass for one.
+   two slips can pass for one. Sets of one cell are found exactly without it when no set of two
+   can be as cheap (each cell alone: the rules bound its value to an interval).
 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +58,10 @@ class Check:
 
     def holds(self, x: dict[str, int]) -> bool:
         """Whether the rule holds for the values `x`, within rounding."""
-        e = self.excess(x)
+        return self.within(self.excess(x))
+
+    def within(self, e: int) -> bool:
+        """Whether the rule holds when its left side exceeds the right by `e`."""
         if self.op == "=":
             return -self.tol <= e <= self.tol
         if self.op == "<=":
@@ -71,11 +76,22 @@ class Check:
         """For an equality, the values of `key` that make it hold, nearest the exact one first."""
         c = self.coefs[self.keys.index(key)]
         rest = self.excess(x) - c * x[key]  # c * v + rest must lie within ±tol
-        lo, hi = sorted((-rest - self.tol, -rest + self.tol))
-        if c < 0:
-            c, rest, lo, hi = -c, -rest, -hi, -lo
-        first, last = -(-lo // c), hi // c
+        first, last = self.span(c, rest)
         return sorted(range(first, last + 1), key=lambda v: abs(c * v + rest))
+
+    def span(self, a: int, rest: int) -> tuple[float, float]:
+        """The first and last v for which the rule holds when its excess is a · v + rest
+        (±inf: no limit; first > last: none)."""
+        inf = float("inf")
+        low = {"=": -self.tol, ">=": -self.tol, ">": 1 - self.tol}.get(self.op, -inf)
+        high = {"=": self.tol, "<=": self.tol, "<": self.tol - 1}.get(self.op, inf)
+        if a == 0:
+            return (-inf, inf) if low <= rest <= high else (inf, -inf)
+        if a < 0:
+            a, rest, low, high = -a, -rest, -high, -low
+        first = -inf if low == -inf else -((rest - low) // a)
+        last = inf if high == inf else (high - rest) // a
+        return first, last
 
 
 @dataclass(frozen=True)
@@ -260,13 +276,33 @@ def diagnose(
     return Diagnosis(candidates=sorted({k for _, s in sets for k in s}))
 
 
-def _consistent(checks: list[Check], trial: dict[str, int], before: dict[str, int]) -> bool:
-    """Every error rule holds, and no warning that held before fails now."""
-    return all(c.holds(trial) or (c.warning and not c.holds(before)) for c in checks)
+def _excesses(checks: list[Check], x: dict[str, int]) -> tuple[dict, dict]:
+    """Each check's excess over `x` (by index), and per key the checks with its coefficient:
+    a change of one cell then moves only the excesses of its checks (no copy of `x`)."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    for c in checks:
+        for k, a in zip(c.keys, c.coefs, strict=True):
+            where.setdefault(k, []).append((c.index, a))
+    return {c.index: c.excess(x) for c in checks}, where
 
 
-def _left(checks: list[Check], trial: dict[str, int]) -> int:
-    return sum(not c.holds(trial) for c in checks)
+def _moved(excess: dict[int, int], where: list[tuple[int, int]], delta: int) -> dict[int, int]:
+    """The excesses after the cell of `where` (its checks and coefficients) moves by `delta`."""
+    out = dict(excess)
+    for i, a in where:
+        out[i] += a * delta
+    return out
+
+
+def _consistent(checks: list[Check], trial: dict[int, int], before: dict[int, int]) -> bool:
+    """Every error rule holds, and no warning that held before fails now (by excesses)."""
+    return all(
+        c.within(trial[c.index]) or (c.warning and not c.within(before[c.index])) for c in checks
+    )
+
+
+def _failing(checks: list[Check], excess: dict[int, int]) -> int:
+    return sum(not c.within(excess[c.index]) for c in checks)
 
 
 def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
@@ -275,11 +311,12 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     keys = sorted({k for c in failing for k in c.keys} | negative)
     found: list[tuple[int, tuple[Fix, ...]]] = []
     now = len(failing) + len(negative)
+    before, where = _excesses(checks, x)
     for key in keys:
         for new, kind in _tries(checks, failing, x, key, decimals):
-            trial = {**x, key: new}
-            left = _left(checks, trial) + len(negative - {key})
-            if _consistent(checks, trial, x) and left < now:
+            trial = _moved(before, where[key], new - x[key])
+            left = _failing(checks, trial) + len(negative - {key})
+            if _consistent(checks, trial, before) and left < now:
                 found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
@@ -326,20 +363,21 @@ def one_over_two(
     A slip matches only if it also leaves every other rule of `checks` as it stood (it holds,
     or a warning that failed already): the return shows that rule holding.
     """
-    from bisect import bisect_left, bisect_right
+    from bisect import bisect_right
 
     e = eq.excess(x)
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
         others = [o for o in checks if k in o.keys and o.index != eq.index]
+        before, where = _excesses(others, x)
         options = slips(x[k], decimals[k])
         singles += len(options)
         moves.append(
             sorted(
                 c * (new - x[k])
                 for new in options
-                if not others or _consistent(others, {**x, k: new}, x)
+                if not others or _consistent(others, _moved(before, where[k], new - x[k]), before)
             )
         )
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
@@ -366,13 +404,39 @@ def _tries(checks, failing, x, key, decimals) -> list[tuple[int, str]]:
 
 def _nearest(eq: Check, x: dict[str, int], key: str, options: dict[int, str]):
     """The slips nearest the exact value an equality pins (within rounding a few values fit)."""
-    fits = [v for v in eq.pinned(x, key) if v in options]
-    if not fits:
-        return []
     c = eq.coefs[eq.keys.index(key)]
-    rest = eq.excess(x) - c * x[key]
-    best = abs(c * fits[0] + rest)
-    return [(v, options[v]) for v in fits if abs(c * v + rest) == best]
+    return _nearest_rest(eq, c, eq.excess(x) - c * x[key], options)
+
+
+def _seconds(k1: str, still: list[Check], plans: dict, typed: dict) -> list[tuple]:
+    """The cells that may be the second slip after `k1` (in every rule still failing), each with
+    the first equality that pins it, its coefficient c there and the sorted c · v of its slips v;
+    kept in `plans` per rules."""
+    sig = (k1, *(c.index for c in still))
+    if sig not in plans:
+        common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
+        plan = []
+        for k2 in sorted(common):
+            eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
+            if eq is not None:
+                c2 = eq.coefs[eq.keys.index(k2)]
+                plan.append((k2, eq, c2, sorted(c2 * v for v in typed[k2])))
+        plans[sig] = plan
+    return plans[sig]
+
+
+def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
+    """`_nearest` for the cell of coefficient `c`, the rest of the equality's excess `rest`."""
+    best, out = None, []
+    first, last = eq.span(c, rest)
+    for v in range(first, last + 1):
+        if v in options:
+            off = abs(c * v + rest)
+            if best is None or off < best:
+                best, out = off, [v]
+            elif off == best:
+                out.append(v)
+    return [(v, options[v]) for v in out]
 
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
@@ -380,30 +444,35 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     found = []
     seen = set()
     typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
+    before, where = _excesses(checks, x)
+    held = {c.index for c in checks if c.within(before[c.index])}
+    plans: dict[tuple, list] = {}
     for k1 in keys:
+        mine = [c for c in checks if k1 in c.keys]
         for v1, kind1 in typed[k1].items():
-            trial = {**x, k1: v1}
+            trial = _moved(before, where[k1], v1 - x[k1])
             if any(
-                not c.holds(trial) and c.holds(x) and not c.warning for c in checks if k1 in c.keys
+                not c.warning and c.index in held and not c.within(trial[c.index]) for c in mine
             ):
                 continue  # breaks an error rule that held
-            still = [c for c in checks if not c.warning and not c.holds(trial)]
+            still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
             if not still:
                 continue
-            common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
-            for k2 in sorted(common):
-                eq = next((c for c in still if c.op == "=" and k2 in c.keys), None)
-                if eq is None:
-                    continue
-                options = typed[k2]
-                for v2, _ in _nearest(eq, trial, k2, options):
-                    both = {**trial, k2: v2}
+            for k2, eq, c2, reach in _seconds(k1, still, plans, typed):
+                options, rest = typed[k2], trial[eq.index] - c2 * x[k2]
+                i = bisect_left(reach, -rest - eq.tol)
+                if i == len(reach) or reach[i] > eq.tol - rest:
+                    continue  # no slip of k2 brings the equality within rounding: the common case
+                for v2, _ in _nearest_rest(eq, c2, rest, options):
                     pair = tuple(
                         sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
                     )
-                    if pair not in seen and _consistent(checks, both, x):
+                    if pair in seen:
+                        continue
+                    both = _moved(trial, where[k2], v2 - x[k2])
+                    if _consistent(checks, both, before):
                         seen.add(pair)
-                        found.append((_left(checks, both), pair))
+                        found.append((_failing(checks, both), pair))
     return found
 
 
@@ -419,17 +488,21 @@ def smallest_sets(
     """The cheapest sets of cells whose change lets every error rule hold, with their cost.
 
     Cheapest first: every set as cheap as the first, then those dearer by at most NEAR (a total
-    instead of a part), up to `most` sets in all.
+    instead of a part), up to `most` sets in all; or only the first when it is one cell (or none)
+    and every other set is dearer (then the others make no difference to `diagnose`).
     """
+    keys = sorted({k for c in checks for k in c.keys})
+    top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
+    sets = _single_sets(checks, x, weights, keys, top, most)
+    if sets is not None:
+        return sets
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    keys = sorted({k for c in checks for k in c.keys})
     warns = [c for c in checks if c.warning]
     n, nw = len(keys), len(warns)
     col = {k: i for i, k in enumerate(keys)}
     # y (the corrected values, 0..top), z (cell changed), w (warning left failing)
-    top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
     big = top + max(abs(x[k]) for k in keys)
     size = 2 * n + nw
     rows, lo, hi = [], [], []
@@ -482,6 +555,57 @@ def smallest_sets(
     return sets
 
 
+def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[str]]] | None:
+    """`smallest_sets` without the solver, when what it finds is sure to be sets of one cell or
+    none: each cell alone is tried exactly (the rules bound its value to an interval; the
+    warnings it can make hold are counted at the ends of theirs). None: the solver is needed
+    (a set of two cells may be as cheap, a tie with leaving every cell, more than `most`)."""
+    errors = [c for c in checks if not c.warning]
+    before, where = _excesses(checks, x)
+    fails = {c.index for c in checks if not c.within(before[c.index])}
+    negative = [k for k in keys if x[k] < 0]
+    warned = sum(c.warning and c.index in fails for c in checks)
+    found: list[tuple[float, set[str]]] = []
+    if not negative and not any(c.index in fails for c in errors):
+        found.append((WARNING * warned, set()))
+    checks_of = {c.index: c for c in checks}
+    for k in keys:
+        if negative and negative != [k]:
+            continue
+        lo, hi, spans, left = 0, top, [], warned
+        for i, a in where[k]:
+            c = checks_of[i]
+            span = c.span(a, before[i] - a * x[k])
+            if c.warning:
+                spans.append(span)
+                left -= i in fails
+            else:
+                lo, hi = max(lo, span[0]), min(hi, span[1])
+        mine = {i for i, _ in where[k]}
+        if lo > hi or any(c.index in fails and c.index not in mine for c in errors):
+            continue
+        ends = {lo, hi} | {min(max(v, lo), hi) for span in spans for v in span}
+        held = max(sum(a <= y <= b for a, b in spans) for y in ends)
+        found.append((weights.get(k, CELL) + WARNING * (left + len(spans) - held), {k}))
+    if not found:
+        return None
+    found.sort(key=lambda s: s[0])
+    best = found[0][0]
+    cheap = sorted(weights.get(k, CELL) for k in keys)
+    pair = cheap[0] + cheap[1] if len(cheap) > 1 else float("inf")  # no set of two is cheaper
+    if pair > best + 1e-6 and (len(found) == 1 or found[1][0] > best + 1e-6):
+        return found[:1]  # the one cheapest set: all that `diagnose` needs of the rest
+    if pair <= best + NEAR + 1e-6:
+        return None  # a pair of cells may be within NEAR of the cheapest
+    near = [s for s in found if s[0] <= best + NEAR + 1e-6]
+    if len(near) > most:
+        return None
+    if any(not s for _, s in near):  # the solver stops at leaving every cell as typed
+        tie = len(near) > 1 and near[1][0] <= best + 1e-6
+        return None if near[0][1] or tie else near[:1]
+    return near
+
+
 def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
     """Whether changing only `chosen` can make every error rule hold (an exact re-check)."""
     import numpy as np
@@ -490,6 +614,18 @@ def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
     errors = [c for c in checks if not c.warning]
     if not chosen:
         return all(c.holds(x) for c in errors)
+    if len(chosen) == 1:  # one cell: the rules bound it to an interval, no solver needed
+        (key,) = chosen
+        lo, hi = 0, float("inf")
+        for c in errors:
+            if key not in c.keys:
+                if not c.holds(x):
+                    return False
+                continue
+            a = c.coefs[c.keys.index(key)]
+            first, last = c.span(a, c.excess(x) - a * x[key])
+            lo, hi = max(lo, first), min(hi, last)
+        return lo <= hi
     free = sorted(chosen)
     rows, lo, hi = [], [], []
     for c in errors:
