@@ -257,6 +257,11 @@ def template_cmd(
     _written(output, format)
 
 
+def path_option(*flags: str, **kw):
+    """An optional file or folder option (None when not given): `typer.Option` arguments."""
+    return Annotated[Optional[Path], typer.Option(*flags, **kw)]  # noqa: UP045
+
+
 PathsArg = Annotated[
     list[Path],
     typer.Argument(metavar="文件或文件夹…", help="报表文件或文件夹。Return files or folders."),
@@ -268,18 +273,12 @@ FormOpt = Annotated[
     ),
 ]
 FormNeeded = Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")]
-RosterOpt = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Option(
-        "--roster", metavar="文件", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."
-    ),
-]
-CalendarOpt = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Option(
-        "--calendar", metavar="文件", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."
-    ),
-]
+RosterOpt = path_option(
+    "--roster", metavar="文件", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."
+)
+CalendarOpt = path_option(
+    "--calendar", metavar="文件", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."
+)
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")]
 
 
@@ -352,21 +351,17 @@ def validate_cmd(
     strict: Annotated[
         bool, typer.Option("--strict", help="警告也算不通过。Warnings fail.")
     ] = False,
-    annotate: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--annotate", metavar="文件.xlsx", help="写出标注了错误的副本（xlsx）。Annotated copy."
-        ),
-    ] = None,
+    annotate: path_option(
+        "--annotate", metavar="文件.xlsx", help="写出标注了错误的副本（xlsx）。Annotated copy."
+    ) = None,
     explain: Annotated[
         bool,
         typer.Option("--explain", help="列出每项数值取自哪个单元格、怎样认出。Show what was read."),
     ] = False,
     calendar: CalendarOpt = None,
-    previous: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--previous", help="上年的报表目录，对比数值。Last year's returns."),
-    ] = None,
+    previous: path_option(
+        "--previous", help="上年的报表目录，对比数值。Last year's returns."
+    ) = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
@@ -418,28 +413,19 @@ def check_list_cmd(
         Optional[str],  # noqa: UP045
         typer.Option("--list", metavar="明细", help="表式中的哪份明细（默认第一份）。Which list."),
     ] = None,
-    register: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--register",
-            metavar="建档名册",
-            help="建档困难职工名册：核对依档帮扶、全覆盖。The register of 建档 families.",
-        ),
-    ] = None,
-    return_: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--return",
-            metavar="报表",
-            help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
-        ),
-    ] = None,
-    annotate: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--annotate", metavar="文件.xlsx", help="写出标注了问题的明细副本。Annotated copy."
-        ),
-    ] = None,
+    register: path_option(
+        "--register",
+        metavar="建档名册",
+        help="建档困难职工名册：核对依档帮扶、全覆盖。The register of 建档 families.",
+    ) = None,
+    return_: path_option(
+        "--return",
+        metavar="报表",
+        help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
+    ) = None,
+    annotate: path_option(
+        "--annotate", metavar="文件.xlsx", help="写出标注了问题的明细副本。Annotated copy."
+    ) = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
@@ -477,12 +463,9 @@ def check_list_cmd(
 @command("consolidate")
 def consolidate_cmd(
     paths: PathsArg,
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "-o", "--output", metavar="文件", help="写出的汇总 xlsx。Consolidated workbook."
-        ),
-    ] = None,
+    output: path_option(
+        "-o", "--output", metavar="文件", help="写出的汇总 xlsx。Consolidated workbook."
+    ) = None,
     form: FormOpt = None,
     roster: RosterOpt = None,
     allow_errors: Annotated[
@@ -541,14 +524,9 @@ def status_cmd(
         typer.Option("--as-of", metavar="日期", help="按哪一天统计（默认今天）。Day of the list."),
     ] = None,
     roster: RosterOpt = None,
-    notices: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--notices",
-            metavar="文件夹",
-            help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices.",
-        ),
-    ] = None,
+    notices: path_option(
+        "--notices", metavar="文件夹", help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices."
+    ) = None,
     calendar: CalendarOpt = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
@@ -587,44 +565,25 @@ def render_cmd(
     output: Annotated[
         Path, typer.Option("-o", "--output", metavar="文件", help="xlsx、docx 或 pdf。Output.")
     ],
-    data: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--data",
-            metavar="文件",
-            help="一份报表或汇总表（不给则为空白表）。A return or a total.",
-        ),
-    ] = None,
-    template: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--template",
-            metavar="文件.docx",
-            help="自己的 Word 模板（.docx）。Your own Word template.",
-        ),
-    ] = None,
-    returns: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--returns",
-            metavar="文件夹",
-            help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder.",
-        ),
-    ] = None,
-    notes: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--notes",
-            metavar="文件",
-            help="主要做法、成效、问题、打算的文字（Markdown 或 .docx，按标题分部分）。Notes.",
-        ),
-    ] = None,
-    previous: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
-        ),
-    ] = None,
+    data: path_option(
+        "--data", metavar="文件", help="一份报表或汇总表（不给则为空白表）。A return or a total."
+    ) = None,
+    template: path_option(
+        "--template", metavar="文件.docx", help="自己的 Word 模板（.docx）。Your own Word template."
+    ) = None,
+    returns: path_option(
+        "--returns",
+        metavar="文件夹",
+        help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder.",
+    ) = None,
+    notes: path_option(
+        "--notes",
+        metavar="文件",
+        help="主要做法、成效、问题、打算的文字（Markdown 或 .docx，按标题分部分）。Notes.",
+    ) = None,
+    previous: path_option(
+        "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
+    ) = None,
     allow_errors: Annotated[
         bool,
         typer.Option(
