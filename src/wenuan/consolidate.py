@@ -5,6 +5,7 @@ summary line a file stay in memory, each unit's figures go to a temporary file t
 workbook writer streams back, so memory does not grow with the number of returns.
 """
 
+import functools
 import hashlib
 import json
 import tempfile
@@ -201,8 +202,9 @@ def consolidate(
         result.missing = [n for n in names.names if unit_key(n) not in seen]
     if result.form is not None and not result.refused:
         values = (u["values"] for u in result.units())
-        for i, finding in screen.outliers(result.form, values, result.unit):
-            report = result.unit(i)
+        unit_of = functools.cache(result.unit)  # a far unit is read back once, not twice
+        for i, finding in screen.outliers(result.form, values, unit_of):
+            report = unit_of(i)
             result.outliers.append((report.unit, report.path, finding))
     return result
 
