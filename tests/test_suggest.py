@@ -380,9 +380,21 @@ def test_sets_found_without_the_solver_are_the_solvers(form_id, monkeypatch):
             fast = suggest.smallest_sets(checks, x, weights)
             with monkeypatch.context() as m:
                 m.setattr(suggest, "_single_sets", lambda *a: None)
-                solver = suggest.smallest_sets(checks, x, weights)
+                solver = suggest.smallest_sets(checks, x, weights, most=50)
             assert _outcome(fast) == _outcome(solver), (seed, fast, solver)
             compared += 1
             top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
-            without += suggest._single_sets(checks, x, weights, sorted(keys), top, 6) is not None
+            without += suggest._single_sets(checks, x, weights, sorted(keys), top) is not None
     assert compared >= 10 and without >= 10, (compared, without)  # the fast path was taken
+
+
+def test_a_failing_sum_of_ten_parts_no_slip_explains_names_every_cell(tmp_path):
+    """Eleven cells tie as the one to change (no slip gives 37): all are named, not six of them."""
+    jz = "jiaozuo-2019"
+    typed = samples.consistent(ALL[jz])["bfzx:08C[人次]"] + 37
+    f = _only(check(write(tmp_path, jz, {"bfzx:08C[人次]": typed})), "identity")
+    parts = [f"08{c}[人次]" for c in "BCDEFGHIJ"]
+    assert f.message.endswith(
+        "为 760，相差 37。08A[人次]、" + "、".join(parts[:-1]) + " 或 08J[人次] 之一有误，请逐项核对。"
+    )
+    assert (f.suggestion, f.suspects) == (None, [])

@@ -6,6 +6,8 @@ be a finding, never a silent 0, so when a required cell reads empty this looks a
 XML for a formula there. Only asked for empty cells, so valid returns cost nothing.
 """
 
+import io
+import re
 import zipfile
 import zlib
 from functools import lru_cache
@@ -14,6 +16,7 @@ from pathlib import Path, PurePosixPath
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MAX_XML = 50_000_000
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a formula element, with or without a prefix
 
 
 @lru_cache(maxsize=64)
@@ -28,8 +31,11 @@ def uncalculated(path: Path, sheet: str) -> frozenset[str]:
             name = sheet_part(z, sheet)
             if z.getinfo(name).file_size > MAX_XML:
                 return frozenset()
+            data = z.read(name)
+            if not FORMULA.search(data):
+                return frozenset()  # most sheets: no formula at all, nothing to parse
             found = set()
-            with z.open(name) as xml:
+            with io.BytesIO(data) as xml:
                 for _, el in iterparse(xml):
                     if el.tag == f"{_NS}c":
                         has_formula = el.find(f"{_NS}f") is not None

@@ -21,11 +21,13 @@ Values are integers of each cell's last decimal (0.01 万元, one person), so co
 """
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
+from types import MappingProxyType
 
 from wenuan.rules import Expr, holds, value
 
@@ -189,8 +191,10 @@ def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) 
 # ---- typos ----------------------------------------------------------------------------------
 
 
-def slips(old: int, decimals: int) -> dict[int, str]:
-    """Every value `old` may be a slip for, with the kind of slip (old and values scaled)."""
+@lru_cache(maxsize=4096)
+def slips(old: int, decimals: int) -> Mapping[int, str]:
+    """Every value `old` may be a slip for, with the kind of slip (old and values scaled);
+    read-only, as it is kept for the next cell of the same value."""
     out: dict[int, str] = {}
 
     def add(new: int, kind: str) -> None:
@@ -201,7 +205,7 @@ def slips(old: int, decimals: int) -> dict[int, str]:
         add((old + 5000) // 10000, "unit")  # 元 typed for 万元, rounded half-up
     add(-old, "sign")
     if old < 0:
-        return out  # a digit slip keeps the sign: −8 is no slip for 6
+        return MappingProxyType(out)  # a digit slip keeps the sign: −8 is no slip for 6
     if not decimals and old % 10 == 0:
         add(old // 10, "zero")  # a count with a 0 typed once too often at its end (×10)
     if decimals:
@@ -224,7 +228,7 @@ def slips(old: int, decimals: int) -> dict[int, str]:
     for i in range(n + 1):
         for d in "0123456789":
             add(int(text[:i] + d + text[i:]), "dropped")
-    return out
+    return MappingProxyType(out)
 
 
 def kind_of_slip(old: Decimal | None, new: Decimal, decimals: int) -> str | None:
@@ -381,11 +385,15 @@ def one_over_two(
             )
         )
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
-    pairs = two = 0
-    for i, a in enumerate(moves):
-        for b in moves[i + 1 :]:
-            pairs += len(a) * len(b)
-            two += sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+
+    def matching(a: list[int], b: list[int]) -> int:  # (d, e) of a × b with lo <= d + e <= hi
+        return sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+
+    # pairs of slips in two different cells: all ordered pairs, less those within one cell
+    every = sorted(d for m in moves for d in m)
+    two = (matching(every, every) - sum(matching(m, m) for m in moves)) // 2
+    sizes = [len(m) for m in moves]
+    pairs = (sum(sizes) ** 2 - sum(n * n for n in sizes)) // 2
     if not two:
         return float("inf")
     return (one / singles) / (two / pairs)
@@ -440,8 +448,12 @@ def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
 
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
-    """Two slips that together make the group consistent, the second pinned by an equality."""
+    """Two slips that together make the group consistent, the second pinned by an equality.
+    The search stops at the second pair that leaves no rule failing: no fewer can be left, so
+    `_typos` would call it a tie whatever else there is (a failing sum of ten parts admits
+    many pairs of digit slips)."""
     found = []
+    whole = 0  # pairs found that leave no rule failing
     seen = set()
     typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
     before, where = _excesses(checks, x)
@@ -473,6 +485,9 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                     if _consistent(checks, both, before):
                         seen.add(pair)
                         found.append((_failing(checks, both), pair))
+                        whole += found[-1][0] == 0
+                        if whole == 2:
+                            return found
     return found
 
 
@@ -488,12 +503,14 @@ def smallest_sets(
     """The cheapest sets of cells whose change lets every error rule hold, with their cost.
 
     Cheapest first: every set as cheap as the first, then those dearer by at most NEAR (a total
-    instead of a part), up to `most` sets in all; or only the first when it is one cell (or none)
-    and every other set is dearer (then the others make no difference to `diagnose`).
+    instead of a part); or only the first when it is one cell (or none) and every other set is
+    dearer (then the others make no difference to `diagnose`). Sets of one cell are all given
+    (a failing sum of ten parts: each of its eleven cells); when the solver is needed, it gives
+    `most` sets at most, one run each.
     """
     keys = sorted({k for c in checks for k in c.keys})
     top = 2 * max(sum(abs(x[k]) for k in keys), 1) + 10**4
-    sets = _single_sets(checks, x, weights, keys, top, most)
+    sets = _single_sets(checks, x, weights, keys, top)
     if sets is not None:
         return sets
     import numpy as np
@@ -555,11 +572,11 @@ def smallest_sets(
     return sets
 
 
-def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[str]]] | None:
+def _single_sets(checks, x, weights, keys, top) -> list[tuple[float, set[str]]] | None:
     """`smallest_sets` without the solver, when what it finds is sure to be sets of one cell or
     none: each cell alone is tried exactly (the rules bound its value to an interval; the
     warnings it can make hold are counted at the ends of theirs). None: the solver is needed
-    (a set of two cells may be as cheap, a tie with leaving every cell, more than `most`)."""
+    (a set of two cells may be as cheap, a tie with leaving every cell)."""
     errors = [c for c in checks if not c.warning]
     before, where = _excesses(checks, x)
     fails = {c.index for c in checks if not c.within(before[c.index])}
@@ -598,8 +615,6 @@ def _single_sets(checks, x, weights, keys, top, most) -> list[tuple[float, set[s
     if pair <= best + NEAR + 1e-6:
         return None  # a pair of cells may be within NEAR of the cheapest
     near = [s for s in found if s[0] <= best + NEAR + 1e-6]
-    if len(near) > most:
-        return None
     if any(not s for _, s in near):  # the solver stops at leaving every cell as typed
         tie = len(near) > 1 and near[1][0] <= best + 1e-6
         return None if near[0][1] or tie else near[:1]
