@@ -395,6 +395,48 @@ def test_a_failing_sum_of_ten_parts_no_slip_explains_names_every_cell(tmp_path):
     f = _only(check(write(tmp_path, jz, {"bfzx:08C[人次]": typed})), "identity")
     parts = [f"08{c}[人次]" for c in "BCDEFGHIJ"]
     assert f.message.endswith(
-        "为 760，相差 37。08A[人次]、" + "、".join(parts[:-1]) + " 或 08J[人次] 之一有误，请逐项核对。"
+        "为 760，相差 37。08A[人次]、"
+        + "、".join(parts[:-1])
+        + " 或 08J[人次] 之一有误，请逐项核对。"
     )
     assert (f.suggestion, f.suspects) == (None, [])
+
+
+JZ = "jiaozuo-2019"  # bfzx: 01A = 01B + 01C; 02A = 02B + 02C; 02C, 07A <= 01C; 07B <= 07A
+
+
+def test_of_two_digit_slips_in_one_group_the_one_that_stands_alone_is_corrected(tmp_path):
+    """01C 44 for 84 and 02B 6 for 66: two loose slips in two sums of one group. 44 → 84 would
+    be taken alone, so it is; 6 → 66 would not (two slips in 02A's sum give 60 as well): 02B is
+    named as the one cell left to change, without a value."""
+    report = check(write(tmp_path, JZ, {"bfzx:01C": D(44), "bfzx:02B": D(6)}))
+    by_rule = {f.rule: f for f in report.findings}
+    assert sorted(by_rule) == ["bfzx-01", "bfzx-02", "bfzx-02C-in-01C", "bfzx-07-in-01C"]
+    for rule in ("bfzx-01", "bfzx-02C-in-01C", "bfzx-07-in-01C"):
+        f = by_rule[rule]
+        assert sugs(f) == [("01C", D(84), "2018年度困难职工帮扶中心工作统计表!E8", "digit")], rule
+        assert f.message.endswith(
+            "最可能是 2018年度困难职工帮扶中心工作统计表!E8（01C）填错，应为 84"
+            "（44 疑为一位数字写错；另有一处填错，见其他规则的提示）。"
+        )
+    f = by_rule["bfzx-02"]
+    assert (f.suggestion, f.suspects) == (None, ["02B"])
+    assert f.message.endswith(
+        "02A 为 125，02B + 02C 为 65，相差 60。最可能是 2018年度困难职工帮扶中心工作统计表!E10"
+        "（02B）填错（只改这里是唯一的最小改法），请核对。"
+    )
+
+
+def test_a_slip_every_tied_pair_shares_is_corrected(tmp_path):
+    """01A 105 for 150 (digits swapped) and 07B 834 for 84 (a digit too many): 834 may be 84,
+    83 or 34 under 07A = 84, so three pairs tie, and all three correct 01A to 150."""
+    report = check(write(tmp_path, JZ, {"bfzx:01A": D(105), "bfzx:07B": D(834)}))
+    by_rule = {f.rule: f for f in report.findings}
+    assert sugs(by_rule["bfzx-01"]) == [
+        ("01A", D(150), "2018年度困难职工帮扶中心工作统计表!E6", "transposition")
+    ]
+    assert by_rule["bfzx-01"].message.endswith(
+        "填错，应为 150（105 疑为两位数字颠倒；另有一处填错，见其他规则的提示）。"
+    )
+    bound = by_rule["bfzx-07B-in-07A"]
+    assert (bound.suggestion, bound.suspects) == (None, ["07B"])

@@ -454,11 +454,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip_sign": ("{old} 的正负号写反了", "{old} has the wrong sign"),
     "slip_decimal": ("{old} 疑为小数点位置错了", "{old} looks like a misplaced decimal point"),
     "slip_transposition": ("{old} 疑为两位数字颠倒", "{old} looks like two digits swapped"),
+    "f_suggest_part": (
+        "最可能是 {cell}（{item}）填错，应为 {value}（{why}）。",
+        " Most likely {cell} ({item}) is wrong: it should be {value} ({why}).",
+    ),
     "slip_digit": ("{old} 疑为一位数字写错", "{old} looks like one digit mistyped"),
     "slip_extra": ("{old} 疑为多打了一位数字", "{old} looks like an extra digit"),
     "slip_dropped": ("{old} 疑为漏打了一位数字", "{old} looks like a dropped digit"),
     "slip_zero": ("{old} 疑为末尾多打了一个 0", "{old} looks like a 0 typed twice at its end"),
     "sure_single": ("；这是唯一能使规则成立的笔误", "; the only slip that makes the rules hold"),
+    "sure_part": (
+        "；另有一处填错，见其他规则的提示",
+        "; another cell is wrong too, see the other rules",
+    ),
     "sure_pair": (
         "；与 {other} 的改正合起来是唯一能使规则成立的一对笔误",
         "; with the fix of {other}, the only pair of slips that makes the rules hold",

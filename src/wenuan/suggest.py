@@ -257,6 +257,7 @@ class Diagnosis:
     fixes: list[Fix] = field(default_factory=list)
     located: list[str] | None = None  # the one smallest set of cells, when it is unique
     candidates: list[str] = field(default_factory=list)  # cells of the tied smallest sets
+    partial: bool = False  # the fixes leave rules failing (the rest: located or candidates)
 
 
 def diagnose(
@@ -270,9 +271,14 @@ def diagnose(
     failing = [c for c in checks if not c.holds(x)]
     if not failing and all(x[k] >= 0 for c in checks for k in c.keys):
         return None
-    fixes, _ = _typos(checks, failing, x, decimals)
-    if fixes:
+    fixes, whole = _typos(checks, failing, x, decimals)
+    if fixes and whole:
         return Diagnosis(fixes, sorted({f.key for f in fixes}))
+    if fixes:  # one of two slips is sure: look again at the rest with it corrected
+        rest = diagnose(checks, {**x, **{f.key: f.value for f in fixes}}, decimals, weights)
+        rest = rest or Diagnosis()
+        located = sorted({f.key for f in fixes} | set(rest.located or []))
+        return Diagnosis(fixes + rest.fixes, located, rest.candidates, partial=True)
     # no slip explains it: name the cells, never a value (two slips can pass for one)
     sets = smallest_sets(checks, x, weights)
     if len(sets) == 1 or (sets and sets[0][0] < sets[1][0] - 1e-6):
@@ -310,7 +316,8 @@ def _failing(checks: list[Check], excess: dict[int, int]) -> int:
 
 
 def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
-    """The only slip (or pair of slips) that makes the group consistent; and whether several do."""
+    """The only slip (or pair of slips) that makes the group consistent, and whether it does so
+    whole (False: one of a pair stands, the other is too loose to name)."""
     negative = {k for c in checks for k in c.keys if x[k] < 0}  # non-negativity fails too
     keys = sorted({k for c in failing for k in c.keys} | negative)
     found: list[tuple[int, tuple[Fix, ...]]] = []
@@ -325,17 +332,34 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
     if not found:
-        return [], False
+        return [], True
     best = min(n for n, _ in found)
-    top = {fixes for n, fixes in found if n == best}
-    if len(top) == 1:
-        fixes = next(iter(top))
-        if len(fixes) == 2 and all(f.why in LOOSE for f in fixes):
-            return [], True
-        if len(fixes) == 1 and not likely_one(fixes[0], failing, x, decimals, checks):
-            return [], True
-        return list(fixes), False
-    return [], True
+    top = list(dict.fromkeys(fixes for n, fixes in found if n == best))
+    if len(top) == 1 and len(top[0]) == 1:
+        fix = top[0][0]
+        return ([fix] if likely_one(fix, failing, x, decimals, checks) else []), True
+    if len(top) == 1 and not all(f.why in LOOSE for f in top[0]):
+        return list(top[0]), True  # a pair with a tight slip in it
+    # two loose slips, or several pairs: the slips every pair shares that stand on their own
+    shared = set(top[0]).intersection(*top[1:])
+    sure = [
+        f
+        for f in top[0]
+        if f in shared
+        and all(_stands(f, g, checks, failing, x, decimals) for p in top for g in p if g != f)
+    ]
+    return sure, len(top) == 1 and len(sure) == 2
+
+
+def _stands(f: Fix, g: Fix, checks, failing, x, decimals) -> bool:
+    """Whether the slip `f` of a pair stands as a single one that happens to share a group of
+    rules with the other slip `g`: it restores a failing rule `g` is not in, and passes there
+    the test a single slip must (`likely_one`, `g` corrected). Two in one sum do not: the pair
+    was chosen to fit it."""
+    own = [c for c in failing if not c.warning and f.key in c.keys and g.key not in c.keys]
+    fixed = {**x, g.key: g.value}
+    still = [c for c in checks if not c.holds(fixed)]
+    return bool(own) and likely_one(f, still, fixed, decimals, checks)
 
 
 def likely_one(
@@ -449,11 +473,11 @@ def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
 
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     """Two slips that together make the group consistent, the second pinned by an equality.
-    The search stops at the second pair that leaves no rule failing: no fewer can be left, so
-    `_typos` would call it a tie whatever else there is (a failing sum of ten parts admits
-    many pairs of digit slips)."""
+    The search stops once the pairs that leave no rule failing share no slip: no fewer can be
+    left, so `_typos` would find nothing sure whatever else there is (a failing sum of ten
+    parts admits many pairs of digit slips)."""
     found = []
-    whole = 0  # pairs found that leave no rule failing
+    whole: set | None = None  # the slips shared by every pair found that leaves no rule failing
     seen = set()
     typed = {k: slips(x[k], decimals[k]) for k in {k for c in checks for k in c.keys}}
     before, where = _excesses(checks, x)
@@ -485,9 +509,10 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
                     if _consistent(checks, both, before):
                         seen.add(pair)
                         found.append((_failing(checks, both), pair))
-                        whole += found[-1][0] == 0
-                        if whole == 2:
-                            return found
+                        if found[-1][0] == 0:
+                            whole = set(pair) if whole is None else whole & set(pair)
+                            if not whole:
+                                return found
     return found
 
 

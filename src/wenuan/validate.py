@@ -487,10 +487,14 @@ def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, 
         new = Decimal(fix.value).scaleb(-cell.decimals)
         why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals))
         others = [f for f in diagnosis.fixes if f is not fix]
-        why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
+        if diagnosis.partial:
+            why += t("sure_part")
+        else:
+            why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
         where = _place(entry) or cell.ref
         value = show(new, cell.decimals)
-        msg += t("f_suggest", cell=where, item=cell.ref, value=value, why=why)
+        kind = "f_suggest_part" if diagnosis.partial else "f_suggest"
+        msg += t(kind, cell=where, item=cell.ref, value=value, why=why)
         sugs.append(Suggestion(cell.ref, new, _place(entry), fix.why))
     fixed = {f.key for f in fixes}
     rest = [k for k in here if k not in fixed]
