@@ -440,3 +440,21 @@ def test_a_slip_every_tied_pair_shares_is_corrected(tmp_path):
     )
     bound = by_rule["bfzx-07B-in-07A"]
     assert (bound.suggestion, bound.suspects) == (None, ["07B"])
+
+
+def test_two_slips_each_alone_under_a_bound_the_sure_one_is_corrected(tmp_path):
+    """07A 89 for 84 (`07B <= 07A <= 01C`, both 84: only 84 fits) and 06B 663 for 66 (under
+    `06B <= 06A` = 66 it may be 66 or 63): no sum pins either slip, yet every pair that restores
+    both bounds corrects 07A to 84; 06B is named without a value."""
+    changes = {"bfzx:07A[个]": D(89), "bfzx:06B": D(663)}
+    by_rule = {f.rule: f for f in check(write(tmp_path, JZ, changes)).findings}
+    assert sorted(by_rule) == ["bfzx-06B-in-06A", "bfzx-07-in-01C"]
+    assert sugs(by_rule["bfzx-07-in-01C"]) == [
+        ("07A[个]", D(84), "2018年度困难职工帮扶中心工作统计表!E23", "digit")
+    ]
+    bound = by_rule["bfzx-06B-in-06A"]
+    assert (bound.suggestion, bound.suspects) == (None, ["06B"])
+    assert bound.message.endswith(
+        "06B 为 663，06A[个] 为 66，06B 应不大于 66。最可能是 "
+        "2018年度困难职工帮扶中心工作统计表!E22（06B）填错（只改这里是唯一的最小改法），请核对。"
+    )

@@ -471,6 +471,17 @@ def _nearest_rest(eq: Check, c: int, rest: int, options: dict[int, str]):
     return [(v, options[v]) for v in out]
 
 
+def _pinned_seconds(k1, still, trial, plans, typed, x):
+    """(cell, value) for the second slip after `k1`: a slip an equality still failing pins."""
+    for k2, eq, c2, reach in _seconds(k1, still, plans, typed):
+        rest = trial[eq.index] - c2 * x[k2]
+        i = bisect_left(reach, -rest - eq.tol)
+        if i == len(reach) or reach[i] > eq.tol - rest:
+            continue  # no slip of k2 brings the equality within rounding: the common case
+        for v2, _ in _nearest_rest(eq, c2, rest, typed[k2]):
+            yield k2, v2
+
+
 def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     """Two slips that together make the group consistent, the second pinned by an equality.
     The search stops once the pairs that leave no rule failing share no slip: no fewer can be
@@ -483,6 +494,7 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
     before, where = _excesses(checks, x)
     held = {c.index for c in checks if c.within(before[c.index])}
     plans: dict[tuple, list] = {}
+    failing = sum(not c.warning and c.index not in held for c in checks)
     for k1 in keys:
         mine = [c for c in checks if k1 in c.keys]
         for v1, kind1 in typed[k1].items():
@@ -494,25 +506,27 @@ def _pairs(checks, x, keys, decimals) -> list[tuple[int, tuple[Fix, ...]]]:
             still = [c for c in checks if not c.warning and not c.within(trial[c.index])]
             if not still:
                 continue
-            for k2, eq, c2, reach in _seconds(k1, still, plans, typed):
-                options, rest = typed[k2], trial[eq.index] - c2 * x[k2]
-                i = bisect_left(reach, -rest - eq.tol)
-                if i == len(reach) or reach[i] > eq.tol - rest:
-                    continue  # no slip of k2 brings the equality within rounding: the common case
-                for v2, _ in _nearest_rest(eq, c2, rest, options):
-                    pair = tuple(
-                        sorted((Fix(k1, v1, kind1), Fix(k2, v2, options[v2])), key=lambda f: f.key)
-                    )
-                    if pair in seen:
-                        continue
-                    both = _moved(trial, where[k2], v2 - x[k2])
-                    if _consistent(checks, both, before):
-                        seen.add(pair)
-                        found.append((_failing(checks, both), pair))
-                        if found[-1][0] == 0:
-                            whole = set(pair) if whole is None else whole & set(pair)
-                            if not whole:
-                                return found
+            if any(c.op == "=" for c in still):
+                seconds = _pinned_seconds(k1, still, trial, plans, typed, x)
+            elif len(still) < failing:  # k1 restored a bound and only bounds are left
+                common = set(still[0].keys).intersection(*(c.keys for c in still[1:])) - {k1}
+                seconds = ((k2, v2) for k2 in sorted(common) for v2 in typed[k2])
+            else:
+                continue
+            for k2, v2 in seconds:
+                pair = tuple(
+                    sorted((Fix(k1, v1, kind1), Fix(k2, v2, typed[k2][v2])), key=lambda f: f.key)
+                )
+                if pair in seen:
+                    continue
+                both = _moved(trial, where[k2], v2 - x[k2])
+                if _consistent(checks, both, before):
+                    seen.add(pair)
+                    found.append((_failing(checks, both), pair))
+                    if found[-1][0] == 0:
+                        whole = set(pair) if whole is None else whole & set(pair)
+                        if not whole:
+                            return found
     return found
 
 
