@@ -239,6 +239,28 @@ def test_a_big_batch_is_screened_against_all_units_at_once():
     assert sum(bool(r.findings) for r in reports) == 1
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.just(float("nan")), st.floats(-2, 6), st.sampled_from([0.0, 0.5, 1.0])),
+        min_size=screen.MIN_OTHERS + 1,
+        max_size=40,
+    )
+)
+def test_a_small_batch_sweep_keeps_every_unit_the_exact_test_flags(scores):
+    """Below 200 units each unit is scored against the others' median and MAD; the sweep that
+    picks which units to score must never leave out one the exact test flags."""
+    from array import array
+
+    stats = screen._Stats(array("d", scores))
+    flagged = {
+        i
+        for i, x in enumerate(scores)
+        if x == x and (sc := stats.scale(i, 0.0)) is not None and screen._far(*sc[:3])
+    }
+    assert flagged <= set(stats.candidates())
+
+
 def test_too_few_units_are_not_screened():
     v = samples.consistent(ALL[PDS], seed=3)
     reports = _batch(5, {3: {"swn:10A": v["swn:10A"] * 10000}})

@@ -117,10 +117,21 @@ class _Stats:
         self.whole = _center(self.known) if len(self.known) > self.EXACT else None
 
     def candidates(self) -> Iterable[int]:
-        """The units whose score may be far out: all known ones, or in a big batch only those
-        far from the median of all (the same test `_far` makes, done in one sweep)."""
+        """The units whose score may be far out, in one sweep. In a big batch: those far from the
+        median of all (the same test `_far` makes). In a small one: those at least FACTOR from
+        where the median of the others can lie (leaving one unit out, it stays between the two
+        middle scores' neighbours), which `_far` needs; the rest cannot be flagged."""
         if self.whole is None:
-            return [i for i, x in enumerate(self.scores) if not math.isnan(x)]
+            s = sorted(self.known)
+            n = len(s)
+            if n <= MIN_OTHERS:
+                return []  # too few others for any unit
+            low, high = s[max((n - 2) // 2, 0)], s[min((n - 1) // 2 + 1, n - 1)]
+            return [
+                i
+                for i, x in enumerate(self.scores)
+                if x <= high - FACTOR + 1e-9 or x >= low + FACTOR - 1e-9  # NaN: neither
+            ]
         med, mad = self.whole
         limit = max(FACTOR, FAR * mad)
         return [i for i, x in enumerate(self.scores) if abs(x - med) >= limit]
