@@ -183,6 +183,10 @@ def test_third_layout(tmp_path, name, form_id, kind):
     assert report.unit == HEADERS[form_id]["unit"]
 
 
+def _money_keys(form):
+    return {f"{t.id}:{ref}" for t in form.tables for ref, c in t.cells.items() if c.unit == "万元"}
+
+
 LIMIT_CASES = [(n, f) for n, (_, fs, _, _) in LIMITS.items() for f in fs]
 
 
@@ -205,8 +209,28 @@ def test_third_limit_gives_no_wrong_figure(tmp_path, name, form_id):
     errors = {f.cell for f in report.findings if f.severity == "error"}
     unread = {positions[k] for k in values if k not in report.values}
     assert unread <= errors, "each figure not read is an error at its cell"
+    if name == "yuan-columns":  # each 元 figure is an error at its cell, converted right
+        money = _money_keys(form)
+        fixes = {
+            (f.cell, f.suggestion.value, f.suggestion.why)
+            for f in report.findings
+            if f.severity == "error" and f.suggestion
+        }
+        assert fixes == {(positions[k], values[k], "unit") for k in money}
+        assert report.values == {k: v for k, v in values.items() if k not in money}
     if name == "units-on-sheets":
         assert report.values == values
         assert [f.kind for f in report.findings if f.severity != "info"] == ["table"] * len(
             form.tables
         )
+
+
+def test_a_date_after_the_phone_is_the_date_not_part_of_the_phone():
+    """联系电话：… and the day on one line (word-merged-first-col's last paragraph)."""
+    from wenuan.reading.header import fields_in
+
+    assert fields_in("联系电话：0711-3223456\u3000\u30002022年1月24日") == (
+        ("phone", "0711-3223456"),
+        ("date", "2022年1月24日"),
+    )
+    assert fields_in("填报日期：2022年1月24日") == (("date", "2022年1月24日"),)
