@@ -679,3 +679,99 @@ def build_dashes_for_zero(form: Form, values, header, path: Path) -> dict:
         footer(s, r + 1, header)
     wb.save(path)
     return positions
+
+
+def build_wan_display_format(form: Form, values, header, path: Path) -> dict:
+    """Amounts typed in 元 and shown as 万元 by a number format (0!.0000, the finance office's
+    trick: 34300 shows as 3.4300), under a 数值 header; codes kept."""
+    wb, positions = cl.new_book(), {}
+    for k, table in enumerate(form.tables):
+        s = Sheet(wb, f"表{CN[k]}", positions)
+        r = title_row(s, 1, table.title, 5)
+        r = header_row(s, r, header)
+        for c, name in enumerate(("代码", "项目", "单位", "数值", "单位", "数值"), 1):
+            s.put(r, c, name)
+        r += 1
+        for item, _depth, refs in lines(table):
+            s.put(r, 1, item.code)
+            s.put(r, 2, item.label)
+            for j, ref in enumerate(refs):
+                s.put(r, 3 + 2 * j, unit(table, ref))
+                s.fig(r, 4 + 2 * j, table, ref, values, yuan)
+                if unit(table, ref) == "万元":
+                    s.ws.cell(r, 4 + 2 * j).number_format = "0!.0000"
+            r += 1
+        footer(s, r + 1, header)
+    wb.save(path)
+    return positions
+
+
+def build_lanci_row(form: Form, values, header, path: Path) -> dict:
+    """A statistics office's table: 指标名称 | 代码 | 计量单位 | 本年实际 | 上年同期, under them the
+    栏次 row (甲 | 乙 | 丙 | 1 | 2) that numbers the columns, and 本年实际 with its unit in the
+    header (本年实际（人、户、万元）); a row of two figures on two rows, its label merged."""
+    wb, positions = cl.new_book(), {}
+    for k, table in enumerate(form.tables):
+        s = Sheet(wb, f"表{CN[k]}", positions)
+        r = title_row(s, 1, table.title, 5)
+        d = header["date"]
+        s.put(r, 1, f"填报单位：{header['unit']}")
+        s.put(r, 4, f"{d.year}年{d.month}月{d.day}日")
+        r += 1
+        units = "、".join(dict.fromkeys(c.unit for c in table.cells.values()))
+        for c, name in enumerate(("指标名称", "代码", "计量单位", f"本年实际（{units}）", "上年同期"), 1):
+            s.put(r, c, name)
+        r += 1
+        for c, name in enumerate(("甲", "乙", "丙", 1, 2), 1):
+            s.put(r, c, name)
+        r += 1
+        for item, _depth, refs in lines(table):
+            first = r
+            s.put(r, 1, item.label)
+            s.put(r, 2, item.code)
+            for ref in refs or [None]:
+                if ref:
+                    s.put(r, 3, unit(table, ref))
+                    s.fig(r, 4, table, ref, values)
+                    s.put(r, 5, cl.previous_year(table, ref, values[f"{table.id}:{ref}"]))
+                r += 1
+            if r - first > 1:
+                s.ws.merge_cells(start_row=first, start_column=1, end_row=r - 1, end_column=1)
+                s.ws.merge_cells(start_row=first, start_column=2, end_row=r - 1, end_column=2)
+        s.put(r + 1, 1, f"填表人：{header['person']}　　联系电话：{header['phone']}")
+    wb.save(path)
+    return positions
+
+
+def build_last_year_rows_hidden(form: Form, values, header, path: Path) -> dict:
+    """Last year's sheet reused: last year's table kept at the top with its rows hidden, this
+    year's typed again under it (title, 序号 | 项目 | 单位 | 数值 | 单位 | 数值, no codes)."""
+    wb, positions = cl.new_book(), {}
+    for k, table in enumerate(form.tables):
+        s = Sheet(wb, f"表{CN[k]}", positions)
+        r = 1
+        for year, figures in (("old", None), ("new", values)):
+            top = r
+            r = title_row(s, r, table.title, 6)
+            r = header_row(s, r, header)
+            for c, name in enumerate(("序号", "项目", "单位", "数值", "单位", "数值"), 1):
+                s.put(r, c, name)
+            r += 1
+            for n, (item, _depth, refs) in enumerate(lines(table), 1):
+                s.put(r, 1, n)
+                s.put(r, 2, item.label)
+                for j, ref in enumerate(refs):
+                    s.put(r, 3 + 2 * j, unit(table, ref))
+                    v = values[f"{table.id}:{ref}"]
+                    if figures is None:
+                        s.put(r, 4 + 2 * j, cl.previous_year(table, ref, v))
+                    else:
+                        s.fig(r, 4 + 2 * j, table, ref, values)
+                r += 1
+            if year == "old":
+                for hide in range(top, r + 1):
+                    s.ws.row_dimensions[hide].hidden = True
+                r += 1
+        footer(s, r + 1, header)
+    wb.save(path)
+    return positions

@@ -37,6 +37,14 @@ LAYOUTS = {
     "word-merged-first-col": (ct.build_word_merged_first_col, (PDS, EZ, ZZ), ".docx", False),
     "typed-figures": (ct.build_typed_figures, (EZ, JZ23, ZZ, PDS), ".xlsx", False),
     "own-total-rows": (ct.build_own_total_rows, (EZ, JZ19, PDS), ".xlsx", False),
+    "lanci-row": (ct.build_lanci_row, (PDS, EZ, JZ23, ZZ), ".xlsx", False),
+    "last-year-rows-hidden": (ct.build_last_year_rows_hidden, (PDS, EZ), ".xlsx", False),
+    "last-year-rows-hidden-xls": (
+        cl.converted(ct.build_last_year_rows_hidden, "xls"),
+        (JZ19,),
+        ".xls",
+        True,
+    ),
     "yuan-formula": (ct.recalculated(ct.build_yuan_formula), (PDS, EZ), ".xlsx", True),
     "yuan-formula-xls": (cl.converted(ct.build_yuan_formula, "xls"), (JZ23,), ".xls", True),
     "group-merged-column-xls": (
@@ -57,7 +65,11 @@ LIMITS = {
     "units-on-sheets": (ct.build_units_on_sheets, (EZ, JZ23, ZZ), ".xlsx", False),
     # Zeros typed as - — ／ or left blank: the README counts them as empty (`missing`).
     "dashes-for-zero": (ct.build_dashes_for_zero, (PDS, EZ, ZZ), ".xlsx", False),
+    # 元 shown as 万元 by a number format (0!.0000): python-calamine gives the stored 元 and no
+    # format, so the figures are read 10,000 times too large with no finding. Known, not fixed.
+    "wan-display-format": (ct.build_wan_display_format, (PDS, JZ23), ".xlsx", False),
 }
+KNOWN_WRONG = {"wan-display-format"}
 
 KINDS = ("valid", "swap", "yuan", "two")
 CASES = [(n, f, k) for n, (_, fs, _, _) in LAYOUTS.items() for f in fs for k in KINDS]
@@ -187,7 +199,18 @@ def _money_keys(form):
     return {f"{t.id}:{ref}" for t in form.tables for ref, c in t.cells.items() if c.unit == "万元"}
 
 
-LIMIT_CASES = [(n, f) for n, (_, fs, _, _) in LIMITS.items() for f in fs]
+LIMIT_CASES = [
+    pytest.param(
+        n,
+        f,
+        id=f"{f}-{n}",
+        marks=[pytest.mark.xfail(strict=True, reason="read 10,000 times too large: see LIMITS")]
+        if n in KNOWN_WRONG
+        else [],
+    )
+    for n, (_, fs, _, _) in LIMITS.items()
+    for f in fs
+]
 
 
 def zeroed(form):
@@ -198,7 +221,7 @@ def zeroed(form):
     return {k: (Decimal(0) if k not in named else v) for k, v in values.items()}
 
 
-@pytest.mark.parametrize("name, form_id", LIMIT_CASES, ids=[f"{f}-{n}" for n, f in LIMIT_CASES])
+@pytest.mark.parametrize("name, form_id", LIMIT_CASES)
 def test_third_limit_gives_no_wrong_figure(tmp_path, name, form_id):
     form = ALL[form_id]
     values = zeroed(form) if name == "dashes-for-zero" else samples.consistent(form)
@@ -234,3 +257,26 @@ def test_a_date_after_the_phone_is_the_date_not_part_of_the_phone():
         ("date", "2022年1月24日"),
     )
     assert fields_in("填报日期：2022年1月24日") == (("date", "2022年1月24日"),)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_hidden_rows_are_found_and_a_damaged_file_gives_none_never_an_exception(tmp_path, suffix):
+    from wenuan.reading.hidden import hidden_rows
+
+    if suffix == ".xls" and not cl.soffice():
+        pytest.skip("LibreOffice (soffice) is not installed: no xls copies")
+    form = ALL[EZ]
+    values = samples.consistent(form)
+    builder = ct.build_last_year_rows_hidden
+    good = tmp_path / f"good{suffix}"
+    (builder if suffix == ".xlsx" else cl.converted(builder, "xls"))(form, values, HEADERS[EZ], good)
+    last_year = len(list(form.tables[0].walk())) + 3  # title, 填报单位, header, items, a blank row
+    assert hidden_rows(good) == {"表一": frozenset(range(last_year + 1))}
+    data = good.read_bytes()
+    for k in range(30):
+        bad = bytearray(data[: len(data) * (k + 1) // 31] if k % 2 else data)
+        for at in range(k * 37, len(bad), 211 + k):
+            bad[at] = (bad[at] + 1 + k) % 256
+        path = tmp_path / f"bad{k}{suffix}"
+        path.write_bytes(bytes(bad))
+        assert isinstance(hidden_rows(path), dict)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenuan.reading.hidden import hidden_columns
+from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
@@ -103,6 +103,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     out, meta = [], {}
     # a list's columns all count, hidden or not
     hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
+    hidden_lines = hidden_rows(path, infos) if bounds is RETURN else {}
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -110,7 +111,15 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                out.append(_grid(workbook, name, bounds.rows, hidden_cols.get(name, frozenset())))
+                out.append(
+                    _grid(
+                        workbook,
+                        name,
+                        bounds.rows,
+                        hidden_cols.get(name, frozenset()),
+                        hidden_lines.get(name, frozenset()),
+                    )
+                )
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
@@ -122,14 +131,17 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int, hidden=frozenset()) -> Grid:
+def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=frozenset()) -> Grid:
     """A sheet's values with its offset in the file, the cells hidden under merges and the
-    hidden columns."""
+    hidden columns; hidden rows are read as empty (last year's table kept out of sight)."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
     rows = sheet.to_python()
     r0, c0 = sheet.start or (0, 0)
+    for r in hidden_lines:
+        if 0 <= r - r0 < len(rows):
+            rows[r - r0] = [""] * len(rows[r - r0])
     covered = set()
     for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
         for r in range(ra, rb + 1):
