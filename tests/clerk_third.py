@@ -44,7 +44,9 @@ class Sheet:
         if text is not None:
             self.ws.cell(r, c, text)
         if merge_to:
-            self.ws.merge_cells(start_row=r, start_column=c, end_row=merge_to[0], end_column=merge_to[1])
+            self.ws.merge_cells(
+                start_row=r, start_column=c, end_row=merge_to[0], end_column=merge_to[1]
+            )
 
     def fig(self, r: int, c: int, table: Table, ref: str, values, shown=None):
         from openpyxl.utils import get_column_letter
@@ -129,7 +131,7 @@ def build_unit_section_rows(form: Form, values, header, path: Path) -> dict:
     that says its unit (（单位：万元）, （单位：人次、万元） for a row of two figures); 项目 | 数值 |
     数值; the header fields in cells above the table."""
     wb, positions = cl.new_book(), {}
-    for k, table in enumerate(form.tables):
+    for table in form.tables:
         s = Sheet(wb, table.title[:10], positions)
         r = title_row(s, 1, table.title, 3)
         s.put(r, 1, f"填报单位：{header['unit']}")
@@ -255,9 +257,7 @@ def build_styled_print(form: Form, values, header, path: Path) -> dict:
                 s.put(r, 4 + 2 * j, unit(table, ref))
                 s.fig(r, 5 + 2 * j, table, ref, values)
                 c = ws.cell(r, 5 + 2 * j)
-                c.number_format = (
-                    '0.00"万元"' if unit(table, ref) == "万元" else '#,##0;-#,##0;"-"'
-                )
+                c.number_format = '0.00"万元"' if unit(table, ref) == "万元" else '#,##0;-#,##0;"-"'
                 dv.add(c)
                 if n == 2:
                     c.comment = Comment("已与财务核对", "王")
@@ -335,9 +335,16 @@ def build_banner_header(form: Form, values, header, path: Path) -> dict:
         r = title_row(s, 1, table.title, 7)
         d = header["date"]
         gap = "\u3000" * 10
-        s.put(r, 1, f"填报单位（盖章）：{header['unit']}{gap}填报日期：{d.year}年{d.month}月{d.day}日", (r, 7))
+        s.put(
+            r,
+            1,
+            f"填报单位（盖章）：{header['unit']}{gap}填报日期：{d.year}年{d.month}月{d.day}日",
+            (r, 7),
+        )
         r += 1
-        for c, name in enumerate(("序号", "指标名称", "代码", "计量单位", "本期数", "计量单位", "本期数"), 1):
+        for c, name in enumerate(
+            ("序号", "指标名称", "代码", "计量单位", "本期数", "计量单位", "本期数"), 1
+        ):
             s.put(r, c, name)
         r += 1
         for n, (item, _depth, refs) in enumerate(lines(table), 1):
@@ -348,7 +355,12 @@ def build_banner_header(form: Form, values, header, path: Path) -> dict:
                 s.put(r, 4 + 2 * j, unit(table, ref))
                 s.fig(r, 5 + 2 * j, table, ref, values)
             r += 1
-        s.put(r, 1, f"审核人：　　　填表人：{header['person']}　　　联系电话：{header['phone']}", (r, 7))
+        s.put(
+            r,
+            1,
+            f"审核人：　　　填表人：{header['person']}　　　联系电话：{header['phone']}",
+            (r, 7),
+        )
     wb.save(path)
     return positions
 
@@ -361,7 +373,13 @@ def build_cover_sheet(form: Form, values, header, path: Path) -> dict:
     cover = Sheet(wb, "封面", positions)
     cover.put(2, 2, form.campaign or form.title)
     for r, (word, key) in enumerate(
-        (("填报单位：", "unit"), ("填报人：", "person"), ("联系电话：", "phone"), ("填报日期：", "date")), 5
+        (
+            ("填报单位：", "unit"),
+            ("填报人：", "person"),
+            ("联系电话：", "phone"),
+            ("填报日期：", "date"),
+        ),
+        5,
     ):
         cover.put(r, 2, word)
         v = header[key]
@@ -638,7 +656,11 @@ def build_units_on_sheets(form: Form, values, header, path: Path) -> dict:
                 for j, ref in enumerate(refs):
                     s.put(r, 2 + 2 * j, unit(table, ref))
                     s.fig(
-                        r, 3 + 2 * j, table, ref, values,
+                        r,
+                        3 + 2 * j,
+                        table,
+                        ref,
+                        values,
                         None if n == 0 else (lambda t, ref, v, n=n: num(t, ref, v * n + n)),
                     )
                 r += 1
@@ -719,7 +741,9 @@ def build_lanci_row(form: Form, values, header, path: Path) -> dict:
         s.put(r, 4, f"{d.year}年{d.month}月{d.day}日")
         r += 1
         units = "、".join(dict.fromkeys(c.unit for c in table.cells.values()))
-        for c, name in enumerate(("指标名称", "代码", "计量单位", f"本年实际（{units}）", "上年同期"), 1):
+        for c, name in enumerate(
+            ("指标名称", "代码", "计量单位", f"本年实际（{units}）", "上年同期"), 1
+        ):
             s.put(r, c, name)
         r += 1
         for c, name in enumerate(("甲", "乙", "丙", 1, 2), 1):

@@ -137,9 +137,7 @@ def seen(report, positions):
     for f in report.findings:
         if f.severity == "info":
             continue
-        sugg = [
-            (s.item, s.value, where.get(s.cell, s.cell)) for s in [f.suggestion, *f.also] if s
-        ]
+        sugg = [(s.item, s.value, where.get(s.cell, s.cell)) for s in [f.suggestion, *f.also] if s]
         out.append((f.severity, f.kind, f.rule, tuple(f.items), where.get(f.cell, f.cell), sugg))
     return sorted(out, key=str)
 
@@ -179,6 +177,7 @@ def test_the_template_itself_finds_each_slip_and_suggests_the_true_value(tmp_pat
     for f in found:
         for item, value, key in f[5]:
             assert key in truth and truth[key] == Decimal(value), (f, truth)
+            assert key.split(":", 1)[1] == item
 
 
 @pytest.mark.parametrize("name, form_id, kind", CASES, ids=[f"{f}-{n}-{k}" for n, f, k in CASES])
@@ -269,7 +268,9 @@ def test_hidden_rows_are_found_and_a_damaged_file_gives_none_never_an_exception(
     values = samples.consistent(form)
     builder = ct.build_last_year_rows_hidden
     good = tmp_path / f"good{suffix}"
-    (builder if suffix == ".xlsx" else cl.converted(builder, "xls"))(form, values, HEADERS[EZ], good)
+    (builder if suffix == ".xlsx" else cl.converted(builder, "xls"))(
+        form, values, HEADERS[EZ], good
+    )
     last_year = len(list(form.tables[0].walk())) + 3  # title, 填报单位, header, items, a blank row
     assert hidden_rows(good) == {"表一": frozenset(range(last_year + 1))}
     data = good.read_bytes()
