@@ -756,7 +756,12 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
     for table in form.tables:
         found: dict[str, Entry] = {}
         places: list[str] = []
-        for reg in (reg for reg in all_regions if reg.table == table.id):
+        # a table in hidden rows (last year's, kept above this year's) is read only when the
+        # table is nowhere in sight; a hidden row of a visible table is read as any other
+        ours = sorted((reg for reg in all_regions if reg.table == table.id), key=_out_of_sight)
+        for reg in ours:
+            if found and _out_of_sight(reg):
+                break
             part: dict[str, Entry] = {}
             if not sum(read_region(half, table, part) for half in _halves(reg)):
                 continue
@@ -774,6 +779,14 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
         ret.tables[table.id] = found
         if len(places) > 1:
             ret.twice[table.id] = places
+
+
+def _out_of_sight(region: Region) -> bool:
+    """Every row of the region that holds text is hidden."""
+    hidden = region.grid.hidden_rows
+    return bool(hidden) and all(
+        r in hidden for r, c, _ in region.grid.texts if r in region.rows and c in region.cols
+    )
 
 
 def _halves(region: Region) -> list[Region]:

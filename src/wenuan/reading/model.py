@@ -35,6 +35,7 @@ class Grid:
     origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
     places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
     hidden: frozenset[int] = frozenset()  # hidden columns: a clerk's helpers, never a value
+    hidden_rows: frozenset[int] = frozenset()  # read only when no visible copy of the table is
 
     @cached_property
     def texts(self) -> list[tuple[int, int, str]]:

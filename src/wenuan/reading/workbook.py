@@ -133,19 +133,23 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
 
 def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=frozenset()) -> Grid:
     """A sheet's values with its offset in the file, the cells hidden under merges and the
-    hidden columns; hidden rows are read as empty (last year's table kept out of sight)."""
+    hidden columns and rows."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
     rows = sheet.to_python()
     r0, c0 = sheet.start or (0, 0)
-    for r in hidden_lines:
-        if 0 <= r - r0 < len(rows):
-            rows[r - r0] = [""] * len(rows[r - r0])
     covered = set()
     for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
         for r in range(ra, rb + 1):
             for c in range(ca, cb + 1):
                 if (r, c) != (ra, ca):
                     covered.add((r - r0, c - c0))
-    return Grid(name, rows, covered, (r0, c0), hidden=frozenset(c - c0 for c in hidden))
+    return Grid(
+        name,
+        rows,
+        covered,
+        (r0, c0),
+        hidden=frozenset(c - c0 for c in hidden),
+        hidden_rows=frozenset(r - r0 for r in hidden_lines),
+    )
