@@ -758,7 +758,9 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
         places: list[str] = []
         # a table in hidden rows (last year's, kept above this year's) is read only when the
         # table is nowhere in sight; a hidden row of a visible table is read as any other
-        ours = sorted((reg for reg in all_regions if reg.table == table.id), key=_out_of_sight)
+        ours = [reg for reg in all_regions if reg.table == table.id]
+        if len(ours) > 1:
+            ours.sort(key=_out_of_sight)
         for reg in ours:
             if found and _out_of_sight(reg):
                 break

@@ -1,6 +1,7 @@
 """Workbooks (xlsx, xlsm, xls, ods) opened safely and turned into grids of cell values."""
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from wenuan.reading.hidden import hidden_columns, hidden_rows
@@ -103,7 +104,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     out, meta = [], {}
     # a list's columns all count, hidden or not
     hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
-    hidden_lines = hidden_rows(path, infos) if bounds is RETURN else {}
+    lines = cache(lambda: hidden_rows(path, infos))  # read only if a table is found twice
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -117,7 +118,9 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                         name,
                         bounds.rows,
                         hidden_cols.get(name, frozenset()),
-                        hidden_lines.get(name, frozenset()),
+                        (lambda name=name: lines().get(name, frozenset()))
+                        if bounds is RETURN
+                        else None,
                     )
                 )
     except Unreadable:
@@ -131,7 +134,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=frozenset()) -> Grid:
+def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None) -> Grid:
     """A sheet's values with its offset in the file, the cells hidden under merges and the
     hidden columns and rows."""
     sheet = workbook.get_sheet_by_name(name)
@@ -151,5 +154,5 @@ def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=froze
         covered,
         (r0, c0),
         hidden=frozenset(c - c0 for c in hidden),
-        hidden_rows=frozenset(r - r0 for r in hidden_lines),
+        find_hidden_rows=hidden_lines and (lambda: frozenset(r - r0 for r in hidden_lines())),
     )
