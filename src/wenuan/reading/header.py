@@ -34,6 +34,7 @@ _NAME = dict(_WORDS)
 _FIELD = re.compile(rf"({'|'.join(re.escape(w) for w, _ in _WORDS)})\s*{_STAMP}\s*(?:[:：]|$)")
 _NOTES = ("注", "说明", "备注", "附注", "填表说明")
 _TAIL = re.compile(rf"\s*{_STAMP}\s*$")
+_DATE_AFTER = re.compile(r"\s((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
 _UNITS_ONLY = re.compile(
     rf"(?:\s*(?:{'|'.join(sorted(UNITS, key=len, reverse=True))})\s*[、,，/;；]?)+"
 )
@@ -72,7 +73,12 @@ def fields_in(text: str) -> tuple[tuple[str, str], ...]:
         key = _NAME[m.group(1)]
         if key == "unit" and _UNITS_ONLY.fullmatch(value):
             key = "other"  # 单位：万元、人 says the units of the figures, not who reports
+        date = _DATE_AFTER.search(value) if key != "date" else None
+        if date:  # 联系电话：0711-3223456　　2022年1月24日: the day is written after the value
+            value = value[: date.start()]
         pairs.append((key, value))
+        if date:
+            pairs.append(("date", date.group(1)))
     return tuple(pairs)
 
 

@@ -1,5 +1,5 @@
-"""Hidden columns of a workbook's sheets: a clerk's helper figures, or last year's, kept out of
-sight. They are never read as values (python-calamine does not say which columns are hidden,
+"""Hidden columns and rows of a workbook's sheets: a clerk's helper figures, or last year's, kept
+out of sight. They are never read as values (python-calamine does not say which columns are hidden,
 so each format's own record of it is read: only the part before the cells)."""
 
 import re
@@ -30,6 +30,51 @@ def hidden_columns(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hi
         return _xlsx(path, infos) if reader is _xlsx else reader(path)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError):
         return {}  # a damaged file: the reader proper says so, or reads what it can
+
+
+def hidden_rows(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+    """Each sheet's hidden rows (0-based), for xlsx/xlsm and xls: last year's table kept above
+    this year's, out of sight; {} when none or unreadable."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _xlsx_rows(path, infos)
+        if suffix == ".xls":
+            return _xls(path, rows=True)
+    except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError, ValueError):
+        pass  # a damaged file: the reader proper says so, or reads what it can
+    return {}
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+
+
+def _xlsx_rows(path: Path, infos: list[zipfile.ZipInfo] | None) -> Hidden:
+    with zipfile.ZipFile(path) as z:
+        parts = {}
+        for info in infos if infos is not None else z.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = z.read(info)
+            if not _ROW_HIDDEN.search(xml):
+                continue  # most sheets: nothing hidden, no row looked at
+            found = {
+                int(n.group(1)) - 1
+                for tag in _ROW_TAG.findall(xml)
+                if _ROW_HIDDEN.search(tag) and (n := _ROW_NUMBER.search(tag))
+            }
+            if found:
+                parts[name] = frozenset(found)
+        if not parts:
+            return {}
+        from defusedxml.ElementTree import fromstring
+
+        book = fromstring(z.read("xl/workbook.xml"))
+        names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
+        return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
 
 
 def _span(first: int, last: int) -> range:
@@ -98,9 +143,10 @@ def _xlsx_sheet(head: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def _xls(path: Path) -> Hidden:
+def _xls(path: Path, rows: bool = False) -> Hidden:
     """BIFF8: BOUNDSHEET records name each sheet and where its records start; a sheet's
-    COLINFO records say which columns are hidden (bit 0 of their options)."""
+    COLINFO records say which columns are hidden (bit 0 of their options), its ROW records
+    which rows (bit 5, fDyZero), when `rows`."""
     import olefile
 
     with olefile.OleFileIO(str(path)) as ole:
@@ -121,10 +167,14 @@ def _xls(path: Path) -> Hidden:
             starts[at] = text.decode("utf-16-le" if wide & 1 else "latin-1")
         elif kind == 0x0809:  # BOF: a sheet begins (or the workbook's globals)
             sheet = starts.get(i)
-        elif kind == 0x007D and sheet is not None:  # COLINFO
+        elif kind == 0x007D and sheet is not None and not rows:  # COLINFO
             first, last, _, _, options = struct.unpack_from("<HHHHH", body)
             if options & 1:
                 out.setdefault(sheet, set()).update(_span(first, last))
+        elif kind == 0x0208 and sheet is not None and rows:  # ROW
+            row, options = struct.unpack_from("<H", body)[0], struct.unpack_from("<H", body, 12)[0]
+            if options & 0x20:
+                out.setdefault(sheet, set()).add(row)
         i += 4 + size
     return {name: frozenset(cols) for name, cols in out.items()}
 

@@ -460,6 +460,7 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     roles, header_units = _header(region, first, key_cols)
     shown = [c for c in region.cols if c not in grid.hidden]
     values = [c for c in shown if roles.get(c) == "value" and c not in key_cols]
+    values = [c for c in values if not _yuan_helper(region, hits, c, values, header_units)]
     units = {c for c in shown if roles.get(c) == "unit"}
     start = min(key_cols)
     if not values:  # no header: the columns right of the labels that hold figures
@@ -504,6 +505,18 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
         {c: u for c, u in header_units.items() if c in values},
         label_col,
         unit_beside,
+    )
+
+
+def _yuan_helper(region: Region, hits, c: int, values: list[int], header_units) -> bool:
+    """A column headed 元 whose every figure has a figure beside it in another value column
+    (金额（元） | 数值 =ROUND(C5/10000,2)): the clerk's helper, not the return's 万元."""
+    if header_units.get(c) != "元":
+        return False
+    others = [o for o in values if header_units.get(o) != "元"]
+    rows = [r for r in hits if _cell(region.grid, r, c) not in (None, "")]
+    return bool(others and rows) and all(
+        any(_cell(region.grid, r, o) not in (None, "") for o in others) for r in rows
     )
 
 
@@ -571,7 +584,13 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
         unit = pending[0][1]
         s = _filled_first(s for s in slots if s.hint == unit)
         if s is None or s.raw in (None, ""):  # 数量 | 金额: the 万元 figure under 金额
-            s = _filled_first(x for x in slots if x.hint is None and x.raw not in (None, "")) or s
+            s = (
+                _filled_first(x for x in slots if x.hint is None and x.raw not in (None, ""))
+                or _filled_first(  # 数量 | 金额（元）: typed in 元, said where it stands
+                    x for x in slots if (x.hint, unit) in _YUAN_SLIPS and x.raw not in (None, "")
+                )
+                or s
+            )
         s = s or _filled_first(s for s in slots if s.hint != unit and _may_be(s, unit))
         return [(pending[0], s)] if s else []
     free = list(slots)
@@ -604,6 +623,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     cols = _columns(region, hits)
     if cols.label is not None:  # near labels, now that the label column is known
         _near_hits(region, p, cols.label, hits)
+    parts_first = _parts_first(hits, p)
     sheet, place = region.grid.name, region.grid.place
     full = {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
     named = 0
@@ -631,7 +651,12 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
         codes = hit.codes
-        item = codes[0] if len(codes) == 1 else p.labels.resolve(codes, last, full)
+        if len(codes) == 1:
+            item = codes[0]
+        elif parts_first:
+            item = _over_total(hit, hits, p, full)
+        else:
+            item = p.labels.resolve(codes, last, full)
         if item is None or item in full:
             continue
         last = item
@@ -653,6 +678,34 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def _totals_of(hit: _Hit, hits: dict[int, _Hit], p: _Plan) -> list[int]:
+    """The rows naming an item that a label several items share (地市级) may be a part of."""
+    parents = {p.labels.parent.get(c) for c in hit.codes}
+    return [r for r, h in hits.items() if len(h.codes) == 1 and h.codes[0] in parents]
+
+
+def _parts_first(hits: dict[int, _Hit], p: _Plan) -> bool:
+    """Totals typed under their parts (地市级, 县（区）级, then 01A): the first row of a shared
+    label has none of its totals above it, and the last has one below it."""
+    shared = [hits[r] for r in sorted(hits) if len(hits[r].codes) > 1]
+    if not shared:
+        return False
+    first, last = shared[0], shared[-1]
+    return all(r > first.row for r in _totals_of(first, hits, p)) and any(
+        r > last.row for r in _totals_of(last, hits, p)
+    )
+
+
+def _over_total(hit: _Hit, hits: dict[int, _Hit], p: _Plan, taken) -> str | None:
+    """Of the items a shared label may be, the one whose total is the next total below."""
+    below = [r for r in _totals_of(hit, hits, p) if r > hit.row]
+    if not below:
+        return None
+    total = hits[min(below)].codes[0]
+    under = [c for c in hit.codes if p.labels.parent.get(c) == total and c not in taken]
+    return under[0] if len(under) == 1 else None
 
 
 def _filled(found: dict[str, Entry], ref: str) -> bool:
@@ -703,7 +756,14 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
     for table in form.tables:
         found: dict[str, Entry] = {}
         places: list[str] = []
-        for reg in (reg for reg in all_regions if reg.table == table.id):
+        # a table in hidden rows (last year's, kept above this year's) is read only when the
+        # table is nowhere in sight; a hidden row of a visible table is read as any other
+        ours = [reg for reg in all_regions if reg.table == table.id]
+        if len(ours) > 1:
+            ours.sort(key=_out_of_sight)
+        for reg in ours:
+            if found and _out_of_sight(reg):
+                break
             part: dict[str, Entry] = {}
             if not sum(read_region(half, table, part) for half in _halves(reg)):
                 continue
@@ -721,6 +781,14 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
         ret.tables[table.id] = found
         if len(places) > 1:
             ret.twice[table.id] = places
+
+
+def _out_of_sight(region: Region) -> bool:
+    """Every row of the region that holds text is hidden."""
+    hidden = region.grid.hidden_rows
+    return bool(hidden) and all(
+        r in hidden for r, c, _ in region.grid.texts if r in region.rows and c in region.cols
+    )
 
 
 def _halves(region: Region) -> list[Region]:

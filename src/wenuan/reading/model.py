@@ -1,6 +1,7 @@
 """What reading produces: a Return (values by table and reference, each with its place) and the
 Grid it was read from."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,6 +36,13 @@ class Grid:
     origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
     places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
     hidden: frozenset[int] = frozenset()  # hidden columns: a clerk's helpers, never a value
+    # hidden rows, looked up only when a table is found twice (a zero-argument function)
+    find_hidden_rows: Callable[[], frozenset[int]] | None = field(default=None, compare=False)
+
+    @cached_property
+    def hidden_rows(self) -> frozenset[int]:
+        """Rows hidden in the sheet: a table in them is read only when none is in sight."""
+        return self.find_hidden_rows() if self.find_hidden_rows else frozenset()
 
     @cached_property
     def texts(self) -> list[tuple[int, int, str]]:

@@ -1,9 +1,10 @@
 """Workbooks (xlsx, xlsm, xls, ods) opened safely and turned into grids of cell values."""
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from wenuan.reading.hidden import hidden_columns
+from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
 
 META_SHEET = "wenuan"
@@ -103,6 +104,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     out, meta = [], {}
     # a list's columns all count, hidden or not
     hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
+    lines = cache(lambda: hidden_rows(path, infos))  # read only if a table is found twice
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -110,7 +112,17 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                 rows = workbook.get_sheet_by_name(name).to_python()
                 meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1}
             elif name not in hidden:  # a hidden sheet is a clerk's scratch, not the return
-                out.append(_grid(workbook, name, bounds.rows, hidden_cols.get(name, frozenset())))
+                out.append(
+                    _grid(
+                        workbook,
+                        name,
+                        bounds.rows,
+                        hidden_cols.get(name, frozenset()),
+                        (lambda name=name: lines().get(name, frozenset()))
+                        if bounds is RETURN
+                        else None,
+                    )
+                )
     except Unreadable:
         raise
     except BaseException as e:  # calamine raises, or panics (a BaseException), on damaged parts
@@ -122,9 +134,9 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int, hidden=frozenset()) -> Grid:
+def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None) -> Grid:
     """A sheet's values with its offset in the file, the cells hidden under merges and the
-    hidden columns."""
+    hidden columns and rows."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
@@ -136,4 +148,11 @@ def _grid(workbook, name: str, most: int, hidden=frozenset()) -> Grid:
             for c in range(ca, cb + 1):
                 if (r, c) != (ra, ca):
                     covered.add((r - r0, c - c0))
-    return Grid(name, rows, covered, (r0, c0), hidden=frozenset(c - c0 for c in hidden))
+    return Grid(
+        name,
+        rows,
+        covered,
+        (r0, c0),
+        hidden=frozenset(c - c0 for c in hidden),
+        find_hidden_rows=hidden_lines and (lambda: frozenset(r - r0 for r in hidden_lines())),
+    )
