@@ -14,6 +14,7 @@ Layouts in `LIMITS` are not read whole: no figure may be read wrongly, and what 
 error finding at the cell.
 """
 
+import re
 from decimal import Decimal
 
 import clerk_layouts as cl
@@ -240,6 +241,15 @@ def test_third_limit_gives_no_wrong_figure(tmp_path, name, form_id):
         }
         assert fixes == {(positions[k], values[k], "unit") for k in money}
         assert report.values == {k: v for k, v in values.items() if k not in money}
+    if name == "dashes-for-zero":  # a dash is quoted, an empty cell is called empty
+        missing = [f.message for f in report.findings if f.kind == "missing"]
+        said = sorted({re.search(r" (填的是.*|未填写)$", m).group(1) for m in missing})
+        assert said == [
+            "填的是“-”，不是数字；没有的请填 0",
+            "填的是“—”，不是数字；没有的请填 0",
+            "填的是“／”，不是数字；没有的请填 0",
+            "未填写",
+        ]
     if name == "units-on-sheets":
         assert report.values == values
         assert [f.kind for f in report.findings if f.severity != "info"] == ["table"] * len(

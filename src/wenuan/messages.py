@@ -392,6 +392,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # findings
     "f_missing": ("{item} 未填写", "{item} is empty"),
+    "f_dash": (
+        "{item} 填的是“{raw}”，不是数字；没有的请填 0",
+        "{item} holds “{raw}”, not a number; type 0 if there is none",
+    ),
     "f_no_table": (
         "文件中没有找到《{title}》：这张表缺报，请补报",
         "the table “{title}” is not in the file: it is missing and must be sent",

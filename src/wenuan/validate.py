@@ -274,7 +274,9 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
         if entry and _is_uncalculated_formula(ret, entry):
             return None, _finding("error", "formula", t("f_formula", item=name), cell, entry, table)
         if cell.required:
-            return None, _finding("error", "missing", t("f_missing", item=name), cell, entry, table)
+            typed = str(entry.raw).strip() if entry and entry.raw is not None else ""
+            msg = t("f_dash", item=name, raw=_clip(typed)) if typed else t("f_missing", item=name)
+            return None, _finding("error", "missing", msg, cell, entry, table)
         return None, None
     if parsed.unit and parsed.unit != cell.unit:
         if parsed.unit == "元" and cell.unit == "万元":
