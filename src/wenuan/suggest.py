@@ -602,7 +602,8 @@ def smallest_sets(
         if res.x is None or (sets and res.fun > sets[0][0] + NEAR + 1e-6):
             break
         chosen = {keys[i] for i in range(n) if res.x[n + i] > 0.5}
-        if not _can_fix(checks, x, chosen):
+        solved = {**x, **{keys[i]: round(res.x[i]) for i in range(n) if keys[i] in chosen}}
+        if not _holds(checks, solved) and not _can_fix(checks, x, chosen):
             break  # a numerical artefact of the solver: say nothing rather than guess
         sets.append((res.fun, chosen))
         if not chosen:
@@ -658,6 +659,12 @@ def _single_sets(checks, x, weights, keys, top) -> list[tuple[float, set[str]]] 
         tie = len(near) > 1 and near[1][0] <= best + 1e-6
         return None if near[0][1] or tie else near[:1]
     return near
+
+
+def _holds(checks: list[Check], x: dict[str, int]) -> bool:
+    """Whether every error rule holds and no value is negative (the solver's values, checked)."""
+    keys = {k for c in checks for k in c.keys}
+    return all(x[k] >= 0 for k in keys) and all(c.holds(x) for c in checks if not c.warning)
 
 
 def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
