@@ -10,7 +10,8 @@ looked at, each on its own, so two independent slips do not hide each other. In 
    hold. Suggested only when it is the only such change: a bound (06C <= 06A) is never a fix,
    but ÷10000 that lands within it is. Two loose slips (a digit anywhere) together explain too
    much to be suggested, and one alone in a failing sum only when two would rarely give the
-   same difference.
+   same difference. Of two slips, one that every such pair shares and that would stand alone
+   (it restores a rule the other is not in) is suggested, and the rest looked at again.
 2. otherwise localization: the smallest weighted set of cells whose change can satisfy every
    rule of the group (and leave every value non-negative), a small mixed-integer program
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
