@@ -85,6 +85,7 @@ _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
 _ID = re.compile(rb'\bnumFmtId="(\d+)"')
 _CODE = re.compile(rb'\bformatCode="([^"]*)"')
 _CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_FONTS = re.compile(rb"<(?:\w+:)?(?:fonts|cellXfs)\b")
 _R = re.compile(rb'\br="([A-Z]*)(\d+)"')
 _S = re.compile(rb'\bs="(\d+)"')
 
@@ -98,26 +99,42 @@ def shown_wan(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Shown:
             return _xlsx(path, infos)
         if suffix == ".xls":
             return _xls(path)
+        if suffix == ".ods":
+            return _ods(path)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError, ValueError):
         pass
     return {}
 
 
-def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None) -> Shown:
+def _codes(styles: bytes) -> dict[int, str]:
+    """The number formats of styles.xml that show a number ÷ 10,000, by id."""
     from html import unescape
 
-    with zipfile.ZipFile(path) as z:
-        names = {i.filename: i for i in (infos if infos is not None else z.infolist())}
-        if "xl/styles.xml" not in names:
+    codes = {}
+    for tag in _NUMFMT.findall(styles):
+        n, c = _ID.search(tag), _CODE.search(tag)
+        if n and c and wan(code := unescape(c.group(1).decode("utf-8"))):
+            codes[int(n.group(1))] = code
+    return codes
+
+
+def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None) -> Shown:
+    from wenuan.reading.hidden import _quick_head
+
+    with open(path, "rb") as raw:
+        if infos is None:
+            with zipfile.ZipFile(raw) as z:
+                infos = z.infolist()
+        styles = next((i for i in infos if i.filename == "xl/styles.xml"), None)
+        # the number formats come first, before the fonts: most returns stop there
+        if styles is None or ((head := _quick_head(raw, styles, _FONTS)) and not _codes(head)):
             return {}
+    with zipfile.ZipFile(path) as z:
+        names = {i.filename: i for i in infos}
         styles = z.read(names["xl/styles.xml"])
-        codes = {}
-        for tag in _NUMFMT.findall(styles):
-            n, c = _ID.search(tag), _CODE.search(tag)
-            if n and c and wan(code := unescape(c.group(1).decode("utf-8"))):
-                codes[int(n.group(1))] = code
+        codes = _codes(styles)
         if not codes:
-            return {}  # most returns: one small part read, no cell looked at
+            return {}
         from defusedxml.ElementTree import fromstring
 
         root = fromstring(styles)
@@ -221,4 +238,99 @@ def _xls(path: Path) -> Shown:
                 if xf in styled:
                     out.setdefault(sheet, {})[row, first + k] = styled[xf]
         i += 4 + size
+    return out
+
+
+# --- ods --------------------------------------------------------------------------------------
+
+_NUMBER_STYLE = re.compile(
+    rb'<number:number-style\b[^>]*\bstyle:name="([^"]*)"[^>]*>(.*?)</number:number-style>', re.S
+)
+_NUMBER = re.compile(rb"<number:number\b([^>]*)>(.*?)</number:number>", re.S)
+_EMBEDDED = re.compile(rb'<number:embedded-text\b[^>]*number:position="(\d+)"[^>]*>([^<]*)<')
+_PLACES = re.compile(rb'number:decimal-places="(\d+)"')
+_FACTOR = re.compile(rb'number:display-factor="(\d+)"')
+_LEAST = re.compile(rb'number:min-(integer-digits|decimal-places)="(\d+)"')
+_POSITIVE = re.compile(
+    rb'<style:map\b[^>]*condition="value\(\)&gt;=?0"[^>]*apply-style-name="([^"]*)"'
+)
+_CELL_STYLE = re.compile(
+    rb'<style:style\b[^>]*\bstyle:name="([^"]*)"[^>]*data-style-name="([^"]*)"'
+)
+_ODS_TAG = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_NAME = re.compile(rb'\btable:name="([^"]*)"')
+_STYLE = re.compile(rb'\btable:style-name="([^"]*)"')
+_ROWS = re.compile(rb'\btable:number-rows-repeated="(\d+)"')
+_COLS = re.compile(rb'\btable:number-columns-repeated="(\d+)"')
+_MOST_ROWS = 5000  # a return's rows (workbook.RETURN): repeated rows past it hold no figure
+
+
+def _ods_code(body: bytes) -> str | None:
+    """An ODF number style written as the Excel code it came from, when it is the trick: a point
+    as embedded text (LibreOffice's `0"."0000`), or an embedded "!" before the decimals (its
+    `0\\!.0000`); None for any other style."""
+    m = _NUMBER.search(body)
+    if not m or b'number:grouping="true"' in m.group(1):
+        return None
+    places = int(p.group(1)) if (p := _PLACES.search(m.group(1))) else 0
+    least = {k: int(v) for k, v in _LEAST.findall(m.group(1))}  # digits shown even when 0
+    factor = int(f.group(1)) if (f := _FACTOR.search(m.group(1))) else 1
+    commas = {1: "", 1000: ",", 1000000: ",,"}.get(factor)
+    texts = _EMBEDDED.findall(m.group(2))
+    if commas is None or len(texts) != 1:
+        return None
+    (position, text) = texts[0]
+    if text == b"." and places == 0 and 0 < int(position) <= least.get(b"integer-digits", 0):
+        return '0"."' + "0" * int(position) + commas
+    if text == b"!" and 0 < places == least.get(b"decimal-places") and int(position) == 0:
+        return "0\\!." + "0" * places + commas
+    return None
+
+
+def _ods(path: Path) -> Shown:
+    """content.xml's cells whose cell style has a data style showing ÷ 10,000 (the data styles
+    are in styles.xml or content.xml); rows and columns counted as repeated."""
+    with zipfile.ZipFile(path) as z:
+        content = z.read("content.xml")
+        parts = [content]
+        if "styles.xml" in z.namelist():
+            parts.append(z.read("styles.xml"))
+    if not any(b"number:embedded-text" in part for part in parts):
+        return {}  # most files: no text inside a number, no cell looked at
+    bodies = {n: b for part in parts for n, b in _NUMBER_STYLE.findall(part)}
+    codes = {}
+    for name, body in bodies.items():
+        if positive := _POSITIVE.search(body):
+            body = bodies.get(positive.group(1), body)
+        if (code := _ods_code(body)) and wan(code):
+            codes[name] = code
+    styled = {
+        cell: codes[data]
+        for part in parts
+        for cell, data in _CELL_STYLE.findall(part)
+        if data in codes
+    }
+    if not styled:
+        return {}
+    from html import unescape
+
+    out: Shown = {}
+    sheet, row, col, rows = None, -1, 0, 1
+    for m in _ODS_TAG.finditer(content):
+        kind, attrs = m.group(1), m.group(2)
+        if kind == b"table":
+            name = _NAME.search(attrs)
+            sheet, row, rows = unescape(name.group(1).decode("utf-8")) if name else None, -1, 1
+        elif kind == b"table-row":
+            row += rows
+            rows = int(n.group(1)) if (n := _ROWS.search(attrs)) else 1
+            col = 0
+        else:
+            cols = int(n.group(1)) if (n := _COLS.search(attrs)) else 1
+            s = _STYLE.search(attrs)
+            if sheet and s and s.group(1) in styled and b"office:value=" in attrs:
+                for r in range(row, min(row + rows, _MOST_ROWS)):
+                    for c in range(col, col + min(cols, 256)):
+                        out.setdefault(sheet, {})[r, c] = styled[s.group(1)]
+            col += cols
     return out
