@@ -167,7 +167,7 @@ def validate(
             entry = entries.get(ref)
             cells[key] = (cell, entry, table.id)
             value, finding = _read_value(cell, entry, table.id, ret)
-            if entry and entry.shown and value is not None:
+            if entry and entry.shown:
                 findings.append(_shown_finding(cell, entry, table.id, value))
             if finding:
                 findings.append(finding)
@@ -306,18 +306,20 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     return value, None
 
 
-def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal) -> Finding:
+def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal | None) -> Finding:
     """Read as a number format shows it (0!.0000: 元 shown as 万元): an `info` for a 万元 item;
     a `warning` for an item in another unit, or for the format as LibreOffice rewrites it."""
     from wenuan.reading.formats import wan
 
     stored, code = entry.shown
     how = wan(code)
+    shown = quantize(Decimal(repr(entry.raw)), how.decimals)
+    value = shown if value is None else value  # not read (a count not whole): what it shows
     params = {
         "item": f"{cell.ref}（{cell.label}）",
         "stored": _clip(f"{numbers.parse(stored).value:f}"),
         "code": _clip(code),
-        "shown": _clip(f"{quantize(Decimal(repr(entry.raw)), how.decimals):f}"),
+        "shown": _clip(f"{shown:f}"),
         "value": show(value, cell.decimals) if cell.unit == "万元" else f"{value:f}",
         "unit": cell.unit,
     }
