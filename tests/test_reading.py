@@ -290,6 +290,7 @@ def test_explain_says_where_each_value_was_read_in_text_and_json(tmp_path):
         "how": "code",
         "read": None,
         "score": None,
+        "format": None,
     }
     plain = json.loads(runner.invoke(app, ["validate", str(path), "--format", "json"]).stdout)
     assert "reading" not in plain["files"][0]  # the JSON scripts rely on is unchanged

@@ -422,6 +422,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{item} 金额保留两位小数：{value} 应写作 {fixed}",
         "{item}: amounts have two decimals; {value} is {fixed}",
     ),
+    "f_shown_wan": (
+        "{item} 单元格里存的是 {stored}（元），单元格格式“{code}”把它显示为 {shown}（万元）；"
+        "按显示的 {value} 万元读取",
+        "{item}: the cell holds {stored} (元), shown as {shown} (万元) by its number format "
+        "“{code}”; read as {value} 万元, the figure shown",
+    ),
+    "f_shown_rewritten": (
+        "{item} 单元格里存的是 {stored}（元），格式“{code}”是以万元显示元的“0!.0000”经 LibreOffice "
+        "另存后的样子，现在显示的已不是一个数；按万元读作 {value} 万元，请核实",
+        "{item}: the cell holds {stored} (元) and its format “{code}” is the 0!.0000 trick "
+        "(元 shown as 万元) as LibreOffice saves it, which no longer shows a plain figure; "
+        "read as {value} 万元, please check",
+    ),
+    "f_shown_other": (
+        "{item} 的单位是{unit}，单元格格式“{code}”却把存的 {stored} 除以一万显示为 {shown}；"
+        "按显示的 {value} 读取，请核实",
+        "{item} is in {unit}, but the cell's number format “{code}” shows the {stored} it holds "
+        "divided by 10,000, as {shown}; read as shown, {value}, please check",
+    ),
     "f_yuan": (
         "{item} 的单位是万元，填的是“{raw}”，是按元填写的；换算为 {value} 万元",
         "{item} is in 万元 but holds '{raw}' (元); that is {value} 万元",
@@ -618,6 +637,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "how_title": ("取自表题", "from the table's title"),
     "how_total": ("取自其分项下面的“合计”行", "from the 合计 (total) row under its parts"),
     "how_not_found": ("未找到", "not found"),
+    "how_format": (
+        "；取显示值（格式“{code}”除以一万）",
+        "; the figure shown (format “{code}”: ÷ 10,000)",
+    ),
     "doc_no": ("文号", "document"),
     "union": ("发文单位", "issued by"),
     "period": ("活动时间", "period"),

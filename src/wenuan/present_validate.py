@@ -49,6 +49,8 @@ def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
             table = r["table"]
             lines.append(f"    【{titles[table]}】")
         how = t(f"how_{r['how']}", read=r["read"], score=f"{r['score'] or 0:.0f}")
+        if r.get("format"):
+            how += t("how_format", code=r["format"])
         lines.append(f"      {_pad(r['item'], 10)}{_pad(r['cell'] or '—', 24)}{how}  {r['label']}")
     return lines
 

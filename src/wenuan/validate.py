@@ -167,6 +167,8 @@ def validate(
             entry = entries.get(ref)
             cells[key] = (cell, entry, table.id)
             value, finding = _read_value(cell, entry, table.id, ret)
+            if entry and entry.shown:
+                findings.append(_shown_finding(cell, entry, table.id, value))
             if finding:
                 findings.append(finding)
             if value is not None:
@@ -216,6 +218,7 @@ def _reading(form: Form, ret: Return) -> list[dict]:
                     "how": entry.how if entry else "not_found",
                     "read": entry.label if entry and entry.how == "near" else None,
                     "score": entry.score if entry else None,
+                    "format": entry.shown[1] if entry and entry.shown else None,
                 }
             )
     return out
@@ -295,12 +298,38 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     if cell.decimals == 0 and value != value.to_integral_value():
         msg = t("f_not_whole", item=name, value=f"{value:f}", unit=cell.unit)
         return None, _finding("error", "type", msg, cell, entry, table)
+    if entry.shown and cell.unit == "万元":  # 12.3456 shown: the 12.35 万元 a clerk writes
+        value = quantize(value, cell.decimals)
     if value.as_tuple().exponent < -cell.decimals:
         fixed = quantize(value, cell.decimals)
         msg = t("f_decimals", item=name, value=f"{value:f}", fixed=show(fixed, cell.decimals))
         sug = Suggestion(cell.ref, fixed, _place(entry), "rounding")
         return value, _finding("warning", "type", msg, cell, entry, table, suggestion=sug)
     return value, None
+
+
+def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal | None) -> Finding:
+    """Read as a number format shows it (0!.0000: 元 shown as 万元): an `info` for a 万元 item;
+    a `warning` for an item in another unit, or for the format as LibreOffice rewrites it."""
+    from wenuan.reading.formats import wan
+
+    stored, code = entry.shown
+    how = wan(code)
+    shown = quantize(Decimal(repr(entry.raw)), how.decimals)
+    value = shown if value is None else value  # not read (a count not whole): what it shows
+    params = {
+        "item": f"{cell.ref}（{cell.label}）",
+        "stored": _clip(f"{numbers.parse(stored).value:f}"),
+        "code": _clip(code),
+        "shown": _clip(f"{shown:f}"),
+        "value": show(value, cell.decimals) if cell.unit == "万元" else f"{value:f}",
+        "unit": cell.unit,
+    }
+    if cell.unit != "万元":
+        return _finding("warning", "format", t("f_shown_other", **params), cell, entry, table)
+    if how.rewritten:
+        return _finding("warning", "format", t("f_shown_rewritten", **params), cell, entry, table)
+    return _finding("info", "format", t("f_shown_wan", **params), cell, entry, table)
 
 
 def _clip(text: str, most: int = 40) -> str:

@@ -105,9 +105,10 @@ def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
             return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
 
 
-def _quick_head(raw, info: zipfile.ZipInfo) -> bytes | None:
-    """A deflated sheet's first kilobytes up to <sheetData, inflated straight from the file (a
-    tenth of opening the member through zipfile); None when <sheetData is not in them."""
+def _quick_head(raw, info: zipfile.ZipInfo, stop: re.Pattern = _DATA) -> bytes | None:
+    """A deflated part's first kilobytes up to `stop` (a sheet's <sheetData), inflated straight
+    from the file (a tenth of opening the member through zipfile); None when `stop` is not in
+    them."""
     if info.compress_type != zipfile.ZIP_DEFLATED:
         return None
     raw.seek(info.header_offset)
@@ -117,7 +118,7 @@ def _quick_head(raw, info: zipfile.ZipInfo) -> bytes | None:
     name_len, extra_len = struct.unpack_from("<HH", local, 26)
     raw.seek(info.header_offset + 30 + name_len + extra_len)
     head = zlib.decompressobj(-15).decompress(raw.read(min(2048, info.compress_size)), 2048)
-    m = _DATA.search(head)
+    m = stop.search(head)
     return head[: m.start()] if m else None
 
 

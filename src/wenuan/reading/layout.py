@@ -624,7 +624,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if cols.label is not None:  # near labels, now that the label column is known
         _near_hits(region, p, cols.label, hits)
     parts_first = _parts_first(hits, p)
-    sheet, place = region.grid.name, region.grid.place
+    sheet, place, shown = region.grid.name, region.grid.place, region.grid.shown
     full = {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
@@ -634,7 +634,10 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         nonlocal named
         for (ref, unit), slot in _assign(pending, slots):
             hint = slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
-            found[ref] = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
+            entry = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
+            if shown:
+                entry.shown = shown.get((r, slot.col))
+            found[ref] = entry
             named += 1
         if len(p.refs[item]) == 1 or all(_filled(found, ref) for ref, _ in p.refs[item]):
             full.add(item)  # every value of the item read: its label names no other row

@@ -36,6 +36,9 @@ class Grid:
     origin: tuple[int, int] = (0, 0)  # where rows[0][0] is in the sheet
     places: dict[tuple[int, int], str] | None = None  # a Word table's own words for a cell
     hidden: frozenset[int] = frozenset()  # hidden columns: a clerk's helpers, never a value
+    # cells whose number format shows 元 as 万元 (0!.0000): the row holds the figure shown,
+    # this the stored value and the format
+    shown: dict[tuple[int, int], tuple[object, str]] = field(default_factory=dict)
     # hidden rows, looked up only when a table is found twice (a zero-argument function)
     find_hidden_rows: Callable[[], frozenset[int]] | None = field(default=None, compare=False)
 
@@ -72,6 +75,8 @@ class Entry:
     label: str | None = None  # the label as written, when matched by label
     unit: str | None = None  # a unit written beside the value that differs from the form's
     score: float | None = None  # similarity of a near label, 0-100
+    shown: tuple[object, str] | None = None  # (stored value, format) when raw is the figure
+    # a number format shows: 123456 stored, 0!.0000, raw 12.3456
 
     @property
     def place(self) -> str:

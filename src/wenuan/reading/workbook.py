@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from wenuan.reading.formats import WAN, shown_wan, wan
 from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
 
@@ -104,6 +105,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     out, meta = [], {}
     # a list's columns all count, hidden or not
     hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
+    as_wan = shown_wan(path, infos) if bounds is RETURN else {}  # 元 shown as 万元 by a format
     lines = cache(lambda: hidden_rows(path, infos))  # read only if a table is found twice
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
@@ -121,6 +123,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                         (lambda name=name: lines().get(name, frozenset()))
                         if bounds is RETURN
                         else None,
+                        as_wan.get(name),
                     )
                 )
     except Unreadable:
@@ -134,9 +137,11 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     return out, meta
 
 
-def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None) -> Grid:
-    """A sheet's values with its offset in the file, the cells hidden under merges and the
-    hidden columns and rows."""
+def _grid(
+    workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None, shown=None
+) -> Grid:
+    """A sheet's values with its offset in the file, the cells hidden under merges, the
+    hidden columns and rows, and the figures a format shows ÷ 10,000 as shown."""
     sheet = workbook.get_sheet_by_name(name)
     if sheet.total_height > most:
         raise Unreadable("too_many_rows", limit=most)
@@ -155,4 +160,24 @@ def _grid(workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None)
         (r0, c0),
         hidden=frozenset(c - c0 for c in hidden),
         find_hidden_rows=hidden_lines and (lambda: frozenset(r - r0 for r in hidden_lines())),
+        shown=_as_shown(rows, shown, r0, c0) if shown else {},
     )
+
+
+def _as_shown(rows: list[list], cells: dict[tuple[int, int], str], r0: int, c0: int) -> dict:
+    """Put in `rows` the figure each formatted number shows (123456 under 0!.0000: 12.3456);
+    the stored value and the format of each, by cell."""
+    from decimal import Decimal
+
+    from wenuan.forms import quantize
+
+    out = {}
+    for (r, c), code in cells.items():
+        r, c = r - r0, c - c0
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            v = rows[r][c]
+            if type(v) in (int, float) and v == v and abs(v) != float("inf"):
+                shown = quantize(Decimal(repr(v)) / WAN, wan(code).decimals)
+                rows[r][c] = float(shown)
+                out[r, c] = (v, code)
+    return out
