@@ -105,6 +105,29 @@ def test_yuan_shown_as_wan_is_read_as_shown_with_an_info_at_its_cell(tmp_path):
     assert report.ok
 
 
+def test_many_cells_of_one_format_are_one_note_a_table(tmp_path):
+    """A finance office formats every amount so: one info for the table's cells of one format,
+    at the first, naming them all; a cell of another format keeps its own."""
+    cells = {
+        "swn:05A": (34300, "0!.0000"),
+        "swn:05B": (11400, "0!.0000"),
+        "swn:06A": (34300, "0!.0000"),
+        "swn:05C": (10000, '0"."0000'),
+    }
+    path, places = _formatted(tmp_path, cells)
+    report = check(path)
+    assert report.values == samples.consistent(PDS)
+    got = [(f.severity, f.kind, f.cell, f.items) for f in report.findings]
+    assert got == [
+        ("info", "format", places["swn:05A"], ["05A", "05B", "06A"]),
+        ("info", "format", places["swn:05C"], ["05C"]),
+    ]
+    assert report.findings[0].message == (
+        "本表 3 个万元单元格里存的是元，单元格格式“0!.0000”把它们显示为万元；均按显示的万元数读取"
+        "（如 05A：存的是 34300，读作 3.43 万元）"
+    )
+
+
 def test_the_figure_shown_is_rounded_to_the_items_decimals(tmp_path):
     path, places = _formatted(tmp_path, {"swn:10A": (787149, "0!.0000")})
     report = check(path)

@@ -428,6 +428,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{item}: the cell holds {stored} (元), shown as {shown} (万元) by its number format "
         "“{code}”; read as {value} 万元, the figure shown",
     ),
+    "f_shown_many": (
+        "本表 {n} 个万元单元格里存的是元，单元格格式“{code}”把它们显示为万元；均按显示的万元数读取"
+        "（如 {item}：存的是 {stored}，读作 {value} 万元）",
+        "{n} 万元 cells of this table hold 元, shown as 万元 by their number format “{code}”;"
+        " each is read as shown (e.g. {item}: holds {stored}, read as {value} 万元)",
+    ),
     "f_shown_rewritten": (
         "{item} 单元格里存的是 {stored}（元），格式“{code}”是以万元显示元的“0!.0000”经 LibreOffice "
         "另存后的样子，现在显示的已不是一个数；按万元读作 {value} 万元，请核实",

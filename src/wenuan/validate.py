@@ -163,17 +163,20 @@ def validate(
         if table.id in ret.missing_tables:
             continue  # one finding says so; no cascade of missing items
         entries = ret.tables.get(table.id, {})
+        shown: list[Finding] = []  # 元 shown as 万元: one note a table, not one a cell
         for ref, cell, key in keyed:
             entry = entries.get(ref)
             cells[key] = (cell, entry, table.id)
             value, finding = _read_value(cell, entry, table.id, ret)
             if entry and entry.shown:
-                findings.append(_shown_finding(cell, entry, table.id, value))
+                note = _shown_finding(cell, entry, table.id, value)
+                (shown if note.severity == "info" else findings).append(note)
             if finding:
                 findings.append(finding)
             if value is not None:
                 values[key] = value
                 places[key] = entry.place
+        findings += _shown_together(shown, entries)
     report.values, report.places = values, places
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
@@ -330,6 +333,31 @@ def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal | None) 
     if how.rewritten:
         return _finding("warning", "format", t("f_shown_rewritten", **params), cell, entry, table)
     return _finding("info", "format", t("f_shown_wan", **params), cell, entry, table)
+
+
+def _shown_together(notes: list[Finding], entries: dict[str, Entry]) -> list[Finding]:
+    """A table's 万元 cells read as their format shows them: one `info` per format code, naming
+    the first cell and how many there are (a finance office formats every amount so)."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in notes:
+        by_code.setdefault(entries[f.items[0]].shown[1], []).append(f)
+    out = []
+    for code, group in by_code.items():
+        if len(group) == 1:
+            out += group
+            continue
+        first = entries[group[0].items[0]]
+        msg = t(
+            "f_shown_many",
+            n=len(group),
+            code=_clip(code),
+            item=group[0].items[0],
+            stored=_clip(f"{numbers.parse(first.shown[0]).value:f}"),
+            value=_clip(f"{quantize(Decimal(repr(first.raw)), 2):f}"),
+        )
+        items = [i for f in group for i in f.items]
+        out.append(Finding("info", "format", msg, items, group[0].cell, group[0].table))
+    return out
 
 
 def _clip(text: str, most: int = 40) -> str:
