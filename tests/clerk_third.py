@@ -81,6 +81,14 @@ def header_row(s: Sheet, r: int, header) -> int:
     return r + 1
 
 
+def heading(s: Sheet, table, header, names: tuple[str, ...], width: int | None = None) -> int:
+    """The title across the table, 填报单位 under it, then the column names: the first item's row."""
+    r = header_row(s, title_row(s, 1, table.title, width or len(names)), header)
+    for c, name in enumerate(names, 1):
+        s.put(r, c, name)
+    return r + 1
+
+
 # ---------------------------------------------------------------------------------------------
 # The layouts.
 
@@ -102,11 +110,7 @@ def build_seq_multilevel(form: Form, values, header, path: Path) -> dict:
     wb, positions = cl.new_book(), {}
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 6)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("序号", "项目", "计量单位", "数量", "计量单位", "数量"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("序号", "项目", "计量单位", "数量", "计量单位", "数量"))
         counters = [0] * 8
         for item, depth, refs in lines(table):
             counters[depth] += 1
@@ -175,11 +179,7 @@ def build_parts_then_total(form: Form, values, header, path: Path) -> dict:
     wb, positions = cl.new_book(), {}
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"Sheet{k + 1}", positions)
-        r = title_row(s, 1, table.title, 6)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("序号", "项目", "单位", "本年数", "单位", "本年数"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("序号", "项目", "单位", "本年数", "单位", "本年数"))
         for n, (item, _depth) in enumerate(post_order(table), 1):
             s.put(r, 1, n)
             s.put(r, 2, item.label)
@@ -203,11 +203,7 @@ def build_yuan_columns(form: Form, values, header, path: Path) -> dict:
     wb, positions = cl.new_book(), {}
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 3)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("项目", "数量", "金额（元）"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("项目", "数量", "金额（元）"))
         for item, _depth, refs in lines(table):
             counts = [ref for ref in refs if unit(table, ref) != "万元"]
             money = [ref for ref in refs if unit(table, ref) == "万元"]
@@ -546,11 +542,7 @@ def build_own_total_rows(form: Form, values, header, path: Path) -> dict:
     for k, table in enumerate(form.tables):
         ends = own_totals(table)
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 6)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("序号", "项目", "单位", "数值", "单位", "数值"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("序号", "项目", "单位", "数值", "单位", "数值"))
         n = 0
         for item, _depth, refs in lines(table):
             n += 1
@@ -578,11 +570,7 @@ def build_yuan_formula(form: Form, values, header, path: Path) -> dict:
     wb, positions = cl.new_book(), {}
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 4)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("项目", "单位", "金额（元）", "数值"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("项目", "单位", "金额（元）", "数值"))
         for item, _depth, refs in lines(table):
             s.put(r, 1, item.label)
             for ref in refs:
@@ -680,11 +668,7 @@ def build_dashes_for_zero(form: Form, values, header, path: Path) -> dict:
     zeros = 0
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 7)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("序号", "代码", "项目", "单位", "数值", "单位", "数值"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("序号", "代码", "项目", "单位", "数值", "单位", "数值"))
         for n, (item, _depth, refs) in enumerate(lines(table), 1):
             s.put(r, 1, n)
             s.put(r, 2, item.code)
@@ -709,11 +693,7 @@ def build_wan_display_format(form: Form, values, header, path: Path) -> dict:
     wb, positions = cl.new_book(), {}
     for k, table in enumerate(form.tables):
         s = Sheet(wb, f"表{CN[k]}", positions)
-        r = title_row(s, 1, table.title, 5)
-        r = header_row(s, r, header)
-        for c, name in enumerate(("代码", "项目", "单位", "数值", "单位", "数值"), 1):
-            s.put(r, c, name)
-        r += 1
+        r = heading(s, table, header, ("代码", "项目", "单位", "数值", "单位", "数值"), width=5)
         for item, _depth, refs in lines(table):
             s.put(r, 1, item.code)
             s.put(r, 2, item.label)

@@ -192,13 +192,11 @@ def _column(letters: bytes) -> int:
 def _xls(path: Path) -> Shown:
     """BIFF8: FORMAT records give the codes, XF records (in order) their format, and each
     number's record (NUMBER, RK, MULRK, FORMULA) its XF; BOUNDSHEET names where a sheet starts."""
-    import olefile
+    from wenuan.reading.hidden import biff_stream
 
-    with olefile.OleFileIO(str(path)) as ole:
-        stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-        if stream is None:
-            return {}
-        data = ole.openstream(stream).read()
+    data = biff_stream(path)
+    if data is None:
+        return {}
     codes: dict[int, str] = {}
     xfs: list[int] = []
     starts: dict[int, str] = {}

@@ -144,17 +144,22 @@ def _xlsx_sheet(head: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def _xls(path: Path, rows: bool = False) -> Hidden:
-    """BIFF8: BOUNDSHEET records name each sheet and where its records start; a sheet's
-    COLINFO records say which columns are hidden (bit 0 of their options), its ROW records
-    which rows (bit 5, fDyZero), when `rows`."""
+def biff_stream(path: Path) -> bytes | None:
+    """An xls file's workbook stream (BIFF8 records), or None when it has none."""
     import olefile
 
     with olefile.OleFileIO(str(path)) as ole:
         name = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-        if name is None:
-            return {}
-        data = ole.openstream(name).read()
+        return None if name is None else ole.openstream(name).read()
+
+
+def _xls(path: Path, rows: bool = False) -> Hidden:
+    """BIFF8: BOUNDSHEET records name each sheet and where its records start; a sheet's
+    COLINFO records say which columns are hidden (bit 0 of their options), its ROW records
+    which rows (bit 5, fDyZero), when `rows`."""
+    data = biff_stream(path)
+    if data is None:
+        return {}
     starts: dict[int, str] = {}
     out: dict[str, set[int]] = {}
     sheet = None
