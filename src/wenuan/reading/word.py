@@ -13,7 +13,8 @@ CONVERT_SECONDS = 120
 
 
 def grids(path: Path, bounds=None) -> list[Grid]:
-    """The document as one grid: a paragraph is a row of one cell, a table row a row of cells.
+    """The document as one grid: a paragraph is a row of one cell, a table row a row of cells, a
+    table nested in a cell read where it stands (tables are numbered in document order).
     `bounds` (a workbook.Bounds) limits its size: a return's by default."""
     if path.suffix.lower() != ".docx":
         with tempfile.TemporaryDirectory(prefix="wenuan-word-") as tmp:
@@ -32,22 +33,37 @@ def grids(path: Path, bounds=None) -> list[Grid]:
     covered: set[tuple[int, int]] = set()
     places: dict[tuple[int, int], str] = {}
     tables = 0
-    for block in blocks:
-        if not hasattr(block, "rows"):
-            rows.append([block.text])
-            continue
-        tables += 1
-        above: list = []
-        for i, row in enumerate(block.rows):
-            cells = row.cells
-            tcs = [c._tc for c in cells]
-            r = len(rows)
-            for j, tc in enumerate(tcs):
-                places[(r, j)] = f"表格{tables}第{i + 1}行第{j + 1}列"
-                if (j and tc is tcs[j - 1]) or (j < len(above) and tc is above[j]):
-                    covered.add((r, j))  # a merged cell is read once, where it starts
-            rows.append([c.text if (r, j) not in covered else "" for j, c in enumerate(cells)])
-            above = tcs
+
+    def read(blocks) -> None:
+        nonlocal tables
+        for block in blocks:
+            if not hasattr(block, "rows"):
+                rows.append([block.text])
+                continue
+            tables += 1
+            if any(cell.tables for row in block.rows for cell in row.cells):
+                # a frame: a table holding tables (an office's bordered box round the return)
+                # is read as what its cells hold, in order, each cell once
+                done: set = set()
+                for row in block.rows:
+                    for cell in row.cells:
+                        if cell._tc not in done:
+                            done.add(cell._tc)
+                            read(cell.iter_inner_content())
+                continue
+            above: list = []
+            for i, row in enumerate(block.rows):
+                cells = row.cells
+                tcs = [c._tc for c in cells]
+                r = len(rows)
+                for j, tc in enumerate(tcs):
+                    places[(r, j)] = f"表格{tables}第{i + 1}行第{j + 1}列"
+                    if (j and tc is tcs[j - 1]) or (j < len(above) and tc is above[j]):
+                        covered.add((r, j))  # a merged cell is read once, where it starts
+                rows.append([c.text if (r, j) not in covered else "" for j, c in enumerate(cells)])
+                above = tcs
+
+    read(blocks)
     return [Grid("", rows, covered, places=places)]
 
 
