@@ -193,12 +193,19 @@ def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
 
 
 _UNION = re.compile(r"^(.{1,16}?(?:总工会|工会))")
+_REPORT = re.compile(r"^(.{1,16}?(?:总工会|工会))关于.*(?:报告|情况|统计)")
 
 
 def unit_in_title(grids: list[Grid], form: Form) -> Entry | None:
-    """The reporting union named before a table's title (温县总工会冬日送温暖…统计表), unless it
-    is the union that issued the notice (its own title copied from the notice)."""
+    """The reporting union named before a table's title (温县总工会冬日送温暖…统计表), or as the
+    sender of a report that holds the tables (叶县总工会关于…情况的报告), unless it is the union
+    that issued the notice (its own title copied from the notice)."""
     for grid in grids:
+        first = min((r for r, _, _ in _title_cells(grid, form)), default=len(grid.rows))
+        for r, c, text in grid.texts:
+            m = _REPORT.match(fold(text)) if r < first else None
+            if m and m.group(1) != fold(form.union or ""):
+                return Entry(m.group(1), grid.name, grid.place(r, c), "title")
         for r, c, table in _title_cells(grid, form):
             title, text = fold(form.table(table).title), fold(grid.rows[r][c])
             if title not in text:
