@@ -183,13 +183,13 @@ def build(tmp_path, name, form_id, values, layouts=LAYOUTS):
 # --- the contract -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("form_id", sorted(ALL))
-@pytest.mark.parametrize("kind", KINDS[1:])
+@pytest.mark.parametrize(
+    "form_id, kind", [(f, k) for f in sorted(ALL) for k in KINDS[1:] if k in _kinds(f)]
+)
 def test_the_slips_and_the_template_oracle(tmp_path, form_id, kind):
-    """Each kind of return breaks what it says, and the template suggests only true values."""
+    """Each kind of return breaks what it says, and the template suggests only true values
+    (a slip across tables only where a form has a rule across them: jiaozuo-2019)."""
     form = ALL[form_id]
-    if kind not in _kinds(form_id):
-        pytest.skip(f"{form_id} has no rule across tables")
     values, truth = returned(form, kind)
     assert len(truth) == {"two": 2, "cross": 1, "three": 3}[kind]
     found = expected(tmp_path, form_id, kind, values)
