@@ -229,3 +229,33 @@ def test_limit_gives_no_wrong_figure(tmp_path, name, form_id):
     unread = {k.split(":")[0] for k in values if k not in report.values}
     tables = {f.table for f in report.findings if f.severity == "error" and f.kind == "table"}
     assert unread and unread <= tables, report.findings
+
+
+def test_a_report_signed_off_with_its_day_on_the_last_line_is_dated_by_it(tmp_path):
+    """No 填报日期 field: the day alone on the report's last line is the day it was filled in,
+    so lateness is counted from it."""
+    from datetime import timedelta
+
+    form = ALL[PDS]
+    late = validate.returns_deadline(form).date + timedelta(days=3)
+    path = tmp_path / "report.docx"
+    c4.build_word_title_unit(form, samples.consistent(form), {**HEADERS[PDS], "date": late}, path)
+    report = validate.validate_file(path, ALL, validate.Options())
+    assert report.header["date"] == f"{late.year}年{late.month}月{late.day}日"
+    assert [(f.severity, f.kind) for f in report.findings] == [("warning", "deadline")]
+    assert report.findings[0].message.startswith(
+        "逾期 3 天（3 个工作日）：截止 2010-02-01，收到 2010-02-04"
+    )
+
+
+def test_a_date_inside_a_sentence_at_the_end_is_not_taken_for_the_day():
+    from wenuan.reading.header import date_at_end
+    from wenuan.reading.model import Grid
+
+    def grid(last: str) -> Grid:
+        return Grid("", [["填报单位：叶县总工会"], [None], [last]])
+
+    assert date_at_end([grid("二〇一〇年元月二十八日")]).raw == "二〇一〇年元月二十八日"
+    assert date_at_end([grid("2010年1月28日 ")]).cell == "A3"
+    assert date_at_end([grid("截至2010年1月28日")]) is None
+    assert date_at_end([grid("2010年1月28日前报送")]) is None

@@ -50,6 +50,23 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     return out
 
 
+_LONE_DATE = re.compile(
+    r"\s*(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|元|[一二三四五六七八九十]{1,2})"
+    r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*"
+)
+
+
+def date_at_end(grids: list[Grid]) -> Entry | None:
+    """A day written alone as the last text of a sheet or document (a report signed off with
+    its date on the last line), for a return that names no 填报日期."""
+    for grid in grids:
+        texts = grid.texts
+        if texts and _LONE_DATE.fullmatch(texts[-1][2]):
+            r, c, text = texts[-1]
+            return Entry(text.strip(), grid.name, grid.place(r, c), "label")
+    return None
+
+
 @lru_cache(maxsize=1 << 14)
 def fields_in(text: str) -> tuple[tuple[str, str], ...]:
     """(field, value) pairs a cell's text gives, in order; a value may be "" (it is beside)."""
