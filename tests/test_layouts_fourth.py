@@ -22,6 +22,7 @@ import clerk_layouts as cl
 import clerk_third as ct
 import pytest
 from test_layouts import ALL, HEADERS, _swaps
+from test_layouts_third import build, expected, seen
 
 from wenuan import samples, validate
 from wenuan.rules import holds
@@ -146,40 +147,6 @@ def returned(form, kind):
     raise AssertionError(f"no {kind} slips for {form.id}")
 
 
-def seen(report, positions):
-    """The error and warning findings, each cell named by the figure's key written there."""
-    where = {v: k for k, v in positions.items()}
-    out = []
-    for f in report.findings:
-        if f.severity == "info":
-            continue
-        sugg = [(s.item, s.value, where.get(s.cell, s.cell)) for s in [f.suggestion, *f.also] if s]
-        out.append((f.severity, f.kind, f.rule, tuple(f.items), where.get(f.cell, f.cell), sugg))
-    return sorted(out, key=str)
-
-
-_TEMPLATE: dict = {}
-
-
-def expected(tmp_path, form_id, kind, values):
-    """What the template gives for these figures (computed once per form and kind)."""
-    if (form_id, kind) not in _TEMPLATE:
-        path = tmp_path / f"{form_id}-template-{kind}.xlsx"
-        positions = cl.build_template(ALL[form_id], values, HEADERS[form_id], path)
-        report = validate.validate_file(path, ALL, validate.Options())
-        assert report.values == values
-        _TEMPLATE[form_id, kind] = seen(report, positions)
-    return _TEMPLATE[form_id, kind]
-
-
-def build(tmp_path, name, form_id, values, layouts=LAYOUTS):
-    builder, _, suffix, needs = layouts[name]
-    if needs and not cl.soffice():
-        pytest.skip("LibreOffice (soffice) is not installed: it makes this layout")
-    path = tmp_path / f"{form_id}-{name}{suffix}"
-    return path, builder(ALL[form_id], values, HEADERS[form_id], path)
-
-
 # --- the contract -----------------------------------------------------------------------------
 
 
@@ -204,7 +171,7 @@ def test_the_slips_and_the_template_oracle(tmp_path, form_id, kind):
 def test_fourth_layout(tmp_path, name, form_id, kind):
     form = ALL[form_id]
     values, _truth = returned(form, kind)
-    path, positions = build(tmp_path, name, form_id, values)
+    path, positions = build(tmp_path, name, form_id, values, LAYOUTS)
     assert set(positions) == set(values)
     report = validate.validate_file(path, ALL, validate.Options())
     assert report.form == form_id

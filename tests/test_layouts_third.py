@@ -76,6 +76,7 @@ CASES = [(n, f, k) for n, (_, fs, _, _) in LAYOUTS.items() for f in fs for k in 
 
 
 def build(tmp_path, name, form_id, values, layouts=LAYOUTS):
+    """Write the layout `name` of `layouts` for the figures; the file and each figure's cell."""
     builder, _, suffix, needs = layouts[name]
     if needs and not cl.soffice():
         pytest.skip("LibreOffice (soffice) is not installed: it makes this layout")
@@ -146,14 +147,15 @@ _TEMPLATE: dict = {}
 
 
 def expected(tmp_path, form_id, kind, values):
-    """What the template gives for these figures (computed once per form and kind)."""
-    if (form_id, kind) not in _TEMPLATE:
+    """What the template gives for these figures (computed once per form and figures)."""
+    key = (form_id, frozenset(values.items()))
+    if key not in _TEMPLATE:
         path = tmp_path / f"{form_id}-template-{kind}.xlsx"
         positions = cl.build_template(ALL[form_id], values, HEADERS[form_id], path)
         report = validate.validate_file(path, ALL, validate.Options())
         assert report.values == values
-        _TEMPLATE[form_id, kind] = seen(report, positions)
-    return _TEMPLATE[form_id, kind]
+        _TEMPLATE[key] = seen(report, positions)
+    return _TEMPLATE[key]
 
 
 # --- the contract -----------------------------------------------------------------------------
