@@ -508,6 +508,8 @@ def consolidate_cmd(
             typer.echo(present_validate.consolidation_text(result))
             if output and not result.refused:
                 typer.echo(t("written", path=output), err=True)
+        if not output and not result.refused:  # a look at the batch: say so, never guess a file
+            typer.echo(t("total_not_written"), err=True)
     except WenuanError as e:
         _fail(e)
     finally:
@@ -562,9 +564,13 @@ def status_cmd(
 @command("render")
 def render_cmd(
     form: FormNeeded,
-    output: Annotated[
-        Path, typer.Option("-o", "--output", metavar="文件", help="xlsx、docx 或 pdf。Output.")
-    ],
+    output: path_option(
+        "-o",
+        "--output",
+        metavar="文件",
+        help="xlsx、docx 或 pdf（不给则在当前文件夹写出统计表，如 鄂州2022送温暖统计表.xlsx）。"
+        "Output (default: the table, named from the form).",
+    ) = None,
     data: path_option(
         "--data", metavar="文件", help="一份报表或汇总表（不给则为空白表）。A return or a total."
     ) = None,
@@ -619,6 +625,7 @@ def render_cmd(
         if previous:
             figures.previous = render.load_previous(previous, chosen, loaded)
         written = narrative.read_notes(notes) if notes else None
+        output = output or render.default_target(chosen, figures, force)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
             render.render_xlsx(chosen, figures, output, force)

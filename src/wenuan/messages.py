@@ -101,6 +101,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "输出文件须为 .xlsx、.docx 或 .pdf：{path}",
         "the output must be .xlsx, .docx or .pdf: {path}",
     ),
+    "exists_default": (
+        "{path} 已存在；要覆盖请加 --force，或用 -o 另取文件名",
+        "{path} exists; add --force to overwrite it, or -o to write another file",
+    ),
+    "total_not_written": (
+        "未写出汇总表（没有给 -o）；要写出，加 -o 合计.xlsx",
+        "no total was written (no -o given); add -o total.xlsx to write it",
+    ),
     "template_unreadable": (
         "模板 {path} 无法打开（{why}），请用 Word 或 WPS 另存为 .docx",
         "template {path} cannot be opened ({why}); save it as .docx in Word or WPS",

@@ -4,6 +4,7 @@ Word templates are .docx files with jinja2 tags (docxtpl), rendered in jinja2's 
 template reaches only the figures given to it, never Python internals or the file system.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +95,34 @@ def _units_of_total(path: Path, form: Form) -> list[dict]:
         for row in rows[head_row + 1 :]
         if row and str(row[0]).strip() not in ("合计", "")
     ]
+
+
+# What a table's title says before its subject: the year, the period, who fills it in
+# (2022年春节期间各级工会送温暖统计表 is, in a file name, 送温暖统计表).
+_TITLE_LEAD = re.compile(r"^\s*(?:\d{4}\s*年度?)?(?:[^，。]{0,8}?期间)?(?:各级工会)?")
+
+
+def default_name(form: Form, data: Data) -> str:
+    """The file name `render` writes without -o: city, year and the official table's title,
+    then the data's unit (鄂州2022送温暖统计表_鄂城区总工会.xlsx), fit to be a file name."""
+    from wenuan.writing import safe_name
+
+    title = form.tables[0].title
+    year = re.search(r"\d{4}$", form.id) or re.search(r"\d{4}", form.campaign)
+    stem = form.city.removesuffix("市") + (year[0] if year else "")
+    stem += _TITLE_LEAD.sub("", title) or title
+    if data.check:
+        stem += "_" + (str(data.header.get("unit") or "").strip() or Path(data.check.path).stem)
+    return safe_name(stem) + ".xlsx"
+
+
+def default_target(form: Form, data: Data, force: bool) -> Path:
+    """Where `render` writes without -o: `default_name` in the current folder. One there
+    already is refused unless forced, never numbered: a command always names the same file."""
+    target = Path(default_name(form, data))
+    if target.exists() and not force:
+        raise WenuanError("exists_default", path=str(target))
+    return target
 
 
 def render_xlsx(form: Form, data: Data, target: Path, force: bool) -> None:
