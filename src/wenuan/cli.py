@@ -568,8 +568,8 @@ def render_cmd(
         "-o",
         "--output",
         metavar="文件",
-        help="xlsx、docx 或 pdf（不给则在当前文件夹写出统计表，如 鄂州2022送温暖统计表.xlsx）。"
-        "Output (default: the table, named from the form).",
+        help="xlsx、docx 或 pdf（不给则写出统计表，如 鄂州2022送温暖统计表.xlsx）。"
+        "Output; without it, the table named from the form.",
     ) = None,
     data: path_option(
         "--data", metavar="文件", help="一份报表或汇总表（不给则为空白表）。A return or a total."
