@@ -145,6 +145,8 @@ def test_consolidate_without_o_writes_nothing_and_says_so(here):
     assert result.stderr == "未写出汇总表（没有给 -o）；要写出，加 -o 合计.xlsx\n"
     as_json = typed("wenuan consolidate returns/ --format json")
     assert as_json.stderr == result.stderr
+    english = typed("wenuan consolidate returns/ --lang en")
+    assert english.stderr == "no total was written (no -o given); add -o total.xlsx to write it\n"
     assert listing(here) == ["returns"]
     written = typed(CONSOLIDATE)
     assert (written.exit_code, written.stderr) == (0, "")
