@@ -42,9 +42,14 @@ def corrected_lushan(folder: Path) -> Path:
     return path
 
 
+def local(app, **options) -> TestClient:
+    """A client at the page's own address whose posts say they come from it, as a browser's do."""
+    return TestClient(app, base_url=LOCAL, headers={"Origin": LOCAL}, **options)
+
+
 @pytest.fixture
 def client(tmp_path):
-    return TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    return local(create_app(Campaign(tmp_path, "pingdingshan-2010")))
 
 
 def upload(client, *paths, names=None):
@@ -62,7 +67,7 @@ def states(client) -> dict[str, tuple]:
 
 
 def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path)))
     page = client.get("/").text
     assert 'value="pingdingshan-2010"' in page and 'id="roster"' not in page
     assert client.get("/api/status").json() == {"form": None, "units": []}
@@ -76,7 +81,7 @@ def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(
 
 
 def test_the_first_return_names_the_form_when_none_was_chosen(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path)))
     (got,) = upload(client, LUSHAN)
     assert (got["form"], got["unit"], got["errors"]) == ("pingdingshan-2010", "鲁山", 1)
     assert client.get("/api/status").json()["form"] == "pingdingshan-2010"
@@ -87,7 +92,7 @@ def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
 
     (tmp_path / "名单.txt").write_text("叶县总工会\n湛河区\n", encoding="utf-8")
     campaign = Campaign(tmp_path, "pingdingshan-2010", roster=read_roster(tmp_path / "名单.txt"))
-    client = TestClient(create_app(campaign), base_url=LOCAL)
+    client = local(create_app(campaign))
     upload(client, VALID)
     assert states(client) == {"叶县总工会": ("ok", 0, 0), "湛河区": ("missing", 0, 0)}
     r = client.get("/total.xlsx")
@@ -169,7 +174,7 @@ def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client
 
 
 def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path, "pingdingshan-2010")))
     upload(client, LUSHAN)
     assert states(client)["鲁山"] == ("errors", 1, 0)
     (same,) = upload(client, LUSHAN)
@@ -178,7 +183,7 @@ def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
     upload(client, fixed)
     assert states(client)["鲁山"] == ("ok", 0, 0)
     # a restart: a new application over the same folder sees the same campaign
-    again = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    again = local(create_app(Campaign(tmp_path)))
     assert states(again)["鲁山"] == ("ok", 0, 0)
     page = again.get("/unit/鲁山").text
     shas = re.findall(r'<td class="sha">([0-9a-f]{64})</td>', page)
@@ -397,7 +402,7 @@ def test_a_file_over_the_size_limit_is_not_kept(client, tmp_path, monkeypatch):
 
 def test_concurrent_uploads_lose_nothing(tmp_path):
     campaign = Campaign(tmp_path, "pingdingshan-2010")
-    client = TestClient(create_app(campaign), base_url=LOCAL)
+    client = local(create_app(campaign))
     from test_consolidate import ret
 
     units = ["叶县", "卫东区", "鲁山", "新华", "舞钢", "郏县", "宝丰", "石龙"]
@@ -429,7 +434,7 @@ def test_concurrent_uploads_lose_nothing(tmp_path):
 
 def test_off_loopback_every_request_needs_the_token(tmp_path):
     token = "s3cret-token"
-    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010"), token))
+    client = local(create_app(Campaign(tmp_path, "pingdingshan-2010"), token))
     r = client.get("/")
     assert r.status_code == 403 and "需要口令" in r.text and "token=…" in r.text
     assert client.get("/?token=wrong").status_code == 403
@@ -456,7 +461,7 @@ def test_a_server_error_shows_no_internals(tmp_path, monkeypatch):
         raise RuntimeError("secret internals /etc/passwd")
 
     monkeypatch.setattr(campaign, "status", broken)
-    client = TestClient(create_app(campaign), base_url=LOCAL, raise_server_exceptions=False)
+    client = local(create_app(campaign), raise_server_exceptions=False)
     r = client.get("/")
     assert r.status_code == 500 and "内部错误" in r.text
     assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
@@ -501,12 +506,13 @@ def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatc
     )
     app, kw = ran[-1]
     assert kw == {"host": "0.0.0.0", "port": port, "log_level": "warning"}
-    client = TestClient(app)
+    client = TestClient(app, base_url=f"http://{socket.gethostname()}:{port}")
     assert client.get("/").status_code == 403
     assert client.get(f"/?token={token}").status_code == 200
     r = CliRunner().invoke(cli_app, args)
     assert "?token=" not in r.output and f"http://127.0.0.1:{port}/\n" in r.output
-    assert TestClient(ran[-1][0], base_url=LOCAL).get("/api/status").json()["form"] == "ezhou-2022"
+    again = TestClient(ran[-1][0], base_url=f"{LOCAL}:{port}")
+    assert again.get("/api/status").json()["form"] == "ezhou-2022"
 
 
 def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client, tmp_path):
