@@ -261,7 +261,9 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
 
     async def refused(request: Request, exc: HTTPException):
         title, line = _refusal(exc.status_code)
-        return message(title, [line], exc.status_code)
+        response = message(title, [line], exc.status_code)
+        response.headers.update(exc.headers or {})  # 405's Allow
+        return response
 
     async def server_error(request: Request, exc: Exception):
         log.exception("error serving %s", request.url.path)  # the details go to the terminal
