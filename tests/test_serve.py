@@ -21,7 +21,7 @@ from wenuan.cli import app as cli_app
 from wenuan.forms import Library
 from wenuan.web import app as web_app
 from wenuan.web import campaign as campaign_mod
-from wenuan.web.app import create_app
+from wenuan.web.app import Hosts, create_app
 from wenuan.web.campaign import Campaign
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -30,6 +30,10 @@ VALID = EXAMPLES / "pingdingshan-2010_valid.xlsx"
 LUSHAN = EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL = "http://127.0.0.1"
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none';"
+    " object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def corrected_lushan(folder: Path) -> Path:
@@ -42,9 +46,14 @@ def corrected_lushan(folder: Path) -> Path:
     return path
 
 
+def local(app, **options) -> TestClient:
+    """A client at the page's own address whose posts say they come from it, as a browser's do."""
+    return TestClient(app, base_url=LOCAL, headers={"Origin": LOCAL}, **options)
+
+
 @pytest.fixture
 def client(tmp_path):
-    return TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    return local(create_app(Campaign(tmp_path, "pingdingshan-2010")))
 
 
 def upload(client, *paths, names=None):
@@ -62,7 +71,7 @@ def states(client) -> dict[str, tuple]:
 
 
 def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path)))
     page = client.get("/").text
     assert 'value="pingdingshan-2010"' in page and 'id="roster"' not in page
     assert client.get("/api/status").json() == {"form": None, "units": []}
@@ -76,7 +85,7 @@ def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(
 
 
 def test_the_first_return_names_the_form_when_none_was_chosen(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path)))
     (got,) = upload(client, LUSHAN)
     assert (got["form"], got["unit"], got["errors"]) == ("pingdingshan-2010", "鲁山", 1)
     assert client.get("/api/status").json()["form"] == "pingdingshan-2010"
@@ -87,7 +96,7 @@ def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
 
     (tmp_path / "名单.txt").write_text("叶县总工会\n湛河区\n", encoding="utf-8")
     campaign = Campaign(tmp_path, "pingdingshan-2010", roster=read_roster(tmp_path / "名单.txt"))
-    client = TestClient(create_app(campaign), base_url=LOCAL)
+    client = local(create_app(campaign))
     upload(client, VALID)
     assert states(client) == {"叶县总工会": ("ok", 0, 0), "湛河区": ("missing", 0, 0)}
     r = client.get("/total.xlsx")
@@ -169,7 +178,7 @@ def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client
 
 
 def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
-    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    client = local(create_app(Campaign(tmp_path, "pingdingshan-2010")))
     upload(client, LUSHAN)
     assert states(client)["鲁山"] == ("errors", 1, 0)
     (same,) = upload(client, LUSHAN)
@@ -178,7 +187,7 @@ def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
     upload(client, fixed)
     assert states(client)["鲁山"] == ("ok", 0, 0)
     # a restart: a new application over the same folder sees the same campaign
-    again = TestClient(create_app(Campaign(tmp_path)), base_url=LOCAL)
+    again = local(create_app(Campaign(tmp_path)))
     assert states(again)["鲁山"] == ("ok", 0, 0)
     page = again.get("/unit/鲁山").text
     shas = re.findall(r'<td class="sha">([0-9a-f]{64})</td>', page)
@@ -397,7 +406,7 @@ def test_a_file_over_the_size_limit_is_not_kept(client, tmp_path, monkeypatch):
 
 def test_concurrent_uploads_lose_nothing(tmp_path):
     campaign = Campaign(tmp_path, "pingdingshan-2010")
-    client = TestClient(create_app(campaign), base_url=LOCAL)
+    client = local(create_app(campaign))
     from test_consolidate import ret
 
     units = ["叶县", "卫东区", "鲁山", "新华", "舞钢", "郏县", "宝丰", "石龙"]
@@ -429,7 +438,7 @@ def test_concurrent_uploads_lose_nothing(tmp_path):
 
 def test_off_loopback_every_request_needs_the_token(tmp_path):
     token = "s3cret-token"
-    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010"), token))
+    client = local(create_app(Campaign(tmp_path, "pingdingshan-2010"), token))
     r = client.get("/")
     assert r.status_code == 403 and "需要口令" in r.text and "token=…" in r.text
     assert client.get("/?token=wrong").status_code == 403
@@ -449,6 +458,334 @@ def test_a_form_posted_from_another_site_is_refused(client):
     assert r.status_code == 200 and "ezhou-2022" in r.text
 
 
+# ---- the door: host names, origins, headers ------------------------------------------------
+
+
+def guarded(r) -> bool:
+    """Whether a response carries the headers every one must: not framed, no foreign script."""
+    return (
+        r.headers.get("x-frame-options") == "DENY"
+        and r.headers.get("content-security-policy") == POLICY
+        and r.headers.get("x-content-type-options") == "nosniff"
+        and r.headers.get("referrer-policy") == "same-origin"
+    )
+
+
+def message_lines(r) -> list[str]:
+    """The lines of a message page (a refusal), as shown."""
+    ul = re.search(r'<ul id="message-lines">(.*?)</ul>', r.text, re.S).group(1)
+    return re.findall(r"<li>(.*?)</li>", ul, re.S)
+
+
+def english(lines: list[str]) -> set[str]:
+    """The English words in a page's Chinese sentences, but the names of options and headers."""
+    known = {"HTTP", "MiB", "wenuan", "serve", "allow", "host", "token", "Origin", "Referer"}
+    return set(re.findall(r"[A-Za-z]{2,}", " ".join(lines))) - known
+
+
+@pytest.mark.parametrize(
+    ("bound", "host", "admitted"),
+    [
+        ("127.0.0.1", "127.0.0.1:8765", True),
+        ("127.0.0.1", "LOCALHOST:8765", True),
+        ("127.0.0.1", "[::1]:8765", True),
+        ("127.0.0.1", "127.0.0.1", False),  # the browser leaves out port 80 only
+        ("127.0.0.1", "127.0.0.1:80", False),
+        ("127.0.0.1", "evil.example:8765", False),
+        ("127.0.0.1", "localhost.evil.example:8765", False),
+        ("127.0.0.1", "0.0.0.0:8765", False),
+        ("127.0.0.1", "192.168.1.5:8765", False),
+        ("127.0.0.1", "[::1]", False),
+        ("127.0.0.1", "", False),
+        ("127.0.0.1", "127.0.0.1:8765:8765", False),
+        ("0.0.0.0", "192.168.1.5:8765", True),  # colleagues type this computer's address
+        ("0.0.0.0", "[fe80::1]:8765", True),
+        ("0.0.0.0", "evil.example:8765", False),
+        ("0.0.0.0", "192.168.1.5:9999", False),
+        ("192.168.1.5", "192.168.1.5:8765", True),
+        ("192.168.1.5", "evil.example:8765", False),
+    ],
+)
+def test_the_page_answers_only_to_its_own_names(bound, host, admitted):
+    assert Hosts.bound(bound, 8765).admit(host) is admitted
+
+
+def test_names_the_operator_gave_are_admitted_and_port_80_may_be_left_out():
+    import socket
+
+    hosts = Hosts.bound("127.0.0.1", 8765, ["wenuan.lan", " Union-PC "])
+    assert hosts.admit("wenuan.lan:8765") and hosts.admit("union-pc:8765")
+    assert not hosts.admit("wenuan.lan:8766") and not hosts.admit("wenuan.lan")
+    assert Hosts.bound("0.0.0.0", 8765).admit(f"{socket.gethostname()}:8765")
+    assert Hosts.bound("127.0.0.1", 80, ["wenuan.lan"]).admit("wenuan.lan")
+    assert Hosts.bound("::1", 8765).admit("[::1]:8765")
+
+
+def test_a_foreign_host_can_neither_read_nor_download_nor_post(tmp_path):
+    """DNS rebinding: a page of evil.example, its name pointed at 127.0.0.1, asks as itself."""
+    app = create_app(Campaign(tmp_path, "pingdingshan-2010"), hosts=Hosts.bound("127.0.0.1", 8765))
+    own = TestClient(app, base_url=f"{LOCAL}:8765", headers={"Origin": f"{LOCAL}:8765"})
+    upload(own, LUSHAN)
+    assert own.get("/submission/1/original").content == LUSHAN.read_bytes()
+    evil = "http://evil.example:8765"
+    foreign = TestClient(app, base_url=evil, headers={"Origin": evil})
+    for r in (
+        foreign.get("/api/status"),
+        foreign.get("/"),
+        foreign.get("/submission/1/original"),
+        foreign.get("/unit/鲁山"),
+        foreign.post("/upload", files=[("files", ("x.xlsx", VALID.read_bytes(), XLSX))]),
+        foreign.post("/withdraw/鲁山"),
+        foreign.post("/form", data={"form": "ezhou-2022"}),
+    ):
+        assert r.status_code == 421 and guarded(r)
+        assert message_lines(r) == [
+            "拒绝：此网页只用启动 wenuan serve 时显示的地址打开；用其他名称打开的请求一律拒绝，"
+            "以防其他网站冒用。需要用别的名称时，启动时加 --allow-host 名称"
+        ]
+        assert "鲁山" not in r.text and "pingdingshan" not in r.text and "PK" not in r.text
+    assert states(own)["鲁山"] == ("errors", 1, 0)
+    assert own.get("/api/status").json()["form"] == "pingdingshan-2010"
+    assert len(own.get("/unit/鲁山").text.split('class="sha"')) == 2  # nothing new recorded
+
+
+@pytest.mark.parametrize(
+    ("headers", "accepted"),
+    [
+        ({"Origin": LOCAL}, True),
+        ({"Referer": f"{LOCAL}/unit/%E9%B2%81%E5%B1%B1"}, True),  # no Origin: the Referer says
+        ({}, False),
+        ({"Origin": "http://evil.example"}, False),
+        ({"Origin": "null"}, False),
+        ({"Origin": f"{LOCAL}:8080"}, False),
+        ({"Origin": "http://evil.example", "Referer": f"{LOCAL}/"}, False),  # Origin decides
+        ({"Referer": "http://evil.example/"}, False),
+        ({"Referer": "http://127.0.0.1.evil.example/"}, False),
+        ({"Referer": "http://[127.0.0.1/"}, False),
+        ({"Referer": "file:///home/a/x.html"}, False),
+    ],
+    ids=lambda v: str(v) if isinstance(v, bool) else "+".join(f"{k}={v[k]}" for k in v) or "none",
+)
+def test_a_post_must_say_it_comes_from_the_page(tmp_path, headers, accepted):
+    client = TestClient(create_app(Campaign(tmp_path, "pingdingshan-2010")), base_url=LOCAL)
+    for r in (
+        client.post("/form", data={"form": "ezhou-2022"}, headers=headers, follow_redirects=False),
+        client.post(
+            "/upload", files=[("files", ("叶县.xlsx", VALID.read_bytes(), XLSX))], headers=headers
+        ),
+    ):
+        assert guarded(r)
+        if accepted:
+            assert r.status_code in (200, 303)
+        else:
+            assert r.status_code == 403
+            assert message_lines(r)[0] in (
+                "拒绝来自其他网站的提交",
+                "拒绝来源不明的提交：浏览器没有说明它来自哪个网页（请求中既无 Origin 也无 Referer）",
+            )
+    assert client.get("/api/status").json()["form"] == (
+        "ezhou-2022" if accepted else "pingdingshan-2010"
+    )
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (int(accepted),)
+
+
+def test_a_websocket_is_refused_and_the_lifespan_still_runs(tmp_path):
+    from starlette.websockets import WebSocketDisconnect
+
+    with local(create_app(Campaign(tmp_path, "pingdingshan-2010"))) as client:  # lifespan
+        for path in ("/", "/static/wenuan.js", "/api/status"):
+            with pytest.raises(WebSocketDisconnect) as refused:
+                client.websocket_connect(path).__enter__()
+            assert refused.value.code == 1008
+        assert client.get("/api/status").status_code == 200
+
+
+def test_every_response_carries_the_headers(client):
+    upload(client, LUSHAN)
+    sub = re.search(r"/submission/(\d+)/original", client.get("/unit/鲁山").text).group(1)
+    responses = [
+        client.get("/"),
+        client.get("/unit/鲁山"),
+        client.get("/api/status"),
+        client.get("/static/wenuan.js"),
+        client.get("/static/wenuan.css"),
+        client.get(f"/submission/{sub}/original"),
+        client.get(f"/submission/{sub}/annotated"),
+        client.get("/notice/鲁山"),
+        client.get("/total.xlsx"),  # refused: 409
+        client.get("/nowhere"),
+        client.get("/upload"),  # 405
+        client.post("/form", data={"form": "ezhou-2022"}, headers={"Origin": "http://evil"}),
+        client.post("/withdraw/鲁山", follow_redirects=False),
+    ]
+    codes = [r.status_code for r in responses]
+    assert codes == [200, 200, 200, 200, 200, 200, 200, 200, 409, 404, 405, 403, 303]
+    assert [guarded(r) for r in responses] == [True] * len(responses)
+
+
+def test_the_pages_have_no_inline_script_or_style():
+    """What the content security policy forbids: the pages keep their script and style in
+    static/."""
+    folder = Path(web_app.__file__).parent / "templates"
+    for page in folder.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert re.findall(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", text) == [], page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/submission/99999999999999999999999/original",
+        "/submission/99999999999999999999999/annotated",
+        "/submission/9223372036854775808/original",  # one past SQLite's largest integer
+        "/submission/0/original",
+        "/submission/-1/original",
+        "/submission/1e3/original",
+        "/submission/abc/original",
+        "/submission/%00/original",
+        "/unit/鲁山?sub=99999999999999999999999",
+        "/unit/鲁山?sub=x",
+    ],
+)
+def test_an_id_out_of_range_or_malformed_is_not_found(client, path):
+    upload(client, LUSHAN)
+    r = client.get(path)
+    assert (r.status_code, message_lines(r)) == (404, ["没有这个页面或文件"])
+
+
+def test_the_same_new_file_sent_by_eight_at_once_is_recorded_once(tmp_path):
+    client = local(create_app(Campaign(tmp_path, "pingdingshan-2010")))
+    start = threading.Barrier(8)
+    got, errors = [], []
+
+    def send():
+        try:
+            start.wait()
+            got.extend(upload(client, LUSHAN))
+        except Exception as e:  # a failure in a thread must fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert sorted(g["same"] for g in got) == [False] + [True] * 7
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    assert db.execute("SELECT unit_key, previous FROM submissions").fetchall() == [("鲁山", 0)]
+
+
+def test_a_database_of_before_keeps_its_history_and_loses_its_copies(tmp_path):
+    """A campaign recorded before the chain: its race copies go, the rest stays in order."""
+    from wenuan.web.store import SCHEMA, Store
+
+    (tmp_path / "wenuan-data").mkdir()
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    db.executescript(SCHEMA)
+    rows = [  # unit, sha, withdrawn: A recorded three times at once; B; A again after withdrawal
+        ("鲁山", "a", 1),
+        ("鲁山", "a", 1),
+        ("叶县", "c", 0),
+        ("叶县", "c", 0),
+        ("叶县", "c", 0),
+        ("鲁山", "b", 1),
+        ("鲁山", "a", 0),
+        ("叶县", "d", 0),
+    ]
+    for unit, sha, withdrawn in rows:
+        db.execute(
+            "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
+            " errors, warnings, report, withdrawn) VALUES ('f', ?, 'x.xlsx', ?, 1, '', 0, 0,"
+            " '{}', ?)",
+            (unit, sha * 64, withdrawn),
+        )
+    db.commit()
+    db.close()
+    Store(tmp_path)
+    Store(tmp_path)  # a second opening changes nothing
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    kept = db.execute("SELECT id, unit_key, sha256, previous FROM submissions ORDER BY id")
+    assert [(i, u, s[0], p) for i, u, s, p in kept] == [
+        (1, "鲁山", "a", 0),
+        (2, "鲁山", "a", 1),  # both withdrawn: sent again after a withdrawal, not a copy
+        (3, "叶县", "c", 0),
+        (6, "鲁山", "b", 2),
+        (7, "鲁山", "a", 6),
+        (8, "叶县", "d", 3),
+    ]
+    with pytest.raises(sqlite3.IntegrityError):  # no two submissions follow the same one
+        db.execute(
+            "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
+            " errors, warnings, report, previous) VALUES ('f', '叶县', '', '', 1, '', 0, 0, '', 3)"
+        )
+
+
+@pytest.mark.parametrize(
+    ("send", "code", "line"),
+    [
+        (lambda c: c.get("/nowhere"), 404, "没有这个页面或文件"),
+        (lambda c: c.get("/static/nothing.js"), 404, "没有这个页面或文件"),
+        (lambda c: c.get("/upload"), 405, "这个地址不接受这种请求"),
+        (lambda c: c.delete("/"), 405, "这个地址不接受这种请求"),
+        (lambda c: c.post("/static/wenuan.js"), 405, "这个地址不接受这种请求"),
+        (
+            lambda c: c.post(
+                "/upload", content=b"x", headers={"Content-Type": "multipart/form-data"}
+            ),
+            400,
+            "请求的内容不完整或格式不对，未处理（HTTP 400）",
+        ),
+        (
+            lambda c: c.post("/form", files=[("form", ("x.txt", b"x", "text/plain"))]),
+            400,
+            "请求的内容不完整或格式不对，未处理（HTTP 400）",
+        ),
+        (
+            lambda c: c.post(
+                "/upload",
+                files=[("files", ("a.xlsx", b"x", XLSX))],
+                headers={"Content-Length": str(1 << 40)},
+            ),
+            413,
+            "上传的内容超过 512 MiB，未接收",
+        ),
+    ],
+    ids=[
+        "no-page",
+        "no-static",
+        "get-a-post",
+        "delete",
+        "post-static",
+        "no-boundary",
+        "file-to-form",
+        "too-large",
+    ],
+)
+def test_every_refusal_is_in_chinese(client, send, code, line):
+    r = send(client)
+    assert (r.status_code, message_lines(r)) == (code, [line])
+    assert english(message_lines(r)) == set() and guarded(r)
+
+
+def test_an_upload_refused_by_the_parser_says_why_in_chinese(client, monkeypatch):
+    r = client.post(
+        "/upload",
+        content=b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"},
+    )
+    assert r.status_code == 400
+    assert r.json() == {"refused": "请求的内容不完整或格式不对，未处理（HTTP 400）"}
+    monkeypatch.setattr(web_app, "MAX_REQUEST", 1000)
+    r = client.post(
+        "/upload",
+        files=[("files", ("大.xlsx", b"x" * 2000, XLSX))],
+        headers={"Accept": "application/json", "Transfer-Encoding": "chunked"},
+    )
+    assert r.status_code == 413 and r.json() == {"refused": "上传的内容超过 0 MiB，未接收"}
+
+
 def test_a_server_error_shows_no_internals(tmp_path, monkeypatch):
     campaign = Campaign(tmp_path, "pingdingshan-2010")
 
@@ -456,9 +793,9 @@ def test_a_server_error_shows_no_internals(tmp_path, monkeypatch):
         raise RuntimeError("secret internals /etc/passwd")
 
     monkeypatch.setattr(campaign, "status", broken)
-    client = TestClient(create_app(campaign), base_url=LOCAL, raise_server_exceptions=False)
+    client = local(create_app(campaign), raise_server_exceptions=False)
     r = client.get("/")
-    assert r.status_code == 500 and "内部错误" in r.text
+    assert r.status_code == 500 and "内部错误" in r.text and guarded(r)
     assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
 
 
@@ -501,12 +838,13 @@ def test_serve_prints_the_token_off_loopback_and_none_on_it(tmp_path, monkeypatc
     )
     app, kw = ran[-1]
     assert kw == {"host": "0.0.0.0", "port": port, "log_level": "warning"}
-    client = TestClient(app)
+    client = TestClient(app, base_url=f"http://{socket.gethostname()}:{port}")
     assert client.get("/").status_code == 403
     assert client.get(f"/?token={token}").status_code == 200
     r = CliRunner().invoke(cli_app, args)
     assert "?token=" not in r.output and f"http://127.0.0.1:{port}/\n" in r.output
-    assert TestClient(ran[-1][0], base_url=LOCAL).get("/api/status").json()["form"] == "ezhou-2022"
+    again = TestClient(ran[-1][0], base_url=f"{LOCAL}:{port}")
+    assert again.get("/api/status").json()["form"] == "ezhou-2022"
 
 
 def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client, tmp_path):

@@ -41,13 +41,13 @@ def served(folder: Path, form: str | None):
     """A campaign served by uvicorn in a thread on a free port: its address."""
     import uvicorn
 
-    from wenuan.web.app import create_app
+    from wenuan.web.app import Hosts, create_app
     from wenuan.web.campaign import Campaign
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(Campaign(folder, form))
+    app = create_app(Campaign(folder, form), hosts=Hosts.bound("127.0.0.1", port))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -71,6 +71,7 @@ def browser(tmp_path_factory):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
         options.add_argument(arg)
     options.add_argument("--window-size=1280,1000")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see policy violations
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
@@ -253,6 +254,37 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
 
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
     assert "情况报告" in text and "卫东区：未报送" in text
+
+
+def test_the_pages_own_forms_post_and_its_script_runs_under_its_policy(site):
+    """撤回 and the form select post with the page's Origin and pass; the page's script runs,
+    a script injected inline does not (the content security policy), and nothing else is
+    blocked."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver, url, _, _ = site
+    driver.get_log("browser")  # what earlier tests logged
+    driver.get(url + "/unit/鲁山")
+    driver.find_element(By.ID, "withdraw").click()
+    wait(lambda: driver.find_elements(By.ID, "roster") and rows(driver).get("鲁山") == "missing")
+    Select(driver.find_element(By.ID, "form-select")).select_by_value("ezhou-2022")
+    driver.find_element(By.CSS_SELECTOR, "form.choose button").click()
+    body = lambda: driver.find_element(By.TAG_NAME, "body")  # noqa: E731
+    wait(lambda: body().get_attribute("data-form") == "ezhou-2022")
+    Select(driver.find_element(By.ID, "form-select")).select_by_value(PDS)
+    driver.find_element(By.CSS_SELECTOR, "form.choose button").click()
+    wait(lambda: body().get_attribute("data-form") == PDS)
+    assert driver.find_element(By.ID, "upload-button").get_attribute("hidden")  # the script ran
+    driver.execute_script(
+        "const s = document.createElement('script');"
+        " s.textContent = 'document.body.dataset.inline = 1'; document.body.appendChild(s);"
+    )
+    assert body().get_attribute("data-inline") is None
+    blocked = [
+        e["message"] for e in driver.get_log("browser") if "Content Security" in e["message"]
+    ]
+    assert len(blocked) == 1 and "inline" in blocked[0], blocked
 
 
 def test_drop_the_examples_folder_and_get_the_word_report(browser, tmp_path):

@@ -665,6 +665,14 @@ def serve_cmd(
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar="端口", help="端口。Port.")] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="名称",
+            help="另外接受的网页地址名称（可重复）。Another name the page answers to (repeatable).",
+        ),
+    ] = None,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="不自动打开浏览器。Do not open a browser.")
     ] = False,
@@ -680,7 +688,7 @@ def serve_cmd(
     try:
         with output_errors(folder):
             folder.mkdir(parents=True, exist_ok=True)
-        serve(folder, form, forms, host, port, not no_browser, _roster(roster))
+        serve(folder, form, forms, host, port, not no_browser, _roster(roster), allow_host)
     except WenuanError as e:
         _fail(e)
 

@@ -706,8 +706,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "port {port} is in use (is wenuan serve already running?); choose another with --port",
     ),
     "w_upload_refused": (
-        "本次上传未接收（一次最多 {most} 个文件，请分批上传；或直接把文件拖到页面上）：{why}",
-        "this upload was not taken (at most {most} files at a time: upload in batches, or drop the files on the page): {why}",
+        "本次上传未接收：一次最多 {most} 个文件，请分批上传，或直接把文件拖到页面上",
+        "this upload was not taken: at most {most} files at a time; upload in batches, or drop the files on the page",
     ),
     "w_too_large": (
         "上传的内容超过 {most} MiB，未接收",
@@ -720,6 +720,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "w_cross_site": (
         "拒绝来自其他网站的提交",
         "a form posted from another site is refused",
+    ),
+    "w_no_origin": (
+        "拒绝来源不明的提交：浏览器没有说明它来自哪个网页（请求中既无 Origin 也无 Referer）",
+        "a post that does not say which page it comes from is refused (neither Origin nor Referer)",
+    ),
+    "w_bad_host": (
+        "拒绝：此网页只用启动 wenuan serve 时显示的地址打开；用其他名称打开的请求一律拒绝，以防"
+        "其他网站冒用。需要用别的名称时，启动时加 --allow-host 名称",
+        "refused: this page opens only at the address wenuan serve printed; a request under any"
+        " other name is refused, so that no other site can pose as it. To use another name, start"
+        " it with --allow-host NAME",
+    ),
+    "w_not_found": ("没有这个页面或文件", "there is no such page or file"),
+    "w_method": ("这个地址不接受这种请求", "this address does not take such a request"),
+    "w_bad_request": (
+        "请求的内容不完整或格式不对，未处理（HTTP {code}）",
+        "the request is incomplete or malformed and was not handled (HTTP {code})",
     ),
     "w_internal": (
         "出现了内部错误，已记录在运行 wenuan serve 的窗口中；请把发生的时间和操作告诉维护者",

@@ -20,8 +20,10 @@ def serve(
     port: int = 8765,
     open_browser: bool = True,
     roster: list | None = None,
+    allow_hosts: list[str] | None = None,
 ) -> None:
-    """Serve the campaign in `folder` until Ctrl-C; off loopback, behind a printed token."""
+    """Serve the campaign in `folder` until Ctrl-C under its address's names (and
+    `allow_hosts`); off loopback, behind a printed token."""
     import secrets
     import socket
     import threading
@@ -30,7 +32,7 @@ def serve(
     import typer
     import uvicorn
 
-    from wenuan.web.app import LOOPBACK, create_app
+    from wenuan.web.app import LOOPBACK, Hosts, create_app
     from wenuan.web.campaign import Campaign
 
     campaign = Campaign(folder, form, extra, roster)
@@ -49,4 +51,5 @@ def serve(
     typer.echo(t("w_serving", url=url, folder=campaign.store.root))
     if open_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(campaign, token), host=host, port=port, log_level="warning")
+    app = create_app(campaign, token, Hosts.bound(host, port, allow_hosts))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,14 +1,15 @@
 """The Starlette application: routes that call the campaign (the library) and fill templates."""
 
+import ipaddress
 import logging
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -26,6 +27,19 @@ MAX_FILES = 200  # files in one upload request: the page sends one a request, a 
 MAX_REQUEST = 512 << 20  # bytes in one request
 COOKIE = "wenuan_token"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_NAMES = frozenset(("127.0.0.1", "localhost", "[::1]"))  # as they stand in a Host header
+SAFE = ("GET", "HEAD", "OPTIONS")  # methods that change nothing; any other needs this page's Origin
+HEADERS = [  # on every response: not framed (no clickjacking of 撤回), no script but the package's
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none';"
+        b" object-src 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # the page's own posts keep their Referer
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
 log = logging.getLogger("wenuan.serve")
 
 _MEDIA = {
@@ -48,8 +62,54 @@ def _templates():
     return env
 
 
-def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
-    """The page for one campaign; with a token, every request must carry it."""
+@dataclass(frozen=True)
+class Hosts:
+    """The names the page answers to, as a browser sends them in `Host`: a page of another site
+    whose name was made to point at this computer (DNS rebinding) is refused."""
+
+    names: frozenset[str] = LOOPBACK_NAMES
+    port: int = 80
+    any_ip: bool = False  # open to the network: colleagues may type this computer's address
+
+    @classmethod
+    def bound(cls, host: str, port: int, names: list[str] | None = None) -> "Hosts":
+        """Those of a server listening on `host`: on loopback its three names; else the
+        address and this computer's name, any IP address; and the operator's `names`."""
+        import socket
+
+        given = {_bracketed(n.strip().lower()) for n in names or []}
+        if host in LOOPBACK:
+            return cls(LOOPBACK_NAMES | given, port)
+        own = {_bracketed(host.lower()), socket.gethostname().lower()}
+        return cls(frozenset(own | given), port, any_ip=True)
+
+    def admit(self, host: str) -> bool:
+        """Whether a `Host` header names this page: one of its names at its port (a browser
+        leaves out port 80)."""
+        name, colon, port = host.lower().rpartition(":")
+        if not colon or "]" in port:  # no port: "localhost", "[::1]"
+            name, port = host.lower(), ""
+        if port != str(self.port) and (port or self.port != 80):
+            return False
+        return name in self.names or (self.any_ip and _is_ip(name))
+
+
+def _bracketed(name: str) -> str:
+    """An IPv6 address as it stands in a Host header."""
+    return f"[{name}]" if ":" in name and not name.startswith("[") else name
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
+
+
+def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None = None):
+    """The page for one campaign under the names `hosts` (loopback's, at port 80, unless
+    given); with a token, every request must carry it."""
     env = _templates()
 
     def page(name: str, code: int = 200, **context) -> HTMLResponse:
@@ -101,11 +161,12 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
                     await run_in_threadpool(campaign.receive, f.filename or "", f.file)
                     for f in files
                 ]
-        except HTTPException as e:  # the multipart parser's limits, in its words
-            refusal = t("w_upload_refused", most=MAX_FILES, why=e.detail)
+        except HTTPException as e:  # the multipart parser's limits, or the request's size
+            many = str(e.detail).startswith("Too many")  # files or fields, in the parser's words
+            refusal = t("w_upload_refused", most=MAX_FILES) if many else _refusal(e.status_code)[1]
             if wants_json:
-                return JSONResponse({"refused": refusal}, 400)
-            return message("未接收", [refusal], 400)
+                return JSONResponse({"refused": refusal}, e.status_code)
+            return message("未接收", [refusal], e.status_code)
         if wants_json:
             return JSONResponse({"received": [r.to_json() for r in got]})
         return await run_in_threadpool(campaign_page, request, got)
@@ -198,10 +259,11 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
             return message("不能汇总", refusals, 409)
         return _download(data, name, suffix)
 
-    async def not_found(request: Request, exc: HTTPException):
-        if exc.status_code == 404:
-            return message("找不到", ["没有这个页面或文件。"], 404)
-        return message("出错了", [str(exc.detail)], exc.status_code)
+    async def refused(request: Request, exc: HTTPException):
+        title, line = _refusal(exc.status_code)
+        response = message(title, [line], exc.status_code)
+        response.headers.update(exc.headers or {})  # 405's Allow
+        return response
 
     async def server_error(request: Request, exc: Exception):
         log.exception("error serving %s", request.url.path)  # the details go to the terminal
@@ -221,11 +283,23 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
         Route("/report.{kind:str}", made),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    return Starlette(
-        routes=routes,
-        middleware=[Middleware(Guard, token=token, message=message)],
-        exception_handlers={HTTPException: not_found, 500: server_error},
-    )
+    app = Starlette(routes=routes, exception_handlers={HTTPException: refused, 500: server_error})
+
+    def refusal_page(title: str, lines: list[str], code: int) -> HTMLResponse:
+        return page("message.html", code, title=title, lines=lines, form=None)  # nothing inside
+
+    return Guard(app, token, hosts or Hosts(), refusal_page)  # outermost: on 500s too
+
+
+def _refusal(code: int) -> tuple[str, str]:
+    """A refused request's title and words from the catalogue, never Starlette's English."""
+    if code == 404:
+        return "找不到", t("w_not_found")
+    if code == 405:
+        return "不接受", t("w_method")
+    if code == 413:
+        return "未接收", t("w_too_large", most=MAX_REQUEST >> 20)
+    return "未接收", t("w_bad_request", code=code)
 
 
 def _by_table(sub, campaign: Campaign) -> list[tuple[str, list]]:
@@ -247,6 +321,15 @@ def _download(data: bytes, name: str, kind: str | None) -> Response:
     return Response(data, media_type=media, headers={"content-disposition": disposition})
 
 
+def _origin(url: str) -> str | None:
+    """The host and port of a page's address (Origin or Referer), as a Host header names them."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": no address at all
+        return None
+    return parts.netloc.lower() if parts.scheme in ("http", "https") else None
+
+
 def _has_office() -> bool:
     import shutil
 
@@ -254,21 +337,25 @@ def _has_office() -> bool:
 
 
 class Guard:
-    """Before any route: the size of the request, the token (off loopback), and that a form
-    posted comes from this page, not from another site the browser has open."""
+    """Before any route: the name the request is addressed to, the size of the request, the
+    token (off loopback), and that a form posted comes from this page, not from another site
+    the browser has open; after it, the headers every response carries."""
 
-    def __init__(self, app, token: str | None, message):
-        self.app, self.token, self.message = app, token, message
+    def __init__(self, app, token: str | None, hosts: Hosts, message):
+        self.app, self.token, self.hosts, self.message = app, token, hosts, message
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] == "lifespan":
             return await self.app(scope, receive, send)
-        request = Request(scope)
-        refusal = self.refusal(request)
+        if scope["type"] == "websocket":  # the page has none: closed before it is accepted
+            return await send({"type": "websocket.close", "code": 1008})
+        if scope["type"] != "http":
+            return None
+        refusal = self.refusal(Request(scope))
+        send = self._headers(send, cookie=bool(self.token and not refusal))
         if refusal:
-            return await self.message(*refusal)(scope, receive, send)
-        if self.token:
-            send = self._set_cookie(send)  # a link with the token works in this browser from now
+            title, line, code = refusal
+            return await self.message(title, [line], code)(scope, receive, send)
         seen = 0
 
         async def counted():
@@ -276,30 +363,40 @@ class Guard:
             msg = await receive()
             seen += len(msg.get("body", b""))
             if seen > MAX_REQUEST:
-                raise HTTPException(413, t("w_too_large", most=MAX_REQUEST >> 20))
+                raise HTTPException(413)
             return msg
 
         return await self.app(scope, counted, send)
 
     def refusal(self, request: Request) -> tuple | None:
+        host = request.headers.get("host", "")
+        if not self.hosts.admit(host):
+            return "拒绝", t("w_bad_host"), 421
         size = request.headers.get("content-length", "")
         if size.isdigit() and int(size) > MAX_REQUEST:
-            return "未接收", [t("w_too_large", most=MAX_REQUEST >> 20)], 413
+            return *_refusal(413), 413
         if self.token:
             given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
             if not secrets.compare_digest(given.encode(), self.token.encode()):
-                return "需要口令", [t("w_bad_token")], 403
-        origin = request.headers.get("origin")
-        host = request.headers.get("host")
-        if request.method == "POST" and origin and origin.split("://", 1)[-1] != host:
-            return "拒绝", [t("w_cross_site")], 403
+                return "需要口令", t("w_bad_token"), 403
+        if request.method in SAFE:
+            return None
+        source = request.headers.get("origin") or request.headers.get("referer")
+        if not source:
+            return "拒绝", t("w_no_origin"), 403
+        if _origin(source) != host.lower():
+            return "拒绝", t("w_cross_site"), 403
         return None
 
-    def _set_cookie(self, send):
+    def _headers(self, send, cookie: bool):
+        headers = list(HEADERS)
+        if cookie:  # a link with the token works in this browser from now
+            value = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+            headers.append((b"set-cookie", value.encode()))
+
         async def sending(msg):
             if msg["type"] == "http.response.start":
-                cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
-                msg["headers"] = [*msg.get("headers", []), (b"set-cookie", cookie.encode())]
+                msg["headers"] = [*msg.get("headers", []), *headers]
             await send(msg)
 
         return sending

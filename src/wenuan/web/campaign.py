@@ -126,11 +126,7 @@ class Campaign:
         if form_id is None:
             return got  # no form yet and this file names none: shown, not kept for a unit
         got.unit, got.unit_key = self.key_of(report, form_id)
-        last = self.store.history(form_id, got.unit_key)
-        if last and last[0].sha256 == sha and not last[0].withdrawn:
-            got.same = True
-        else:
-            self.store.add(form_id, got.unit_key, name, sha, size, report)
+        got.same = self.store.add(form_id, got.unit_key, name, sha, size, report) is None
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:

@@ -37,6 +37,19 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS by_unit ON submissions (form, unit_key, id);
 """
+# Databases made before it get `previous`, each submission's place in its unit's chain: a
+# submission has one successor at most, so two requests cannot both follow the same one (the
+# same file sent by many at once is recorded once). Copies such requests recorded earlier go.
+CHAIN = [
+    "ALTER TABLE submissions ADD COLUMN previous INTEGER NOT NULL DEFAULT 0",
+    "DELETE FROM submissions WHERE id IN (SELECT s.id FROM submissions s JOIN submissions p"
+    " ON p.id = (SELECT MAX(id) FROM submissions WHERE form = s.form AND unit_key = s.unit_key"
+    " AND id < s.id) WHERE p.sha256 = s.sha256 AND NOT p.withdrawn AND NOT s.withdrawn)",
+    "UPDATE submissions SET previous = COALESCE((SELECT MAX(p.id) FROM submissions p"
+    " WHERE p.form = submissions.form AND p.unit_key = submissions.unit_key"
+    " AND p.id < submissions.id), 0)",
+    "CREATE UNIQUE INDEX one_after_another ON submissions (form, unit_key, previous)",
+]
 
 
 @dataclass
@@ -67,6 +80,11 @@ class Store:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             db.executescript(SCHEMA)
+            db.execute("BEGIN IMMEDIATE")
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(submissions)")}
+            for step in CHAIN if "previous" not in columns else []:
+                db.execute(step)
+            db.execute("COMMIT")
 
     @contextmanager
     def connect(self):
@@ -119,17 +137,28 @@ class Store:
             raise KeyError(sha256)
         return self.files / sha256
 
-    def add(self, form: str, unit_key: str, name: str, sha256: str, size: int, report) -> int:
-        """Record a submission; the id orders submissions, the highest of a unit stands."""
+    def add(
+        self, form: str, unit_key: str, name: str, sha256: str, size: int, report
+    ) -> int | None:
+        """Record a submission in one transaction: its id, the highest of its unit standing;
+        None, recording nothing, when it is the file the unit's standing submission holds."""
         data = report.to_json()
         data["values"] = {k: str(v) for k, v in report.values.items()}
         data["places"] = report.places
         data["header"] = {k: _plain(v) for k, v in report.header.items()}
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
+            last = db.execute(
+                "SELECT id, sha256, withdrawn FROM submissions WHERE form = ? AND unit_key = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (form, unit_key),
+            ).fetchone()
+            if last and last["sha256"] == sha256 and not last["withdrawn"]:
+                db.execute("ROLLBACK")
+                return None
             cur = db.execute(
                 "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
-                " errors, warnings, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " errors, warnings, report, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     form,
                     unit_key,
@@ -140,6 +169,7 @@ class Store:
                     report.errors,
                     report.warnings,
                     json.dumps(data, ensure_ascii=False),
+                    last["id"] if last else 0,
                 ),
             )
             db.execute("COMMIT")
@@ -186,6 +216,9 @@ class Store:
         return {r[0]: r[1] for r in rows}
 
     def get(self, submission_id: int) -> Submission | None:
+        """A submission by its id; None for an id no submission has, however large."""
+        if not 0 < submission_id < 1 << 63:  # beyond SQLite's integers
+            return None
         with self.connect() as db:
             row = db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
         return _submission(row) if row else None
@@ -211,5 +244,5 @@ def _submission(row) -> Submission:
         sha256=row["sha256"],
     )
     report.places = data.get("places", {})  # submissions stored before it have none
-    fields = {k: row[k] for k in row.keys() if k != "report"}
+    fields = {k: row[k] for k in row.keys() if k not in ("report", "previous")}
     return Submission(**fields, report=report)
