@@ -289,7 +289,7 @@ def test_total_refuses_as_the_cli_does_then_adds_the_latest_returns(client, tmp_
     expected = CliRunner().invoke(
         cli_app, ["consolidate", str(folder), "--form", "pingdingshan-2010", "--format", "json"]
     )
-    total = json.loads(expected.output)["total"]
+    total = json.loads(expected.stdout)["total"]
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     units = [[c.value for c in row] for row in wb["各单位"].iter_rows()]
     assert units[1][0] is None and units[1][2] == "当地职工总数（人）"  # the labels under the codes
