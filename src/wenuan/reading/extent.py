@@ -75,7 +75,7 @@ def _unplain(rows: int, columns: int) -> re.Pattern:
     of fewer digits than the bound has."""
     firsts = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: max(0, (columns - 26) // 26)]
     letters = (f"[{firsts[0]}-{firsts[-1]}]?" if firsts else "") + "[A-Z]?"
-    digits = r"\d{1,%d}" % (len(str(rows)) - 1)
+    digits = rf"\d{{1,{len(str(rows)) - 1}}}"
     return re.compile(rb"r\s*=\s*[\"'](?!" + f"{letters}{digits}".encode() + rb"[\"'])")
 
 
