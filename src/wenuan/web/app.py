@@ -1,5 +1,6 @@
 """The Starlette application: routes that call the campaign (the library) and fill templates."""
 
+import contextlib
 import logging
 import secrets
 from pathlib import Path
@@ -221,8 +222,15 @@ def create_app(campaign: Campaign, token: str | None = None) -> Starlette:
         Route("/report.{kind:str}", made),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        campaign.close()  # the workers end with the server
+
     return Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[Middleware(Guard, token=token, message=message)],
         exception_handlers={HTTPException: not_found, 500: server_error},
     )
