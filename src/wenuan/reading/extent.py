@@ -146,7 +146,8 @@ def _walk(pieces: Iterator[bytes], bounds) -> tuple[int, int] | None:
     for xml in pieces:
         for kind, attrs, empty in _TAG.findall(xml):
             places = [m.group(1) or m.group(2) or b"" for m in _R.finditer(attrs)]
-            letters, digits = _REF.fullmatch(places[-1]).groups() if places else (b"", b"")
+            ref = _REF.fullmatch(places[-1]) if places else None  # no place: calamine's error
+            letters, digits = ref.groups() if ref else (b"", b"")
             if kind == b"row":
                 row, col = int(digits) - 1 if digits else row + 1, -1
                 continue
