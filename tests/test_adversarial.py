@@ -13,8 +13,11 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import hypothesis
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wenuan import forms, samples, writing
@@ -492,3 +495,338 @@ def test_rosters_and_calendars_that_cannot_be_read_are_usage_errors(tmp_path):
         )  # fmt: skip
         calendar = _wenuan("status", valid, "--form", "ezhou-2022", "--calendar", tmp_path / name)
         assert (calendar.returncode, calendar.stderr) == (2, f"错误：节假日文件有误：{why}\n")
+
+
+# ---- workbooks that ask for more than a return can hold ----------------------------------
+
+VALID = EXAMPLES / "pingdingshan-2010_valid.xlsx"  # 16 kB, 45 rows on its first sheet
+FIRST = "xl/worksheets/sheet1.xml"
+
+
+def _edited(src: Path, dst: Path, edit, part: str = FIRST) -> Path:
+    """A copy of the workbook `src` with one part's bytes changed by `edit`."""
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, edit(data) if info.filename == part else data)
+    return dst
+
+
+def _in_first_row(cells: str):
+    return lambda xml: xml.replace(b"</row>", cells.encode() + b"</row>", 1)
+
+
+def _new_row(row: str, cells: str):
+    return lambda xml: xml.replace(b"</sheetData>", f"{row}{cells}</row></sheetData>".encode())
+
+
+def _far_message(name: str, cell: str, sheet: str = SHEET, rows=5000, columns=200) -> str:
+    return (
+        f"{name} 的工作表“{sheet}”在 {cell} 还有内容，超出一张表能读取的范围"
+        f"（最多 {rows} 行、{columns} 列），未读取；请删去表格以外的内容后另存再发送"
+    )
+
+
+FAR = {  # (edit, the far cell named); each of these read whole aborts or takes seconds and GBs
+    "ZZZZZ": (_in_first_row('<c r="ZZZZZ1"><v>1</v></c>'), "ZZZZZ1"),  # calamine: 17.8 GB, abort
+    "XFD4999": (_new_row('<row r="4999">', '<c r="XFD4999"><v>1</v></c>'), "XFD4999"),
+    "lying-dimension": (_in_first_row('<c r="GS1" t="inlineStr"><is><t>x</t></is></c>'), "GS1"),
+    "no-dimension-row-6000": (
+        lambda xml: _new_row('<row r="6000">', '<c r="A6000"><v>1</v></c>')(
+            xml.replace(b'<dimension ref="A1:H45"/>', b"")
+        ),
+        "A6000",
+    ),
+    "cells-without-r": (_new_row('<row r="46">', "<c><v>1</v></c>" * 201), "GS46"),
+    "lowercase-quoted": (_in_first_row("<c r = 'zz1'><v>1</v></c>"), "ZZ1"),
+}
+
+
+@pytest.mark.parametrize("case", list(FAR))
+def test_a_value_far_out_is_one_finding_before_calamine_sees_it(tmp_path, case):
+    edit, cell = FAR[case]
+    path = _edited(VALID, tmp_path / f"{case}.xlsx", edit)
+    start = time.monotonic()
+    result = _wenuan("validate", path)  # one file: read in wenuan's own process
+    assert time.monotonic() - start < 20  # XFD4999 read whole: 10 s and 3.2 GB
+    assert result.returncode == 1, result.stderr
+    assert f"    ✗ 错误  {_far_message(path.name, cell)}\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _new_row('<row r="4999">', '<c r="XFD4999" s="1"/>'),  # a format, no value
+        lambda xml: xml.replace(b'ref="A1:H45"', b'ref="A1:XFD1048576"'),  # claims, holds nothing
+    ],
+    ids=["empty-cell-far-out", "wide-dimension"],
+)
+def test_what_holds_no_value_far_out_is_not_refused(tmp_path, edit):
+    path = _edited(VALID, tmp_path / "r.xlsx", edit)
+    result = cli("validate", path)
+    assert result.exit_code == 0, result.stdout
+    assert "通过" in result.stdout
+
+
+def _ods(path: Path, rows: str) -> Path:
+    """A LibreOffice spreadsheet of one table 表1 holding `rows` (table:table-row elements)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="表1">'
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_cell(repeat: str = "") -> str:
+    return (
+        f'<table:table-cell {repeat} office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell>"
+    )
+
+
+def test_an_ods_value_repeated_far_out_is_a_finding_and_empty_repeats_are_not(tmp_path):
+    wide = _ods(
+        tmp_path / "宽.ods",
+        "<table:table-row>" + _ods_cell('table:number-columns-repeated="1000000"')
+        + "</table:table-row>",
+    )  # fmt: skip
+    tall = _ods(
+        tmp_path / "高.ods",
+        '<table:table-row table:number-rows-repeated="2000000">' + _ods_cell()
+        + "</table:table-row>",
+    )  # fmt: skip
+    as_libreoffice_writes = _ods(  # empty cells to column 16384, empty rows to row 1048576
+        tmp_path / "常.ods",
+        "<table:table-row>" + _ods_cell()
+        + '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>',
+    )  # fmt: skip
+    result = _wenuan("validate", wide, tall, as_libreoffice_writes)
+    assert result.returncode == 1
+    assert _far_message("宽.ods", "BDWGN1", "表1") in result.stdout
+    assert _far_message("高.ods", "A2000000", "表1") in result.stdout
+    assert "认不出 常.ods 是哪个表式" in result.stdout  # read, not refused
+
+
+@pytest.fixture(scope="module")
+def as_xls(tmp_path_factory) -> Path:
+    """pingdingshan-2010_valid as LibreOffice saves it in .xls (BIFF8)."""
+    from clerk_layouts import convert, soffice
+
+    if not soffice():
+        pytest.skip("LibreOffice is not installed")
+    folder = tmp_path_factory.mktemp("xls")
+    return convert(shutil.copy(VALID, folder / "r.xlsx"), "xls")
+
+
+def _biff_edited(src: Path, dst: Path, kind: int, edit) -> Path:
+    """A copy of the xls `src` whose first record of `kind` has its body changed by `edit`."""
+    import struct
+
+    import olefile
+
+    shutil.copy(src, dst)
+    with olefile.OleFileIO(str(dst), write_mode=True) as ole:
+        data = bytearray(ole.openstream("Workbook").read())
+        i = 0
+        while True:
+            found, size = struct.unpack_from("<HH", data, i)
+            if found == kind:
+                edit(data, i + 4)
+                break
+            i += 4 + size
+        ole.write_stream("Workbook", bytes(data))
+    return dst
+
+
+def test_an_xls_claiming_huge_dimensions_or_a_value_far_out_is_a_finding(tmp_path, as_xls):
+    import struct
+
+    # DIMENSIONS: calamine reserves its rows x columns (here 2.6 TB: an abort)
+    dims = _biff_edited(
+        as_xls, tmp_path / "大.xls", 0x0200,
+        lambda d, at: struct.pack_into("<IIHH", d, at, 0, 1_000_000, 0, 65535),
+    )  # fmt: skip
+    far = _biff_edited(  # a text cell (LABELSST) moved to column 60,001 of its row
+        as_xls, tmp_path / "远.xls", 0x00FD, lambda d, at: struct.pack_into("<HH", d, at, 0, 60000)
+    )  # fmt: skip
+    result = _wenuan("validate", dims, far, as_xls)
+    assert result.returncode == 1, result.stderr
+    assert _far_message("大.xls", "CRXO1000000") in result.stdout
+    assert _far_message("远.xls", "CJSS1") in result.stdout
+    assert "r.xls  pingdingshan-2010  叶县  通过" in result.stdout
+
+
+# ---- a file that ends the process reading it ----------------------------------------------
+
+SITE = """
+import os, time
+from wenuan.reading import workbook
+import wenuan.workers
+real = workbook.check_container
+def check_container(path, bounds=workbook.RETURN):
+    if path.name == os.environ.get("WENUAN_TEST_ABORT"):
+        os.abort()  # as python-calamine does when an allocation fails
+    if path.name == os.environ.get("WENUAN_TEST_HANG"):
+        time.sleep(600)
+    if path.name == os.environ.get("WENUAN_TEST_GREEDY"):
+        b"x" * (3 << 30)  # past the worker's memory limit
+    return real(path, bounds)
+workbook.check_container = check_container
+wenuan.workers.SECONDS = 3.0
+"""
+
+
+def _with_site(tmp_path: Path, **env) -> dict:
+    """An environment whose Python processes (wenuan and its workers) run SITE first."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITE, encoding="utf-8")
+    paths = [str(site), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **env}
+
+
+@pytest.mark.parametrize("how", ["ABORT", "HANG", "GREEDY"])
+def test_a_file_that_ends_its_worker_is_that_files_finding_and_the_batch_goes_on(tmp_path, how):
+    if how == "GREEDY" and not hasattr(os, "fork"):
+        pytest.skip("no memory limit for workers on this system")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for name in ("a.xlsx", "炸.xlsx", "c.xlsx"):
+        shutil.copy(VALID, folder / name)
+    start = time.monotonic()
+    result = _wenuan(
+        "validate", folder, env=_with_site(tmp_path, **{f"WENUAN_TEST_{how}": "炸.xlsx"})
+    )
+    assert time.monotonic() - start < 40
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        f"✓ {folder / 'a.xlsx'}  pingdingshan-2010  叶县  通过",
+        f"✓ {folder / 'c.xlsx'}  pingdingshan-2010  叶县  通过",
+        f"✗ {folder / '炸.xlsx'}  ?  1 个错误，0 个警告",
+        "  【表头与文件】",
+        "    ✗ 错误  炸.xlsx 无法读取：读取它的进程异常退出（文件可能已损坏，或大得超出了读取的限度）；"
+        "请在 Excel 或 WPS 中打开检查后另存再发送",
+        "共 3 个文件：2 个通过，1 个有错误",
+    ]
+
+
+# ---- fuzzing: mutated zip parts and sheet XML through the CLI, in batches ----------------
+
+_REF = st.tuples(
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz", min_size=0, max_size=5),
+    st.integers(0, 10**9).map(str) | st.sampled_from(["", "0", "00001", "-1", "1e3"]),
+).map("".join)
+_PIECE = st.sampled_from(
+    [b"", b"<", b">", b'"', b"<c>", b"<c/>", b"<row>", b"</row>", b"</sheetData>", b"<v>1</v>",
+     b'<c r="', b"<![CDATA[", b"&#0;", b"\x00", b"\xff\xfe", b"<c>" * 300]
+)  # fmt: skip
+_SHEET_EDIT = st.one_of(
+    st.tuples(st.just("ref"), st.integers(0, 10**6), _REF),  # the n-th cell's r= changed
+    st.tuples(st.just("cell"), st.integers(0, 10**6), _REF),  # a value cell put at a place
+    st.tuples(st.just("cut"), st.integers(0, 10**6), st.integers(0, 4096)),  # a slice gone
+    st.tuples(st.just("put"), st.integers(0, 10**6), _PIECE),  # a piece of markup put in
+    st.tuples(st.just("repeat"), st.integers(0, 10**6), st.integers(2, 2000)),  # a row copied
+)
+_ZIP_EDIT = st.one_of(
+    st.tuples(st.just("drop"), st.integers(0, 20)),  # a part left out
+    st.tuples(st.just("truncate"), st.integers(0, 20), st.integers(0, 10_000)),
+    st.tuples(st.just("garble"), st.integers(0, 20), st.binary(min_size=1, max_size=64)),
+    st.tuples(st.just("stored"), st.integers(0, 20)),  # a part not compressed
+)
+_MUTANT = st.tuples(st.lists(_SHEET_EDIT, max_size=4), st.lists(_ZIP_EDIT, max_size=2))
+
+
+def _mutate_sheet(xml: bytes, edits) -> bytes:
+    import re
+
+    for kind, n, arg in edits:
+        at = n % (len(xml) + 1)
+        if kind == "ref":
+            refs = list(re.finditer(rb'<c r="([^"]*)"', xml))
+            if refs:
+                m = refs[n % len(refs)]
+                xml = xml[: m.start(1)] + arg.encode() + xml[m.end(1) :]
+        elif kind == "cell":
+            xml = xml.replace(b"</row>", f'<c r="{arg}"><v>7</v></c></row>'.encode(), 1)
+        elif kind == "cut":
+            xml = xml[:at] + xml[at + arg :]
+        elif kind == "put":
+            xml = xml[:at] + arg + xml[at:]
+        else:
+            rows = list(re.finditer(rb"<row\b.*?</row>", xml))
+            if rows:
+                m = rows[n % len(rows)]
+                xml = xml[: m.end()] + m.group() * arg + xml[m.end() :]
+    return xml
+
+
+def _mutant(path: Path, sheet_edits, zip_edits) -> Path:
+    with zipfile.ZipFile(VALID) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    parts = [(i, _mutate_sheet(d, sheet_edits) if i.filename == FIRST else d) for i, d in parts]
+    for kind, n, *arg in zip_edits:
+        k = n % len(parts)
+        info, data = parts[k]
+        if kind == "drop":
+            parts.pop(k)
+        elif kind == "truncate":
+            parts[k] = (info, data[: arg[0]])
+        elif kind == "garble":
+            parts[k] = (info, data[: len(data) // 2] + arg[0] + data[len(data) // 2 :])
+        else:
+            info.compress_type = zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            z.writestr(info.filename, data, info.compress_type)
+    return path
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[
+        Phase.explicit,
+        Phase.reuse,
+        Phase.generate,
+    ],  # a run of wenuan is seconds: no shrinking
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(_MUTANT, min_size=4, max_size=4))
+@hypothesis.example([([("ref", 0, "-1")], []), ([("cell", 0, "ZZZZZ1")], []), ([], [("stored", 3)]),
+          ([("repeat", 7, 2000)], [("garble", 3, b"<c>")])])  # fmt: skip
+def test_mutated_returns_end_in_a_finding_or_a_pass_never_a_signal(tmp_path_factory, mutants):
+    import json
+    import resource
+
+    from wenuan.workers import MEMORY
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    for i, (sheet_edits, zip_edits) in enumerate(mutants):
+        _mutant(folder / f"{i}.xlsx", sheet_edits, zip_edits)
+    _mutant(folder / "4.xlsx", [], [])  # the return itself: the batch has one that passes
+    result = _wenuan("validate", folder, "--format", "json")
+    assert result.returncode in (0, 1), result.stderr  # negative: a signal; 3: a bug
+    reports = json.loads(result.stdout)["files"]
+    assert [Path(r["path"]).name for r in reports] == [f"{i}.xlsx" for i in range(5)]
+    assert reports[4]["ok"] and reports[4]["findings"] == []
+    died = [r["path"] for r in reports for f in r["findings"] if "进程异常退出" in f["message"]]
+    assert died == []  # no input ended the process reading it
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < MEMORY

@@ -869,3 +869,57 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     assert section.count('<tr class="sev-warning">') == 1
     assert f">{form.units[3].name}</a></td><td>送温暖工程统计表!E43</td>" in section
     assert f"应为 {v['swn:10A']}？" in section
+
+
+def far_out() -> bytes:
+    """The valid return with one value at column ZZZZZ: python-calamine would ask for 17.8 GB."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(VALID) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</row>", b'<c r="ZZZZZ1"><v>1</v></c></row>', 1)
+            w.writestr(name, data)
+    return out.getvalue()
+
+
+def aborting_check(path, options=None):
+    """validate.check_in_worker, but a file named 炸.xlsx aborts its worker outright."""
+    import os
+
+    if path.name == "炸.xlsx":
+        os.abort()
+    return validate.check_in_worker(path, options)
+
+
+def test_a_value_far_out_is_a_finding_and_the_page_goes_on(client):
+    r = client.post(
+        "/upload",
+        files=[
+            ("files", ("远.xlsx", far_out(), XLSX)),
+            ("files", ("叶县.xlsx", VALID.read_bytes(), XLSX)),
+        ],
+        headers={"Accept": "application/json"},
+    )
+    far, valid = r.json()["received"]
+    assert [f["message"] for f in far["findings"]] == [
+        "远.xlsx 的工作表“送温暖工程统计表”在 ZZZZZ1 还有内容，超出一张表能读取的范围"
+        "（最多 5000 行、200 列），未读取；请删去表格以外的内容后另存再发送"
+    ]
+    assert (valid["unit"], valid["errors"]) == ("叶县", 0)
+    assert client.get("/unit/远").status_code == 200  # its preview is read in a worker too
+
+
+def test_a_file_that_ends_its_worker_is_its_finding_and_other_uploads_go_on(client, monkeypatch):
+    monkeypatch.setattr(validate, "check_in_worker", aborting_check)
+    files = [("files", (name, VALID.read_bytes(), XLSX)) for name in ("炸.xlsx", "叶县.xlsx")]
+    r = client.post("/upload", files=files, headers={"Accept": "application/json"})
+    dead, valid = r.json()["received"]
+    assert [f["message"] for f in dead["findings"]] == [
+        "炸.xlsx 无法读取：读取它的进程异常退出（文件可能已损坏，或大得超出了读取的限度）；"
+        "请在 Excel 或 WPS 中打开检查后另存再发送"
+    ]
+    assert (valid["unit"], valid["errors"], valid["warnings"]) == ("叶县", 0, 0)
+    (again,) = upload(client, LUSHAN)  # a new worker took the dead one's place
+    assert again["unit"] == "鲁山" and again["errors"] == 1
+    assert states(client)["炸"] == ("errors", 1, 0)

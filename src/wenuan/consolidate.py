@@ -73,7 +73,7 @@ def read_roster(path: Path) -> list[Unit]:
         raise WenuanError("bad_roster", path=str(path), why=t("not_utf8")) from None
     except Unreadable as e:
         raise WenuanError(
-            "bad_roster", path=str(path), why=t(f"read_{e}", path=path.name)
+            "bad_roster", path=str(path), why=t(f"read_{e}", path=path.name, **e.params)
         ) from None
     except OSError as e:
         raise WenuanError("bad_roster", path=str(path), why=e.strerror or str(e)) from None

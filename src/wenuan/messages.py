@@ -374,6 +374,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 过大或解压后过大，超出一份发放明细的上限（约 {rows} 行）；请分成几个文件",
         "{path} is too large, or inflates too far, for a payment list (about {rows} rows at most); split it into several files",
     ),
+    "read_too_far": (
+        "{path} 的工作表“{sheet}”在 {cell} 还有内容，超出一张表能读取的范围（最多 {rows} 行、{columns} 列），未读取；请删去表格以外的内容后另存再发送",
+        "{path}: sheet “{sheet}” has content as far as {cell}, beyond what a sheet may hold ({rows} rows, {columns} columns at most); not read. Delete what lies outside the table, save it and send it again",
+    ),
+    "read_died": (
+        "{path} 无法读取：读取它的进程异常退出（文件可能已损坏，或大得超出了读取的限度）；请在 Excel 或 WPS 中打开检查后另存再发送",
+        "{path} cannot be read: the process reading it ended abnormally (the file may be damaged, or too large to read within the limits); open it in Excel or WPS, check it, save it and send it again",
+    ),
+    "l_too_far": (
+        "{path} 的工作表“{sheet}”在 {cell} 还有内容，超出一份发放明细的上限（最多 {rows} 行、{columns} 列）；请分成几个文件，或删去表格以外的内容",
+        "{path}: sheet “{sheet}” has content as far as {cell}, more than a payment list may hold ({rows} rows, {columns} columns at most); split it into several files, or delete what lies outside the table",
+    ),
     "read_too_many_sheets": (
         "{path} 的工作表过多，不像统计表",
         "{path} has far too many sheets for a return",

@@ -193,8 +193,8 @@ def _grids(path: Path, report: FileReport):
             return word.grids(path, workbook.LIST)
         return workbook.grids(path, workbook.LIST)[0]
     except Unreadable as e:
-        key = f"l_{e}" if str(e) in ("too_many_rows", "too_large") else f"read_{e}"
-        message = t(key, path=path.name, rows=workbook.LIST.rows)
+        key = f"l_{e}" if str(e) in ("too_many_rows", "too_large", "too_far") else f"read_{e}"
+        message = t(key, **{"path": path.name, "rows": workbook.LIST.rows, **e.params})
         report.findings.append(Finding("error", "unreadable", message))
         return None
 

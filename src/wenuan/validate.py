@@ -80,53 +80,51 @@ def regular_file(path: Path) -> bool:
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
-PARALLEL_FROM = 64  # fewer files are checked faster than worker processes start
+PARALLEL_FROM = 64  # fewer files are checked by one worker: more would cost more to start
 
 
 def check_all(paths: list[Path], forms, options: Options) -> Iterator[FileReport]:
-    """Each file's report, in the files' order; a large batch is checked on every core."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or not hasattr(forms, "extra"):
+    """Each file's report, in the files' order. A batch is read in worker processes (on every
+    core when large): a file that ends its worker (a native abort, memory or time exhausted) is
+    that file's finding. One file is read here, guarded by the reader's bounds: a worker would
+    cost more to start than most returns take to check."""
+    if len(paths) < 2 or not hasattr(forms, "extra"):
         for path in paths:
             yield validate_file(path, forms, options)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     from wenuan.messages import get_lang
+    from wenuan.workers import Died, Workers
 
-    init = (forms.extra, options, get_lang())
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=init) as pool:
-        yield from pool.map(_check_in_worker, paths, chunksize=16)
+    size = min(os.cpu_count() or 1, 8) if len(paths) >= PARALLEL_FROM else 1
+    workers = Workers(size, start_worker, (forms.extra, options, get_lang()))
+    for path, got in zip(paths, workers.map(check_in_worker, paths), strict=True):
+        yield died(path, options) if isinstance(got, Died) else got
+
+
+def died(path: Path, options: Options) -> FileReport:
+    """The report of a file whose worker died reading it."""
+    report = FileReport(path=str(path), strict=options.strict)
+    report.findings.append(Finding("error", "unreadable", t("read_died", path=path.name)))
+    return report
 
 
 _worker: tuple = ()
 
 
-def _start_worker(extra, options: Options, lang: str) -> None:
+def start_worker(extra, options: Options, lang: str) -> None:
+    """Set up a worker process: the forms, the options and the language of its checks."""
     global _worker
-    import threading
-
     from wenuan.forms import Library
     from wenuan.messages import set_lang
-
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
 
     set_lang(lang)
     _worker = (Library(extra), options)
 
 
-def _end_with_parent(parent: int) -> None:
-    """A worker whose parent was killed outright ends too, rather than wait for work for ever."""
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _check_in_worker(path: Path) -> FileReport:
-    forms, options = _worker
-    return validate_file(path, forms, options)
+def check_in_worker(path: Path, options: Options | None = None) -> FileReport:
+    """validate_file in a worker, with its options or the ones given."""
+    forms, default = _worker
+    return validate_file(path, forms, options or default)
 
 
 def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileReport:

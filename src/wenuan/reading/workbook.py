@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from wenuan.reading.extent import check_extent
 from wenuan.reading.formats import WAN, shown_wan, wan
 from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
@@ -20,18 +21,22 @@ MAX_SHEETS = 100
 
 @dataclass(frozen=True)
 class Bounds:
-    """How large a workbook may be: rows a sheet, one XML part and all parts uncompressed."""
+    """How large a workbook may be: rows and columns a sheet, one XML part and all parts
+    uncompressed."""
 
     rows: int
+    columns: int
     entry: int
     total: int
 
 
-# A return has tens of rows and is tens of kilobytes: 5,000 rows is no return.
-RETURN = Bounds(rows=5000, entry=16 << 20, total=64 << 20)
+# A return has tens of rows and columns and is tens of kilobytes: 5,000 rows or 200 columns is
+# no return.
+RETURN = Bounds(rows=5000, columns=200, entry=16 << 20, total=64 << 20)
 # A payment list has a row a person: a city's 100,000 people (and room for titles, headings,
-# notes) on one sheet, about 60 MiB of sheet XML (Excel's shared strings make it smaller).
-LIST = Bounds(rows=120_000, entry=128 << 20, total=160 << 20)
+# notes) on one sheet, about 60 MiB of sheet XML (Excel's shared strings make it smaller), in
+# a dozen columns (calamine's grid of 120,000 x 100 cells is some 400 MiB).
+LIST = Bounds(rows=120_000, columns=100, entry=128 << 20, total=160 << 20)
 
 
 def check_container(path: Path, bounds: Bounds = RETURN) -> list | None:
@@ -77,6 +82,7 @@ def _opened(path: Path, bounds: Bounds):
     if _is_encrypted(path):
         raise Unreadable("encrypted")
     infos = check_container(path, bounds)
+    check_extent(path, infos, bounds)  # calamine's grid of a sheet is rows x columns, all of it
     try:
         return pc.CalamineWorkbook.from_path(str(path)), infos
     except pc.PasswordError:

@@ -1,5 +1,6 @@
 """The Starlette application: routes that call the campaign (the library) and fill templates."""
 
+import contextlib
 import ipaddress
 import logging
 import secrets
@@ -283,7 +284,17 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         Route("/report.{kind:str}", made),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: refused, 500: server_error})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        campaign.close()  # the workers end with the server
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: refused, 500: server_error},
+    )
 
     def refusal_page(title: str, lines: list[str], code: int) -> HTMLResponse:
         return page("message.html", code, title=title, lines=lines, form=None)  # nothing inside

@@ -5,6 +5,8 @@ import io
 import os
 import shutil
 import tempfile
+import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,6 +84,8 @@ class Campaign:
         self.forms = Library(extra)
         self.units = roster  # --roster, as status and consolidate take it; else the form's
         self.store = Store(folder)
+        self._workers = None
+        self._lock = threading.Lock()
         if form:
             self.store.set_setting("form", self.forms.resolve(form))
 
@@ -130,11 +134,43 @@ class Campaign:
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:
-        """validate_file on a stored file, under the name it was sent with."""
+        """validate_file on a stored file, under the name it was sent with, in a worker: a
+        file that ends its worker is that file's finding, and the page goes on."""
+        from wenuan.workers import Died
+
+        options = validate.Options(form_id=form_id)
         with named_copy(self.store.path(sha), name) as path:
-            report = validate.validate_file(path, self.forms, validate.Options(form_id=form_id))
+            try:
+                report = self.workers().call(validate.check_in_worker, path, options)
+            except Died:
+                report = validate.died(path, options)
         report.path, report.sha256 = name, sha
         return report
+
+    def workers(self):
+        """The worker processes that read the files received, started when first needed."""
+        with self._lock:
+            if self._workers is None:
+                import multiprocessing
+
+                from wenuan.messages import get_lang
+                from wenuan.workers import Workers
+
+                # never fork the server: its threads may hold locks a child would inherit
+                ways = multiprocessing.get_all_start_methods()
+                self._workers = Workers(
+                    min(os.cpu_count() or 1, 4),
+                    validate.start_worker,
+                    (self.forms.extra, validate.Options(), get_lang()),
+                    "forkserver" if "forkserver" in ways else "spawn",
+                )
+                weakref.finalize(self, self._workers.close)  # a campaign let go ends its own
+            return self._workers
+
+    def close(self) -> None:
+        """End the worker processes."""
+        if self._workers is not None:
+            self._workers.close()
 
     # ---- the chasing list -----------------------------------------------------------------
 
@@ -190,32 +226,26 @@ class Campaign:
             return target.name, target.read_bytes()
 
     def preview(self, sub: Submission) -> list[dict]:
-        """The sheets of a submission as read, each cell a finding names marked with why."""
-        from wenuan.reading import Unreadable, sheets
-
+        """The sheets of a submission as read (in a worker), each cell a finding names marked
+        with why."""
         marks: dict[str, list[str]] = {}
         for f in sub.report.findings:
             if f.severity != "info":
                 for place in dict.fromkeys([f.cell, f.suggestion.cell if f.suggestion else None]):
                     if place:
                         marks.setdefault(place, []).append(f.message)
+        from wenuan.workers import Died
+
         try:
             with named_copy(self.store.path(sub.sha256), sub.file_name) as path:
-                grids, _ = sheets(path)
-        except (Unreadable, OSError):
+                out = self.workers().call(sheet_cells, path)
+        except (Died, OSError):
             return []
-        out = []
-        for grid in grids:
-            rows = []
-            for r, row in enumerate(grid.rows[:PREVIEW_ROWS]):
-                cells = []
-                for c, value in enumerate(row[:PREVIEW_COLUMNS]):
-                    place = grid.place(r, c)
-                    where = f"{grid.name}!{place}" if grid.name else place
-                    shown = "" if (r, c) in grid.covered else _cell_text(value)
-                    cells.append({"text": shown, "place": where, "why": marks.get(where, [])})
-                rows.append(cells)
-            out.append({"name": grid.name or sub.file_name, "rows": rows})
+        for sheet in out:
+            sheet["name"] = sheet["name"] or sub.file_name
+            for row in sheet["rows"]:
+                for cell in row:
+                    cell["why"] = marks.get(cell["place"], [])
         return out
 
     # ---- totals and reports ---------------------------------------------------------------
@@ -262,6 +292,30 @@ class Campaign:
                 if kind == "pdf":
                     render.to_pdf(docx, target, False)
             return [], target.read_bytes()
+
+
+def sheet_cells(path: Path) -> list[dict]:
+    """A file's sheets as the page previews them: each cell's text and place ([] when the file
+    cannot be read)."""
+    from wenuan.reading import Unreadable, sheets
+
+    try:
+        grids, _ = sheets(path)
+    except (Unreadable, OSError):
+        return []
+    out = []
+    for grid in grids:
+        rows = []
+        for r, row in enumerate(grid.rows[:PREVIEW_ROWS]):
+            cells = []
+            for c, value in enumerate(row[:PREVIEW_COLUMNS]):
+                place = grid.place(r, c)
+                where = f"{grid.name}!{place}" if grid.name else place
+                shown = "" if (r, c) in grid.covered else _cell_text(value)
+                cells.append({"text": shown, "place": where})
+            rows.append(cells)
+        out.append({"name": grid.name, "rows": rows})
+    return out
 
 
 def _cell_text(value) -> str:
