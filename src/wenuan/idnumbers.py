@@ -255,9 +255,8 @@ def _date(groups: list[str], gaps: list[str]) -> bool:
     if len(groups) < 3 or gaps[0] != gaps[1]:
         return False
     y, mo, d = groups
-    return len(y) == 4 and 1900 <= int(y) < 2100 and len(mo) <= 2 and len(d) <= 2 and (
-        1 <= int(mo) <= 12 and 1 <= int(d) <= 31
-    )
+    short = len(y) == 4 and len(mo) <= 2 and len(d) <= 2
+    return short and 1900 <= int(y) < 2100 and 1 <= int(mo) <= 12 and 1 <= int(d) <= 31
 
 
 def _phone(sizes: list[int], first: str) -> bool:
