@@ -16,7 +16,9 @@ from wenuan.consolidate import Roster, unit_key
 from wenuan.errors import WenuanError
 from wenuan.findings import FileReport, Finding
 from wenuan.forms import Library, Unit
+from wenuan.idnumbers import mask_numbers
 from wenuan.messages import t
+from wenuan.safetext import printable
 from wenuan.web.store import Store, Submission
 
 MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
@@ -50,9 +52,10 @@ class Received:
 
 
 def shown_name(name: str) -> str:
-    """An uploaded file's name as shown: the last part of whatever path the browser sent."""
+    """An uploaded file's name as shown: the last part of whatever path the browser sent, its
+    controls and bidi marks visible (`safetext.printable`)."""
     last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in last if ch.isprintable())[:120] or "未命名"
+    return printable(last[:120]) or "未命名"
 
 
 @contextmanager
@@ -194,7 +197,8 @@ class Campaign:
             return target.name, target.read_bytes()
 
     def preview(self, sub: Submission) -> list[dict]:
-        """The sheets of a submission as read, each cell a finding names marked with why."""
+        """The sheets of a submission as read, each cell a finding names marked with why; ID and
+        card numbers masked wherever they stand."""
         from wenuan.reading import Unreadable, sheets
 
         marks: dict[str, list[str]] = {}
@@ -216,10 +220,10 @@ class Campaign:
                 for c, value in enumerate(row[:PREVIEW_COLUMNS]):
                     place = grid.place(r, c)
                     where = f"{grid.name}!{place}" if grid.name else place
-                    shown = "" if (r, c) in grid.covered else _cell_text(value)
+                    shown = "" if (r, c) in grid.covered else mask_numbers(_cell_text(value))
                     cells.append({"text": shown, "place": where, "why": marks.get(where, [])})
                 rows.append(cells)
-            out.append({"name": grid.name or sub.file_name, "rows": rows})
+            out.append({"name": mask_numbers(grid.name or sub.file_name), "rows": rows})
         return out
 
     # ---- totals and reports ---------------------------------------------------------------
