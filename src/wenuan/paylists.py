@@ -530,10 +530,12 @@ def _yuan(value: Decimal) -> str:
 
 
 def _clip(raw, most: int = 20) -> str:
-    """A cell's text shortened, with any long run of digits masked."""
+    """A cell's text shortened, with any ID or card number and any long run of digits masked
+    before it is cut (a cut could leave a part of one unmasked)."""
     import re
 
-    text = re.sub(r"\d{8,}", lambda m: idnumbers.mask_id(m.group()), str(raw))
+    text = idnumbers.mask_numbers(raw)
+    text = re.sub(r"\d{8,}", lambda m: idnumbers.mask_id(m.group()), text)
     return text if len(text) <= most else text[:most] + "…"
 
 

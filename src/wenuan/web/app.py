@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from wenuan import status as status_mod
 from wenuan.consolidate import unit_key
 from wenuan.errors import WenuanError
+from wenuan.idnumbers import mask_numbers
 from wenuan.messages import t
 from wenuan.safetext import printable, shown
 from wenuan.web.campaign import Campaign
@@ -239,7 +241,8 @@ def _by_table(sub, campaign: Campaign) -> list[tuple[str, list]]:
     titles = {tb.id: tb.title for tb in form.tables} if form else {}
     groups: dict = {}
     for f in sorted(sub.report.findings, key=lambda f: order[f.severity]):
-        groups.setdefault(f.table, []).append(f)
+        shown_cell = replace(f, cell=mask_numbers(f.cell)) if f.cell else f  # a sheet's name
+        groups.setdefault(f.table, []).append(shown_cell)
     place = {k: i for i, k in enumerate(titles)}
     keys = sorted(groups, key=lambda k: (k is not None, place.get(k, 0)))
     return [(titles.get(k, t("general")), groups[k]) for k in keys]

@@ -221,7 +221,8 @@ class Campaign:
                     place = grid.place(r, c)
                     where = f"{grid.name}!{place}" if grid.name else place
                     shown = "" if (r, c) in grid.covered else mask_numbers(_cell_text(value))
-                    cells.append({"text": shown, "place": where, "why": marks.get(where, [])})
+                    why = marks.get(where, [])
+                    cells.append({"text": shown, "place": mask_numbers(where), "why": why})
                 rows.append(cells)
             out.append({"name": mask_numbers(grid.name or sub.file_name), "rows": rows})
         return out
