@@ -175,10 +175,14 @@ _GAP = (
     r"\s\-_.\u00ad\u00b7\u2010-\u2015\u2024\u2212\u30fb\ufe58\ufe63\uff0d\uff0e"
     r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 )
-_RUN = re.compile(rf"\d(?:[{_GAP}]{{0,3}}\d)*(?:[Xx](?![A-Za-z]))?")
+_X = "XxＸｘ"
+_RUN = re.compile(rf"\d(?:[{_GAP}]{{0,3}}\d)*(?:[{_X}](?![A-Za-z]))?")
 _GROUP = re.compile(r"\d+")
 _LOST_TEXT = re.compile(r"\d[.．]\d{12,}[eE]\+?\d+")  # an ID or card as Excel shows a number
 _DOTS = (".", "．")
+# the digits a mask shows (+86 too) are not joined to the numbers beside them: 1312 138…
+_MASK_BEFORE = re.compile(rf"\*[{_GAP}]{{0,3}}$")
+_MASK_AFTER = re.compile(rf"[{_GAP}]{{0,3}}\*")
 
 
 def mask_numbers(text) -> str:
@@ -193,15 +197,16 @@ def mask_numbers(text) -> str:
 def _masked_run(m: re.Match) -> str:
     """One run of digit groups, its stretches that could be an ID or card masked."""
     run = m.group()
-    if sum(map(str.isdigit, run)) + (run[-1] in "Xx") < 13:
+    if sum(map(str.isdigit, run)) + (run[-1] in _X) < 13:
         return run
     spans = [g.span() for g in _GROUP.finditer(run)]
     gaps = [run[a[1] : b[0]] for a, b in zip(spans, spans[1:], strict=False)]
     sizes = [b - a for a, b in spans]
-    sizes[-1] += run[-1] in "Xx"
+    sizes[-1] += run[-1] in _X
     apart = [False] * len(spans)  # groups no ID or card is made of
-    if m.start() and m.string[m.start() - 1] == "+":
-        apart[0] = True  # a country code: +86 138 0013 8000
+    before = m.string[max(m.start() - 4, 0) : m.start()]
+    apart[0] = before[-1:] == "+" or sizes[0] <= 4 and bool(_MASK_BEFORE.search(before))
+    apart[-1] |= sizes[-1] <= 6 and bool(_MASK_AFTER.match(m.string, m.end()))
     digits = [run[a:b] for a, b in spans]
     for i, gap in enumerate(gaps):  # 1234567.89: the digits after a lone dot are a fraction
         near = gaps[i - 1 : i] + gaps[i + 1 : i + 2]
@@ -241,7 +246,7 @@ def _masked_run(m: re.Match) -> str:
 def _masked(typed: str) -> str:
     """A stretch of groups as one number, masked as an ID (15 or 18 characters) or a card."""
     chars = "".join(str(unicodedata.decimal(c)) for c in typed if c.isdigit())
-    chars += "X" if typed[-1] in "Xx" else ""
+    chars += "X" if typed[-1] in _X else ""
     return mask_id(chars) if len(chars) in (15, 18) or chars[-1] == "X" else mask_card(chars)
 
 

@@ -18,7 +18,7 @@ from wenuan.findings import FileReport, Finding
 from wenuan.forms import Library, Unit
 from wenuan.idnumbers import mask_numbers
 from wenuan.messages import t
-from wenuan.safetext import printable
+from wenuan.safetext import shown
 from wenuan.web.store import Store, Submission
 
 MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
@@ -53,9 +53,9 @@ class Received:
 
 def shown_name(name: str) -> str:
     """An uploaded file's name as shown: the last part of whatever path the browser sent, its
-    controls and bidi marks visible (`safetext.printable`)."""
+    controls and bidi marks visible and ID and card numbers masked (`safetext.shown`)."""
     last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return printable(last[:120]) or "未命名"
+    return shown(last[:120]) or "未命名"
 
 
 @contextmanager
