@@ -224,8 +224,8 @@ def _masked_run(m: re.Match) -> str:
             if apart[j]:
                 break
             total += sizes[j]
-            if total > 19:
-                masked[i] |= i == j  # one long group: whatever it is, it may hold one
+            if total > 19:  # one long group may hold one, glued to more; 10**26 does not
+                masked[i] |= i == j and not _noise(digits[i])
                 break
             if total >= 13 and not _phone(sizes[i : j + 1], digits[i]):
                 masked[i : j + 1] = [True] * (j + 1 - i)
@@ -251,7 +251,8 @@ def _masked(typed: str) -> str:
 
 
 def _noise(fraction: str) -> bool:
-    """Whether a long fraction is a binary float's (0.30000000000000004), not a number typed."""
+    """Whether long digits are a binary float's fraction (0.30000000000000004) or a round
+    figure (10**26), not a number typed."""
     return "00000" in fraction or "99999" in fraction
 
 
