@@ -176,7 +176,7 @@ _GAP = (
     r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 )
 _X = "XxＸｘ"
-_RUN = re.compile(rf"\d(?:[{_GAP}]{{0,3}}\d)*(?:[{_X}](?![A-Za-z]))?")
+_RUN = re.compile(rf"\d(?:[{_GAP}]{{0,3}}\d){{12,}}(?:[{_X}](?![A-Za-z]))?")  # 13 digits or more
 _GROUP = re.compile(r"\d+")
 _LOST_TEXT = re.compile(r"\d[.．]\d{12,}[eE]\+?\d+")  # an ID or card as Excel shows a number
 _DOTS = (".", "．")
@@ -197,8 +197,6 @@ def mask_numbers(text) -> str:
 def _masked_run(m: re.Match) -> str:
     """One run of digit groups, its stretches that could be an ID or card masked."""
     run = m.group()
-    if sum(map(str.isdigit, run)) + (run[-1] in _X) < 13:
-        return run
     spans = [g.span() for g in _GROUP.finditer(run)]
     gaps = [run[a[1] : b[0]] for a, b in zip(spans, spans[1:], strict=False)]
     sizes = [b - a for a, b in spans]
