@@ -12,9 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from starlette.testclient import TestClient
+from test_paylists import card as _card
+from test_paylists import person as _id
 from typer.testing import CliRunner
 
-from wenuan import idnumbers
 from wenuan.cli import app
 from wenuan.idnumbers import mask_numbers
 from wenuan.safetext import json_text, printable
@@ -28,15 +29,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def cli(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def _id(area: str, born: date, seq: int) -> str:
-    base = f"{area}{born:%Y%m%d}{seq:03d}"
-    return base + idnumbers.check_digit(base)
-
-
-def _card(start: str) -> str:
-    return start + idnumbers.luhn_digit(start)
 
 
 ID18 = _id("410105", date(1948, 8, 4), 131)
