@@ -381,3 +381,17 @@ def test_the_servers_log_masks_numbers_and_shows_controls(tmp_path, monkeypatch,
         assert client.get(f"/?{ID18}").status_code == 500
     assert "RuntimeError: cell 410105********1318 \\x1b[2J" in caplog.text
     assert leaks(caplog.text) == [] and "\x1b" not in caplog.text
+
+
+def test_an_internal_error_quotes_no_number_and_no_control(monkeypatch, capsys):
+    import wenuan.cli
+
+    def broken():
+        raise ValueError(f"cell {ID18} \x1b[2J")
+
+    monkeypatch.setattr(wenuan.cli, "app", broken)
+    with pytest.raises(SystemExit) as exit:
+        wenuan.cli.main()
+    assert exit.value.code == 3
+    said = "内部错误（请把这条消息报告给维护者）：ValueError: cell 410105********1318 \\x1b[2J"
+    assert capsys.readouterr().err.splitlines()[0] == said

@@ -11,7 +11,7 @@ import typer
 from wenuan import __version__
 from wenuan.errors import WenuanError
 from wenuan.messages import set_lang
-from wenuan.safetext import json_text, printable
+from wenuan.safetext import json_text, printable, shown
 
 SHARED = ("--lang", "--format", "--forms")  # taken before the command as well as after it
 
@@ -729,8 +729,8 @@ def main():
     except Exception as e:  # a bug, not bad input: say so plainly, keep the trace for debugging
         if os.environ.get("WENUAN_DEBUG"):
             raise
-        _echo(
-            f"内部错误（请把这条消息报告给维护者）：{type(e).__name__}: {e}\n"
+        _echo(  # its words may quote a cell: masked and printable as a finding's are
+            f"内部错误（请把这条消息报告给维护者）：{type(e).__name__}: {shown(e)}\n"
             "internal error; WENUAN_DEBUG=1 shows the traceback",
             err=True,
         )
