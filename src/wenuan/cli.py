@@ -1,6 +1,5 @@
 """The `wenuan` command: each command parses options, calls the library once, prints."""
 
-import json
 from datetime import date
 from enum import Enum
 from functools import partial
@@ -12,6 +11,7 @@ import typer
 from wenuan import __version__
 from wenuan.errors import WenuanError
 from wenuan.messages import set_lang
+from wenuan.safetext import json_text, printable, shown
 
 SHARED = ("--lang", "--format", "--forms")  # taken before the command as well as after it
 
@@ -103,10 +103,10 @@ class _Group(_Translated, typer.core.TyperGroup):
                 raise
             shown = io.StringIO()
             e.show(file=shown)
-            typer.echo(framework(shown.getvalue()), err=True, nl=False)
+            _echo(framework(shown.getvalue()), err=True, nl=False)
             sys.exit(e.exit_code)
         except typer.Abort:
-            typer.echo(framework("Aborted!"), err=True)
+            _echo(framework("Aborted!"), err=True)
             sys.exit(130)
         if not standalone_mode:
             return code
@@ -156,7 +156,7 @@ FormsOpt = Annotated[
 
 def _version(value: bool):
     if value:
-        typer.echo(f"wenuan {__version__}")
+        _echo(f"wenuan {__version__}")
         raise typer.Exit()
 
 
@@ -170,12 +170,17 @@ def _root(
     """送温暖统计表工具 wenuan."""
 
 
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print wenuan's lines: a control or bidi character left in them is shown as an escape."""
+    typer.echo(printable(text, lines=True), err=err, nl=nl)
+
+
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    _echo(json_text(data))
 
 
 def _fail(err: WenuanError, code: int = 2):
-    typer.echo(f"错误：{err}" if _lang_is_zh() else f"Error: {err}", err=True)
+    _echo(f"错误：{err}" if _lang_is_zh() else f"Error: {err}", err=True)
     raise typer.Exit(code)
 
 
@@ -205,7 +210,7 @@ def forms_cmd(
     if format is Format.json:
         _print_json(rows)
     else:
-        typer.echo(present.forms_text(rows))
+        _echo(present.forms_text(rows))
 
 
 @command("show")
@@ -230,7 +235,7 @@ def show_cmd(
     if format is Format.json:
         _print_json(data)
     else:
-        typer.echo(present.form_text(data))
+        _echo(present.form_text(data))
 
 
 @command("template")
@@ -398,7 +403,7 @@ def validate_cmd(
     if format is Format.json:
         _print_json(report_json(reports, explain))
     else:
-        typer.echo(present_validate.reports_text(reports, loaded, explain))
+        _echo(present_validate.reports_text(reports, loaded, explain))
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
@@ -456,7 +461,7 @@ def check_list_cmd(
     if format is Format.json:
         _print_json(paylists.lists_json(reports, paylist, salted))
     else:
-        typer.echo(paylists.lists_text(reports, paylist))
+        _echo(paylists.lists_text(reports, paylist))
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
@@ -505,11 +510,11 @@ def consolidate_cmd(
         if format is Format.json:
             _print_json(present_validate.consolidation_data(result))
         else:
-            typer.echo(present_validate.consolidation_text(result))
+            _echo(present_validate.consolidation_text(result))
             if output and not result.refused:
-                typer.echo(t("written", path=output), err=True)
+                _echo(t("written", path=output), err=True)
         if not output and not result.refused:  # a look at the batch: say so, never guess a file
-            typer.echo(t("total_not_written"), err=True)
+            _echo(t("total_not_written"), err=True)
     except WenuanError as e:
         _fail(e)
     finally:
@@ -547,18 +552,18 @@ def status_cmd(
             paths, loaded, validate.Options(form_id=form, calendar=extra), empty_ok=True
         )
         if not files:
-            typer.echo(t("s_no_returns", path="、".join(map(str, paths))), err=True)
+            _echo(t("s_no_returns", path="、".join(map(str, paths))), err=True)
         st = status.status(
             checked, loaded[form], _day(as_of) or date.today(), _roster(roster), extra
         )
         for path, written in status.write_notices(st, notices, force) if notices else []:
-            typer.echo(t("written" if written else "notice_skipped", path=path), err=True)
+            _echo(t("written" if written else "notice_skipped", path=path), err=True)
     except WenuanError as e:
         _fail(e)
     if format is Format.json:
         _print_json(st.to_json())
     else:
-        typer.echo(status.status_text(st))
+        _echo(status.status_text(st))
 
 
 @command("render")
@@ -614,14 +619,14 @@ def render_cmd(
         errors = len(figures.errors)
         if errors and not allow_errors:  # figures no one has checked: no report says them
             said = t("render_not_verified", path=data, errors=errors)
-            typer.echo(f"错误：{said}" if _lang_is_zh() else f"Error: {said}", err=True)
+            _echo(f"错误：{said}" if _lang_is_zh() else f"Error: {said}", err=True)
             if format is Format.json:
                 _print_json({"written": None, **report_json([figures.check])})
             else:
-                typer.echo(present_validate.reports_text([figures.check], loaded), err=True)
+                _echo(present_validate.reports_text([figures.check], loaded), err=True)
             raise typer.Exit(1)
         if errors:
-            typer.echo(t("render_allowed_errors", path=data, errors=errors), err=True)
+            _echo(t("render_allowed_errors", path=data, errors=errors), err=True)
         if previous:
             figures.previous = render.load_previous(previous, chosen, loaded)
         written = narrative.read_notes(notes) if notes else None
@@ -700,7 +705,7 @@ def _written(output: Path, format: Format) -> None:
     if format is Format.json:
         _print_json({"written": str(output)})
     else:
-        typer.echo(t("written", path=output), err=True)
+        _echo(t("written", path=output), err=True)
 
 
 def _chasing(folder: Path, loaded, form) -> list[str]:
@@ -739,8 +744,8 @@ def main():
     except Exception as e:  # a bug, not bad input: say so plainly, keep the trace for debugging
         if os.environ.get("WENUAN_DEBUG"):
             raise
-        typer.echo(
-            f"内部错误（请把这条消息报告给维护者）：{type(e).__name__}: {e}\n"
+        _echo(  # its words may quote a cell: masked and printable as a finding's are
+            f"内部错误（请把这条消息报告给维护者）：{type(e).__name__}: {shown(e)}\n"
             "internal error; WENUAN_DEBUG=1 shows the traceback",
             err=True,
         )

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from wenuan.safetext import shown
+
 # The kinds a finding can have; scripts rely on these names (documented in the README).
 KINDS = (
     "unreadable",
@@ -59,6 +61,9 @@ class Finding:
     also: list[Suggestion] = field(default_factory=list)  # a second slip in the same rule
     suspects: list[str] = field(default_factory=list)  # items localization names as wrong
     subject: dict | None = None  # a payment list's person: masked numbers and their hashes
+
+    def __post_init__(self):
+        self.message = shown(self.message)  # whatever a cell or a name put in it
 
     def to_json(self) -> dict:
         out = {

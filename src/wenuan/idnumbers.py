@@ -167,3 +167,108 @@ def _mask_short(s: str) -> str:
 def fingerprint(text, salt: bytes) -> str:
     """A salted hash of a number, the same for the same number and salt: for matching."""
     return hashlib.sha256(salt + digits_of(text).encode()).hexdigest()[:16]
+
+
+# What may stand between the digit groups of a number typed by hand: spaces and line breaks,
+# dashes, dots, underscores, and invisible marks (zero-width, soft hyphen, direction marks).
+_GAP = (
+    r"\s\-_.\u00ad\u00b7\u2010-\u2015\u2024\u2212\u30fb\ufe58\ufe63\uff0d\uff0e"
+    r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+)
+_X = "XxＸｘ"
+_RUN = re.compile(rf"\d(?:[{_GAP}]{{0,3}}\d){{12,}}(?:[{_X}](?![A-Za-z]))?")  # 13 digits or more
+_GROUP = re.compile(r"\d+")
+_LOST_TEXT = re.compile(r"\d[.．]\d{12,}[eE]\+?\d+")  # an ID or card as Excel shows a number
+_DOTS = (".", "．")
+# the digits a mask shows (+86 too) are not joined to the numbers beside them: 1312 138…
+_MASK_BEFORE = re.compile(rf"\*[{_GAP}]{{0,3}}$")
+_MASK_AFTER = re.compile(rf"[{_GAP}]{{0,3}}\*")
+
+
+def mask_numbers(text) -> str:
+    """`text` with every number that could be an ID (15 or 18 characters, X last) or a card
+    (13 to 19 digits) masked as `mask_id` or `mask_card` would, however typed: in groups with
+    spaces, dashes or dots between, full-width, inside other words. Amounts (a decimal part),
+    phone numbers (an area code starting with 0) and dates at either end stay as they are."""
+    s = _LOST_TEXT.sub(lambda m: mask_id(m.group()), str(text))
+    return _RUN.sub(_masked_run, s)
+
+
+def _masked_run(m: re.Match) -> str:
+    """One run of digit groups, its stretches that could be an ID or card masked."""
+    run = m.group()
+    spans = [g.span() for g in _GROUP.finditer(run)]
+    gaps = [run[a[1] : b[0]] for a, b in zip(spans, spans[1:], strict=False)]
+    sizes = [b - a for a, b in spans]
+    sizes[-1] += run[-1] in _X
+    apart = [False] * len(spans)  # groups no ID or card is made of
+    before = m.string[max(m.start() - 4, 0) : m.start()]
+    apart[0] = before[-1:] == "+" or sizes[0] <= 4 and bool(_MASK_BEFORE.search(before))
+    apart[-1] |= sizes[-1] <= 6 and bool(_MASK_AFTER.match(m.string, m.end()))
+    digits = [run[a:b] for a, b in spans]
+    for i, gap in enumerate(gaps):  # 1234567.89: the digits after a lone dot are a fraction
+        near = gaps[i - 1 : i] + gaps[i + 1 : i + 2]
+        fraction = gap in _DOTS and all(g not in _DOTS for g in near)
+        apart[i + 1] |= fraction and (sizes[i + 1] < 13 or _noise(digits[i + 1]))
+    for order in (range(0, len(spans) - 2, 3), range(len(spans) - 3, -1, -3)):
+        for i in order:  # dates at either end: 2021.5.1-2021.5.31
+            if not _date(digits[i : i + 3], gaps[i : i + 2]):
+                break
+            apart[i : i + 3] = [True] * 3
+    masked = [False] * len(spans)
+    for i in range(len(spans)):
+        total = 0
+        for j in range(i, len(spans)):
+            if apart[j]:
+                break
+            total += sizes[j]
+            if total > 19:  # one long group may hold one, glued to more; 10**26 does not
+                masked[i] |= i == j and not _noise(digits[i])
+                break
+            if total >= 13 and not _phone(sizes[i : j + 1], digits[i]):
+                masked[i : j + 1] = [True] * (j + 1 - i)
+    out, at, i = [], 0, 0
+    while i < len(spans):
+        if not masked[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(spans) and masked[j + 1]:
+            j += 1
+        end = len(run) if j == len(spans) - 1 else spans[j][1]
+        out += [run[at : spans[i][0]], _masked(run[spans[i][0] : end])]
+        at, i = end, j + 1
+    return "".join(out) + run[at:]
+
+
+def _masked(typed: str) -> str:
+    """A stretch of groups as one number, masked as an ID (15 or 18 characters) or a card."""
+    chars = "".join(str(unicodedata.decimal(c)) for c in typed if c.isdigit())
+    chars += "X" if typed[-1] in _X else ""
+    return mask_id(chars) if len(chars) in (15, 18) or chars[-1] == "X" else mask_card(chars)
+
+
+def _noise(fraction: str) -> bool:
+    """Whether long digits are a binary float's fraction (0.30000000000000004) or a round
+    figure (10**26), not a number typed."""
+    return "00000" in fraction or "99999" in fraction
+
+
+def _date(groups: list[str], gaps: list[str]) -> bool:
+    """Whether three groups with the same gap between them are a date (2021-05-20)."""
+    if len(groups) < 3 or gaps[0] != gaps[1]:
+        return False
+    y, mo, d = groups
+    short = len(y) == 4 and len(mo) <= 2 and len(d) <= 2
+    return short and 1900 <= int(y) < 2100 and 1 <= int(mo) <= 12 and 1 <= int(d) <= 31
+
+
+def _phone(sizes: list[int], first: str) -> bool:
+    """Whether groups are a phone number: an area code 0375, 7 or 8 digits, an extension."""
+    return (
+        first[0] in "0０"
+        and 3 <= sizes[0] <= 4
+        and len(sizes) in (2, 3)
+        and 7 <= sizes[1] <= 8
+        and (len(sizes) == 2 or sizes[2] <= 4)
+    )

@@ -13,7 +13,9 @@ from wenuan import deadlines, idnumbers, numbers
 from wenuan.findings import FileReport, Finding
 from wenuan.forms import Form, ListRule, PaymentList
 from wenuan.messages import t
+from wenuan.present_validate import finding_line
 from wenuan.reading.model import Entry, Grid, Unreadable
+from wenuan.safetext import shown
 
 SALT_ENV = "WENUAN_SALT"
 _PASSBOOK = ("存折",)
@@ -490,6 +492,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
 
 
 _HASH = {"id_number": "id_hash", "bank_card": "card_hash"}
+_HASHES = frozenset(_HASH.values())
 
 
 def _about(column: str, masked: str, digits: str | None, key: bytes):
@@ -527,20 +530,31 @@ def _yuan(value: Decimal) -> str:
 
 
 def _clip(raw, most: int = 20) -> str:
-    """A cell's text shortened, with any long run of digits masked."""
+    """A cell's text shortened, with any ID or card number and any long run of digits masked
+    before it is cut (a cut could leave a part of one unmasked)."""
     import re
 
-    text = re.sub(r"\d{8,}", lambda m: idnumbers.mask_id(m.group()), str(raw))
+    text = idnumbers.mask_numbers(raw)
+    text = re.sub(r"\d{8,}", lambda m: idnumbers.mask_id(m.group()), text)
     return text if len(text) <= most else text[:most] + "…"
 
 
 def lists_json(reports: list[FileReport], paylist: PaymentList, salted: str) -> dict:
-    """The JSON document `wenuan check-list --format json` prints."""
-    return {
-        "list": paylist.id,
-        "salt": salted,
-        "files": [{**r.to_json(), **_counts(r)} for r in reports],
-    }
+    """The JSON document `wenuan check-list --format json` prints: every text in it masked
+    (a path, a unit, a sheet's name may hold a number too), the hashes as they are."""
+    files = [{**r.to_json(), **_counts(r)} for r in reports]
+    return {"list": paylist.id, "salt": salted, "files": _masked(files)}
+
+
+def _masked(data):
+    """`data` with `idnumbers.mask_numbers` applied to each string but the hashes."""
+    if isinstance(data, str):
+        return idnumbers.mask_numbers(data)
+    if isinstance(data, list):
+        return [_masked(x) for x in data]
+    if isinstance(data, dict):
+        return {k: v if k in _HASHES else _masked(v) for k, v in data.items()}
+    return data
 
 
 def _counts(report: FileReport) -> dict:
@@ -549,9 +563,6 @@ def _counts(report: FileReport) -> dict:
     if report.values.get("register"):
         out.update(register=True, missing=report.values.get("missing", 0))
     return out
-
-
-_MARK = {"error": "✗", "warning": "!", "info": "i"}
 
 
 def lists_text(reports: list[FileReport], paylist: PaymentList) -> str:
@@ -568,12 +579,8 @@ def lists_text(reports: list[FileReport], paylist: PaymentList) -> str:
             count = t("l_register_rows", n=rows, missing=r.values.get("missing", 0))
         else:
             count = t("l_rows", n=rows)
-        lines.append(f"{'✓' if r.ok else '✗'} {r.path}  {count}  {verdict}")
-        for f in r.findings:
-            where = f" {f.cell}" if f.cell else ""
-            lines.append(
-                f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
-            )
+        lines.append(f"{'✓' if r.ok else '✗'} {shown(r.path)}  {count}  {verdict}")
+        lines += [finding_line(f) for f in r.findings]
     lists = [r for r in reports if not r.values.get("register")]
     bad = sum(not r.ok for r in lists)
     total = sum(r.values.get("rows", 0) for r in lists)

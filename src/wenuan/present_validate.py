@@ -3,6 +3,7 @@
 from wenuan.findings import FileReport
 from wenuan.forms import Form
 from wenuan.messages import t
+from wenuan.safetext import printable, shown
 
 _MARK = {"error": "✗", "warning": "!", "info": "i"}
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -12,7 +13,8 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form], explain: boo
     """Every file's findings, and a last line that counts files that pass."""
     lines = []
     for report in reports:
-        head = f"{report.path}  {report.form or '?'}  {report.unit or ''}".rstrip()
+        head = f"{printable(report.path)}  {report.form or '?'}  {printable(report.unit or '')}"
+        head = head.rstrip()
         verdict = (
             t("summary_ok")
             if not report.errors and not report.warnings
@@ -28,16 +30,20 @@ def reports_text(reports: list[FileReport], forms: dict[str, Form], explain: boo
         ):
             lines.append(f"  【{titles.get(table, t('general'))}】")
             for f in sorted(groups[table], key=lambda f: _ORDER[f.severity]):
-                where = f" {f.cell}" if f.cell else ""
-                lines.append(
-                    f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
-                )
+                lines.append(finding_line(f))
         if explain and report.form:
             lines += _explain(report, titles)
     bad = sum(not r.ok for r in reports)
     if len(reports) > 1:
         lines.append(t("summary_total", files=len(reports), ok=len(reports) - bad, bad=bad))
     return "\n".join(lines)
+
+
+def finding_line(f) -> str:
+    """A finding as one line: its mark, severity, cell (a sheet's name, shown safe) and
+    message."""
+    where = f" {shown(f.cell)}" if f.cell else ""
+    return f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
 
 
 def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
@@ -51,7 +57,8 @@ def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
         how = t(f"how_{r['how']}", read=r["read"], score=f"{r['score'] or 0:.0f}")
         if r.get("format"):
             how += t("how_format", code=r["format"])
-        lines.append(f"      {_pad(r['item'], 10)}{_pad(r['cell'] or '—', 24)}{how}  {r['label']}")
+        cell, label = printable(r["cell"] or "—"), printable(r["label"])
+        lines.append(f"      {_pad(r['item'], 10)}{_pad(cell, 24)}{how}  {label}")
     return lines
 
 
@@ -89,14 +96,15 @@ def consolidation_data(result) -> dict:
 def consolidation_text(result) -> str:
     """What `wenuan consolidate` says: refusals, or the count of units and who is missing."""
     if result.refused:
-        return "\n".join([t("c_refused"), *(f"  - {r}" for r in result.refusals)])
+        return "\n".join([t("c_refused"), *(f"  - {printable(r)}" for r in result.refusals)])
     lines = [t("c_summary", form=result.form.id, units=result.included, files=result.files)]
     if result.missing:
-        lines.append(t("c_missing", n=len(result.missing), names="、".join(result.missing)))
+        names = printable("、".join(result.missing))
+        lines.append(t("c_missing", n=len(result.missing), names=names))
     if result.with_errors:
-        lines.append(t("c_with_errors", names="、".join(result.with_errors)))
+        lines.append(t("c_with_errors", names=printable("、".join(result.with_errors))))
     if result.outliers:
         lines.append(t("c_outliers", n=len(result.outliers)))
         for unit, path, f in result.outliers:
-            lines.append(f"  ! {unit or path} {f.cell or ''}  {f.message}")
+            lines.append(f"  ! {printable(unit or path)} {printable(f.cell or '')}  {f.message}")
     return "\n".join(lines)

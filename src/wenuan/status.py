@@ -9,6 +9,7 @@ from wenuan.consolidate import Roster, unit_key
 from wenuan.findings import Finding
 from wenuan.forms import Form, Unit
 from wenuan.messages import t
+from wenuan.safetext import printable
 from wenuan.validate import returns_deadline
 
 
@@ -146,9 +147,10 @@ def status_text(st: Status) -> str:
     """The chasing list as text: a head line, then one line a unit."""
     lines = [status_head(st)]
     for u in st.units:
-        parts = [u.unit + ("" if u.in_roster else t("s_not_in_roster")), t(_STATE[u.state])]
+        name = printable(u.unit) + ("" if u.in_roster else t("s_not_in_roster"))
+        parts = [name, t(_STATE[u.state])]
         if u.path:
-            parts.append(t("s_received", received=u.received or "?"))
+            parts.append(t("s_received", received=printable(u.received or "?")))
             if u.late_days and u.late_days > 0:
                 parts.append(t("s_late_by", days=u.late_days, work=u.late_workdays))
             parts.append(t("summary_counts", errors=u.errors, warnings=u.warnings))
@@ -160,7 +162,7 @@ def status_text(st: Status) -> str:
 def chasing_lines(st: Status) -> list[str]:
     """The lines a report gives to units missing or late: the counts, then one a unit."""
     return [t("s_counts", **counts(st))] + [
-        f"{u.unit}：{state_words(u)}" for u in st.units if u.state != "ok"
+        f"{printable(u.unit)}：{state_words(u)}" for u in st.units if u.state != "ok"
     ]
 
 
@@ -194,7 +196,7 @@ def notice(st: Status, u: UnitStatus) -> Notice:
     else:
         if u.late_days and u.late_days > 0:
             paragraphs.append(
-                f"你单位于 {u.received} 报送{tables}，已逾期 {u.late_days} 天"
+                f"你单位于 {printable(u.received)} 报送{tables}，已逾期 {u.late_days} 天"
                 f"（{u.late_workdays} 个工作日），截止日期为 {st.deadline}。"
             )
         if u.findings:
@@ -204,14 +206,15 @@ def notice(st: Status, u: UnitStatus) -> Notice:
                 else ("尽快" + (f"（截止日期为 {by}）" if by else ""))
             )
             paragraphs.append(
-                f"你单位报送的{tables}（文件 {Path(u.path).name}）经审核有以下问题，"
+                f"你单位报送的{tables}（文件 {printable(Path(u.path).name)}）经审核有以下问题，"
                 f"请核对更正后{when}重新{to}："
             )
     return Notice(
         title={"missing": "催报通知", "late": "逾期报送提醒"}.get(u.state, "更正通知"),
-        unit=u.unit,
+        unit=printable(u.unit),
         paragraphs=paragraphs,
-        problems=[(f.cell or "", f.message) for f in u.findings],  # the message holds the fix
+        # the message holds the fix; a cell names a sheet, a name from the file
+        problems=[(printable(f.cell or ""), f.message) for f in u.findings],
         basis=f"截止时间依据通知原文：“{due.text}”" if due else None,
         union=form.union,
         day=f"{st.as_of.year}年{st.as_of.month}月{st.as_of.day}日",

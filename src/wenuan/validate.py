@@ -359,7 +359,11 @@ def _shown_together(notes: list[Finding], entries: dict[str, Entry]) -> list[Fin
 
 
 def _clip(text: str, most: int = 40) -> str:
-    """A cell's text as quoted in a message: long text cut, so one cell cannot flood a report."""
+    """A cell's text as quoted in a message: long text cut, so one cell cannot flood a report;
+    ID and card numbers masked first, so that no cut leaves a part of one whole."""
+    from wenuan.idnumbers import mask_numbers
+
+    text = mask_numbers(text)
     return text if len(text) <= most else text[:most] + "…"
 
 

@@ -4,7 +4,7 @@ import contextlib
 import ipaddress
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -19,7 +19,9 @@ from starlette.staticfiles import StaticFiles
 from wenuan import status as status_mod
 from wenuan.consolidate import unit_key
 from wenuan.errors import WenuanError
+from wenuan.idnumbers import mask_numbers
 from wenuan.messages import t
+from wenuan.safetext import printable, shown
 from wenuan.web.campaign import Campaign
 from wenuan.writing import ANNOTATED
 
@@ -42,6 +44,7 @@ HEADERS = [  # on every response: not framed (no clickjacking of 撤回), no scr
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 log = logging.getLogger("wenuan.serve")
+log.addFilter(lambda record: _shown_record(record) or True)
 
 _MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -56,7 +59,9 @@ def _templates():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+        finalize=_printable,  # what autoescape leaves: controls, bidi overrides
     )
     env.filters["key"] = unit_key
     env.filters["q"] = lambda s: quote(str(s), safe="")
@@ -320,10 +325,26 @@ def _by_table(sub, campaign: Campaign) -> list[tuple[str, list]]:
     titles = {tb.id: tb.title for tb in form.tables} if form else {}
     groups: dict = {}
     for f in sorted(sub.report.findings, key=lambda f: order[f.severity]):
-        groups.setdefault(f.table, []).append(f)
+        shown_cell = replace(f, cell=mask_numbers(f.cell)) if f.cell else f  # a sheet's name
+        groups.setdefault(f.table, []).append(shown_cell)
     place = {k: i for i, k in enumerate(titles)}
     keys = sorted(groups, key=lambda k: (k is not None, place.get(k, 0)))
     return [(titles.get(k, t("general")), groups[k]) for k in keys]
+
+
+def _printable(value):
+    """A value a page shows: a text (not markup the page made) with its controls visible."""
+    return printable(value) if type(value) is str else value
+
+
+def _shown_record(record: logging.LogRecord) -> None:
+    """A log line with its ID and card numbers masked and its controls visible, the traceback
+    (which may quote a cell) too."""
+    record.msg, record.args = shown(record.getMessage()), None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = "\n".join(map(shown, record.exc_text.split("\n")))
 
 
 def _download(data: bytes, name: str, kind: str | None) -> Response:

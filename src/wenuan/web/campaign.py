@@ -18,7 +18,9 @@ from wenuan.consolidate import Roster, unit_key
 from wenuan.errors import WenuanError
 from wenuan.findings import FileReport, Finding
 from wenuan.forms import Library, Unit
+from wenuan.idnumbers import mask_numbers
 from wenuan.messages import t
+from wenuan.safetext import shown
 from wenuan.web.store import Store, Submission
 
 MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
@@ -52,9 +54,10 @@ class Received:
 
 
 def shown_name(name: str) -> str:
-    """An uploaded file's name as shown: the last part of whatever path the browser sent."""
+    """An uploaded file's name as shown: the last part of whatever path the browser sent, its
+    controls and bidi marks visible and ID and card numbers masked (`safetext.shown`)."""
     last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in last if ch.isprintable())[:120] or "未命名"
+    return shown(last[:120]) or "未命名"
 
 
 @contextmanager
@@ -227,7 +230,7 @@ class Campaign:
 
     def preview(self, sub: Submission) -> list[dict]:
         """The sheets of a submission as read (in a worker), each cell a finding names marked
-        with why."""
+        with why; ID and card numbers masked wherever they stand."""
         marks: dict[str, list[str]] = {}
         for f in sub.report.findings:
             if f.severity != "info":
@@ -242,10 +245,11 @@ class Campaign:
         except (Died, OSError):
             return []
         for sheet in out:
-            sheet["name"] = sheet["name"] or sub.file_name
+            sheet["name"] = mask_numbers(sheet["name"] or sub.file_name)
             for row in sheet["rows"]:
                 for cell in row:
                     cell["why"] = marks.get(cell["place"], [])
+                    cell["place"] = mask_numbers(cell["place"])
         return out
 
     # ---- totals and reports ---------------------------------------------------------------
@@ -311,7 +315,7 @@ def sheet_cells(path: Path) -> list[dict]:
             for c, value in enumerate(row[:PREVIEW_COLUMNS]):
                 place = grid.place(r, c)
                 where = f"{grid.name}!{place}" if grid.name else place
-                shown = "" if (r, c) in grid.covered else _cell_text(value)
+                shown = "" if (r, c) in grid.covered else mask_numbers(_cell_text(value))
                 cells.append({"text": shown, "place": where})
             rows.append(cells)
         out.append({"name": grid.name, "rows": rows})
