@@ -573,20 +573,24 @@ def _cycles(table: Table, where: tuple):
             for part in expr.parts():
                 graph.setdefault(str(expr.left), []).append((str(part), ri))
 
-    def visit(node: str, trail: list[str], rule_index: int | None):
-        if node in trail:
-            cycle = trail[trail.index(node) :] + [node]
-            return " → ".join(cycle), rule_index
-        for nxt, ri in graph.get(node, []):
-            if found := visit(nxt, trail + [node], ri):
-                return found
-        return None
-
+    done: set[str] = set()  # a depth-first walk without recursion: chains may be long
     for start in list(graph):
-        if found := visit(start, [], None):
-            cycle, ri = found
-            yield (*where, ri, "expr"), t("identity_cycle", cycle=cycle)
-            return
+        if start in done:
+            continue
+        path, edges = {start: None}, [iter(graph[start])]  # a dict: ordered, quick to search
+        while edges:
+            nxt, ri = next(edges[-1], (None, None))
+            if nxt is None:
+                done.add(path.popitem()[0])
+                edges.pop()
+            elif nxt in path:
+                trail = list(path)
+                cycle = " → ".join(trail[trail.index(nxt) :] + [nxt])
+                yield (*where, ri, "expr"), t("identity_cycle", cycle=cycle)
+                return
+            elif nxt not in done:
+                path[nxt] = None
+                edges.append(iter(graph.get(nxt, [])))
 
 
 # ---- finding forms ---------------------------------------------------------------------------

@@ -130,6 +130,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "表式文件的顶层必须是键值对",
         "the top level of a form file must be a mapping",
     ),
+    "yaml_too_deep": (
+        "嵌套过深（超过 {limit} 层）",
+        "nested too deep (more than {limit} levels)",
+    ),
+    "expr_too_deep": ("括号嵌套过深（超过 {limit} 层）", "brackets nested too deep (over {limit})"),
+    "expr_too_long": (
+        "表达式过长（超过 {limit} 个符号）",
+        "expression too long (over {limit} symbols)",
+    ),
     "yaml_too_large": (
         "表式文件过大（{size} 字节，上限 {limit}）",
         "form file too large ({size} bytes, limit {limit})",
