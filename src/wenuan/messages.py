@@ -110,6 +110,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "生成 PDF 需要 LibreOffice，本机未安装；可先生成 .docx 再用 Word 或 WPS 另存为 PDF",
         "making a PDF needs LibreOffice, which is not installed; make the .docx and save it as PDF in Word or WPS",
     ),
+    "office_timeout": (
+        "{seconds} 秒内未完成，已停止",
+        "not done within {seconds} s, stopped",
+    ),
     "pdf_failed": ("LibreOffice 未能生成 PDF：{why}", "LibreOffice could not make the PDF: {why}"),
     # problems inside a form file
     "yaml_syntax": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}"),

@@ -13,6 +13,8 @@ from wenuan.findings import FileReport
 from wenuan.forms import Form
 from wenuan.validate import Options, validate_file
 
+PDF_SECONDS = 180
+
 
 @dataclass
 class Data:
@@ -465,34 +467,18 @@ def render_docx(
 
 def to_pdf(docx: Path, target: Path, force: bool) -> None:
     """Convert a rendered report to PDF with LibreOffice headless, when it is installed."""
-    import shutil
-    import subprocess
     import tempfile
 
+    from wenuan import office
     from wenuan.writing import check_target, write_bytes_atomically
 
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
+    program = office.program()
+    if program is None:
         raise WenuanError("no_libreoffice")
     check_target(target, force, (".pdf",))
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp) / "profile"  # its own profile: works beside a running LibreOffice
-        run = subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(docx),
-            ],
-            capture_output=True,
-            timeout=180,
-            check=False,
-        )
-        made = Path(tmp) / (docx.stem + ".pdf")
-        if run.returncode != 0 or not made.exists():
-            raise WenuanError("pdf_failed", why=run.stderr.decode(errors="replace")[-200:])
+        try:
+            made = office.convert(program, docx, "pdf", Path(tmp), PDF_SECONDS)
+        except office.Failed as e:
+            raise WenuanError("pdf_failed", why=str(e)) from None
         write_bytes_atomically(target, made.read_bytes(), force)
