@@ -837,3 +837,73 @@ def test_mutated_returns_end_in_a_finding_or_a_pass_never_a_signal(tmp_path_fact
     died = [r["path"] for r in reports for f in r["findings"] if "进程异常退出" in f["message"]]
     assert died == []  # no input ended the process reading it
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < MEMORY
+
+
+# ---- LibreOffice in a box ------------------------------------------------------------------
+
+
+@pytest.fixture
+def stuck_office(tmp_path, monkeypatch):
+    """A `soffice` first on PATH that starts a child spinning for ever and never ends: it notes
+    its process group, where the one it was started in is noted in `started`."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    started = tmp_path / "started"
+    fake = folder / "soffice"
+    fake.write_text(
+        f"#!/bin/sh\nps -o pgid= -p $$ > {started}\nsh -c 'while :; do :; done' &\nsleep 1000\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return started
+
+
+def _alive_in_group(pgid: int) -> list[str]:
+    """The processes of a group that still run (a zombie waits for its reaper, it runs no more)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive.append(stat.parent.name)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
+def test_a_conversion_that_never_ends_leaves_no_process_running(
+    tmp_path, stuck_office, monkeypatch
+):
+    from wenuan import render
+    from wenuan.reading import word
+
+    monkeypatch.setattr(word, "CONVERT_SECONDS", 1)
+    monkeypatch.setattr(render, "PDF_SECONDS", 1)
+    doc = tmp_path / "叶县.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 1000)
+    began = time.monotonic()
+    result = cli("validate", doc, "--form", "pingdingshan-2010")
+    assert result.exit_code == 1 and "叶县.doc" in result.stdout
+    pgid = int(stuck_office.read_text())
+    assert _alive_in_group(pgid) == []
+    pdf = cli("render", "--form", "ezhou-2022", "-o", tmp_path / "r.pdf")
+    assert (pdf.exit_code, pdf.stderr) == (
+        2,
+        "错误：LibreOffice 未能生成 PDF：1 秒内未完成，已停止\n",
+    )
+    assert int(stuck_office.read_text()) != pgid  # the second conversion, in its own group
+    assert _alive_in_group(int(stuck_office.read_text())) == []
+    assert time.monotonic() - began < 30
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_a_huge_word_file_is_refused_before_any_copy(tmp_path, stuck_office, suffix):
+    huge = tmp_path / f"大{suffix}"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: a gigabyte that takes no room
+    began = time.monotonic()
+    result = cli("validate", huge, "--form", "pingdingshan-2010")
+    assert time.monotonic() - began < 5
+    assert result.exit_code == 1
+    assert f"{huge.name} 过大或解压后过大，不像统计表" in result.stdout
+    assert not stuck_office.exists()  # LibreOffice never started

@@ -212,3 +212,67 @@ def test_fuzzed_form_files_load_or_say_file_and_line(tmp_path, edits):
         _load(tmp_path, text)
     except FormFileError as e:
         assert str(e).startswith(f"表式文件 {tmp_path / 'demo.yaml'} 第 ")
+
+
+# ---- form files of any depth or size: exit 2 naming file and line, never a RecursionError ----
+
+HUGE = [
+    ("yaml-flow-5000-deep", ("source: none", "source: " + "[" * 5000 + "]" * 5000), 6,
+     "嵌套过深（超过 32 层）", "nested too deep (more than 32 levels)"),
+    ("yaml-block-1000-deep", ("source: none\n", "source: none\nnote:\n" + "".join(
+     " " * i + "-\n" for i in range(1, 1000))), 7 + 32, "嵌套过深（超过 32 层）", "nested too deep (more than 32 levels)"),
+    ("items-3000-deep", ("{code: 01C, label: 其中乙, unit: 万元}",
+     "{code: X, label: x, items: [" * 3000 + "{code: 01C, label: y, unit: 万元}" + "]}" * 3000), 19,
+     "嵌套过深（超过 32 层）", "nested too deep (more than 32 levels)"),
+    ("10000-parentheses", ("01A = 01B + 01C", "01A = " + "(" * 10000 + "01B" + ")" * 10000), 21,
+     "规则 r1 的表达式无法理解：表达式过长（超过 500 个符号）",
+     "rule r1: cannot read the expression: expression too long (over 500 symbols)"),
+    ("200-parentheses", ("01A = 01B + 01C", "01A = " + "(" * 200 + "01B" + ")" * 200), 21,
+     "规则 r1 的表达式无法理解：括号嵌套过深（超过 30 层）",
+     "rule r1: cannot read the expression: brackets nested too deep (over 30)"),
+    ("200-minus-signs", ("01A = 01B + 01C", "01A = " + "-" * 200 + "01B"), 21,
+     "规则 r1 的表达式无法理解：括号嵌套过深（超过 30 层）",
+     "rule r1: cannot read the expression: brackets nested too deep (over 30)"),
+    ("sum-of-20000", ("01A = 01B + 01C", "01A = " + " + ".join(["01B"] * 20000)), 21,
+     "规则 r1 的表达式无法理解：表达式过长（超过 500 个符号）",
+     "rule r1: cannot read the expression: expression too long (over 500 symbols)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("old_new, line, zh, en", [h[1:] for h in HUGE], ids=[h[0] for h in HUGE])
+def test_a_form_file_of_any_depth_is_refused_with_file_and_line(
+    tmp_path, old_new, line, zh, en, lang
+):
+    from typer.testing import CliRunner
+
+    from wenuan.cli import app
+
+    old, new = old_new
+    assert old in GOOD
+    path = tmp_path / "demo.yaml"
+    path.write_text(GOOD.replace(old, new, 1), "utf-8")
+    result = CliRunner().invoke(app, ["show", "demo", "--forms", str(tmp_path), "--lang", lang])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"错误：表式文件 {path} 第 {line} 行：{zh}\n"
+        if lang == "zh"
+        else f"Error: form file {path}, line {line}: {en}\n"
+    )
+
+
+def test_a_long_chain_of_identities_is_walked_without_recursion(tmp_path):
+    n = 2000  # deeper than Python's recursion limit; the loop back is found, with its line
+    chain = "".join(
+        f"      - {{id: c{i}, expr: X{i} = X{i + 1} + 01B, basis: 注}}\n" for i in range(n)
+    )
+    chain += f"      - {{id: back, expr: X{n} = X0 + 01B, basis: 注}}\n"
+    items = "".join(f"      - {{code: X{i}, label: x, unit: 万元}}\n" for i in range(n + 1))
+    text = GOOD.replace("    rules:\n", "    rules:\n" + chain).replace(
+        "    rules:\n", items + "    rules:\n"
+    )
+    with pytest.raises(FormFileError) as exc:
+        _load(tmp_path, text)
+    assert exc.value.line == text.splitlines().index(chain.splitlines()[-1]) + 1
+    assert exc.value.problem.startswith("恒等式循环：X0 → X1 → X2 → ")
+    assert exc.value.problem.endswith(f" → X{n} → X0")

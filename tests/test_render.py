@@ -189,7 +189,7 @@ def test_a_template_that_reaches_for_python_internals_is_refused(tmp_path):
         app, ["render", "--form", "ezhou-2022", "-o", str(out), "--template", str(evil)]
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"错误：模板 {evil} 有误：")
+    assert result.stderr.startswith(f"错误：模板 {evil} 第 3 行有误：不允许的操作：")
     assert "__class__" in result.stderr and not out.exists()
 
 

@@ -1,8 +1,11 @@
 """The Word report as people write it, and render refusing figures it cannot vouch for."""
 
+import json
+import os
 import re
 import shutil
 import subprocess
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -275,3 +278,153 @@ def _form_file(tmp_path, sentence):
     path = tmp_path / "demo.yaml"
     path.write_text(FORM + f'report:\n  basics:\n    - "{sentence}"\n', "utf-8")
     return path
+
+
+# ---- bounded templates: a sentence or a template that runs away is a plain error, exit 2 ------
+
+NESTED = "{% for a in range(N) %}{% for b in range(N) %}{% for c in range(N) %}{% endfor %}{% endfor %}{% endfor %}"  # fmt: skip
+RUNAWAY = [  # (id, the form's sentence, the Word template's tag, why)
+    ("power", "{{ 9**(9**9) }}", None, "数或重复次数太大（**）"),
+    ("repeat", "{{ 'x' * 10**10 }}", None, "数或重复次数太大（*）"),
+    ("range", NESTED.replace("N", "10**5"), None, "数或重复次数太大（range）"),
+    ("loops", NESTED.replace("N", "10**4"), None, "运行超过 2 秒，已停止（是否有很大的循环？）"),
+    (
+        "update",
+        "{{ t.update({'01A': 1}) }}",
+        "{{ summary.append('x') }}",
+        "不允许的操作：access to attribute {} object is unsafe.",
+    ),  # fmt: skip
+    (
+        "macro",
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        None,
+        "宏调用自身太多层（递归过深）",
+    ),  # fmt: skip
+    ("memory", "{{ 'x'.ljust(10**9) }}", None, "占用内存超过 512 MiB，已停止"),
+    ("include", None, "{% include 'x.docx' %}", "不能引用其他模板（x.docx）"),
+]
+
+
+@pytest.fixture
+def seconds(monkeypatch):
+    """A time limit of 2 s, so that the tests that reach it end soon."""
+    from wenuan import bounded
+
+    monkeypatch.setattr(bounded, "SECONDS", 2)
+    return 2
+
+
+def _needs_memory_limit(case: str) -> None:
+    if case == "memory" and not Path("/proc/self/statm").exists():
+        pytest.skip("no address-space limit on this system")
+
+
+@pytest.mark.parametrize("case, sentence, _, why", [r for r in RUNAWAY if r[1]], ids=[r[0] for r in RUNAWAY if r[1]])  # fmt: skip
+def test_a_runaway_sentence_is_a_form_error_on_its_line(tmp_path, seconds, case, sentence, _, why):
+    _needs_memory_limit(case)
+    path = tmp_path / "demo.yaml"
+    path.write_text(
+        FORM + f"report:\n  basics:\n    - 共有。\n    - {json.dumps(sentence)}\n", "utf-8"
+    )
+    result = _render_in_time(tmp_path / "r.docx", seconds, "--form", "demo", "--forms", tmp_path)
+    why = why.format("'update' of 'Table'")
+    line = FORM.count("\n") + 4
+    assert (result.exit_code, result.stderr) == (
+        2, f"错误：表式文件 {path} 第 {line} 行：报告语句无法生成：{why}\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("case, sentence, tag, why", RUNAWAY, ids=[r[0] for r in RUNAWAY])
+def test_a_runaway_template_is_an_error_on_its_line(tmp_path, seconds, case, sentence, tag, why):
+    _needs_memory_limit(case)
+    document = docx.Document()
+    document.add_paragraph("报告")
+    document.add_paragraph(tag or sentence)
+    template = tmp_path / "mine.docx"
+    document.save(str(template))
+    result = _render_in_time(
+        tmp_path / "r.docx", seconds, "--form", "ezhou-2022", "--template", template
+    )
+    why = why.format("'append' of 'list'")
+    assert (result.exit_code, result.stderr) == (2, f"错误：模板 {template} 第 3 行有误：{why}\n")
+
+
+def _render_in_time(out: Path, seconds: int, *args):
+    """`wenuan render … -o out`, which must end within the time limit, having written nothing."""
+    began = time.monotonic()
+    result = runner.invoke(app, ["render", *map(str, args), "-o", str(out)])
+    assert time.monotonic() - began < seconds + 10 and not out.exists()
+    return result
+
+
+def test_a_sentence_that_includes_is_refused_when_the_form_is_loaded(tmp_path):
+    path = _form_file(tmp_path, "{% include 'x' %}{% import 'y' as z %}")
+    result = runner.invoke(app, ["show", "demo", "--forms", str(tmp_path), "--lang", "en"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: form file {path}, line {FORM.count(chr(10)) + 3}: "
+        "a report sentence cannot include, import or extend another template\n",
+    )
+
+
+def test_checking_a_sentence_when_the_form_is_loaded_computes_nothing(tmp_path):
+    began = time.monotonic()  # jinja2 would fold these constants while compiling, unbounded
+    form = forms.load_form(_form_file(tmp_path, "{{ 'x'|center(10000000000) }}{{ 9**(9**9) }}"))
+    assert time.monotonic() - began < 5 and form.report.basics
+
+
+def test_a_runaway_sentence_in_english_and_on_the_web_page(tmp_path, seconds):
+    from starlette.testclient import TestClient
+
+    from wenuan.web.app import create_app
+    from wenuan.web.campaign import Campaign
+
+    text = (forms.builtin_dir() / "pingdingshan-2010.yaml").read_text("utf-8")
+    first = '    - - "{{ period }}，{{ who }}开展'
+    assert first in text
+    user = tmp_path / "forms"
+    user.mkdir()
+    path = user / "pingdingshan-2010.yaml"
+    path.write_text(text.replace(first, '    - - "{{ 9**(9**9) }}"\n' + first), "utf-8")
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if x.startswith(first))
+    result = runner.invoke(app, ["render", "--form", "pingdingshan-2010", "--forms", str(user),
+                                 "-o", str(tmp_path / "r.docx"), "--lang", "en"])  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: form file {path}, line {line}: a report sentence cannot be made: "
+        "a number, repetition or range far too big (**)\n"
+    )  # fmt: skip
+    set_lang("zh")
+    client = TestClient(create_app(Campaign(tmp_path / "c", "pingdingshan-2010", [user])),
+                        base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"})  # fmt: skip
+    (tmp_path / "c").mkdir(exist_ok=True)
+    valid = EXAMPLES / "pingdingshan-2010_valid.xlsx"
+    files = [("files", (valid.name, valid.read_bytes(), "application/octet-stream"))]
+    assert client.post("/upload", files=files, headers={"Accept": "application/json"}).is_success
+    page = client.get("/report.docx")
+    assert page.status_code == 409
+    assert f"表式文件 {path} 第 {line} 行：报告语句无法生成：数或重复次数太大（**）" in page.text
+
+
+def _sleep(seconds: float) -> str:
+    time.sleep(seconds)  # outside `limits`: only the kill ends it
+    return "woke"
+
+
+def _refuse() -> None:
+    raise WenuanError("render_suffix", path="x")
+
+
+def test_the_child_is_killed_when_its_own_limits_do_not_stop_it(monkeypatch):
+    from wenuan import bounded
+
+    assert bounded.run(_sleep, 0) == "woke"
+    with pytest.raises(WenuanError) as e:
+        bounded.run(_refuse)  # an error travels whole from the child
+    assert str(e.value) == "输出文件须为 .xlsx、.docx 或 .pdf：x"
+    monkeypatch.setattr(bounded, "KILL_AFTER", 1)
+    began = time.monotonic()
+    with pytest.raises(bounded.Killed):
+        bounded.run(_sleep, 60)
+    assert time.monotonic() - began < 10
+    with pytest.raises(bounded.Killed):  # a child that dies says nothing: the same
+        bounded.run(os._exit, 9)

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 from pydantic import Field as PydanticField
 
 from wenuan import deadlines, rules, yamlfile
@@ -341,6 +341,12 @@ class Form(Model):
     rules: list[Rule] = []  # rules across the tables of the form
     lists: list[PaymentList] = []  # real-name payment lists (实名制发放明细)
     report: ReportText | None = None  # the Word report's sentences (wenuan render)
+    _file: Path | None = PrivateAttr(None)  # the form file it was loaded from
+
+    @property
+    def file(self) -> Path | None:
+        """The form file it was loaded from, for errors found when it is used."""
+        return self._file
 
     def table(self, table_id: str) -> Table:
         """The table with that id."""
@@ -378,6 +384,7 @@ def load_form(path: Path, sentences: bool = True) -> Form:
         raise FormFileError(path, yamlfile.line_of(lines, loc), problem) from None
     for loc, problem in _problems(form, sentences):
         raise FormFileError(path, yamlfile.line_of(lines, loc), problem)
+    form._file = path
     return form
 
 
@@ -418,11 +425,12 @@ def _problems(form: Form, sentences: bool = True):
 
 def _report_problems(form: Form, where: tuple):
     """A sentence that does not parse, names what is not there, or asks a figure for nothing."""
-    from jinja2 import TemplateSyntaxError, meta, nodes
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateSyntaxError, nodes
+
+    from wenuan import bounded
 
     tables = {tb.id: tb for tb in form.tables}
-    env = SandboxedEnvironment()
+    env = bounded.sentences()  # as they are rendered: checking computes nothing
     for loc, text in form.report.templates():
         at = (*where, *loc)
         try:
@@ -430,7 +438,11 @@ def _report_problems(form: Form, where: tuple):
         except TemplateSyntaxError as e:
             yield at, t("report_syntax", detail=e.message)
             continue
-        for name in sorted(meta.find_undeclared_variables(tree) - {*tables, *REPORT_NAMES}):
+        if next(
+            tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)), None
+        ):
+            yield at, t("report_include")
+        for name in sorted(bounded.undeclared(tree) - {*tables, *REPORT_NAMES}):
             yield at, t("report_name", name=name, known="、".join([*tables, *REPORT_NAMES]))
         for node in tree.find_all(nodes.Getitem):
             table = tables.get(getattr(node.node, "name", None))
@@ -573,20 +585,24 @@ def _cycles(table: Table, where: tuple):
             for part in expr.parts():
                 graph.setdefault(str(expr.left), []).append((str(part), ri))
 
-    def visit(node: str, trail: list[str], rule_index: int | None):
-        if node in trail:
-            cycle = trail[trail.index(node) :] + [node]
-            return " → ".join(cycle), rule_index
-        for nxt, ri in graph.get(node, []):
-            if found := visit(nxt, trail + [node], ri):
-                return found
-        return None
-
+    done: set[str] = set()  # a depth-first walk without recursion: chains may be long
     for start in list(graph):
-        if found := visit(start, [], None):
-            cycle, ri = found
-            yield (*where, ri, "expr"), t("identity_cycle", cycle=cycle)
-            return
+        if start in done:
+            continue
+        path, edges = {start: None}, [iter(graph[start])]  # a dict: ordered, quick to search
+        while edges:
+            nxt, ri = next(edges[-1], (None, None))
+            if nxt is None:
+                done.add(path.popitem()[0])
+                edges.pop()
+            elif nxt in path:
+                trail = list(path)
+                cycle = " → ".join(trail[trail.index(nxt) :] + [nxt])
+                yield (*where, ri, "expr"), t("identity_cycle", cycle=cycle)
+                return
+            elif nxt not in done:
+                path[nxt] = None
+                edges.append(iter(graph.get(nxt, [])))
 
 
 # ---- finding forms ---------------------------------------------------------------------------

@@ -114,9 +114,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "template {path} cannot be opened ({why}); save it as .docx in Word or WPS",
     ),
     "template_error": ("模板 {path} {where}有误：{why}", "template {path} {where}: {why}"),
+    "at_line": ("第 {line} 行", "line {line}"),
+    "template_time": (
+        "运行超过 {seconds} 秒，已停止（是否有很大的循环？）",
+        "ran for more than {seconds} s and was stopped (a loop too large?)",
+    ),
+    "template_memory": (
+        "占用内存超过 {mib} MiB，已停止",
+        "needed more than {mib} MiB of memory and was stopped",
+    ),
+    "template_killed": (
+        "生成报告超过 {seconds} 秒或无法完成，已停止",
+        "making the report took more than {seconds} s or could not finish, and was stopped",
+    ),
+    "template_recursion": (
+        "宏调用自身太多层（递归过深）",
+        "a macro calls itself too deeply (recursion)",
+    ),
+    "template_too_big": (
+        "数或重复次数太大（{what}）",
+        "a number, repetition or range far too big ({what})",
+    ),
+    "template_include": (
+        "不能引用其他模板（{name}）",
+        "cannot include, import or extend another template ({name})",
+    ),
+    "template_unsafe": ("不允许的操作：{detail}", "not allowed: {detail}"),
+    "report_failed": ("报告语句无法生成：{why}", "a report sentence cannot be made: {why}"),
+    "report_include": (
+        "报告语句不能引用其他模板（include、import、extends）",
+        "a report sentence cannot include, import or extend another template",
+    ),
     "no_libreoffice": (
         "生成 PDF 需要 LibreOffice，本机未安装；可先生成 .docx 再用 Word 或 WPS 另存为 PDF",
         "making a PDF needs LibreOffice, which is not installed; make the .docx and save it as PDF in Word or WPS",
+    ),
+    "office_timeout": (
+        "{seconds} 秒内未完成，已停止",
+        "not done within {seconds} s, stopped",
     ),
     "pdf_failed": ("LibreOffice 未能生成 PDF：{why}", "LibreOffice could not make the PDF: {why}"),
     # problems inside a form file
@@ -137,6 +172,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yaml_not_mapping": (
         "表式文件的顶层必须是键值对",
         "the top level of a form file must be a mapping",
+    ),
+    "yaml_too_deep": (
+        "嵌套过深（超过 {limit} 层）",
+        "nested too deep (more than {limit} levels)",
+    ),
+    "expr_too_deep": ("括号嵌套过深（超过 {limit} 层）", "brackets nested too deep (over {limit})"),
+    "expr_too_long": (
+        "表达式过长（超过 {limit} 个符号）",
+        "expression too long (over {limit} symbols)",
     ),
     "yaml_too_large": (
         "表式文件过大（{size} 字节，上限 {limit}）",

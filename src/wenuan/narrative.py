@@ -1,9 +1,10 @@
 """The report's words: sentences from a form's `report:` section over the figures, and the parts
 only people write (做法, 问题, 打算) from a notes file, or placeholders that say what to write.
 
-A sentence is a jinja2 template rendered in the sandbox: it reaches the figures given to it,
-never Python internals. A figure prints as a clerk writes it; a sentence whose figure is absent
-(not filled, no units behind it, no previous year) is left out rather than printed with a gap.
+A sentence is a jinja2 template rendered bounded (see `bounded`): it reaches the figures given
+to it, never Python internals, and changes nothing. A figure prints as a clerk writes it; a
+sentence whose figure is absent (not filled, no units behind it, no previous year) is left out
+rather than printed with a gap.
 """
 
 import re
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan.errors import WenuanError
+from wenuan.errors import FormFileError, WenuanError
 from wenuan.forms import Form, Paragraph, quantize
 
 # The parts of a report, as `--notes` headings name them (a heading holding the word).
@@ -31,6 +32,14 @@ PLACEHOLDERS = {
 
 class Absent(Exception):
     """A figure a sentence needs is not there: the sentence is left out."""
+
+
+class Broken(WenuanError):
+    """A sentence that fails, or runs past a bound: its text, and why."""
+
+    def __init__(self, text: str, why: str):
+        super().__init__("template_error", path="report:", where="", why=why)
+        self.text = text
 
 
 @dataclass
@@ -150,15 +159,26 @@ def context(form: Form, figures: Figures, who: str) -> dict:
 
 def sentence(text: str, ctx: dict) -> str | None:
     """One sentence rendered, or None when a figure it needs is absent."""
-    from jinja2 import TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from wenuan import bounded
 
     try:
-        return SandboxedEnvironment(autoescape=False).from_string(text).render(ctx).strip()
+        return bounded.sentences().from_string(text).render(ctx).strip()
     except Absent:
         return None
-    except TemplateError as e:  # the form was checked at load: only a runtime slip is left
-        raise WenuanError("template_error", path="report:", where="", why=str(e)) from None
+    except (Exception, bounded.OutOfTime) as e:  # checked at load: a runtime slip or a bound
+        raise Broken(text, bounded.failure(e)[0]) from None
+
+
+def located(form: Form, broken: Broken) -> WenuanError:
+    """A broken sentence as an error in the form file, on the sentence's line."""
+    from wenuan import yamlfile
+    from wenuan.messages import t
+
+    if form.file is None or form.report is None:
+        return broken
+    at = next((loc for loc, text in form.report.templates() if text == broken.text), ())
+    line = yamlfile.line_of(yamlfile.load(form.file)[1], ("report", *at))
+    return FormFileError(form.file, line, t("report_failed", why=broken.params["why"]))
 
 
 def paragraphs(paras: list[Paragraph], ctx: dict) -> list[str]:

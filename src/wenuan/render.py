@@ -1,6 +1,6 @@
 """Reports from the data: the filled official table (xlsx), the Word report (docx), PDF.
 
-Word templates are .docx files with jinja2 tags (docxtpl), rendered in jinja2's sandbox: a
+Word templates are .docx files with jinja2 tags (docxtpl), rendered bounded (see `bounded`): a
 template reaches only the figures given to it, never Python internals or the file system.
 """
 
@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan.errors import WenuanError
+from wenuan.errors import FormFileError, WenuanError
 from wenuan.findings import FileReport
 from wenuan.forms import Form
 from wenuan.validate import Options, validate_file
+
+PDF_SECONDS = 180
 
 
 @dataclass
@@ -350,17 +352,22 @@ def cjk_fonts() -> list[str]:
     return [f for f in CJK_FONTS if f in names]
 
 
-def chart_png(form: Form, data: Data, target: Path) -> bool:
-    """A bar chart of the first table's main items (per unit for a total), Chinese labels shown."""
+def _pyplot():
+    """matplotlib's pyplot, drawing to files, and the Chinese fonts it can draw with."""
     import logging
 
     import matplotlib
 
     matplotlib.use("Agg")
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot
 
-    fonts = cjk_fonts()
+    return pyplot, cjk_fonts()
+
+
+def chart_png(form: Form, data: Data, target: Path) -> bool:
+    """A bar chart of the first table's main items (per unit for a total), Chinese labels shown."""
+    plt, fonts = _pyplot()
     if not fonts:
         return False  # without a Chinese font the labels would be boxes: no chart rather than that
     plt.rcParams["font.sans-serif"] = fonts + ["DejaVu Sans"]
@@ -427,17 +434,42 @@ def render_docx(
     today=None,
 ) -> None:
     """The Word report as people write it: 标题, 主送, 一 基本情况 (the figures in sentences, the
-    units, a chart), 二 做法, 三 成效, 四 问题, 五 打算, 落款 and 日期; the tables as 附件."""
-    import tempfile
+    units, a chart), 二 做法, 三 成效, 四 问题, 五 打算, 落款 and 日期; the tables as 附件.
+    The form's sentences and the template run bounded, in a child process (see `bounded`)."""
     from datetime import date
+
+    import docxtpl  # noqa: F401  (imported once here, not again in each report's child)
+
+    from wenuan import bounded
+    from wenuan.messages import t
+    from wenuan.writing import check_target, write_bytes_atomically
+
+    if data.values:
+        _pyplot()  # the same, for the chart
+    args = (form, data, template, chasing, notes, today or date.today())
+    try:
+        made = bounded.run(_docx, *args)
+    except bounded.Killed:
+        why = t("template_killed", seconds=bounded.KILL_AFTER)
+        if template is None and form.file is not None:
+            raise FormFileError(form.file, None, why) from None
+        raise WenuanError(
+            "template_error", path=str(template or "report:"), where="", why=why
+        ) from None
+    check_target(target, force, (".docx",))
+    write_bytes_atomically(target, made, force)
+
+
+def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) -> bytes:
+    """The report as a .docx file's bytes (see `render_docx`)."""
+    import io
+    import tempfile
 
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage, RichText
-    from jinja2 import TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
 
+    from wenuan import bounded, narrative
     from wenuan.messages import t
-    from wenuan.writing import save_atomically
 
     source = template or templates_dir() / "report.docx"
     try:
@@ -445,7 +477,11 @@ def render_docx(
         tpl.init_docx()
     except Exception as e:  # python-docx raises several types for a file that is no docx
         raise WenuanError("template_unreadable", path=str(source), why=type(e).__name__) from None
-    said = words(form, data, notes)
+    try:
+        with bounded.limits():
+            said = words(form, data, notes)
+    except narrative.Broken as e:
+        raise narrative.located(form, e) from None
 
     def rich(paras: list[str]) -> list:
         return [
@@ -453,7 +489,6 @@ def render_docx(
             for p in paras
         ]
 
-    day = today or date.today()
     errors = data.errors
     with tempfile.TemporaryDirectory() as tmp:
         picture = Path(tmp) / "chart.png"
@@ -483,45 +518,31 @@ def render_docx(
             "date": f"{day.year}年{day.month}月{day.day}日",
         }
         try:
-            tpl.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
-        except TemplateError as e:
-            where = f"第 {e.lineno} 行" if getattr(e, "lineno", None) else ""
-            raise WenuanError(
-                "template_error", path=str(source), where=where, why=e.message or type(e).__name__
-            ) from None
-        save_atomically(tpl, target, force, (".docx",))
+            with bounded.limits():
+                tpl.render(context, jinja_env=bounded.Environment(), autoescape=True)
+        except (Exception, bounded.OutOfTime) as e:  # a template's slip, or a bound it ran past
+            why, line = bounded.failure(e)
+            where = t("at_line", line=line) if line else ""
+            raise WenuanError("template_error", path=str(source), where=where, why=why) from None
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+    return buffer.getvalue()
 
 
 def to_pdf(docx: Path, target: Path, force: bool) -> None:
     """Convert a rendered report to PDF with LibreOffice headless, when it is installed."""
-    import shutil
-    import subprocess
     import tempfile
 
+    from wenuan import office
     from wenuan.writing import check_target, write_bytes_atomically
 
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
+    program = office.program()
+    if program is None:
         raise WenuanError("no_libreoffice")
     check_target(target, force, (".pdf",))
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp) / "profile"  # its own profile: works beside a running LibreOffice
-        run = subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(docx),
-            ],
-            capture_output=True,
-            timeout=180,
-            check=False,
-        )
-        made = Path(tmp) / (docx.stem + ".pdf")
-        if run.returncode != 0 or not made.exists():
-            raise WenuanError("pdf_failed", why=run.stderr.decode(errors="replace")[-200:])
+        try:
+            made = office.convert(program, docx, "pdf", Path(tmp), PDF_SECONDS)
+        except office.Failed as e:
+            raise WenuanError("pdf_failed", why=str(e)) from None
         write_bytes_atomically(target, made.read_bytes(), force)

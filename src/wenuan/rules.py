@@ -9,6 +9,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from wenuan.messages import t
+
+# Bounds on one rule: a notice's longest sum has some forty items, its deepest brackets two.
+# The tree is walked by recursion, so a longer or deeper one is refused when read.
+MAX_TOKENS = 500
+MAX_NESTING = 30
+
 COMPARATORS = {
     "=": "=",
     "==": "=",
@@ -141,13 +148,15 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         pos = m.end()
         kind = m.lastgroup
         out.append((kind, m.group(kind)))
+        if len(out) > MAX_TOKENS:
+            raise ExprError(t("expr_too_long", limit=MAX_TOKENS))
     return out
 
 
 def parse(text: str) -> Expr:
     """Parse `LEFT OP RIGHT`. A bare whole number is a number: codes of digits only are headings."""
     tokens = _tokens(text)
-    pos = 0
+    pos = depth = 0
 
     def peek():
         return tokens[pos] if pos < len(tokens) else (None, None)
@@ -158,7 +167,12 @@ def parse(text: str) -> Expr:
         return tokens[pos - 1]
 
     def atom() -> Node:
+        nonlocal depth
         kind, value = take() if pos < len(tokens) else (None, None)
+        if value in ("(", "-"):  # each opens a level of recursion
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExprError(t("expr_too_deep", limit=MAX_NESTING))
         if kind == "num":
             return Num(Decimal(value))
         if kind == "ref":
@@ -172,9 +186,12 @@ def parse(text: str) -> Expr:
             if peek()[1] != ")":
                 raise ExprError("缺少“)”")
             take()
+            depth -= 1
             return node
         if value == "-":
-            return BinOp("-", Num(Decimal(0)), atom())
+            node = BinOp("-", Num(Decimal(0)), atom())
+            depth -= 1
+            return node
         raise ExprError(f"“{value}”" if value else "表达式不完整")
 
     def product() -> Node:

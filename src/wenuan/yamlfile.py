@@ -17,6 +17,7 @@ from wenuan.errors import FormFileError
 from wenuan.messages import t
 
 MAX_BYTES = 2_000_000
+MAX_DEPTH = 32  # mappings and lists within each other: the built-in forms need 9
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -34,6 +35,7 @@ Lines = dict[tuple, int]
 def load(path: Path) -> tuple[dict, Lines]:
     """The form file as plain data (all scalars strings or None) and the line of every path."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     size = path.stat().st_size
@@ -48,10 +50,14 @@ def load(path: Path) -> tuple[dict, Lines]:
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged cache entry: parse the file again
     text = raw.decode("utf-8-sig", errors="replace")
+    yaml = YAML(typ="rt")
+    yaml.max_depth = MAX_DEPTH  # composing recurses: a file nested thousands deep stops here
     try:
-        node = YAML(typ="rt").compose(text)
+        node = yaml.compose(text)
     except MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
+        if isinstance(e, MaxDepthExceededError):
+            raise FormFileError(path, line, t("yaml_too_deep", limit=MAX_DEPTH)) from None
         raise FormFileError(path, line, t("yaml_syntax", detail=e.problem or e.context)) from None
     except YAMLError as e:
         raise FormFileError(path, None, t("yaml_syntax", detail=str(e))) from None

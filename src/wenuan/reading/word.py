@@ -2,7 +2,6 @@
 .wps converted to .docx through LibreOffice first, when it is installed."""
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -17,6 +16,10 @@ def grids(path: Path, bounds=None) -> list[Grid]:
     table nested in a cell read where it stands (tables are numbered in document order).
     `bounds` (a workbook.Bounds) limits its size: a return's by default."""
     if path.suffix.lower() != ".docx":
+        from wenuan.reading.workbook import MAX_FILE
+
+        if path.stat().st_size > MAX_FILE:  # before any copy or conversion
+            raise Unreadable("too_large")
         with tempfile.TemporaryDirectory(prefix="wenuan-word-") as tmp:
             return grids(_to_docx(path, Path(tmp)), bounds)
     from wenuan.reading.workbook import RETURN, check_container
@@ -68,31 +71,15 @@ def grids(path: Path, bounds=None) -> list[Grid]:
 
 
 def _to_docx(path: Path, folder: Path) -> Path:
-    """A .doc or .wps converted by LibreOffice headless, with a profile of its own."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
+    """A .doc or .wps converted by LibreOffice headless, in a box (see `office`)."""
+    from wenuan import office
+
+    program = office.program()
+    if program is None:
         raise Unreadable("needs_office")
     source = folder / f"in{path.suffix.lower()}"  # a plain name: LibreOffice mangles some
     shutil.copyfile(path, source)
     try:
-        subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{folder}/profile",
-                "--headless",
-                "--convert-to",
-                "docx",
-                "--outdir",
-                str(folder),
-                str(source),
-            ],
-            capture_output=True,
-            timeout=CONVERT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        return office.convert(program, source, "docx", folder, CONVERT_SECONDS)
+    except office.Failed:
         raise Unreadable("corrupt") from None
-    out = folder / "in.docx"
-    if not out.exists():
-        raise Unreadable("corrupt")
-    return out
