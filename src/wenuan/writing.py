@@ -762,9 +762,8 @@ def _cell_xml(at: str, value, style: str) -> str:
         return f'<c r="{at}" s="{style}"/>'
     shown = text(str(value))
     space = ' xml:space="preserve"' if shown != shown.strip() else ""
-    # a bare CR would be read back as a line feed
     shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    shown = shown.replace("\r", "&#13;")
+    shown = shown.replace("\r", "&#13;")  # a bare CR would be read back as a line feed
     return f'<c r="{at}" s="{style}" t="inlineStr"><is><t{space}>{shown}</t></is></c>'
 
 
