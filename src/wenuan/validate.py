@@ -261,8 +261,13 @@ def _finding(severity, kind, message, cell: Cell, entry, table, **kw) -> Finding
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < TOO_LARGE and raw == int(raw) and not entry.unit:
-        return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
+    if type(raw) is float and 0 <= raw < TOO_LARGE and not entry.unit:
+        if raw == int(raw):
+            return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
+        if cell.decimals and not entry.shown:  # an amount to its decimals, nothing to say
+            value = numbers.parse(raw).value
+            if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
+                return value, None
     name = f"{cell.ref}（{cell.label}）"
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
