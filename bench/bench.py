@@ -5,8 +5,9 @@
 Builds N returns of pingdingshan-2010 (the largest form: 100 values in two tables) in a
 temporary folder, then prints per return: wenuan's validate, python-calamine's bare read of
 every sheet (the floor), openpyxl's load_workbook; the start-to-finish time of
-`wenuan --version` and of `wenuan validate one.xlsx` as a user runs them; and the time and
-peak memory of `wenuan consolidate` over each number of returns given (each unit distinct).
+`wenuan --version` and of `wenuan validate one.xlsx` as a user runs them; and for each number
+of returns given, the CPU time of writing their total workbook alone (figures held in memory)
+and the time and peak memory of `wenuan consolidate` over them (each unit distinct).
 """
 
 import os
@@ -150,6 +151,30 @@ def consolidate_figures(n: int) -> tuple[float, float, float, str]:
     return seconds, mib("peak_kb"), mib("workers_kb"), said
 
 
+def total_figures(n: int) -> float:
+    """CPU seconds to write (into memory) the total workbook of n units, from checked
+    returns held in memory: the writing alone, no file read."""
+    import io
+
+    from wenuan import consolidate
+    from wenuan.findings import FileReport
+
+    form = forms.get_form("pingdingshan-2010")
+    values = samples.consistent(form)
+    reports = (
+        FileReport(f"r{i:05d}.xlsx", form.id, f"UNIT{i:07d}", values=values, sha256="0" * 64)
+        for i in range(n)
+    )
+    result = consolidate.consolidate(reports, {form.id: form}, form.id, roster=[])
+    head = {"unit": form.union, "person": "汇总", "date": "2010-01-30"}
+    try:
+        start = time.process_time()
+        writing.consolidation(result, head).save(io.BytesIO())
+        return time.process_time() - start
+    finally:
+        result.close()
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if a.isdigit()][:1]
     n = int(args[0]) if args else 1000
@@ -190,6 +215,9 @@ def main() -> None:
     print(f"{'wenuan --version':<28}{version * 1000:8.0f} ms start to finish")
     print(f"{'wenuan validate one.xlsx':<28}{one * 1000:8.0f} ms start to finish (target <= 300)")
     for size in sizes:
+        cpu = total_figures(size)
+        label = f"write total of {size} units"
+        print(f"{label:<28}{cpu:8.1f} s   cpu ({cpu / size * 1000:.2f} ms/unit)")
         seconds, peak, workers, said = consolidate_figures(size)
         label = f"consolidate {size} returns"
         print(

@@ -163,3 +163,47 @@ def test_live_checks_colour_warnings_apart_from_errors():
     }
     assert fills[at["05A"]] == "00" + writing.ERROR_LOOK[0]  # 05A = 05B + 05C + 05D: an error
     assert fills[at["06A"]] == "00" + writing.WARNING_LOOK[0]  # 06A <= 05A: a warning
+
+
+def test_the_total_keeps_every_text_as_sent_and_each_cell_its_look(tmp_path):
+    """各单位 and 来源 are written as XML text: what a unit wrote comes back exactly (markup
+    characters, spaces, line breaks, a formula's look), each cell with its font, border,
+    alignment and number format, an empty figure empty."""
+    from wenuan import consolidate
+    from wenuan.findings import FileReport, Finding
+
+    names = ["叶县 & <总工会>", "=SUM(A1)", "鲁山县\r\n总工会", None]
+    files = [f" {i} a&b<c>.xlsx" for i in range(4)]
+    values = samples.consistent(PDS)
+    keys = [f"{tb.id}:{ref}" for tb in PDS.tables for ref in tb.cells]
+    gap, money = keys[0], next(k for k in keys if "万元" in k)
+    reports = [
+        FileReport(
+            f"/in/{file}",
+            PDS.id,
+            name,
+            values={k: v for k, v in values.items() if not (i == 3 and k == gap)},
+            sha256="0" * 64,
+            findings=[Finding("warning", "x", f"注意 <{i}> &\n 第二行 ")] if i == 1 else [],
+        )
+        for i, (name, file) in enumerate(zip(names, files, strict=True))
+    ]
+    result = consolidate.consolidate(reports, {PDS.id: PDS}, PDS.id, roster=[])
+    out = tmp_path / "total.xlsx"
+    writing.save_atomically(writing.consolidation(result, {"unit": "汇总"}), out, force=False)
+    wb = openpyxl.load_workbook(out)
+    units, sources = wb["各单位"], wb["来源"]
+    assert [units.cell(r, 1).value for r in range(3, 8)] == [*names, "合计"]
+    assert [units.cell(r, 2).value for r in range(3, 7)] == files
+    assert (units.cell(4, 1).data_type, units.cell(6, 3).value) == ("s", None)
+    assert units.cell(7, 3).value == 3 * values[gap]
+    figure = units.cell(3, 3)
+    assert (figure.number_format, figure.font.name, figure.font.sz) == ("0", writing.FONT, 10)
+    assert units.cell(3, 3 + keys.index(money)).number_format == "0.00"
+    assert figure.border.left.style == units.cell(1, 1).border.bottom.style == "thin"
+    assert figure.alignment.horizontal == "center" and not figure.font.b
+    assert units.cell(3, 1).alignment.horizontal == "left" and units.cell(2, 3).font.b
+    assert (units.cell(1, 3).font.sz, units.cell(6, 2).font.sz) == (8, 8)
+    assert units.row_dimensions[2].height >= writing.SMALL_LINE * 2
+    assert sources.cell(3, 8).value == "注意 <1> &\n 第二行 " and sources.cell(3, 4).font.sz == 8
+    assert sources.cell(1, 1).font.b and sources.cell(3, 8).alignment.wrap_text

@@ -480,3 +480,52 @@ def test_two_slips_each_alone_under_a_bound_the_sure_one_is_corrected(tmp_path):
         "06B 为 663，06A[个] 为 66，06B 应不大于 66。最可能是 "
         "2018年度困难职工帮扶中心工作统计表!E22（06B）填错（只改这里是唯一的最小改法），请核对。"
     )
+
+
+EXPRS = [  # beside the forms' rules: constants, a reference twice, a product of two
+    "A1 = 0.1 * A",
+    "A - A <= B",
+    "2.0 * (A + B) >= C - 3.5",
+    "A = B * 0.5 + C * 2.0 - 1.0",
+    "A * B = C",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_rule_checked_as_a_sum_says_what_interval_arithmetic_says(data):
+    """The sums worked out once a form (suggest.affine) agree with `holds_within` on every
+    rule of every form and on expressions with constants, repeats and products."""
+    from wenuan.rules import parse
+
+    cases = []  # (expr, keys, its sum, each key's half unit)
+    for form in ALL.values():
+        half = {
+            f"{tb.id}:{r}": validate._HALF[c.decimals]
+            for tb in form.tables
+            for r, c in tb.cells.items()
+        }
+        for (rule, _, keys), summed in zip(
+            validate._bound_rules(form), validate._affine_rules(form), strict=True
+        ):
+            cases.append((rule.parsed, keys, summed, half))
+    half = {"A": D(0), "C": D(0), "A1": D("0.005"), "B": D("0.005")}
+    for text in EXPRS:
+        expr = parse(text)
+        keys = [str(r) for r in expr.refs()]
+        cases.append((expr, keys, suggest.affine(expr, keys, half), half))
+    assert sum(c is None for _, _, c, _ in cases) == 1  # the product alone is left to intervals
+    number = st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False)
+    for expr, keys, summed, half in cases:
+        if summed is None:
+            continue
+        values = {k: data.draw(number) for k in dict.fromkeys(keys)}
+        if data.draw(st.booleans()):  # a case where the rule holds, or nearly
+            values[keys[0]] = D(0)
+            values[keys[0]] = -(summed.const + sum(c * values[k] for k, c in summed.terms))
+            values[keys[0]] += data.draw(st.sampled_from([D(0), D("0.01"), D("-0.01"), D(1)]))
+
+        def interval(k, v, half=half):
+            return v - half[k], v + half[k]
+
+        assert summed.holds(values) == suggest.holds_within(expr, keys, values, interval)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from math import lcm
 from types import MappingProxyType
 
-from wenuan.rules import Expr, holds, value
+from wenuan.rules import Expr, Num, Ref, holds, value
 
 # Costs of changing a cell (Fellegi–Holt weights) and of leaving a warning rule failing.
 CELL, TOTAL, NEGATIVE, WITH_UNIT = 1.0, 1.5, 0.5, 0.7
@@ -171,6 +171,69 @@ def holds_within(expr: Expr, keys: list[str], values: dict[str, Decimal], interv
     """Whether a rule holds for values given to their decimals (each an interval)."""
     vals = {r: interval(k, values[k]) for r, k in zip(expr.refs(), keys, strict=True)}
     return holds(expr, vals)
+
+
+@dataclass(frozen=True)
+class Affine:
+    """A rule's left − right as a sum over its references' occurrences, the interval
+    arithmetic of `holds_within` worked out once: each value ± its half unit gives
+    `const + Σ coef · value ± width`."""
+
+    terms: tuple[tuple[str, Decimal], ...]  # (value key, coefficient) an occurrence
+    const: Decimal
+    width: Decimal
+    op: str
+
+    def holds(self, values: dict[str, Decimal]) -> bool:
+        """What `holds_within` says of these values."""
+        diff = self.const
+        for k, c in self.terms:
+            diff += c * values[k]
+        lo, hi = diff - self.width, diff + self.width
+        if self.op == "=":
+            return lo <= 0 <= hi
+        if self.op == "<=":
+            return lo <= 0
+        if self.op == "<":
+            return lo < 0
+        if self.op == ">=":
+            return hi >= 0
+        return hi > 0
+
+
+def affine(expr: Expr, keys: list[str], half: Mapping[str, Decimal]) -> Affine | None:
+    """The rule as an Affine (`half`: each key's half unit); None when it multiplies two
+    references, where interval arithmetic is no sum."""
+    left, right = _occurrences(expr.left), _occurrences(expr.right)
+    if left is None or right is None:
+        return None
+    coefs = left[0] + [-c for c in right[0]]
+    return Affine(
+        tuple(zip(keys, coefs, strict=True)),
+        left[1] - right[1],
+        sum((abs(c) * half[k] for k, c in zip(keys, coefs, strict=True)), Decimal(0)),
+        expr.op,
+    )
+
+
+def _occurrences(node) -> tuple[list[Decimal], Decimal] | None:
+    """A side as a coefficient per reference occurrence, in the order of `refs()`, and a
+    constant; None when two references are multiplied."""
+    if isinstance(node, Num):
+        return [], node.value
+    if isinstance(node, Ref):
+        return [Decimal(1)], Decimal(0)
+    a, b = _occurrences(node.left), _occurrences(node.right)
+    if a is None or b is None:
+        return None
+    if node.op == "+":
+        return a[0] + b[0], a[1] + b[1]
+    if node.op == "-":
+        return a[0] + [-c for c in b[0]], a[1] - b[1]
+    if a[0] and b[0]:
+        return None
+    coefs, factor = (a[0], b[1]) if a[0] else (b[0], a[1])
+    return [c * factor for c in coefs], a[1] * b[1]
 
 
 def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) -> Decimal | None:

@@ -259,8 +259,13 @@ def _finding(severity, kind, message, cell: Cell, entry, table, **kw) -> Finding
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < TOO_LARGE and raw == int(raw) and not entry.unit:
-        return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
+    if type(raw) is float and 0 <= raw < TOO_LARGE and not entry.unit:
+        if raw == int(raw):
+            return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
+        if cell.decimals and not entry.shown:  # an amount to its decimals, nothing to say
+            value = numbers.parse(raw).value
+            if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
+                return value, None
     name = f"{cell.ref}（{cell.label}）"
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
@@ -455,14 +460,38 @@ def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
         finding.suspects = [cell.ref]
 
 
+_AFFINE: dict[int, tuple[Form, list]] = {}
+
+
+def _affine_rules(form: Form) -> list[suggest.Affine | None]:
+    """Each bound rule's sum over its cells (None for a product of two), worked out once a form."""
+    if id(form) not in _AFFINE:  # the form is kept with them, so its id stays its own
+        half = {
+            f"{tb.id}:{r}": _HALF[c.decimals] for tb in form.tables for r, c in tb.cells.items()
+        }
+        _AFFINE[id(form)] = (
+            form,
+            [
+                suggest.affine(rule.parsed, keys, half) if half.keys() >= set(keys) else None
+                for rule, _, keys in _bound_rules(form)
+            ],
+        )
+    return _AFFINE[id(form)][1]
+
+
 def _rule_findings(form: Form, values: dict[str, Decimal], cells, findings) -> list[Finding]:
     ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
-    for index, (rule, table, keys) in enumerate(_bound_rules(form)):
+    bound = zip(_bound_rules(form), _affine_rules(form), strict=True)
+    for index, ((rule, table, keys), check) in enumerate(bound):
         if not all(k in values for k in keys):
             continue  # an empty or bad value is already a finding of its own
-        if not suggest.holds_within(rule.parsed, keys, values, interval):
+        if not (
+            check.holds(values)
+            if check
+            else suggest.holds_within(rule.parsed, keys, values, interval)
+        ):
             failing.append((index, rule, table, keys))
     negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:

@@ -572,8 +572,8 @@ def consolidation(result, header: dict[str, object]):
     for table in form.tables:
         _table_sheet(wb, form, table, result.total, header, blank=False)
     keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
-    count = _units_sheet(wb, result, keys)
-    _sources_sheet(wb, result)
+    units = _units_sheet(wb, result, keys)
+    sources = _sources_sheet(wb, result)
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     for row in (
@@ -583,16 +583,16 @@ def consolidation(result, header: dict[str, object]):
         ("kind", "total"),
     ):
         meta.append(list(row))
+    count = units.count - 3  # the rows of units: not the two of headings, nor the total's
     if count:
         _chart_sheet(wb, form, keys, count, index=len(form.tables) + 1)
-    return wb
+    return Streamed(wb, [units, sources])
 
 
-def _units_sheet(wb, result, keys) -> int:
+def _units_sheet(wb, result, keys) -> "Rows":
     """各单位: a row a unit and a column an item, headed by the item's label and unit (its code
     in the small first row), the total last; the headings and unit names stay on screen and
-    are printed on every page. Returns how many units it lists."""
-    from openpyxl.cell import WriteOnlyCell
+    are printed on every page. Returns its rows."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
     form = result.form
@@ -600,6 +600,7 @@ def _units_sheet(wb, result, keys) -> int:
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     body, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
     small = Font(name=FONT, size=8, color="808080")
     names = [(row["unit"] or "", Path(row["path"]).name) for row in result.units()]
@@ -608,43 +609,33 @@ def _units_sheet(wb, result, keys) -> int:
     for i in range(len(keys)):
         ws.column_dimensions[_column(3 + i)].width = ITEM_WIDTH
     labels = [f"{tb.cells[ref].label}（{tb.cells[ref].unit}）" for tb, ref in keys]
-    ws.row_dimensions[2].height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
     ws.freeze_panes = "C3"
     _print_setup(ws, landscape=True, title_rows="1:2", title_cols="A:A", fit_width=False)
 
-    def cell(value, font=body, number_format=None, align=centre):
-        c = WriteOnlyCell(ws, text(value))
-        if isinstance(c.value, str):
-            c.data_type = "s"
-        c.font, c.border, c.alignment = font, box, align
-        if number_format:
-            c.number_format = number_format
-        return c
-
+    rows = Rows(ws, 2 + len(keys))
+    heading, plain = rows.look(bold, box, centre), rows.look(body, box, centre)
+    code, name, file = (
+        rows.look(small, box, centre),
+        rows.look(body, box, left),
+        rows.look(small, box, left),
+    )
     # the codes stay the first row: render (and scripts) find the columns by them
     codes = [ref if len(form.tables) == 1 else f"{tb.id}:{ref}" for tb, ref in keys]
-    ws.append([cell("单位", bold), cell("文件", bold)] + [cell(c, small) for c in codes])
-    ws.append([cell(None), cell(None)] + [cell(x, bold) for x in labels])
+    rows.append([("单位", heading), ("文件", heading)] + [(c, code) for c in codes])
+    height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
+    rows.append([(None, plain), (None, plain)] + [(x, heading) for x in labels], height)
     _merge(ws, "A1:A2")
     _merge(ws, "B1:B2")
-    formats = ["0.00" if tb.cells[ref].decimals else "0" for tb, ref in keys]
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    figure = {d: rows.look(body, box, centre, "0.00" if d else "0") for d in (0, 1)}
+    columns = [(f"{tb.id}:{ref}", tb.cells[ref].decimals) for tb, ref in keys]
 
     def figures(values: dict) -> list:
-        return [
-            cell(_figure(values.get(f"{tb.id}:{ref}"), tb.cells[ref].decimals), body, f)
-            for (tb, ref), f in zip(keys, formats, strict=True)
-        ]
+        return [(_figure(values.get(k), d), figure[bool(d)]) for k, d in columns]
 
-    count = 0
     for row in result.units():
-        count += 1
-        ws.append(
-            [cell(row["unit"], body, None, left), cell(Path(row["path"]).name, small, None, left)]
-            + figures(row["values"])
-        )
-    ws.append([cell("合计", bold), cell(None)] + figures(result.total))
-    return count
+        rows.append([(row["unit"], name), (Path(row["path"]).name, file)] + figures(row["values"]))
+    rows.append([("合计", heading), (None, plain)] + figures(result.total))
+    return rows
 
 
 def _column(n: int) -> str:
@@ -688,10 +679,9 @@ def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
     chart.anchor.ext = XDRPositiveSize2D(*A4_LANDSCAPE_EMU)
 
 
-def _sources_sheet(wb, result) -> None:
+def _sources_sheet(wb, result) -> "Rows":
     """来源: each file, its unit, when received, its SHA-256, what was found, whether counted;
-    and the units that did not report."""
-    from openpyxl.cell import WriteOnlyCell
+    and the units that did not report. Returns its rows."""
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet("来源")
@@ -701,35 +691,111 @@ def _sources_sheet(wb, result) -> None:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=True, title_rows="1:1")
-    body, small = Font(name=FONT, size=10), Font(name=FONT, size=8)
     wrap = Alignment(vertical="top", wrap_text=True)
+    rows = Rows(ws, len(heads))
+    body, small = (
+        rows.look(Font(name=FONT, size=10), None, wrap),
+        rows.look(Font(name=FONT, size=8), None, wrap),
+    )
+    rows.append([(x, rows.look(Font(name=FONT, size=10, bold=True), None, wrap)) for x in heads])
 
-    def row(values, font=body):
-        cells = []
-        for c, value in enumerate(values):
-            cell = WriteOnlyCell(ws, text(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            cell.font = small if c == 3 and font is body else font
-            cell.alignment = wrap
-            cells.append(cell)
-        return cells
+    def row(values) -> None:
+        rows.append([(x, small if c == 3 else body) for c, x in enumerate(values)])
 
-    ws.append(row(heads, Font(name=FONT, size=10, bold=True)))
     for s in result.sources():
-        ws.append(
-            row(
-                (
-                    s.path,
-                    s.unit,
-                    s.received,
-                    s.sha256,
-                    s.errors,
-                    s.warnings,
-                    "是" if s.included else "否",
-                    "\n".join(s.findings),
-                )
+        row(
+            (
+                s.path,
+                s.unit,
+                s.received,
+                s.sha256,
+                s.errors,
+                s.warnings,
+                "是" if s.included else "否",
+                "\n".join(s.findings),
             )
         )
     for name in result.missing:
-        ws.append(row((None, name, None, None, None, None, "未报送")))
+        row((None, name, None, None, None, None, "未报送"))
+    return rows
+
+
+class Rows:
+    """The rows of a large sheet as XML text, kept in a temporary file until the workbook is
+    saved: openpyxl spends some 20 µs on a styled cell (finding its style objects among the
+    workbook's by equality, checking its value), the text a tenth of that."""
+
+    def __init__(self, ws, columns: int):
+        self.ws, self.count, self.file = ws, 0, tempfile.TemporaryFile()
+        self.columns = [_column(i) for i in range(1, columns + 1)]
+
+    def look(self, font, border, alignment, number_format: str | None = None) -> str:
+        """The style id of a look, registered with the workbook once."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.ws)
+        for name, value in (("font", font), ("border", border), ("alignment", alignment)):
+            if value is not None:
+                setattr(cell, name, value)
+        if number_format:
+            cell.number_format = number_format
+        return str(cell.style_id)
+
+    def append(self, cells: list[tuple], height: float | None = None) -> None:
+        """One row: a (value, style id) a cell, as openpyxl writes it (text inline, never a
+        formula); `height` in points."""
+        self.count += 1
+        r = self.count
+        size = f' ht="{height:.16g}" customHeight="1"' if height else ""
+        xml = "".join(
+            _cell_xml(f"{col}{r}", value, style)
+            for col, (value, style) in zip(self.columns, cells, strict=False)
+        )
+        self.file.write(f'<row r="{r}"{size}>{xml}</row>'.encode("utf-8", "replace"))
+
+
+def _cell_xml(at: str, value, style: str) -> str:
+    """A cell as openpyxl writes it: a number, text inline (never a formula), or empty."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<c r="{at}" s="{style}" t="n"><v>{value:.16g}</v></c>'
+    if value is None or value == "":
+        return f'<c r="{at}" s="{style}"/>'
+    shown = text(str(value))
+    space = ' xml:space="preserve"' if shown != shown.strip() else ""
+    shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    shown = shown.replace("\r", "&#13;")  # a bare CR would be read back as a line feed
+    return f'<c r="{at}" s="{style}" t="inlineStr"><is><t{space}>{shown}</t></is></c>'
+
+
+class Streamed:
+    """A write-only workbook and the rows of its large sheets, put into their sheets' XML as
+    the workbook is saved (to a path or a binary file)."""
+
+    def __init__(self, wb, rows: list[Rows]):
+        self.wb, self.rows = wb, rows
+
+    def save(self, target) -> None:
+        import shutil
+        import zipfile
+
+        made = io.BytesIO()
+        self.wb.save(made)
+        parts = {rows.ws.path[1:]: rows.file for rows in self.rows}
+        try:
+            with zipfile.ZipFile(made) as src, zipfile.ZipFile(target, "w") as out:
+                for info in src.infolist():
+                    data = src.read(info)
+                    part = zipfile.ZipInfo(info.filename, info.date_time)
+                    part.compress_type = zipfile.ZIP_DEFLATED
+                    if info.filename not in parts:
+                        out.writestr(part, data)
+                        continue
+                    head, tail = data.split(b"<sheetData></sheetData>")
+                    with out.open(part, "w") as sheet:
+                        sheet.write(head + b"<sheetData>")
+                        parts[info.filename].seek(0)
+                        shutil.copyfileobj(parts[info.filename], sheet)
+                        sheet.write(b"</sheetData>" + tail)
+        finally:
+            for rows in self.rows:
+                rows.file.close()

@@ -68,7 +68,8 @@ def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
 
 def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:
     """The form whose table titles and item labels the file's texts match best, if any."""
-    texts = {canonical(v) for g in grids for row in g.rows for v in row if isinstance(v, str)}
+    # every text once (an empty cell's "" too, as a sheet's rows always hold one)
+    texts = {canonical(v) for g in grids for _, _, v in g.texts} | {""}
     best, best_score = None, 0
     for form in forms.values():
         score = 0

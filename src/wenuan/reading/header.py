@@ -47,6 +47,8 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
         for r, c, text in grid.texts:
             if fields_in(text):
                 _take(grid, r, c, out)
+                if len(out) == 4:  # unit, person, phone and date: the rest cannot change them
+                    return out
     return out
 
 

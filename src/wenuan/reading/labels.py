@@ -52,7 +52,12 @@ def canonical(text) -> str:
 
 def unit_in_label(text) -> str | None:
     """The unit a label carries in brackets at its end: 筹集慰问款物总额（万元） -> 万元."""
-    m = UNIT_IN_LABEL.search(unicodedata.normalize("NFKC", str(text)).strip())
+    return _unit_in_label(str(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_in_label(text: str) -> str | None:
+    m = UNIT_IN_LABEL.search(unicodedata.normalize("NFKC", text).strip())
     return m.group(1) if m else None
 
 

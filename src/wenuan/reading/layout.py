@@ -12,7 +12,6 @@
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -338,6 +337,10 @@ class _Columns:
         default_factory=dict
     )  # the unit column beside each value column
 
+    def __post_init__(self):
+        # each value column with its unit column and its header's unit, for every row
+        self.slotted = [(c, self.unit_beside.get(c), self.unit_of.get(c)) for c in self.values]
+
 
 def _cell(grid: Grid, r: int, c: int):
     row = grid.rows[r]
@@ -349,8 +352,8 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
     out: dict[int, _Hit] = {}
     coded: set[int] = set()  # rows named by a code: the rest of the row is not looked at
     covered, rows, cols = region.grid.covered, region.rows, region.cols
-    for r, c, v in region.grid.texts:
-        if r not in rows or c not in cols or r in coded or (covered and (r, c) in covered):
+    for r, c, v in region.grid.texts_in(rows):
+        if c not in cols or r in coded or (covered and (r, c) in covered):
             continue
         named = p.names.get(v)
         if named is None:
@@ -485,7 +488,7 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
         units |= {
             c
-            for r, c, text in grid.texts
+            for r, c, text in grid.texts_in(region.rows)
             if r in hits
             and c in shown
             and c not in key_cols
@@ -533,8 +536,11 @@ def _longest_text(row: list, cols: range) -> int | None:
 
 
 def _mode(values) -> int | None:
-    counts = Counter(values)
-    return counts.most_common(1)[0][0] if counts else None
+    """The most frequent value, the first seen of those tied (as Counter.most_common)."""
+    counts: dict = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 class _Slot(NamedTuple):
@@ -552,13 +558,12 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     row, covered = region.grid.rows[r], region.grid.covered
     width = len(row)
     out = []
-    for c in cols.values:
+    for c, u, header_unit in cols.slotted:
         if covered and (r, c) in covered:
             continue
-        u = cols.unit_beside.get(c)
         beside = row[u] if u is not None and u < width else None
         own = _unit_word(beside) if beside and isinstance(beside, str) else None
-        hint = own or cols.unit_of.get(c) or label_unit
+        hint = own or header_unit or label_unit
         if hint is None and len(cols.values) == 1 and cols.units:
             found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
             hint = found.pop() if len(found) == 1 else None
@@ -585,20 +590,30 @@ def _may_be(slot: _Slot, unit: str) -> bool:
     return not slot.beside or (slot.hint in _MONEY) == (unit in _MONEY)
 
 
+def _one(unit: str, slots: list[_Slot]) -> _Slot | None:
+    """The cell of a row's one value: the first filled cell for its unit, else the first
+    filled cell for no unit (数量 | 金额: the 万元 figure under 金额), else for 元 where it is 万元
+    or the reverse (数量 | 金额（元）: typed in 元, said where it stands), else the first empty
+    cell for its unit, else a cell for another unit that may hold it."""
+    empty = None
+    for s in slots:
+        if s.hint == unit:
+            if s.raw is not None and s.raw != "":
+                return s  # most rows
+            empty = empty or s
+    for s in slots:
+        if s.hint is None and s.raw not in (None, ""):
+            return s
+    for s in slots:
+        if (s.hint, unit) in _YUAN_SLIPS and s.raw not in (None, ""):
+            return s
+    return empty or _filled_first(s for s in slots if s.hint != unit and _may_be(s, unit))
+
+
 def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
     if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
-        unit = pending[0][1]
-        s = _filled_first(s for s in slots if s.hint == unit)
-        if s is None or s.raw in (None, ""):  # 数量 | 金额: the 万元 figure under 金额
-            s = (
-                _filled_first(x for x in slots if x.hint is None and x.raw not in (None, ""))
-                or _filled_first(  # 数量 | 金额（元）: typed in 元, said where it stands
-                    x for x in slots if (x.hint, unit) in _YUAN_SLIPS and x.raw not in (None, "")
-                )
-                or s
-            )
-        s = s or _filled_first(s for s in slots if s.hint != unit and _may_be(s, unit))
+        s = _one(pending[0][1], slots)
         return [(pending[0], s)] if s else []
     free = list(slots)
     out, rest = [], []
@@ -632,7 +647,11 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         _near_hits(region, p, cols.label, hits)
     parts_first = _parts_first(hits, p)
     sheet, place, shown = region.grid.name, region.grid.place, region.grid.shown
-    full = {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
+    full = (
+        {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
+        if found
+        else set()
+    )
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
     waiting = None  # a total written as a heading: its figures may be in a 合计 row under it
@@ -797,7 +816,7 @@ def _out_of_sight(region: Region) -> bool:
     """Every row of the region that holds text is hidden."""
     hidden = region.grid.hidden_rows
     return bool(hidden) and all(
-        r in hidden for r, c, _ in region.grid.texts if r in region.rows and c in region.cols
+        r in hidden for r, c, _ in region.grid.texts_in(region.rows) if c in region.cols
     )
 
 

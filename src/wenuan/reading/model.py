@@ -1,6 +1,7 @@
 """What reading produces: a Return (values by table and reference, each with its place) and the
 Grid it was read from."""
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -55,6 +56,17 @@ class Grid:
             for r, row in enumerate(self.rows)
             for c, v in enumerate(row)
             if v and isinstance(v, str)
+        ]
+
+    @cached_property
+    def text_rows(self) -> list[int]:
+        """The row of each of `texts`, in order: where a range of rows' texts starts and ends."""
+        return [r for r, _, _ in self.texts]
+
+    def texts_in(self, rows: range) -> list[tuple[int, int, str]]:
+        """The `texts` of a range of rows."""
+        return self.texts[
+            bisect_left(self.text_rows, rows.start) : bisect_left(self.text_rows, rows.stop)
         ]
 
     def place(self, r: int, c: int) -> str:
