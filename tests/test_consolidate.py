@@ -146,7 +146,11 @@ def test_refuses_errors_unless_allowed(batch, tmp_path):
     )
     result = cli("consolidate", batch, "--allow-errors", "-o", tmp_path / "t.xlsx")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "照样计入的有错误的报表：新华"
+    lines = result.stdout.splitlines()
+    assert lines[2] == "照样计入的有错误的报表：新华"
+    # 新华's 01A was unreadable, so the total's 01A lacks it: the total's own check says so
+    assert lines[3] == "合计按汇总表的规则核对，有 1 条不符："
+    assert lines[4].startswith("  ✗ 错误  不符合 02A <= 01A（规则 swn-02-in-01，")
 
 
 def test_roster_file_and_missing_units(batch, tmp_path):

@@ -106,11 +106,15 @@ class Cell(Model):
 
 
 class Rule(Model):
-    """A check on a return's figures, quoting the notice's sentence it rests on."""
+    """A check on a return's figures, quoting the notice's sentence it rests on.
+
+    `scope`: whose figures it judges: a unit's own return (`unit`: one visit per district), a
+    consolidated total (`total`), or both (a sum keeps every rule linear in its figures)."""
 
     id: str
     expr: str
     severity: Literal["error", "warning"] = "error"
+    scope: Literal["unit", "total", "both"] = "both"
     basis: str
     reconstructed: bool = False
     note: str | None = None
@@ -124,6 +128,10 @@ class Rule(Model):
     def kind(self) -> str:
         """identity, inequality or rule."""
         return self.parsed.kind
+
+    def judges(self, total: bool) -> bool:
+        """Whether the rule applies to a total (`total`) or to a unit's own return."""
+        return self.scope == "both" or self.scope == ("total" if total else "unit")
 
 
 class Table(Model):

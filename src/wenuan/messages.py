@@ -567,6 +567,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "c_missing": ("未报送（{n}）：{names}", "not reported ({n}): {names}"),
     "c_with_errors": ("照样计入的有错误的报表：{names}", "returns with errors included: {names}"),
+    "c_total_findings": (
+        "合计按汇总表的规则核对，有 {n} 条不符：",
+        "the total, checked by the rules for a total, breaks {n}:",
+    ),
     "c_outliers": (
         "有 {n} 个数字与其他单位相差悬殊，已计入合计，请核对：",
         "{n} figures far from the other units' (included in the total; please check):",

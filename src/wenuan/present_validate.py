@@ -83,6 +83,7 @@ def consolidation_data(result) -> dict:
         "outliers": [
             {"unit": unit, "path": path, **f.to_json()} for unit, path, f in result.outliers
         ],
+        "findings": [f.to_json() for f in result.findings],
     }
 
 
@@ -95,6 +96,10 @@ def consolidation_text(result) -> str:
         lines.append(t("c_missing", n=len(result.missing), names="、".join(result.missing)))
     if result.with_errors:
         lines.append(t("c_with_errors", names="、".join(result.with_errors)))
+    if result.findings:
+        lines.append(t("c_total_findings", n=len(result.findings)))
+        for f in result.findings:
+            lines.append(f"  {_MARK[f.severity]} {t('severity_' + f.severity)}  {f.message}")
     if result.outliers:
         lines.append(t("c_outliers", n=len(result.outliers)))
         for unit, path, f in result.outliers:
