@@ -257,12 +257,13 @@ class Reconcile(Model):
     count: the list's rows (people or households) equal this item; amount: the sum of the list's
     amounts (元), in this item's unit, agrees within its rounding (half its last decimal). With
     `amount_part`, the item also counts what the list does not hold (goods, other payees): a
-    sum above it is an error, below it a warning."""
+    sum above it is an error, below it a warning; `count_part` says the same of the count."""
 
     table: str
     count: str | None = None
     amount: str | None = None
     amount_part: bool = False
+    count_part: bool = False
     severity: Literal["error", "warning"] = "error"
     basis: str
     reconstructed: bool = False
