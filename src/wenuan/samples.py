@@ -83,7 +83,7 @@ def _repair(expr, keys, values, decimals) -> None:
     right = value(expr.right, vals)
     if isinstance(expr.left, Ref):
         if expr.op in ("=", "<=", ">="):
-            values[keys[0]] = right
+            values[keys[0]] = quantize(right, decimals[keys[0]])
         elif expr.op == "<":
             values[keys[0]] = right - 1 if right >= 1 else Decimal(0)
         else:
