@@ -106,7 +106,9 @@ def test_a_bad_scope_in_a_user_form_is_exit_2_with_file_and_line(tmp_path):
     folder = tmp_path / "forms"
     folder.mkdir()
     src = forms.builtin_dir() / "zhengzhou-2021.yaml"
-    text = src.read_text(encoding="utf-8").replace("        scope: unit", "        scope: district", 1)
+    text = src.read_text(encoding="utf-8").replace(
+        "        scope: unit", "        scope: district", 1
+    )
     (folder / "zhengzhou-2021.yaml").write_text(text, encoding="utf-8")
     line = text.splitlines().index("        scope: district") + 1
     result = invoke("--forms", str(folder), "show", "zhengzhou-2021")

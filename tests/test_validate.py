@@ -155,7 +155,10 @@ def test_fixed_amount_rule(tmp_path):
     report = check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": v["jwj:A"] * D("0.2")}))
     f = _only(report, "rule")
     assert (f.rule, f.severity) == ("jwj-model-workers-1000", "warning")
-    assert "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。）" in f.message
+    assert (
+        "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。）"
+        in f.message
+    )
     assert check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": 0}, "b.xlsx")).findings == []
 
 

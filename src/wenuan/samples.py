@@ -24,19 +24,25 @@ def consistent(form: Form, seed: int = 0) -> Values:
 
 
 def completed(form: Form, figures: Values) -> Values:
-    """Given figures (a unit's, as it might report them) with the totals of its identities added
+    """Given figures (a unit's, as it might report them) with the totals they leave out added
     up; figures that break a rule of the form, a warning's too, are refused with the rule."""
-    values = dict(figures)
-    bound = _bound(form)
-    identities = [(expr, keys) for expr, keys in bound if expr.kind == "identity"]
-    for _ in range(len(identities)):  # a total of totals is added once its parts are
-        for expr, keys in identities:
-            if all(k in values for k in keys[1:]):
-                values[keys[0]] = value(expr.right, _vals(expr, keys, values | {keys[0]: 0}))
-    missing = [k for tb in form.tables for k in (f"{tb.id}:{r}" for r in tb.cells) if k not in values]
-    broken = [" ".join(keys) for expr, keys in bound if not _ok(expr, keys, values)]
+    values = added_up(form, figures)
+    cells = [f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells]
+    missing = [k for k in cells if k not in values]
+    broken = [" ".join(keys) for expr, keys in _bound(form) if not _ok(expr, keys, values)]
     if missing or broken:
         raise ValueError(f"{form.id}: missing {missing}, breaking {broken}")
+    return values
+
+
+def added_up(form: Form, figures: Values) -> Values:
+    """The figures with each total of an identity the figures do not give added up."""
+    values = dict(figures)
+    identities = [(e, keys) for e, keys in _bound(form) if e.kind == "identity"]
+    for _ in range(len(identities)):  # a total of totals is added once its parts are
+        for expr, keys in identities:
+            if keys[0] not in figures and all(k in values for k in keys[1:]):
+                values[keys[0]] = value(expr.right, _vals(expr, keys, values | {keys[0]: 0}))
     return values
 
 

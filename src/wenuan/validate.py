@@ -404,9 +404,7 @@ def _interval_of(cells):
     return interval
 
 
-def rule_model(
-    form: Form, total: bool = False
-) -> tuple[suggest.Model, set[str], dict[str, int]]:
+def rule_model(form: Form, total: bool = False) -> tuple[suggest.Model, set[str], dict[str, int]]:
     """The form's rules for a unit's return (or a total) as integer checks in groups, its
     totals, and each cell's decimals."""
     cached = _MODELS.get((id(form), total))
