@@ -159,7 +159,7 @@ def test_fixed_amount_rule(tmp_path):
         "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。）"
         in f.message
     )
-    assert check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": 0}, "b.xlsx")).findings == []
+    assert check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": 0}, name="b.xlsx")).findings == []
 
 
 def test_values_as_typed_in_a_return(tmp_path):
