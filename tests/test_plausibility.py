@@ -6,25 +6,22 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from conftest import write_return
+from conftest import EXAMPLES, example_figures, write_return
 from typer.testing import CliRunner
 
-from wenuan import forms, samples, validate, yamlfile
+from wenuan import forms, validate
 from wenuan.cli import app
 from wenuan.messages import t
 from wenuan.rules import render
 
 ALL = forms.Library()
 runner = CliRunner()
-EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
 def figures(form_id: str, changes: dict | None = None) -> dict[str, D]:
-    """The example unit's plausible figures (examples/figures.yaml), changed, totals added up
-    again; the changed figures may break rules (that is the point)."""
-    data, _ = yamlfile.load(EXAMPLES / "figures.yaml")
-    given = {k: D(v) for k, v in {**data[form_id], **(changes or {})}.items()}
-    return samples.added_up(ALL[form_id], given)
+    """The example unit's plausible figures, changed (the changes may break rules: that is the
+    point), totals added up again."""
+    return example_figures(ALL[form_id], changes)
 
 
 def check(tmp_path, form_id, values, name="r.xlsx"):

@@ -69,7 +69,7 @@ def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(
     r = client.post("/form", data={"form": "平顶山 2010"}, follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/")
     page = client.get("/").text
-    assert page.count('data-state="missing"') == 16
+    assert page.count('data-state="missing"') == 23  # 16 + the 7 直属企业 (issue 21)
     assert "pingdingshan-2010 报送情况" in page
     r = client.post("/form", data={"form": "nowhere-1999"})
     assert r.status_code == 400 and "没有名为 nowhere-1999 的表式" in r.text
