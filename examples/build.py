@@ -1,7 +1,8 @@
 """Build the example returns in examples/: run `python examples/build.py` after changing a form.
 
 For every form: one valid return, and returns with the typical mistakes, each named for it.
-The figures come from wenuan.samples (they satisfy every rule), then one mistake is made.
+The figures are a unit's as it might report them (examples/figures.yaml; they keep every rule of
+the form, its plausibility warnings too), then one mistake is made.
 """
 
 import sys
@@ -15,6 +16,14 @@ from wenuan.validate import returns_deadline
 HERE = Path(__file__).parent
 
 
+def figures(form) -> dict[str, Decimal]:
+    """The example unit's figures for the form, its totals added up (examples/figures.yaml)."""
+    from wenuan import yamlfile
+
+    data, _ = yamlfile.load(HERE / "figures.yaml")
+    return samples.completed(form, {k: Decimal(v) for k, v in data[form.id].items()})
+
+
 def header(form, unit: str, late: bool = False) -> dict:
     due = returns_deadline(form).date
     return {
@@ -25,14 +34,16 @@ def header(form, unit: str, late: bool = False) -> dict:
     }
 
 
-def first_equality(form, amounts: bool = False):
-    """The first identity (else equality rule) of the form: its table, left and first right ref."""
+def first_equality(form, values, amounts: bool = False):
+    """The first identity (else equality rule; errors first) of the form: its table, left and
+    first right ref with two digits or more to swap."""
     rules = [(t, r) for t in form.tables for r in t.rules if r.parsed.op == "="]
-    rules.sort(key=lambda tr: tr[1].kind != "identity")
+    rules.sort(key=lambda tr: (tr[1].severity != "error", tr[1].kind != "identity"))
     for table, rule in rules:
         refs = [str(r) for r in rule.parsed.refs()]
-        if len(refs) > 1 and (not amounts or table.cells[refs[1]].decimals):
-            return table, refs[0], refs[1]
+        for ref in refs[1:]:
+            if values[f"{table.id}:{ref}"] >= 10 and (not amounts or table.cells[ref].decimals):
+                return table, refs[0], ref
     return None
 
 
@@ -48,14 +59,14 @@ def _swap_last_digits(value: Decimal) -> Decimal:
 
 
 def build(form, out: Path) -> list[Path]:
-    values = samples.consistent(form)
+    values = figures(form)
     unit = form.units[0].name if form.units else "示例单位"
-    table, total, part = first_equality(form)
+    table, total, part = first_equality(form, values)
     cases = {"valid": ({}, header(form, unit))}
     old = values[f"{table.id}:{part}"]
     swapped = _swap_last_digits(old)
     cases["identity"] = ({f"{table.id}:{part}": swapped}, header(form, unit))
-    if found := first_equality(form, amounts=True):  # an amount typed in 元
+    if found := first_equality(form, values, amounts=True):  # an amount typed in 元
         t, _, ref = found
         cases["yuan-for-wanyuan"] = (
             {f"{t.id}:{ref}": values[f"{t.id}:{ref}"] * 10000},
@@ -80,7 +91,7 @@ def own_layouts(out: Path) -> list[Path]:
     sheet without codes, valid and with a slip, and Ezhou's table filled in Word."""
     out.mkdir(exist_ok=True)
     form = forms.get_form("pingdingshan-2010")
-    values = samples.consistent(form)
+    values = figures(form)
     written = []
     for name, unit, changes in (
         ("叶县_自制表.xlsx", "叶县总工会", {}),
@@ -102,7 +113,7 @@ def word_return(form, path: Path) -> Path:
     """The form's table typed into a Word table, the header fields as paragraphs."""
     import docx
 
-    values = samples.consistent(form)
+    values = figures(form)
     document = docx.Document()
     document.add_paragraph(form.tables[0].title)
     document.add_paragraph("填报单位：鄂城区总工会　　填报人：李明　　联系电话：027-60229321")

@@ -14,6 +14,7 @@ if os.environ.get("CI"):
 
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parents[1] / "examples"
 UPDATE = os.environ.get("WENUAN_UPDATE_GOLDEN") == "1"
 
 
@@ -52,3 +53,15 @@ def write_return(path: Path, form, values: dict, unit: str) -> Path:
     head = {"unit": unit, "person": "王芳", "phone": "0375-2916465", "date": date(2010, 1, 28)}
     writing.save_atomically(writing.filled(form, values, head), path, force=True)
     return path
+
+
+def example_figures(form, changes: dict | None = None) -> dict:
+    """The figures of examples/<form>_valid.xlsx (examples/figures.yaml, its totals added up),
+    with `changes` ("table:ref" -> text) made before the totals are added up again."""
+    from decimal import Decimal
+
+    from wenuan import samples, yamlfile
+
+    data, _ = yamlfile.load(EXAMPLES / "figures.yaml")
+    given = {k: Decimal(v) for k, v in {**data[form.id], **(changes or {})}.items()}
+    return samples.added_up(form, given)

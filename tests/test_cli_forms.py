@@ -102,6 +102,22 @@ def test_show_text_of_a_list_with_an_age_and_an_amount_rule():
     assert "    by-card  错误  发到银行卡，不用现金、存折\n" in text
 
 
+def test_a_bad_scope_in_a_user_form_is_exit_2_with_file_and_line(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    src = forms.builtin_dir() / "zhengzhou-2021.yaml"
+    text = src.read_text(encoding="utf-8").replace(
+        "        scope: unit", "        scope: district", 1
+    )
+    (folder / "zhengzhou-2021.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("        scope: district") + 1
+    result = invoke("--forms", str(folder), "show", "zhengzhou-2021")
+    assert result.exit_code == 2
+    assert f"表式文件 {folder / 'zhengzhou-2021.yaml'} 第 {line} 行：“scope” 的值不对" in (
+        result.stderr
+    )
+
+
 def test_unknown_form_is_a_usage_error():
     result = invoke("show", "nowhere-2030")
     assert result.exit_code == 2

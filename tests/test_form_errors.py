@@ -89,6 +89,15 @@ BROKEN = [
         "不支持 YAML 标签",
     ),
     ("alias", ("tables: [t]", "tables: &x [t]\n    to: *x"), 12, "不支持 YAML 锚点和别名"),
+    (
+        "bad-scope",
+        (
+            "      - {id: r1, expr: 01A = 01B + 01C, basis: 注}",
+            "      - {id: r1, expr: 01A = 01B + 01C, basis: 注, scope: county}",
+        ),
+        21,
+        "“scope” 的值不对：Input should be 'unit', 'total' or 'both'",
+    ),
 ]
 
 
@@ -103,6 +112,15 @@ def test_broken_form_names_file_line_and_problem(tmp_path, old_new, line, messag
     text = str(exc.value)
     assert text.startswith(f"表式文件 {tmp_path / 'demo.yaml'} 第 {line} 行："), text
     assert message in text
+
+
+def test_scope_is_kept_and_says_whose_return_a_rule_judges(tmp_path):
+    text = GOOD.replace("basis: 注}", "basis: 注, scope: unit}")
+    _, form = _load(tmp_path, text)
+    rule = form.tables[0].rules[0]
+    assert (rule.scope, rule.judges(total=False), rule.judges(total=True)) == ("unit", True, False)
+    _, form = _load(tmp_path, GOOD)
+    assert form.tables[0].rules[0].scope == "both"
 
 
 def test_cycle_of_identities(tmp_path):

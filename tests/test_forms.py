@@ -189,13 +189,33 @@ def test_ezhou_surviving_rows_and_identities_are_exact():
     assert all(items[c].reconstructed for c in ("A", "B", "C1", "C8"))
 
 
-def test_zhengzhou_units_are_the_17_districts_with_their_leaders():
+def test_zhengzhou_units_are_the_17_districts_with_their_leaders_and_8_industry_unions():
     form = forms.get_form("zhengzhou-2021")
-    assert len(form.units) == 17
+    assert len(form.units) == 25
     assert (form.units[0].name, form.units[0].leader) == ("新郑市", "赵新中")
-    assert (form.units[-1].name, form.units[-1].leader) == ("航空港区", "张玉剑")
+    assert (form.units[16].name, form.units[16].leader) == ("航空港区", "张玉剑")
+    # 主送“市各产业工会”: the 8 the 附件 names among those who go with the leaders
+    industry = [u.name for u in form.units if u.kind == "产业工会"]
+    assert industry == [
+        "财贸金融工会",
+        "建设邮电工会",
+        "农林水利工会",
+        "轻工纺织工会",
+        "机械冶金工会",
+        "郑州市机关工会",
+        "教科文卫体工会",
+        "能源石化工会",
+    ]
+    assert all(name in u.note for u in form.units[17:] for name in [u.name])  # as printed
     rule = next(r for r in form.table("jwj").rules if r.id == "jwj-model-workers-1000")
-    assert (rule.expr, rule.reconstructed) == ("A1 = 0.1 * A", True)
+    assert (rule.expr, rule.severity, rule.reconstructed) == ("A1 <= 0.1 * A", "warning", True)
+
+
+def test_pingdingshan_roster_has_the_direct_enterprises_the_notice_names():
+    form = forms.get_form("pingdingshan-2010")
+    direct = [u.name for u in form.units if u.kind == "直属企业"]
+    assert direct == ["中平能化", "供电公司", "江河", "鸿翔", "钢司", "铁矿", "姚电"]
+    assert len(form.units) == 23
 
 
 @pytest.mark.parametrize(

@@ -122,11 +122,17 @@ def _swaps(v: Decimal):
             yield Decimal(text[:i] + b + a + text[i + 2 :])
 
 
+def slips(form_id: str) -> bool:
+    """Whether the form has an error equality to slip a digit in: zhengzhou-2021 has none
+    since issue 21 (A1 <= 0.1 * A is a warning bound, the money being the 市总's), so its
+    layouts are read in the valid and 元 cases only."""
+    return next(equalities(ALL[form_id]), None) is not None
+
+
 def slip(form):
     """(key, typed, original, values, rule): one part of an identity mistyped, two neighbouring
     digits swapped, so that only that identity breaks: the form's first identity where such a slip
-    exists (jiaozuo-2019's first, 01A = 01B + 01C, has 01B = 66 and no swap that keeps 02B <= 01B;
-    zhengzhou-2021 has no sum identity, so its equality rule A1 = 0.1 * A is used)."""
+    exists (jiaozuo-2019's first, 01A = 01B + 01C, has 01B = 66 and no swap that keeps 02B <= 01B)."""
     values = samples.consistent(form)
     for table, rule, parts in equalities(form):
         for ref in parts:
@@ -201,7 +207,10 @@ def test_valid_return_reads_clean(tmp_path, name, form_id):
     assert report.unit == HEADERS[form_id]["unit"]
 
 
-@pytest.mark.parametrize("name, form_id", CASES, ids=[f"{f}-{n}-slip" for n, f in CASES])
+SLIP_CASES = [(n, f) for n, f in CASES if slips(f)]
+
+
+@pytest.mark.parametrize("name, form_id", SLIP_CASES, ids=[f"{f}-{n}-slip" for n, f in SLIP_CASES])
 def test_one_slip_is_one_rule_error_at_its_cell(tmp_path, name, form_id):
     form = ALL[form_id]
     key, typed, original, values, rule = slip(form)

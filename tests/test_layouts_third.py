@@ -20,7 +20,7 @@ from decimal import Decimal
 import clerk_layouts as cl
 import clerk_third as ct
 import pytest
-from test_layouts import ALL, HEADERS, _broken, slip
+from test_layouts import ALL, HEADERS, _broken, slip, slips
 
 from wenuan import samples, validate
 
@@ -72,7 +72,14 @@ LIMITS = {
 KNOWN_WRONG: set[str] = set()
 
 KINDS = ("valid", "swap", "yuan", "two")
-CASES = [(n, f, k) for n, (_, fs, _, _) in LAYOUTS.items() for f in fs for k in KINDS]
+SLIPPED = ("swap", "two")  # kinds that need an error equality (see test_layouts.slips)
+CASES = [
+    (n, f, k)
+    for n, (_, fs, _, _) in LAYOUTS.items()
+    for f in fs
+    for k in KINDS
+    if k not in SLIPPED or slips(f)
+]
 
 
 def build(tmp_path, name, form_id, values, layouts=LAYOUTS):
@@ -120,13 +127,13 @@ def returned(form, kind):
     """(values as typed, {slipped key: true value}) for a kind of return."""
     if kind == "valid":
         return samples.consistent(form), {}
-    key, typed, original, values, rule = slip(form)
-    if kind == "swap":
-        return values, {key: original}
     base = samples.consistent(form)
     if kind == "yuan":
         k2, t2 = yuan_slip(form, base)
         return {**base, k2: t2}, {k2: base[k2]}
+    key, typed, original, values, rule = slip(form)
+    if kind == "swap":
+        return values, {key: original}
     k2, t2 = yuan_slip(form, values, avoid=(rule.id,))
     return {**values, k2: t2}, {key: original, k2: base[k2]}
 
@@ -166,8 +173,10 @@ def test_fifteen_layouts_over_every_form():
     assert {f for _, fs, _, _ in LAYOUTS.values() for f in fs} == set(ALL)
 
 
-@pytest.mark.parametrize("form_id", sorted(ALL))
-@pytest.mark.parametrize("kind", KINDS[1:])
+@pytest.mark.parametrize(
+    "kind, form_id",
+    [(k, f) for k in KINDS[1:] for f in sorted(ALL) if k not in SLIPPED or slips(f)],
+)
 def test_the_template_itself_finds_each_slip_and_suggests_the_true_value(tmp_path, form_id, kind):
     """The oracle is right: every slipped figure is named, every suggestion is a true value."""
     form = ALL[form_id]

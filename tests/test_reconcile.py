@@ -69,11 +69,13 @@ def test_agreeing_within_rounding_is_silent(tmp_path):
 
 
 def test_off_by_one_household_and_by_0_01_wanyuan(tmp_path):
+    # 04B is `count_part` (it counts households visited with goods alone too): fewer rows than
+    # it is a warning; a sum above 06A is an error
     ret = a_return(tmp_path, "r.xlsx", "叶县总工会", 4, "0.15")
     c04b, c06a = _cells()
     assert _check(paylist(tmp_path), ret) == [
         (
-            "error",
+            "warning",
             "reconcile",
             "明细!C4:C6",
             f"明细共 3 户（明细!C4:C6），报表 04B（慰问困难职工（含农民工））填 4 户"
@@ -85,6 +87,20 @@ def test_off_by_one_household_and_by_0_01_wanyuan(tmp_path):
             "明细!D4:D6",
             f"明细金额合计 1600.004 元，即 0.1600004 万元（明细!D4:D6），报表 06A（发放款物）"
             f"填 0.15 万元（r.xlsx 送温暖工程统计表!{c06a}），相差 0.01 万元（依档帮扶，实名制发放。）",
+        ),
+    ]
+
+
+def test_more_rows_than_04b_is_an_error(tmp_path):
+    ret = a_return(tmp_path, "r.xlsx", "叶县总工会", 2, "0.16")
+    c04b = _cells()[0]
+    assert _check(paylist(tmp_path), ret) == [
+        (
+            "error",
+            "reconcile",
+            "明细!C4:C6",
+            f"明细共 3 户（明细!C4:C6），报表 04B（慰问困难职工（含农民工））填 2 户"
+            f"（r.xlsx 送温暖工程统计表!{c04b}）（依档帮扶，实名制发放。）",
         ),
     ]
 
@@ -123,7 +139,7 @@ def test_a_folder_of_returns_is_matched_by_unit(tmp_path):
 
 def test_cli_and_no_whole_numbers_and_a_list_without_reconcile(tmp_path):
     lst = paylist(tmp_path)
-    ret = a_return(tmp_path, "r.xlsx", "叶县", 4, "0.16")
+    ret = a_return(tmp_path, "r.xlsx", "叶县", 2, "0.16")  # more rows than 04B: an error
     for fmt in ("text", "json"):
         for lang in ("zh", "en"):
             result = runner.invoke(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import example_figures
 from typer.testing import CliRunner
 
 from wenuan import forms, render, samples, validate, writing
@@ -28,7 +29,7 @@ def test_render_xlsx_puts_every_figure_in_its_place(tmp_path, form_id):
     result = runner.invoke(app, ["render", "--form", form_id, "--data", str(data), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    expected = samples.consistent(form)
+    expected = example_figures(form)
     for table in form.tables:
         ws = wb[writing._sheet_name(table)]
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
@@ -109,7 +110,7 @@ def test_render_docx_puts_every_figure_in_its_table(tmp_path, form_id):
     data = EXAMPLES / f"{form_id}_valid.xlsx"
     result = runner.invoke(app, ["render", "--form", form_id, "--data", str(data), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    expected = samples.consistent(form)
+    expected = example_figures(form)
     tables = _docx_tables(out)
     assert len(tables) == len(form.tables)
     for table, rows in zip(form.tables, tables, strict=True):
@@ -138,7 +139,7 @@ def test_report_summary_is_written_from_the_figures(tmp_path):
     out = tmp_path / "r.docx"
     assert render_example(out).exit_code == 0
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
-    v = samples.consistent(ALL["pingdingshan-2010"])
+    v = example_figures(ALL["pingdingshan-2010"])
     assert (
         f"共筹集慰问款物{v['swn:05A']:.2f}万元，其中政府拨款{v['swn:05B']:.2f}万元、"
         f"工会拨款{v['swn:05C']:.2f}万元、社会募集{v['swn:05D']:.2f}万元，"
@@ -234,7 +235,7 @@ def test_pdf_through_libreoffice_has_the_chinese_and_the_figures(tmp_path):
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
-    v = samples.consistent(ALL["pingdingshan-2010"])
+    v = example_figures(ALL["pingdingshan-2010"])
     assert "送温暖" in text and "平顶山市总工会" in text and "筹集慰问款物总额" in text
     assert f"{v['swn:05A']:.2f}" in text and str(v["swn:01A"]) in text
     assert (

@@ -37,10 +37,10 @@ POLICY = (
 
 
 def corrected_lushan(folder: Path) -> Path:
-    """鲁山's return with the fix the finding suggests typed in: 05B (D17) 1.41 → 1.14."""
+    """鲁山's return with the fix the finding suggests typed in: 05B (D17) 38.05 → 38.50."""
     wb = openpyxl.load_workbook(LUSHAN)
-    assert wb["报表"]["D17"].value == 1.41
-    wb["报表"]["D17"] = 1.14
+    assert wb["报表"]["D17"].value == 38.05
+    wb["报表"]["D17"] = 38.5
     path = folder / "鲁山_改正.xlsx"
     wb.save(path)
     return path
@@ -78,7 +78,7 @@ def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(
     r = client.post("/form", data={"form": "平顶山 2010"}, follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/")
     page = client.get("/").text
-    assert page.count('data-state="missing"') == 16
+    assert page.count('data-state="missing"') == 23  # 16 + the 7 直属企业 (issue 21)
     assert "pingdingshan-2010 报送情况" in page
     r = client.post("/form", data={"form": "nowhere-1999"})
     assert r.status_code == 400 and "没有名为 nowhere-1999 的表式" in r.text
@@ -124,7 +124,7 @@ def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
     )
     cli_units = json.loads(result.output)["units"]
     web = client.get("/api/status").json()
-    assert web["counts"] == {"ok": 0, "errors": 2, "late": 0, "late_errors": 0, "missing": 14}
+    assert web["counts"] == {"ok": 0, "errors": 2, "late": 0, "late_errors": 0, "missing": 21}
 
     def comparable(units):  # the CLI names files by their path, the page by their name
         return sorted(
@@ -170,7 +170,7 @@ def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client
     assert "【送温暖工程统计表】" in page
     assert '<td class="cell">报表!D16</td>' in page and "<td>swn-05</td>" in page
     assert "依据：（注：05A=05B+05C+05D）" in page
-    assert "<div>报表!D17 改为 <b>1.14</b></div>" in page
+    assert "<div>报表!D17 改为 <b>38.50</b></div>" in page
     marked = re.findall(r'class="marked" title="[^"]*" data-place="([^"]+)"', page)
     assert marked == ["报表!D16", "报表!D17"]
     assert page.count('class="sha"') == 1 and Campaign.__name__  # one submission so far
@@ -219,7 +219,7 @@ def test_downloads_original_annotated_and_notice(client):
     r = client.get(f"/submission/{sub}/annotated")
     assert r.status_code == 200 and r.headers["content-type"] == XLSX
     ws = openpyxl.load_workbook(io.BytesIO(r.content))["报表"]
-    assert ws["D17"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 1.14" in ws["D17"].comment.text
+    assert ws["D17"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 38.50" in ws["D17"].comment.text
     assert ws["D18"].comment is None
     r = client.get("/notice/鲁山")
     text = r.content.decode("utf-8-sig").replace("\r\n", "\n")
@@ -851,15 +851,16 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     # the batch screen of `validate` and `consolidate`, over each unit's latest return
     from conftest import write_return
 
-    from wenuan import forms, samples
+    from wenuan import forms, samples, writing
 
     form = forms.Library()["pingdingshan-2010"]
+    far = "bfzx:07A[万元]"  # in no rule (10A now has a plausibility bound that catches it)
     v = samples.consistent(form, seed=3)
     paths = []
     for i, unit in enumerate(form.units[:16]):
         values = samples.consistent(form, seed=i)
         if i == 3:
-            values["swn:10A"] = v["swn:10A"] * 10000
+            values[far] = v[far] * 10000
         paths.append(write_return(tmp_path / f"{i:02d}.xlsx", form, values, unit.name))
     upload(client, *paths[:5])
     assert 'id="outliers"' not in client.get("/").text  # five returns say too little
@@ -867,8 +868,9 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     page = client.get("/").text
     section = page[page.index('id="outliers"') :]
     assert section.count('<tr class="sev-warning">') == 1
-    assert f">{form.units[3].name}</a></td><td>送温暖工程统计表!E43</td>" in section
-    assert f"应为 {v['swn:10A']}？" in section
+    at = writing.cell_positions(form.table("bfzx"))["07A[万元]"]
+    assert f">{form.units[3].name}</a></td><td>困难职工帮扶中心统计表!{at}</td>" in section
+    assert f"应为 {v[far]}？" in section
 
 
 def far_out() -> bytes:

@@ -148,7 +148,7 @@ def test_upload_the_examples_and_see_counts_and_states(site):
         b.get_attribute("data-count"): b.text
         for b in driver.find_elements(By.CSS_SELECTOR, "#counts b[data-count]")
     }
-    assert counts == {"ok": "0", "errors": "2", "late": "0", "late_errors": "0", "missing": "14"}
+    assert counts == {"ok": "0", "errors": "2", "late": "0", "late_errors": "0", "missing": "21"}
     assert driver.find_element(By.ID, "total-errors").text == "2"
     states = rows(driver)
     assert (states["叶县"], states["鲁山"], states["卫东区"]) == ("errors", "errors", "missing")
@@ -194,7 +194,7 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     assert finding.find_element(By.CSS_SELECTOR, ".cell").text == "送温暖工程统计表!E19"
     assert (
         finding.find_element(By.CSS_SELECTOR, ".suggestion").text
-        == "送温暖工程统计表!E20 改为 1.14"
+        == "送温暖工程统计表!E20 改为 38.50"
     )
     marked = [
         td.get_attribute("data-place") for td in driver.find_elements(By.CSS_SELECTOR, "td.marked")
@@ -205,7 +205,7 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     driver.find_element(By.ID, "download-annotated").click()
     copy = downloaded(downloads, ".xlsx")
     ws = openpyxl.load_workbook(copy)["送温暖工程统计表"]
-    assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 1.14" in ws["E20"].comment.text
+    assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 38.50" in ws["E20"].comment.text
     copy.unlink()
 
 
@@ -220,7 +220,7 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
     assert "pingdingshan-2010_identity.xlsx 有 1 个错误" in lines[1].text
     fixed = tmp_path / "鲁山_改正.xlsx"
     wb = openpyxl.load_workbook(EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx")
-    wb["报表"]["D17"] = 1.14  # the fix the page suggested
+    wb["报表"]["D17"] = 38.5  # the fix the page suggested
     wb.save(fixed)
     corrected = tmp_path / "叶县_改正.xlsx"
     shutil.copy(EXAMPLES / f"{PDS}_valid.xlsx", corrected)

@@ -204,21 +204,26 @@ def _batch(n: int, changes: dict[int, dict]) -> list:
     return out
 
 
+# bfzx 07A[万元] (政府拨款的金额合计) is in no rule: 10A, the old example, now has a
+# plausibility bound (swn-return-subsidy-per-person) that catches 元 typed for 万元 by itself
+FAR = "bfzx:07A[万元]"
+
+
 def test_yuan_for_wanyuan_in_an_item_no_rule_covers_is_an_outlier_with_its_fix():
     v = samples.consistent(ALL[PDS], seed=3)
-    reports = _batch(16, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    reports = _batch(16, {3: {FAR: v[FAR] * 10000}})
     assert all(not r.findings for r in reports)  # no rule sees it
     screen.screen(reports, ALL)
     f = _only(reports[3], "outlier")
-    assert f.severity == "warning" and f.items == ["10A"]
+    assert f.severity == "warning" and f.items == ["07A[万元]"]
     assert f.message == (
-        f"10A（经过与用人单位协商，为农民工返乡争取经济补贴） 填的是 {v['swn:10A'] * 10000:.2f} 万元，"
-        "约为其他 15 个单位中位数的 15,787 倍（按与 01A 的比例）；"
-        f"应为 {v['swn:10A']}？（{v['swn:10A'] * 10000:.2f} 像是按元填写，应为万元）。"
+        "07A[万元]（县（区）级帮扶中心中，地方财政拨款支持的（政府拨款的金额合计）） 填的是 "
+        f"{v[FAR] * 10000:.2f} 万元，约为其他 15 个单位中位数的 13,069 倍（按与 01A 的比例）；"
+        f"应为 {v[FAR]}？（{v[FAR] * 10000:.2f} 像是按元填写，应为万元）。"
     )
     assert (f.suggestion.item, f.suggestion.value, f.suggestion.why) == (
-        "10A",
-        v["swn:10A"],
+        "07A[万元]",
+        v[FAR],
         "unit",
     )
     assert [r for i, r in enumerate(reports) if i != 3 and r.findings] == []
@@ -227,13 +232,13 @@ def test_yuan_for_wanyuan_in_an_item_no_rule_covers_is_an_outlier_with_its_fix()
 def test_a_big_batch_is_screened_against_all_units_at_once():
     # past 200 units the median and MAD are worked out once, not once a unit left out
     v = samples.consistent(ALL[PDS], seed=3)
-    reports = _batch(230, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    reports = _batch(230, {3: {FAR: v[FAR] * 10000}})
     screen.screen(reports, ALL)
     f = _only(reports[3], "outlier")
     assert "约为其他 229 个单位中位数的" in f.message
     assert (f.cell, f.suggestion.value, f.suggestion.why) == (
-        "送温暖工程统计表!10A",
-        v["swn:10A"],
+        "困难职工帮扶中心统计表!07A[万元]",
+        v[FAR],
         "unit",
     )
     assert sum(bool(r.findings) for r in reports) == 1
@@ -263,7 +268,7 @@ def test_a_small_batch_sweep_keeps_every_unit_the_exact_test_flags(scores):
 
 def test_too_few_units_are_not_screened():
     v = samples.consistent(ALL[PDS], seed=3)
-    reports = _batch(5, {3: {"swn:10A": v["swn:10A"] * 10000}})
+    reports = _batch(5, {3: {FAR: v[FAR] * 10000}})
     screen.screen(reports, ALL)
     assert all(not r.findings for r in reports)
 

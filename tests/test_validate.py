@@ -149,12 +149,17 @@ def test_part_larger_than_whole(tmp_path):
 
 
 def test_fixed_amount_rule(tmp_path):
-    # zhengzhou: each national model worker aged 70+ gets 1000 元: A1 = 0.1 * A
+    # zhengzhou: each national model worker aged 70+ gets 1000 元, paid by the 市总 from a
+    # special fund: more than 0.1 万元 a head is a warning; a district that paid none, 0, passes
     v = samples.consistent(ALL["zhengzhou-2021"])
     report = check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": v["jwj:A"] * D("0.2")}))
     f = _only(report, "rule")
-    assert f.rule == "jwj-model-workers-1000"
-    assert "依据：每人发放 1000 元慰问金（发银行卡）" in f.message
+    assert (f.rule, f.severity) == ("jwj-model-workers-1000", "warning")
+    assert (
+        "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。）"
+        in f.message
+    )
+    assert check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": 0}, name="b.xlsx")).findings == []
 
 
 def test_values_as_typed_in_a_return(tmp_path):

@@ -124,6 +124,7 @@ class Result:
     spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
     starts: list[int] = field(default_factory=list)  # where each unit's line starts in spill
     outliers: list[tuple[str | None, str, Finding]] = field(default_factory=list)  # unit, path
+    findings: list[Finding] = field(default_factory=list)  # the total's, by the total's rules
     provenance: IO[str] | None = None  # a JSON line per file: a Source
 
     @property
@@ -201,6 +202,9 @@ def consolidate(
     if names is not None:
         result.missing = [n for n in names.names if unit_key(n) not in seen]
     if result.form is not None and not result.refused:
+        from wenuan.validate import check_total
+
+        result.findings = check_total(result.form, result.total)
         values = (u["values"] for u in result.units())
         unit_of = functools.cache(result.unit)  # a far unit is read back once, not twice
         for i, finding in screen.outliers(result.form, values, unit_of):

@@ -106,11 +106,15 @@ class Cell(Model):
 
 
 class Rule(Model):
-    """A check on a return's figures, quoting the notice's sentence it rests on."""
+    """A check on a return's figures, quoting the notice's sentence it rests on.
+
+    `scope`: whose figures it judges: a unit's own return (`unit`: one visit per district), a
+    consolidated total (`total`), or both (a sum keeps every rule linear in its figures)."""
 
     id: str
     expr: str
     severity: Literal["error", "warning"] = "error"
+    scope: Literal["unit", "total", "both"] = "both"
     basis: str
     reconstructed: bool = False
     note: str | None = None
@@ -124,6 +128,10 @@ class Rule(Model):
     def kind(self) -> str:
         """identity, inequality or rule."""
         return self.parsed.kind
+
+    def judges(self, total: bool) -> bool:
+        """Whether the rule applies to a total (`total`) or to a unit's own return."""
+        return self.scope == "both" or self.scope == ("total" if total else "unit")
 
 
 class Table(Model):
@@ -249,12 +257,13 @@ class Reconcile(Model):
     count: the list's rows (people or households) equal this item; amount: the sum of the list's
     amounts (元), in this item's unit, agrees within its rounding (half its last decimal). With
     `amount_part`, the item also counts what the list does not hold (goods, other payees): a
-    sum above it is an error, below it a warning."""
+    sum above it is an error, below it a warning; `count_part` says the same of the count."""
 
     table: str
     count: str | None = None
     amount: str | None = None
     amount_part: bool = False
+    count_part: bool = False
     severity: Literal["error", "warning"] = "error"
     basis: str
     reconstructed: bool = False

@@ -631,6 +631,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "c_missing": ("未报送（{n}）：{names}", "not reported ({n}): {names}"),
     "c_with_errors": ("照样计入的有错误的报表：{names}", "returns with errors included: {names}"),
+    "c_total_findings": (
+        "合计按汇总表的规则核对，有 {n} 条不符：",
+        "the total, checked by the rules for a total, breaks {n}:",
+    ),
     "c_outliers": (
         "有 {n} 个数字与其他单位相差悬殊，已计入合计，请核对：",
         "{n} figures far from the other units' (included in the total; please check):",
@@ -690,6 +694,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "severity_error": ("错误", "error"),
     "severity_warning": ("警告", "warning"),
     "severity_info": ("提示", "note"),
+    "scope_unit": ("（仅单位报表）", " (a unit's return only)"),
+    "scope_total": ("（仅汇总表）", " (a total only)"),
     "explain_head": (
         "读取情况（每项数值取自哪个单元格、怎样认出这一行）：",
         "What was read (each value's cell, and how its row was recognized):",
@@ -738,6 +744,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lr_coverage": ("全覆盖：名册中每人都有发放", "every registered person is paid"),
     "lr_reconcile": ("核对报表（--return）", "against the return (--return)"),
     "lr_count": ("明细人数 = {ref}（{label}）{unit}", "the list's rows = {ref} ({label}) {unit}"),
+    "lr_count_part": (
+        "明细人数 ≤ {ref}（{label}）{unit}（超出为错误，少于为警告）",
+        "the list's rows <= {ref} ({label}) {unit} (above: an error; below: a warning)",
+    ),
     "lr_sum": (
         "明细金额合计 = {ref}（{label}）{unit}，相差不超过 {tol}",
         "the list's sum = {ref} ({label}) {unit}, within {tol}",

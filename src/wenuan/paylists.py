@@ -311,6 +311,7 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
         if key == "count":
             if Decimal(len(rows)) == value:
                 continue
+            less = rec.count_part and len(rows) < value  # the item counts more than the list
             message = t("l_recon_count", n=len(rows), unit=cell.unit, where=here, ref=ref,
                         label=cell.label, m=f"{value.normalize():f}", file=file, cell=there,
                         basis=rec.basis)  # fmt: skip

@@ -77,6 +77,7 @@ def _rule_data(rule: Rule) -> dict:
         "expr": rule.expr,
         "kind": rule.kind,
         "severity": rule.severity,
+        "scope": rule.scope,
         "basis": rule.basis,
         "reconstructed": rule.reconstructed,
         "note": rule.note,
@@ -196,6 +197,8 @@ def _items_text(items: list[dict], depth: int, lines: list[str]) -> None:
 def _rules_text(rules: list[dict], lines: list[str]) -> None:
     for r in rules:
         sev = t(f"severity_{r['severity']}")
+        if r["scope"] != "both":
+            sev += t(f"scope_{r['scope']}")
         lines.append(f"  {r['id']}  {sev}{_mark(r)}  {r['expr']}")
         lines.append(f"      {_head('basis')}{r['basis']}")
 
@@ -238,7 +241,8 @@ def _list_text(form: dict, p: dict, lines: list[str]) -> None:
         lines.append(f"  {_head('lr_reconcile')}{table['title']}{_mark(rec)}")
         if ref := rec["count"]:
             item, v = values[ref]
-            lines.append(f"    {t('lr_count', ref=ref, label=item['label'], unit=v['unit'])}")
+            key = "lr_count_part" if rec["count_part"] else "lr_count"
+            lines.append(f"    {t(key, ref=ref, label=item['label'], unit=v['unit'])}")
         if ref := rec["amount"]:
             item, v = values[ref]
             key = "lr_sum_part" if rec["amount_part"] else "lr_sum"

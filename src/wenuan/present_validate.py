@@ -90,6 +90,7 @@ def consolidation_data(result) -> dict:
         "outliers": [
             {"unit": unit, "path": path, **f.to_json()} for unit, path, f in result.outliers
         ],
+        "findings": [f.to_json() for f in result.findings],
     }
 
 
@@ -103,6 +104,10 @@ def consolidation_text(result) -> str:
         lines.append(t("c_missing", n=len(result.missing), names=names))
     if result.with_errors:
         lines.append(t("c_with_errors", names=printable("、".join(result.with_errors))))
+    if result.findings:
+        lines.append(t("c_total_findings", n=len(result.findings)))
+        for f in result.findings:
+            lines.append(f"  {_MARK[f.severity]} {t('severity_' + f.severity)}  {f.message}")
     if result.outliers:
         lines.append(t("c_outliers", n=len(result.outliers)))
         for unit, path, f in result.outliers:

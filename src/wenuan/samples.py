@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from wenuan.forms import Form, quantize
 from wenuan.rules import Ref, holds, value
+from wenuan.suggest import solve
 
 Values = dict[str, Decimal]  # "table:ref" -> value
 
@@ -19,14 +20,43 @@ def consistent(form: Form, seed: int = 0) -> Values:
             scale = 1000 // (10 ** min(depth, 2))
             raw = Decimal(rng.randint(scale // 2, scale))
             values[f"{table.id}:{ref}"] = quantize(raw / 7, 2) if cell.decimals else raw
+    return repaired(form, values)
+
+
+def completed(form: Form, figures: Values) -> Values:
+    """Given figures (a unit's, as it might report them) with the totals they leave out added
+    up; figures that break a rule of the form, a warning's too, are refused with the rule."""
+    values = added_up(form, figures)
+    cells = [f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells]
+    missing = [k for k in cells if k not in values]
+    broken = [" ".join(keys) for expr, keys in _bound(form) if not _ok(expr, keys, values)]
+    if missing or broken:
+        raise ValueError(f"{form.id}: missing {missing}, breaking {broken}")
+    return values
+
+
+def added_up(form: Form, figures: Values) -> Values:
+    """The figures with each total of an identity the figures do not give added up."""
+    values = dict(figures)
+    identities = [(e, keys) for e, keys in _bound(form) if e.kind == "identity"]
+    for _ in range(len(identities)):  # a total of totals is added once its parts are
+        for expr, keys in identities:
+            if keys[0] not in figures and all(k in values for k in keys[1:]):
+                values[keys[0]] = value(expr.right, _vals(expr, keys, values | {keys[0]: 0}))
+    return values
+
+
+def repaired(form: Form, values: Values) -> Values:
+    """The values moved, where a rule fails, until every rule of the form holds."""
     bound = _bound(form)
+    decimals = {f"{tb.id}:{ref}": c.decimals for tb in form.tables for ref, c in tb.cells.items()}
     for _ in range(50):
         changed = False
         for expr, keys in bound:
             if _ok(expr, keys, values):
                 continue
             changed = True
-            _repair(expr, keys, values)
+            _repair(expr, keys, values, decimals)
         if not changed:
             return values
     raise AssertionError(f"no consistent sample for {form.id}")  # a form whose rules conflict
@@ -51,21 +81,32 @@ def _ok(expr, keys, values) -> bool:
     return holds(expr, {r: (v, v) for r, v in _vals(expr, keys, values).items()})
 
 
-def _repair(expr, keys, values) -> None:
-    """Move the left-hand reference (or, for `part <= whole`, the part) until the rule holds."""
+def _repair(expr, keys, values, decimals) -> None:
+    """Move one reference until the rule holds: the left-hand one; for `parts <= whole`, the
+    whole; else the first whose value makes the rule an equality (not negative, still holding
+    once rounded); else shrink the left's terms to zero, and the rule reads 0 <= right."""
     vals = _vals(expr, keys, values)
     right = value(expr.right, vals)
-    left_key = keys[0]
     if isinstance(expr.left, Ref):
         if expr.op in ("=", "<=", ">="):
-            values[left_key] = right
+            values[keys[0]] = quantize(right, decimals[keys[0]])
         elif expr.op == "<":
-            values[left_key] = right - 1 if right >= 1 else Decimal(0)
+            values[keys[0]] = right - 1 if right >= 1 else Decimal(0)
         else:
-            values[left_key] = right + 1
-    else:  # a sum on the left: shrink its terms to zero, then the rule reads 0 <= right
-        for k in keys[: len(expr.refs()) - len([r for r in expr.refs() if r in _refs(expr.right)])]:
-            values[k] = Decimal(0)
+            values[keys[0]] = right + 1
+        return
+    if isinstance(expr.right, Ref) and expr.op in ("=", "<=", ">="):
+        values[keys[-1]] = value(expr.left, vals)
+        return
+    for key in dict.fromkeys(keys):
+        new = solve(expr, keys, key, values)
+        if new is not None and new >= 0:
+            trial = {**values, key: quantize(new, decimals[key])}
+            if _ok(expr, keys, trial):
+                values[key] = trial[key]
+                return
+    for k in keys[: len(expr.refs()) - len(_refs(expr.right))]:
+        values[k] = Decimal(0)
 
 
 def _refs(node):

@@ -179,8 +179,8 @@ def validate(
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
-    findings += _rule_findings(form, values, cells, findings)
-    findings += _fill_suggestions(form, values, cells, findings)
+    findings += _rule_findings(form, values, cells, findings, ret.total)
+    findings += _fill_suggestions(form, values, cells, findings, ret.total)
     received = options.received or _header_date(ret)
     report.received = received.isoformat() if received else None
     if received:
@@ -378,24 +378,26 @@ def _is_uncalculated_formula(ret: Return, entry: Entry) -> bool:
     return entry.cell in uncalculated(ret.path, entry.sheet)
 
 
-_BOUND: dict[int, tuple[Form, list]] = {}
+_BOUND: dict[tuple[int, bool], tuple[Form, list]] = {}
 
 
-def _bound_rules(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
-    """Every rule with the value keys ("table:ref") of its references (worked out once a form)."""
-    if id(form) not in _BOUND:  # the form is kept with its rules, so its id stays its own
-        _BOUND[id(form)] = (form, _bind(form))
-    return _BOUND[id(form)][1]
+def _bound_rules(form: Form, total: bool = False) -> list[tuple[Rule, str | None, list[str]]]:
+    """Every rule that judges a unit's return (or a total) with the value keys ("table:ref") of
+    its references (worked out once a form)."""
+    key = (id(form), total)
+    if key not in _BOUND:  # the form is kept with its rules, so its id stays its own
+        _BOUND[key] = (form, _bind(form, total))
+    return _BOUND[key][1]
 
 
-def _bind(form: Form) -> list[tuple[Rule, str | None, list[str]]]:
+def _bind(form: Form, total: bool) -> list[tuple[Rule, str | None, list[str]]]:
     out = []
     for table in form.tables:
         for rule in table.rules:
             out.append((rule, table.id, [f"{table.id}:{r}" for r in rule.parsed.refs()]))
     for rule in form.rules:
         out.append((rule, None, [str(r) for r in rule.parsed.refs()]))
-    return out
+    return [bound for bound in out if bound[0].judges(total)]
 
 
 _HALF = {d: Decimal(5).scaleb(-d - 1) if d else Decimal(0) for d in range(3)}  # ±half a unit
@@ -409,11 +411,12 @@ def _interval_of(cells):
     return interval
 
 
-def rule_model(form: Form) -> tuple[suggest.Model, set[str], dict[str, int]]:
-    """The form's rules as integer checks in groups, its totals, and each cell's decimals."""
-    cached = _MODELS.get(id(form))
+def rule_model(form: Form, total: bool = False) -> tuple[suggest.Model, set[str], dict[str, int]]:
+    """The form's rules for a unit's return (or a total) as integer checks in groups, its
+    totals, and each cell's decimals."""
+    cached = _MODELS.get((id(form), total))
     if cached is None or cached[0] is not form:  # the form is kept, so its id stays its own
-        bound = [(r.parsed, k, r.severity == "warning") for r, _, k in _bound_rules(form)]
+        bound = [(r.parsed, k, r.severity == "warning") for r, _, k in _bound_rules(form, total)]
         decimals = {
             f"{tb.id}:{ref}": c.decimals for tb in form.tables for ref, c in tb.cells.items()
         }
@@ -426,11 +429,11 @@ def rule_model(form: Form) -> tuple[suggest.Model, set[str], dict[str, int]]:
             if c.item == item.code
         }
         model = suggest.compile_rules(bound, decimals)
-        cached = _MODELS[id(form)] = (form, model, totals, decimals)
+        cached = _MODELS[(id(form), total)] = (form, model, totals, decimals)
     return cached[1], cached[2], cached[3]
 
 
-_MODELS: dict[int, tuple] = {}
+_MODELS: dict[tuple[int, bool], tuple] = {}
 
 
 def _weight(key: str, value: Decimal, entry: Entry | None, totals: set[str]) -> float:
@@ -460,30 +463,39 @@ def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
         finding.suspects = [cell.ref]
 
 
-_AFFINE: dict[int, tuple[Form, list]] = {}
+_AFFINE: dict[tuple[int, bool], tuple[Form, list]] = {}
 
 
-def _affine_rules(form: Form) -> list[suggest.Affine | None]:
+def _affine_rules(form: Form, total: bool = False) -> list[suggest.Affine | None]:
     """Each bound rule's sum over its cells (None for a product of two), worked out once a form."""
-    if id(form) not in _AFFINE:  # the form is kept with them, so its id stays its own
+    key = (id(form), total)
+    if key not in _AFFINE:  # the form is kept with them, so its id stays its own
         half = {
             f"{tb.id}:{r}": _HALF[c.decimals] for tb in form.tables for r, c in tb.cells.items()
         }
-        _AFFINE[id(form)] = (
+        _AFFINE[key] = (
             form,
             [
                 suggest.affine(rule.parsed, keys, half) if half.keys() >= set(keys) else None
-                for rule, _, keys in _bound_rules(form)
+                for rule, _, keys in _bound_rules(form, total)
             ],
         )
-    return _AFFINE[id(form)][1]
+    return _AFFINE[key][1]
 
 
-def _rule_findings(form: Form, values: dict[str, Decimal], cells, findings) -> list[Finding]:
+def check_total(form: Form, values: dict[str, Decimal]) -> list[Finding]:
+    """The findings of the rules that judge a total, over consolidated figures ("table:ref")."""
+    cells = {key: (cell, None, tb.id) for tb, keyed in _keyed_cells(form) for _, cell, key in keyed}
+    return _rule_findings(form, values, cells, [], total=True)
+
+
+def _rule_findings(
+    form: Form, values: dict[str, Decimal], cells, findings, total: bool = False
+) -> list[Finding]:
     ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
-    bound = zip(_bound_rules(form), _affine_rules(form), strict=True)
+    bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
         if not all(k in values for k in keys):
             continue  # an empty or bad value is already a finding of its own
@@ -497,7 +509,7 @@ def _rule_findings(form: Form, values: dict[str, Decimal], cells, findings) -> l
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
     decimals = {k: c[0].decimals for k, c in cells.items()}
-    model, totals, _ = rule_model(form)
+    model, totals, _ = rule_model(form, total)
     x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
     weights = {k: _weight(k, v, cells[k][1], totals) for k, v in values.items()}
     diagnoses = {}
@@ -604,10 +616,12 @@ def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, 
     return msg + t("f_no_single_fix"), [], []
 
 
-def _fill_suggestions(form: Form, values, cells, findings: list[Finding]) -> list[Finding]:
+def _fill_suggestions(
+    form: Form, values, cells, findings: list[Finding], total: bool = False
+) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
-    for rule, _, keys in _bound_rules(form):
+    for rule, _, keys in _bound_rules(form, total):
         if rule.parsed.op != "=":
             continue
         empty = [k for k in keys if k not in values]

@@ -38,6 +38,7 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     """Read a return; the form is `form_id`, else the one the file records, else the best match."""
     grids, meta = sheets(path)
     ret = Return(path=path, form_id=meta.get("form"), form_version=meta.get("version"))
+    ret.total = is_total(grids, meta)
     form = forms.get(form_id or "") or forms.get(ret.form_id or "")
     if form is None:
         form = recognize(grids, forms)
@@ -57,6 +58,15 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
             title = form.table(ret.missing_tables[0]).title
             raise Unreadable("other_form_some", form=form.id, other=other.id, title=title)
     return ret, form
+
+
+TOTAL_SHEETS = {"各单位", "来源"}  # what `wenuan consolidate` writes beside the total
+
+
+def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
+    """Whether the file is a consolidated total: its hidden mark says so, or (the mark lost
+    when its sheets were copied into another workbook) it has the 各单位 and 来源 sheets."""
+    return meta.get("kind") == "total" or TOTAL_SHEETS <= {g.name for g in grids}
 
 
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:

@@ -107,3 +107,4 @@ class Return:
     tables: dict[str, dict[str, Entry]] = field(default_factory=dict)
     missing_tables: list[str] = field(default_factory=list)
     twice: dict[str, list[str]] = field(default_factory=dict)  # table -> places of its copies
+    total: bool = False  # a consolidated total (the workbook `wenuan consolidate` writes)
