@@ -13,7 +13,8 @@ MAX_CHARS = 20_000  # characters a page: a dense A4 page holds about 3,000
 # a table ruled with lines, as Excel and Word print them; else columns lined up by their text
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 ALIGNED = {"vertical_strategy": "text", "horizontal_strategy": "text"}
-_WRAPPED = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])")  # a line wrapped in a CJK text
+GUTTER = 4  # points of white between two columns printed without rules
+_WRAPPED = re.compile(r"(?<=[^\x00-\x7f])\n|\n(?=[^\x00-\x7f])")  # wrapped beside a CJK character
 
 
 def grids(path: Path, bounds=None) -> list[Grid]:
@@ -48,9 +49,9 @@ def _read(path: Path, most: int) -> Grid:
             raise Unreadable("pdf_no_text")
         if max(chars) > MAX_CHARS:
             raise Unreadable("too_large")
-        found = [page.find_tables(RULED) for page in pages]
+        found = [_tables(page, RULED) for page in pages]
         if not any(found):  # no ruled table anywhere: columns lined up with spaces
-            found = [page.find_tables(ALIGNED) for page in pages]
+            found = [_aligned(page) for page in pages]
         if not any(found):
             raise Unreadable("pdf_no_table")
         rows: list[list] = []
@@ -61,6 +62,30 @@ def _read(path: Path, most: int) -> Grid:
             if len(rows) > most:
                 raise Unreadable("too_many_rows", limit=most)
     return Grid("", rows, covered, places=places)
+
+
+def _tables(page, settings: dict) -> list:
+    """A page's tables of two columns or more: a box round one column (the figures a template
+    frames for input) is no table."""
+    return [t for t in page.find_tables(settings) if max(len(row.cells) for row in t.rows) > 1]
+
+
+def _aligned(page) -> list:
+    """The tables of a page printed without rules: where pdfplumber sees rows and columns of
+    text, the columns cut at the gutters no word crosses (a label indented under 其中 is not a
+    column of its own)."""
+    out = []
+    for table in _tables(page, ALIGNED):
+        left, top, right, bottom = table.bbox
+        edges, reach = [left], left
+        for word in sorted(page.within_bbox(table.bbox).extract_words(), key=lambda w: w["x0"]):
+            if word["x0"] > reach + GUTTER:
+                edges.append((reach + word["x0"]) / 2)
+            reach = max(reach, word["x1"])
+        cut = {**ALIGNED, "vertical_strategy": "explicit", "explicit_vertical_lines": edges}
+        edges.append(reach)
+        out += _tables(page.within_bbox(table.bbox, strict=False), cut)
+    return out
 
 
 def _page(page, n: int, tables, rows: list, covered: set, places: dict) -> None:
