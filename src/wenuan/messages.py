@@ -551,6 +551,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "填报日期“{raw}”无法识别，按未知处理（可用 --received 指定收到日期）",
         "填报日期 '{raw}' cannot be read; taken as unknown (--received gives the date)",
     ),
+    "f_no_date_received": (
+        "没有找到填报日期：是否逾期按收到日期 {received}（--received）判断",
+        "no 填报日期 (date filled) found: lateness is judged by the date received, {received} (--received)",
+    ),
+    "f_no_date_file": (
+        "没有找到填报日期：是否逾期按文件的日期 {received} 判断（可用 --received 指定收到日期）",
+        "no 填报日期 (date filled) found: lateness is judged by the file's date, {received} (--received gives the date received)",
+    ),
     "f_no_unit": ("未填写填报单位", "填报单位 (reporting unit) is empty"),
     "f_no_person": ("未填写填报人", "填报人 (person filling in) is empty"),
     "f_no_phone": ("未填写联系电话", "联系电话 (phone) is empty"),

@@ -47,8 +47,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     ret.header = header.read_header(grids)
     if "unit" not in ret.header and (unit := layout.unit_in_title(grids, form)):
         ret.header["unit"] = unit  # 温县总工会冬日送温暖统计表, and no 填报单位 line
-    if "date" not in ret.header and (day := header.date_at_end(grids)):
-        ret.header["date"] = day  # a report signed off with 2010年1月28日 on its last line
+    if "date" not in ret.header and (day := header.day_written(grids)):
+        ret.header["date"] = day  # 2023年12月20日 at the top right, under the stamp, at the end
     layout.read_tables(ret, form, grids)
     if ret.missing_tables and form_id and ret.form_id != form.id:
         other = recognize(grids, forms)  # told the form, and a table of it is not here
