@@ -139,6 +139,19 @@ def test_lines_wrapped_in_a_cell_are_joined_as_written():
     assert _joined(None) == ""
 
 
+@needs_office
+def test_a_pdf_with_a_password_is_one_finding(tmp_path):
+    options = (
+        '{"EncryptFile":{"type":"boolean","value":"true"},'
+        '"DocumentOpenPassword":{"type":"string","value":"密码123"}}'
+    )
+    source = _copy(tmp_path, "pingdingshan-2010_valid.xlsx")
+    pdf = cl.convert(source, f"pdf:calc_pdf_Export:{options}", "pdf")
+    assert [(f.kind, f.message) for f in check(pdf).findings] == [
+        ("unreadable", "pingdingshan-2010_valid.pdf 有密码保护，无法读取；请去掉密码后再发送")
+    ]
+
+
 def _image_pdf(path: Path, pages: int = 1) -> Path:
     from PIL import Image, ImageDraw
 
