@@ -103,7 +103,10 @@ def test_the_day_under_the_stamp_is_the_line_below_it(tmp_path):
         lambda ws: ws.__setitem__("H2", "截至2010年1月28日"),
         lambda ws: (ws.__setitem__("G2", "统计截止日期"), ws.__setitem__("H2", "2010年1月28日")),
         lambda ws: ws.__setitem__("A1", "送温暖工程统计表（截至2010年1月28日）"),
-        lambda ws: (ws.__setitem__("A44", "以上数据统计截至"), ws.__setitem__("B44", "2010年1月28日")),
+        lambda ws: (
+            ws.__setitem__("A44", "以上数据统计截至"),
+            ws.__setitem__("B44", "2010年1月28日"),
+        ),
         lambda ws: None,
     ],
     ids=["a-sentence", "a-cut-off-day", "a-cut-off-in-the-title", "a-cut-off-at-the-foot", "none"],
@@ -128,7 +131,10 @@ def test_no_day_filled_and_a_late_file_is_late_by_its_own_day(tmp_path):
     path = _undated(tmp_path, lambda ws: None, saved=date(2010, 2, 3))
     report = validate.validate_file(path, ALL, validate.Options())
     assert [(f.severity, f.message) for f in report.findings] == [
-        ("info", "没有找到填报日期：是否逾期按文件的日期 2010-02-03 判断（可用 --received 指定收到日期）"),
+        (
+            "info",
+            "没有找到填报日期：是否逾期按文件的日期 2010-02-03 判断（可用 --received 指定收到日期）",
+        ),
         ("warning", LATE_2),
     ]
 
