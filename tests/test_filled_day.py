@@ -104,8 +104,8 @@ def test_the_day_under_the_stamp_is_the_line_below_it(tmp_path):
         lambda ws: (ws.__setitem__("G2", "统计截止日期"), ws.__setitem__("H2", "2010年1月28日")),
         lambda ws: ws.__setitem__("A1", "送温暖工程统计表（截至2010年1月28日）"),
         lambda ws: (
-            ws.__setitem__("A44", "以上数据统计截至"),
-            ws.__setitem__("B44", "2010年1月28日"),
+            ws.__setitem__("A47", "以上数据统计截至"),
+            ws.__setitem__("B47", "2010年1月28日"),  # the last line: not the day signed
         ),
         lambda ws: None,
     ],

@@ -109,7 +109,9 @@ def date_at_end(grids: list[Grid]) -> Entry | None:
     for grid in grids:
         texts = grid.texts
         if texts and _LONE_DATE.fullmatch(texts[-1][2]):
-            return _day_entry(grid, *texts[-1])
+            r = texts[-1][0]
+            if not any(_LEADS.search(v) for row, _, v in texts[:-1] if row == r):
+                return _day_entry(grid, *texts[-1])  # not 以上数据统计截至 | 2010年1月28日
     return None
 
 
