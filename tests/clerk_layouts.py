@@ -606,8 +606,9 @@ def soffice() -> str | None:
 _PROFILE = Path(tempfile.gettempdir()) / f"lo-profile-wenuan-corpus-{Path.cwd().name}"
 
 
-def convert(source: Path, fmt: str) -> Path:
-    """`source` (xlsx) converted by LibreOffice headless to `fmt` ("xls" or "ods") beside it."""
+def convert(source: Path, fmt: str, suffix: str | None = None) -> Path:
+    """`source` (xlsx) converted by LibreOffice headless to `fmt` ("xls" or "ods") beside it;
+    `suffix` is the file's when `fmt` names a filter ("csv:Text - txt - csv (StarCalc):44,34,76")."""
     exe = soffice()
     if not exe:
         raise RuntimeError("soffice not installed")
@@ -627,7 +628,7 @@ def convert(source: Path, fmt: str) -> Path:
         capture_output=True,
         timeout=180,
     )
-    out = source.with_suffix(f".{fmt}")
+    out = source.with_suffix(f".{suffix or fmt}")
     if not out.exists():
         raise RuntimeError(f"LibreOffice did not write {out.name}")
     return out

@@ -206,6 +206,7 @@ def _word_return(path, form=PDS):
     values = samples.consistent(form)
     d = docx.Document()
     d.add_paragraph("填报单位：叶县总工会　　填报人：王芳　　联系电话：0375-2916465")
+    d.add_paragraph("填报日期：2010年1月28日")
     for table in form.tables:
         d.add_paragraph(table.title)
         rows = [("项目", "计量单位", "数量")]
@@ -440,6 +441,7 @@ def test_columns_headed_by_years_read_the_latest(tmp_path):
                     v = values[f"{table.id}:{ref}"]
                     rows.append([item.code, item.label, cell.unit, _figure(v * 2), _figure(v)])
     rows.append(["填报单位：叶县总工会", None, "填报人：王芳", "联系电话：0375-8123456"])
+    rows.append(["填报日期：2010年1月28日"])
     report = check(_own(rows, tmp_path=tmp_path))
     assert (report.findings, report.values) == ([], values)
 
@@ -457,6 +459,7 @@ def test_value_columns_headed_in_the_forms_words_take_figures_by_unit(tmp_path):
             row[3 if cell.unit == "万元" else 2] = _figure(values[f"swn:{ref}"])
         rows.append(row)
     rows.append(["填报单位：鄂城区总工会", None, "填报人：李明", "联系电话：027-60229321"])
+    rows.append(["填报日期：2022年1月20日"])
     report = check(_own(rows, tmp_path=tmp_path))
     assert (report.findings, report.values) == ([], values)
 
@@ -559,7 +562,7 @@ def test_the_unit_named_before_the_title_when_no_line_names_it(tmp_path, title, 
         for ref, cell in table.cells.items():
             if cell.item == item.code:
                 rows.append((item.label, cell.unit, f"{values[f'{table.id}:{ref}']:f}"))
-    rows.append(("填表人：赵丽 联系电话：0391-3568123", "", ""))
+    rows.append(("填表人：赵丽 联系电话：0391-3568123 填报日期：2024年2月18日", "", ""))
     grid = d.add_table(rows=len(rows), cols=3)
     for i, row in enumerate(rows):
         for j, text in enumerate(row):

@@ -267,6 +267,7 @@ def test_foreign_layout_is_read(tmp_path):
     ws["E2"] = "填报人："
     ws["F2"] = "李明"
     ws["B3"] = "联系电话：027-60229321"
+    ws["E3"] = "填报日期：2022年1月20日"
     rows = []
     for item, _ in form.table("swn").walk():
         refs = [r for r, c in form.table("swn").cells.items() if c.item == item.code]

@@ -442,6 +442,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 是 .doc/.wps 文件，读取需要 LibreOffice，本机未安装；请在 Word 或 WPS 中另存为 .docx 或 .xlsx",
         "{path} is a .doc/.wps file; reading it needs LibreOffice, which is not installed: save it as .docx or .xlsx in Word or WPS",
     ),
+    "read_pdf_no_text": (
+        "{path} 是扫描或拍照的 PDF，没有可读的文字，无法读取其中的数字；请发送报表的 Excel 或 WPS 表格文件（xlsx、xls）",
+        "{path} is a scanned or photographed PDF with no text to read, so its figures cannot be read; send the return's Excel or WPS workbook (xlsx, xls)",
+    ),
+    "read_pdf_no_table": (
+        "{path} 中没有找到表格，无法读取其中的数字；请发送报表的 Excel 或 WPS 表格文件（xlsx、xls）",
+        "{path} holds no table, so no figure can be read; send the return's Excel or WPS workbook (xlsx, xls)",
+    ),
+    "read_pdf_too_many_pages": (
+        "{path} 超过 {limit} 页，不像统计表；请发送报表的 Excel 或 WPS 表格文件（xlsx、xls）",
+        "{path} has more than {limit} pages, too many for a return; send the return's Excel or WPS workbook (xlsx, xls)",
+    ),
     "read_other_form": (
         "{path} 不是 {form} 的报表：看起来是 {other} 的表式（它的表一张也没有找到）",
         "{path} is not a return of {form}: it looks like {other} (none of its tables is there)",
@@ -594,6 +606,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "f_bad_date": (
         "填报日期“{raw}”无法识别，按未知处理（可用 --received 指定收到日期）",
         "填报日期 '{raw}' cannot be read; taken as unknown (--received gives the date)",
+    ),
+    "f_no_date_received": (
+        "没有找到填报日期：是否逾期按收到日期 {received}（--received）判断",
+        "no 填报日期 (date filled) found: lateness is judged by the date received, {received} (--received)",
+    ),
+    "f_no_date_file": (
+        "没有找到填报日期：是否逾期按文件的日期 {received} 判断（可用 --received 指定收到日期）",
+        "no 填报日期 (date filled) found: lateness is judged by the file's date, {received} (--received gives the date received)",
     ),
     "f_no_unit": ("未填写填报单位", "填报单位 (reporting unit) is empty"),
     "f_no_person": ("未填写填报人", "填报人 (person filling in) is empty"),

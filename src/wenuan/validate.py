@@ -182,10 +182,24 @@ def validate(
     findings += _rule_findings(form, values, cells, findings, ret.total)
     findings += _fill_suggestions(form, values, cells, findings, ret.total)
     received = options.received or _header_date(ret)
+    if "date" not in ret.header and returns_deadline(form):
+        # no 填报日期 anywhere: lateness is judged by the day the file came, and the unit told so
+        received = received or _file_day(ret.path)
+        how = "f_no_date_received" if options.received else "f_no_date_file"
+        if received:
+            findings.append(Finding("info", "deadline", t(how, received=received.isoformat())))
     report.received = received.isoformat() if received else None
     if received:
         findings += _deadline_findings(form, received, options.calendar)
     return report
+
+
+def _file_day(path: Path) -> date | None:
+    """The day a file was last written: when it was saved from the mail, or uploaded."""
+    try:
+        return date.fromtimestamp(path.stat().st_mtime)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 _KEYED: dict[int, tuple[Form, list]] = {}
@@ -664,7 +678,7 @@ def _header_findings(ret: Return) -> list[Finding]:
 
 def parse_date(raw) -> date | None:
     """A date as clerks write it: a date cell, 2010-02-01, 2010年2月1日, 2010.2.1, 2010/2/1,
-    2010年元月30日, 二〇一〇年一月三十日."""
+    2010年元月30日, 二〇一〇年一月三十日, 23年12月20日."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -675,11 +689,14 @@ def parse_date(raw) -> date | None:
 @lru_cache(maxsize=4096)  # a payment list repeats the same few dates on every row
 def _date_text(text: str) -> date | None:
     text = _CHINESE_DIGITS.sub(lambda m: _chinese_number(m.group()), text.replace("元月", "1月"))
-    m = re.fullmatch(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", text)
+    m = re.fullmatch(
+        r"\s*(\d{4}|\d\d(?=\s*年))\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", text
+    )
     if not m:
         return None
+    year, month, day = map(int, m.groups())
     try:
-        return date(*map(int, m.groups()))
+        return date(year + 2000 * (year < 100), month, day)  # 23年12月20日
     except ValueError:
         return None
 

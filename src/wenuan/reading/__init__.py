@@ -1,20 +1,21 @@
-"""Reading returns as units send them: any workbook (xlsx, xlsm, xls, ods) or Word document
-(docx; doc and wps through LibreOffice) to a Return, each value with the cell it came from.
+"""Reading returns as units send them: any workbook (xlsx, xlsm, xls, ods), Word document
+(docx; doc and wps through LibreOffice), PDF with a text layer or CSV to a Return, each value
+with the cell it came from.
 
-`workbook` and `word` turn a file into grids of cells; `layout` finds each table and each
-value in them (titles, header roles, codes, labels as people write them: `labels`); `header`
-finds 填报单位 and the other header fields.
+`workbook`, `word`, `pdf` and `csvfile` turn a file into grids of cells; `layout` finds each
+table and each value in them (titles, header roles, codes, labels as people write them:
+`labels`); `header` finds 填报单位 and the other header fields.
 """
 
 from pathlib import Path
 
 from wenuan.forms import Form
-from wenuan.reading import header, layout, word, workbook
+from wenuan.reading import csvfile, header, layout, pdf, word, workbook
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
 
-READABLE = workbook.WORKBOOKS | word.WORD
+READABLE = workbook.WORKBOOKS | word.WORD | pdf.PDF | csvfile.CSV
 __all__ = [
     "Entry",
     "Grid",
@@ -47,8 +48,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     ret.header = header.read_header(grids)
     if "unit" not in ret.header and (unit := layout.unit_in_title(grids, form)):
         ret.header["unit"] = unit  # 温县总工会冬日送温暖统计表, and no 填报单位 line
-    if "date" not in ret.header and (day := header.date_at_end(grids)):
-        ret.header["date"] = day  # a report signed off with 2010年1月28日 on its last line
+    if "date" not in ret.header and (day := header.day_written(grids)):
+        ret.header["date"] = day  # 2023年12月20日 at the top right, under the stamp, at the end
     layout.read_tables(ret, form, grids)
     if ret.missing_tables and form_id and ret.form_id != form.id:
         other = recognize(grids, forms)  # told the form, and a table of it is not here
@@ -70,9 +71,11 @@ def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
 
 
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
-    """A workbook's visible sheets or a Word document's body as grids, and the template's mark."""
-    if path.suffix.lower() in word.WORD:
-        return word.grids(path), {}
+    """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids, and
+    the template's mark."""
+    for suffixes, reader in ((word.WORD, word), (pdf.PDF, pdf), (csvfile.CSV, csvfile)):
+        if path.suffix.lower() in suffixes:
+            return reader.grids(path), {}
     return workbook.grids(path)
 
 

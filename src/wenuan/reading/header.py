@@ -4,6 +4,7 @@ after a colon in the same cell, several in one cell beside other signatures (单
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 
 from wenuan.forms import UNITS
@@ -34,7 +35,15 @@ _NAME = dict(_WORDS)
 _FIELD = re.compile(rf"({'|'.join(re.escape(w) for w, _ in _WORDS)})\s*{_STAMP}\s*(?:[:：]|$)")
 _NOTES = ("注", "说明", "备注", "附注", "填表说明")
 _TAIL = re.compile(rf"\s*{_STAMP}\s*$")
-_DATE_AFTER = re.compile(r"\s((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+# a day as clerks write it: 2023年12月20日, 23年12月20日, 二〇二三年十二月二十日, 2010年元月30日,
+# 2023.12.20, 2023-12-20, 2023/12/20
+_DAY = (
+    r"(?:(?:19|20)?\d\d|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|元|[一二三四五六七八九十]{1,2})"
+    r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+    r"|(?:19|20)\d\d(?:-\d{1,2}-\d{1,2}|\.\d{1,2}\.\d{1,2}|/\d{1,2}/\d{1,2})"
+)
+_DATE_AFTER = re.compile(rf"\s({_DAY})$")
+_DATE_BEFORE = re.compile(rf"^({_DAY})\s")
 _UNITS_ONLY = re.compile(
     rf"(?:\s*(?:{'|'.join(sorted(UNITS, key=len, reverse=True))})\s*[、,，/;；]?)+"
 )
@@ -52,10 +61,48 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     return out
 
 
-_LONE_DATE = re.compile(
-    r"\s*(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|元|[一二三四五六七八九十]{1,2})"
-    r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*"
-)
+_LONE_DATE = re.compile(rf"\s*(?:{_DAY})\s*")
+_IN_TITLE = re.compile(rf"表\s*[(（]\s*({_DAY})\s*[)）]\s*$")  # …统计表（2023年12月20日）
+_STAMPED = re.compile(r"盖章|公章|[(（]\s*章\s*[)）]")
+TOP_ROWS = 5  # a day at the top right is in the title's rows, above the table
+# a text that leads to a day which is not the filled one: 统计截止日期 | 2009年12月31日
+_LEADS = re.compile(r"(?:日期|时间|截至|截止|止|至|前)\s*[:：]?\s*$")
+
+
+def day_written(grids: list[Grid]) -> Entry | None:
+    """填报日期 written without its name, where clerks put it: a day alone on the line of
+    another header field (填表人：王芳 | 2023年12月20日), at the top right, in brackets after the
+    title, or on the line under the stamp; else the last line of the file."""
+    for grid in grids:
+        stamped = False  # the line above was the stamp's
+        for r, row in enumerate(grid.rows):
+            texts = [v for v in row if isinstance(v, str) and v.strip()]
+            days = [c for c, v in enumerate(row) if _alone(v) and (r, c) not in grid.covered]
+            if days:
+                others = [v for v in texts if not _alone(v)]
+                if (
+                    any(fields_in(v) for v in others)
+                    or (r < TOP_ROWS and not any(_LEADS.search(v) for v in others))
+                    or (stamped and not others)
+                ):
+                    return _day_entry(grid, r, days[0], row[days[0]])
+            for c, v in enumerate(row):
+                if isinstance(v, str) and (m := _IN_TITLE.search(v)):
+                    return _day_entry(grid, r, c, m.group(1))
+            if texts:
+                stamped = any(_STAMPED.search(v) for v in texts)
+    return date_at_end(grids)
+
+
+def _alone(value) -> bool:
+    """Whether a cell holds a day and nothing else: a date cell, or its text."""
+    if isinstance(value, date):
+        return True
+    return isinstance(value, str) and _LONE_DATE.fullmatch(value) is not None
+
+
+def _day_entry(grid: Grid, r: int, c: int, raw) -> Entry:
+    return Entry(raw.strip() if isinstance(raw, str) else raw, grid.name, grid.place(r, c), "label")
 
 
 def date_at_end(grids: list[Grid]) -> Entry | None:
@@ -64,8 +111,9 @@ def date_at_end(grids: list[Grid]) -> Entry | None:
     for grid in grids:
         texts = grid.texts
         if texts and _LONE_DATE.fullmatch(texts[-1][2]):
-            r, c, text = texts[-1]
-            return Entry(text.strip(), grid.name, grid.place(r, c), "label")
+            r = texts[-1][0]
+            if not any(_LEADS.search(v) for row, _, v in texts[:-1] if row == r):
+                return _day_entry(grid, *texts[-1])  # not 以上数据统计截至 | 2010年1月28日
     return None
 
 
@@ -92,12 +140,14 @@ def fields_in(text: str) -> tuple[tuple[str, str], ...]:
         key = _NAME[m.group(1)]
         if key == "unit" and _UNITS_ONLY.fullmatch(value):
             key = "other"  # 单位：万元、人 says the units of the figures, not who reports
-        date = _DATE_AFTER.search(value) if key != "date" else None
-        if date:  # 联系电话：0711-3223456　　2022年1月24日: the day is written after the value
-            value = value[: date.start()]
+        day = _DATE_AFTER.search(value) if key != "date" else None
+        if day:  # 联系电话：0711-3223456　　2022年1月24日: the day is written after the value
+            value = value[: day.start()]
         pairs.append((key, value))
-        if date:
-            pairs.append(("date", date.group(1)))
+        if day:
+            pairs.append(("date", day.group(1)))
+    if day := _DATE_BEFORE.match(text[: found[0].start()]):
+        pairs.append(("date", day.group(1)))  # 2023年12月20日　　填表人：王芳
     return tuple(pairs)
 
 
