@@ -106,7 +106,11 @@ def _city_year_title(form: Form) -> tuple[str, str, str]:
     """The form's city (平顶山), year (2010) and official table's title without its lead."""
     title = form.tables[0].title
     year = re.search(r"\d{4}$", form.id) or re.search(r"\d{4}", form.campaign)
-    return form.city.removesuffix("市"), year[0] if year else "", _TITLE_LEAD.sub("", title) or title
+    return (
+        form.city.removesuffix("市"),
+        year[0] if year else "",
+        _TITLE_LEAD.sub("", title) or title,
+    )
 
 
 def form_label(form: Form) -> str:

@@ -362,7 +362,9 @@ def _download(data: bytes, name: str, kind: str | None) -> Response:
     media = _MEDIA.get(kind or "", "application/octet-stream")
     stem, dot, suffix = name.rpartition(".")
     stem, suffix = (stem, dot + suffix) if stem else (name, "")
-    plain = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "wenuan"
+    plain = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_")
+    if plain != stem:  # a name in Chinese: its ASCII part after the program's name
+        plain = "_".join(filter(None, ("wenuan", plain)))
     plain += re.sub(r"[^A-Za-z0-9.]", "", suffix)
     disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
     return Response(data, media_type=media, headers={"content-disposition": disposition})
