@@ -200,11 +200,13 @@ def test_no_page_names_a_form_id_a_rule_id_or_a_hash(client):
     sent = [*sorted(EXAMPLES.glob("pingdingshan-2010_*.xlsx")), LUSHAN, OWN / "叶县_自制表.xlsx"]
     names = {p: p.name.replace("pingdingshan-2010", "叶县") for p in sent}
     got = upload(client, *sent, names=names)
-    assert {g["form_title"] for g in got} == {"平顶山市 2010年 送温暖工程统计表"}
-    other = EXAMPLES / "ezhou-2022_identity.xlsx"  # by the plain form: the page says where it went
+    assert [g["elsewhere"] for g in got] == [None] * len(sent)
+    other = EXAMPLES / "ezhou-2022_identity.xlsx"
+    (elsewhere,) = upload(client, other, names={other: "鄂城区.xlsx"})
+    assert elsewhere["elsewhere"] == "鄂州市 2022年 送温暖统计表"  # the script says where it went
     plain = client.post("/upload", files=[("files", ("鄂城区.xlsx", other.read_bytes(), XLSX))])
     assert (
-        "鄂城区.xlsx：鄂城区总工会，1 个错误，0 个警告（是 鄂州市 2022年 送温暖统计表 的报表"
+        "鄂城区.xlsx：鄂城区总工会，1 个错误，0 个警告（与上次报送的内容相同）（是 鄂州市 2022年"
         in plain.text
     )
     pages = {"plain upload": plain, "total": client.get("/total.xlsx"), "404": client.get("/x")}

@@ -1,6 +1,7 @@
 """wenuan serve in a real browser: headless Chromium driven by Selenium, against uvicorn on a free
 port. Debian's chromium and chromium-driver are used as installed (never downloaded); without
-them the tests skip. WENUAN_SCREENSHOTS=DIR saves the pages the README shows."""
+them the tests skip.
+The pictures in docs/ are made by docs/screenshots.py."""
 
 import os
 import shutil
@@ -127,14 +128,6 @@ def rows(driver):
     }
 
 
-def screenshot(driver, name: str) -> None:
-    if folder := os.environ.get("WENUAN_SCREENSHOTS"):
-        height = driver.execute_script("return document.body.scrollHeight")
-        driver.set_window_size(1280, min(height + 120, 2400))
-        driver.save_screenshot(str(Path(folder) / name))
-        driver.set_window_size(1280, 1000)
-
-
 def test_upload_the_examples_and_see_counts_and_states(site):
     from selenium.webdriver.common.by import By
 
@@ -153,7 +146,6 @@ def test_upload_the_examples_and_see_counts_and_states(site):
     assert driver.find_element(By.ID, "total-errors").text == "2"
     states = rows(driver)
     assert (states["叶县"], states["鲁山"], states["卫东区"]) == ("errors", "errors", "missing")
-    screenshot(driver, "serve-campaign.png")
 
 
 def test_filter_and_sort_the_roster(site):
@@ -204,7 +196,6 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     row = driver.find_element(By.CSS_SELECTOR, "td.marked").find_element(By.XPATH, "..")
     assert row.find_element(By.CSS_SELECTOR, "th.row").text == "19"  # beside its row number
     assert len(driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")) == 7
-    screenshot(driver, "serve-unit.png")
     driver.find_element(By.ID, "download-annotated").click()
     copy = downloaded(downloads, ".xlsx")
     assert copy.name == "叶县_标注.xlsx"

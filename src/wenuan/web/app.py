@@ -204,9 +204,11 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return await run_in_threadpool(campaign_page, request, got)
 
     def shown(r) -> dict:
-        """What the page's script shows of a received file: its form's title, the words."""
+        """What the page's script shows of a received file: the words of its findings, and the
+        title of its form when that is not the page's."""
         lines = [said(f.message, labels()) for f in r.findings]
-        return {**r.to_json(), "form_title": labels().get(r.form), "lines": lines}
+        other = r.form is not None and r.form != campaign.form_id
+        return {**r.to_json(), "elsewhere": labels().get(r.form) if other else None, "lines": lines}
 
     async def api_status(request: Request):
         if campaign.form_id is None:
