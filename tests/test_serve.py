@@ -10,6 +10,7 @@ import threading
 import zipfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -27,7 +28,8 @@ from wenuan.web.campaign import Campaign
 EXAMPLES = Path(__file__).parents[1] / "examples"
 IDENTITY = EXAMPLES / "pingdingshan-2010_identity.xlsx"
 VALID = EXAMPLES / "pingdingshan-2010_valid.xlsx"
-LUSHAN = EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx"
+OWN = EXAMPLES / "own-layouts"
+LUSHAN = OWN / "鲁山_自制表_有错.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL = "http://127.0.0.1"
 POLICY = (
@@ -73,13 +75,17 @@ def states(client) -> dict[str, tuple]:
 def test_home_without_a_form_offers_the_forms_and_choosing_one_lists_the_roster(tmp_path):
     client = local(create_app(Campaign(tmp_path)))
     page = client.get("/").text
-    assert 'value="pingdingshan-2010"' in page and 'id="roster"' not in page
+    assert '<option value="平顶山市 2010年 送温暖工程统计表" >' in page
+    assert 'id="roster"' not in page
     assert client.get("/api/status").json() == {"form": None, "units": []}
     r = client.post("/form", data={"form": "平顶山 2010"}, follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/")
     page = client.get("/").text
     assert page.count('data-state="missing"') == 23  # 16 + the 7 直属企业 (issue 21)
-    assert "pingdingshan-2010 报送情况" in page
+    assert '<p id="status-head">平顶山市 2010年 送温暖工程统计表 报送情况（截至' in page
+    assert "<title>报送情况 · 平顶山市 2010年 送温暖工程统计表 · wenuan</title>" in page
+    client.post("/form", data={"form": "鄂州市 2022年 送温暖统计表"})  # as the select sends it
+    assert client.get("/api/status").json()["form"] == "ezhou-2022"
     r = client.post("/form", data={"form": "nowhere-1999"})
     assert r.status_code == 400 and "没有名为 nowhere-1999 的表式" in r.text
 
@@ -168,13 +174,139 @@ def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client
     upload(client, LUSHAN)
     page = client.get("/unit/鲁山").text
     assert "【送温暖工程统计表】" in page
-    assert '<td class="cell">报表!D16</td>' in page and "<td>swn-05</td>" in page
-    assert "依据：（注：05A=05B+05C+05D）" in page
-    assert "<div>报表!D17 改为 <b>38.50</b></div>" in page
-    marked = re.findall(r'class="marked" title="[^"]*" data-place="([^"]+)"', page)
-    assert marked == ["报表!D16", "报表!D17"]
-    assert page.count('class="sha"') == 1 and Campaign.__name__  # one submission so far
+    assert '<td class="cell">报表 D16</td>' in page and "swn-05" not in page
+    assert "不符合 05A = 05B + 05C + 05D（依据：（注：05A=05B+05C+05D））" in page
+    assert "最可能是 报表 D17（05B）填错" in page
+    assert "<div>报表 D17 改为 <b>38.50</b></div>" in page
+    marked = re.findall(r'class="marked" title="([^"]*)" data-place="([^"]+)"', page)
+    assert [place for _, place in marked] == ["报表 D16", "报表 D17"]
+    assert marked[0][0].startswith("报表 D16：不符合 05A = 05B + 05C + 05D（依据：")
+    assert history(page) == [("鲁山_自制表_有错.xlsx", "1 个错误，0 个警告")]
     assert client.get("/unit/nobody").status_code == 404
+
+
+def engineers_words(library: Library) -> re.Pattern:
+    """What a clerk never reads on the page: a form's id, a rule's id, a SHA-256."""
+    forms = [library[fid] for fid in library]
+    rules = {r.id for f in forms for r in [*f.rules, *(r for tb in f.tables for r in tb.rules)]}
+    rules |= {r.id for f in forms for pl in f.lists for r in pl.rules}
+    words = "|".join(map(re.escape, sorted({*library, *rules}, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])|[0-9a-f]{{64}}", re.A)
+
+
+def test_no_page_names_a_form_id_a_rule_id_or_a_hash(client):
+    """Every page of a campaign with the examples in, as a clerk would send them (the examples'
+    own names hold the form id), another form's return among them."""
+    sent = [*sorted(EXAMPLES.glob("pingdingshan-2010_*.xlsx")), LUSHAN, OWN / "叶县_自制表.xlsx"]
+    names = {p: p.name.replace("pingdingshan-2010", "叶县") for p in sent}
+    got = upload(client, *sent, names=names)
+    assert [g["elsewhere"] for g in got] == [None] * len(sent)
+    other = EXAMPLES / "ezhou-2022_identity.xlsx"
+    (elsewhere,) = upload(client, other, names={other: "鄂城区.xlsx"})
+    assert elsewhere["elsewhere"] == "鄂州市 2022年 送温暖统计表"  # the script says where it went
+    plain = client.post("/upload", files=[("files", ("鄂城区.xlsx", other.read_bytes(), XLSX))])
+    assert (
+        "鄂城区.xlsx：鄂城区总工会，1 个错误，0 个警告（与上次报送的内容相同）（是 鄂州市 2022年"
+        in plain.text
+    )
+    pages = {"plain upload": plain, "total": client.get("/total.xlsx"), "404": client.get("/x")}
+    for label in ("鄂州市 2022年 送温暖统计表", "平顶山市 2010年 送温暖工程统计表"):
+        client.post("/form", data={"form": label})
+        pages[label] = client.get("/")
+        for link in sorted(set(re.findall(r'href="(/unit/[^"]+)"', pages[label].text))):
+            pages[link] = client.get(link)
+            for sub in re.findall(r'href="(/unit/[^"?]+\?sub=\d+)"', pages[link].text):
+                pages[sub] = client.get(sub)
+    assert len(pages) == 3 + 2 + 5 + 23 + 6  # 鄂州's units, 平顶山's, 叶县's six earlier returns
+    forbidden = engineers_words(Library())
+    assert {url: forbidden.findall(r.text) for url, r in pages.items()} == dict.fromkeys(pages, [])
+    assert (
+        "不能汇总" in pages["total"].text
+        and "鲁山_自制表_有错.xlsx 有 1 个错误" in pages["total"].text
+    )
+    yexian = pages["/unit/%E5%8F%B6%E5%8E%BF"].text
+    assert "<title>叶县 · 平顶山市 2010年 送温暖工程统计表 · wenuan</title>" in yexian
+    identity = [
+        r.text for r in pages.values() if "<div>送温暖工程统计表 E20 改为 <b>38.50</b>" in r.text
+    ]
+    assert len(identity) == 3  # 叶县 missing, identity, 元 for 万元: the rule without its id
+    assert sum("不符合 05A = 05B + 05C + 05D（依据：（注：" in text for text in identity) == 2
+
+
+def sheet_previews(page: str) -> dict[str, tuple[list[str], list[tuple[str, list]]]]:
+    """The unit page's sheet previews: each sheet's column letters, and its rows' numbers with
+    their cells (place, text)."""
+    out = {}
+    for name, body in re.findall(
+        r'<h3>([^<]+)</h3>\s*<div class="sheet-wrap">(.*?)</table>', page, re.S
+    ):
+        columns = re.findall(r'<th class="column">([A-Z]+)</th>', body)
+        rows = [
+            (number, re.findall(r'<td[^>]*data-place="([^"]+)">([^<]*)</td>', cells))
+            for number, cells in re.findall(r'<tr><th class="row">(\d+)</th>(.*?)</tr>', body)
+        ]
+        out[name] = columns, rows
+    return out
+
+
+def test_the_preview_numbers_rows_and_letters_columns_as_excel_does(client):
+    upload(client, LUSHAN)
+    page = client.get("/unit/鲁山").text
+    wb = openpyxl.load_workbook(LUSHAN)
+    previews = sheet_previews(page)
+    assert list(previews) == [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    columns, rows = previews["报表"]
+    ws = wb["报表"]
+    assert columns == [chr(65 + c) for c in range(ws.max_column)]
+    assert [number for number, _ in rows] == [str(r) for r in range(1, ws.max_row + 1)]
+    for number, cells in rows:  # each cell under its letter, beside its number
+        assert [place for place, _ in cells] == [
+            f"报表 {columns[i]}{number}" for i in range(len(cells))
+        ]
+    d17 = dict(rows[16][1])["报表 D17"]
+    assert (d17, ws["D17"].value) == ("38.05", 38.05)
+    assert re.search(
+        r'<td class="marked" title="报表 D17：[^"]+" data-place="报表 D17">38.05</td>', page
+    )
+    assert re.findall(r'<tr><th class="row">17</th>(.*?)</tr>', page)[0].count("<td") == len(
+        columns
+    )
+
+
+def test_every_download_is_named_in_chinese_with_an_ascii_fallback(client, tmp_path):
+    upload(client, LUSHAN)
+    upload(client, VALID, corrected_lushan(tmp_path))
+    first = re.findall(r"/submission/(\d+)/original", client.get("/unit/鲁山").text)[-1]
+    got = {
+        url: client.get(url).headers["content-disposition"]
+        for url in (
+            "/total.xlsx",
+            "/report.xlsx",
+            "/report.docx",
+            f"/submission/{first}/annotated",
+            f"/submission/{first}/original",
+            "/notice/卫东区",
+            "/notice/卫东区?as=docx",
+        )
+    }
+
+    def named(ascii_name: str, name: str) -> str:
+        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+    assert got == {
+        "/total.xlsx": named("wenuan_2010.xlsx", "平顶山2010送温暖汇总表.xlsx"),
+        "/report.xlsx": named("wenuan_2010.xlsx", "平顶山2010送温暖工程统计表.xlsx"),
+        "/report.docx": named("wenuan_2010.docx", "平顶山2010送温暖工作报告.docx"),
+        f"/submission/{first}/annotated": named("wenuan.xlsx", "鲁山_标注.xlsx"),
+        f"/submission/{first}/original": named("wenuan.xlsx", "鲁山_自制表_有错.xlsx"),
+        "/notice/卫东区": named("wenuan.txt", "卫东区_更正通知.txt"),
+        "/notice/卫东区?as=docx": named("wenuan.docx", "卫东区_更正通知.docx"),
+    }
+    (got,) = upload(client, VALID)  # a name in ASCII is its own fallback
+    sub = re.findall(r"/submission/(\d+)/original", client.get("/unit/叶县").text)[0]
+    assert client.get(f"/submission/{sub}/original").headers["content-disposition"] == named(
+        "pingdingshan-2010_valid.xlsx", "pingdingshan-2010_valid.xlsx"
+    )
 
 
 def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
@@ -190,8 +322,10 @@ def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
     again = local(create_app(Campaign(tmp_path)))
     assert states(again)["鲁山"] == ("ok", 0, 0)
     page = again.get("/unit/鲁山").text
-    shas = re.findall(r'<td class="sha">([0-9a-f]{64})</td>', page)
-    assert shas == [validate_sha(fixed), validate_sha(LUSHAN)]
+    assert history(page) == [
+        ("鲁山_改正.xlsx", "没有问题"),
+        ("鲁山_自制表_有错.xlsx", "1 个错误，0 个警告"),
+    ]
     assert "当前（计入汇总）" in page and "查看</a>" in page
     old = re.search(r'href="/unit/[^"?]+\?sub=(\d+)"', page).group(1)
     assert "这是较早的一次报送" in again.get(f"/unit/鲁山?sub={old}").text
@@ -201,6 +335,11 @@ def test_resubmission_replaces_keeps_history_and_survives_a_restart(tmp_path):
     assert (tmp_path / "wenuan-data" / "files" / validate_sha(LUSHAN)).read_bytes() == (
         LUSHAN.read_bytes()
     )
+
+
+def history(page: str) -> list[tuple[str, str]]:
+    """The unit page's history as the clerk reads it: file name and result, the latest first."""
+    return re.findall(r'original">([^<]+)</a></td>\s*<td class="result">([^<]+)</td>', page)
 
 
 def validate_sha(path: Path) -> str:
@@ -455,7 +594,7 @@ def test_a_form_posted_from_another_site_is_refused(client):
     r = client.post("/form", data={"form": "ezhou-2022"}, headers={"Origin": "http://evil.example"})
     assert r.status_code == 403 and "拒绝来自其他网站的提交" in r.text
     r = client.post("/form", data={"form": "ezhou-2022"}, headers={"Origin": LOCAL})
-    assert r.status_code == 200 and "ezhou-2022" in r.text
+    assert r.status_code == 200 and '"form-name">鄂州市 2022年 送温暖统计表<' in r.text
 
 
 # ---- the door: host names, origins, headers ------------------------------------------------
@@ -546,7 +685,7 @@ def test_a_foreign_host_can_neither_read_nor_download_nor_post(tmp_path):
         assert "鲁山" not in r.text and "pingdingshan" not in r.text and "PK" not in r.text
     assert states(own)["鲁山"] == ("errors", 1, 0)
     assert own.get("/api/status").json()["form"] == "pingdingshan-2010"
-    assert len(own.get("/unit/鲁山").text.split('class="sha"')) == 2  # nothing new recorded
+    assert len(history(own.get("/unit/鲁山").text)) == 1  # nothing new recorded
 
 
 @pytest.mark.parametrize(
@@ -869,7 +1008,7 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     section = page[page.index('id="outliers"') :]
     assert section.count('<tr class="sev-warning">') == 1
     at = writing.cell_positions(form.table("bfzx"))["07A[万元]"]
-    assert f">{form.units[3].name}</a></td><td>困难职工帮扶中心统计表!{at}</td>" in section
+    assert f">{form.units[3].name}</a></td><td>困难职工帮扶中心统计表 {at}</td>" in section
     assert f"应为 {v[far]}？" in section
 
 

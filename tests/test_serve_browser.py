@@ -1,6 +1,7 @@
 """wenuan serve in a real browser: headless Chromium driven by Selenium, against uvicorn on a free
 port. Debian's chromium and chromium-driver are used as installed (never downloaded); without
-them the tests skip. WENUAN_SCREENSHOTS=DIR saves the pages the README shows."""
+them the tests skip.
+The pictures in docs/ are made by docs/screenshots.py."""
 
 import os
 import shutil
@@ -18,6 +19,7 @@ from wenuan import consolidate, forms, validate
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 EXAMPLES = Path(__file__).parents[1] / "examples"
 PDS = "pingdingshan-2010"
+PDS_TITLE, EZHOU_TITLE = "平顶山市 2010年 送温暖工程统计表", "鄂州市 2022年 送温暖统计表"
 FIRST = [  # 叶县's returns, the one with an identity error last, then 鲁山's with its own
     EXAMPLES / f"{PDS}_valid.xlsx",
     EXAMPLES / f"{PDS}_missing.xlsx",
@@ -126,14 +128,6 @@ def rows(driver):
     }
 
 
-def screenshot(driver, name: str) -> None:
-    if folder := os.environ.get("WENUAN_SCREENSHOTS"):
-        height = driver.execute_script("return document.body.scrollHeight")
-        driver.set_window_size(1280, min(height + 120, 2400))
-        driver.save_screenshot(str(Path(folder) / name))
-        driver.set_window_size(1280, 1000)
-
-
 def test_upload_the_examples_and_see_counts_and_states(site):
     from selenium.webdriver.common.by import By
 
@@ -152,7 +146,6 @@ def test_upload_the_examples_and_see_counts_and_states(site):
     assert driver.find_element(By.ID, "total-errors").text == "2"
     states = rows(driver)
     assert (states["叶县"], states["鲁山"], states["卫东区"]) == ("errors", "errors", "missing")
-    screenshot(driver, "serve-campaign.png")
 
 
 def test_filter_and_sort_the_roster(site):
@@ -191,19 +184,21 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     driver.find_element(By.LINK_TEXT, "叶县").click()
     assert driver.find_element(By.ID, "unit-name").text == "叶县"
     finding = driver.find_element(By.CSS_SELECTOR, "tr[data-kind=identity]")
-    assert finding.find_element(By.CSS_SELECTOR, ".cell").text == "送温暖工程统计表!E19"
+    assert finding.find_element(By.CSS_SELECTOR, ".cell").text == "送温暖工程统计表 E19"
     assert (
         finding.find_element(By.CSS_SELECTOR, ".suggestion").text
-        == "送温暖工程统计表!E20 改为 38.50"
+        == "送温暖工程统计表 E20 改为 38.50"
     )
     marked = [
         td.get_attribute("data-place") for td in driver.find_elements(By.CSS_SELECTOR, "td.marked")
     ]
-    assert marked == ["送温暖工程统计表!E19", "送温暖工程统计表!E20"]
+    assert marked == ["送温暖工程统计表 E19", "送温暖工程统计表 E20"]
+    row = driver.find_element(By.CSS_SELECTOR, "td.marked").find_element(By.XPATH, "..")
+    assert row.find_element(By.CSS_SELECTOR, "th.row").text == "19"  # beside its row number
     assert len(driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")) == 7
-    screenshot(driver, "serve-unit.png")
     driver.find_element(By.ID, "download-annotated").click()
     copy = downloaded(downloads, ".xlsx")
+    assert copy.name == "叶县_标注.xlsx"
     ws = openpyxl.load_workbook(copy)["送温暖工程统计表"]
     assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 38.50" in ws["E20"].comment.text
     copy.unlink()
@@ -232,6 +227,7 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
     assert colour.value_of_css_property("color") == "rgba(27, 125, 47, 1)"  # green
     driver.find_element(By.ID, "make-total").click()
     total = downloaded(downloads, ".xlsx")
+    assert total.name == "平顶山2010送温暖汇总表.xlsx"
     library = forms.Library()
     reports = [
         validate.validate_file(p, library, validate.Options(form_id=PDS))
@@ -250,6 +246,7 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
     driver.get(url + "/")
     driver.find_element(By.ID, "make-docx").click()
     report = downloaded(downloads, ".docx")
+    assert report.name == "平顶山2010送温暖工作报告.docx"
     import docx
 
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
@@ -268,13 +265,14 @@ def test_the_pages_own_forms_post_and_its_script_runs_under_its_policy(site):
     driver.get(url + "/unit/鲁山")
     driver.find_element(By.ID, "withdraw").click()
     wait(lambda: driver.find_elements(By.ID, "roster") and rows(driver).get("鲁山") == "missing")
-    Select(driver.find_element(By.ID, "form-select")).select_by_value("ezhou-2022")
+    Select(driver.find_element(By.ID, "form-select")).select_by_visible_text(EZHOU_TITLE)
     driver.find_element(By.CSS_SELECTOR, "form.choose button").click()
     body = lambda: driver.find_element(By.TAG_NAME, "body")  # noqa: E731
-    wait(lambda: body().get_attribute("data-form") == "ezhou-2022")
-    Select(driver.find_element(By.ID, "form-select")).select_by_value(PDS)
+    wait(lambda: body().get_attribute("data-form") == EZHOU_TITLE)
+    assert driver.find_element(By.CSS_SELECTOR, "header .form-name").text == EZHOU_TITLE
+    Select(driver.find_element(By.ID, "form-select")).select_by_visible_text(PDS_TITLE)
     driver.find_element(By.CSS_SELECTOR, "form.choose button").click()
-    wait(lambda: body().get_attribute("data-form") == PDS)
+    wait(lambda: body().get_attribute("data-form") == PDS_TITLE)
     assert driver.find_element(By.ID, "upload-button").get_attribute("hidden")  # the script ran
     driver.execute_script(
         "const s = document.createElement('script');"
@@ -305,7 +303,7 @@ def test_drop_the_examples_folder_and_get_the_word_report(browser, tmp_path):
             )
         )
         assert len(driver.find_elements(By.CSS_SELECTOR, "#upload-log li")) == 33
-        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-form") == "ezhou-2022"
+        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-form") == EZHOU_TITLE
         states = rows(driver)
         assert states["鄂城区总工会"] in ("ok", "errors", "late_errors")
         driver.find_element(By.NAME, "allow_errors").click()

@@ -104,15 +104,38 @@ def _units_of_total(path: Path, form: Form) -> list[dict]:
 _TITLE_LEAD = re.compile(r"^\s*(?:\d{4}\s*年度?)?(?:[^，。]{0,8}?期间)?(?:各级工会)?")
 
 
+def _city_year_title(form: Form) -> tuple[str, str, str]:
+    """The form's city (平顶山), year (2010) and official table's title without its lead."""
+    title = form.tables[0].title
+    year = re.search(r"\d{4}$", form.id) or re.search(r"\d{4}", form.campaign)
+    return (
+        form.city.removesuffix("市"),
+        year[0] if year else "",
+        _TITLE_LEAD.sub("", title) or title,
+    )
+
+
+def form_label(form: Form) -> str:
+    """The form as a clerk names it, never by its id: 平顶山市 2010年 送温暖工程统计表."""
+    city, year, title = _city_year_title(form)
+    return " ".join(w for w in (city + "市", year and year + "年", title) if w)
+
+
+def made_name(form: Form, what: str, suffix: str) -> str:
+    """The name of a file made for the whole campaign (汇总表, 工作报告), after `default_name`:
+    平顶山2010送温暖汇总表.xlsx."""
+    from wenuan.writing import safe_name
+
+    city, year, _ = _city_year_title(form)
+    return safe_name(f"{city}{year}送温暖{what}") + suffix
+
+
 def default_name(form: Form, data: Data) -> str:
     """The file name `render` writes without -o: city, year and the official table's title,
     then the data's unit (鄂州2022送温暖统计表_鄂城区总工会.xlsx), fit to be a file name."""
     from wenuan.writing import safe_name
 
-    title = form.tables[0].title
-    year = re.search(r"\d{4}$", form.id) or re.search(r"\d{4}", form.campaign)
-    stem = form.city.removesuffix("市") + (year[0] if year else "")
-    stem += _TITLE_LEAD.sub("", title) or title
+    stem = "".join(_city_year_title(form))
     if data.check:
         stem += "_" + (str(data.header.get("unit") or "").strip() or Path(data.check.path).stem)
     return safe_name(stem) + ".xlsx"

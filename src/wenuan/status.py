@@ -126,9 +126,10 @@ def state_words(u: UnitStatus) -> str:
     return words
 
 
-def status_head(st: Status) -> str:
-    """The chasing list's head line: the form, the day, the deadline and the days left."""
-    head = t("s_head", form=st.form.id, as_of=st.as_of.isoformat())
+def status_head(st: Status, form_name: str | None = None) -> str:
+    """The chasing list's head line: the form (its id unless named), the day, the deadline
+    and the days left."""
+    head = t("s_head", form=form_name or st.form.id, as_of=st.as_of.isoformat())
     if st.deadline and st.days_left is not None and st.days_left < 0:
         head += t("s_deadline_past", deadline=st.deadline.isoformat(), days=-st.days_left)
     elif st.deadline:

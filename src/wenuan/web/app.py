@@ -1,8 +1,10 @@
 """The Starlette application: routes that call the campaign (the library) and fill templates."""
 
 import contextlib
+import functools
 import ipaddress
 import logging
+import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from wenuan import render
 from wenuan import status as status_mod
 from wenuan.consolidate import unit_key
 from wenuan.errors import WenuanError
@@ -45,6 +48,10 @@ HEADERS = [  # on every response: not framed (no clickjacking of 撤回), no scr
 ]
 log = logging.getLogger("wenuan.serve")
 log.addFilter(lambda record: _shown_record(record) or True)
+# what the page leaves out of a finding's words, or says otherwise: the rule's id (the form
+# file's name for it, not the clerk's), and a cell as a formula names it (报表!D17 → 报表 D17)
+_RULE_ID = re.compile(r"规则 [A-Za-z0-9_.:-]+，")
+_SHEET_CELL = re.compile(r"!(?=\$?[A-Z]{1,3}\$?[0-9]+(?![0-9]))")
 
 _MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -65,7 +72,23 @@ def _templates():
     )
     env.filters["key"] = unit_key
     env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["place"] = place
     return env
+
+
+def place(cell: str | None) -> str:
+    """A cell as the clerk finds it: the sheet's tab, then the cell (报表 D17)."""
+    return _SHEET_CELL.sub(" ", cell or "")
+
+
+def said(text: str, labels: dict[str, str]) -> str:
+    """A message in the page's words: no rule id, cells as `place` shows them, and each form
+    by its title (`labels`), never its id; a file named after an id keeps its name."""
+    text = place(_RULE_ID.sub("", text))
+    if not labels:
+        return text
+    ids = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    return re.sub(rf"(?<![\w.-])(?:{ids})(?![\w.-])", lambda m: labels[m[0]], text, flags=re.A)
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,14 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
     given); with a token, every request must carry it."""
     env = _templates()
 
+    @functools.cache
+    def labels() -> dict[str, str]:
+        """Each form's title as the page shows it, by id."""
+        return {fid: render.form_label(campaign.forms[fid]) for fid in campaign.forms}
+
+    env.filters["said"] = lambda text: said(str(text), labels())
+    env.filters["label"] = lambda fid: labels().get(fid, fid)
+
     def page(name: str, code: int = 200, **context) -> HTMLResponse:
         context.setdefault("form", campaign.forms[campaign.form_id] if campaign.form_id else None)
         return HTMLResponse(env.get_template(name).render(**context), code)
@@ -126,7 +157,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return page("message.html", code, title=title, lines=lines)
 
     def campaign_page(request: Request, received=None) -> HTMLResponse:
-        forms = [(fid, campaign.forms[fid]) for fid in campaign.forms]
+        forms = list(labels().values())
         if campaign.form_id is None:
             return page("campaign.html", forms=forms, received=received, st=None)
         st = campaign.status()
@@ -135,7 +166,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             "campaign.html",
             forms=forms,
             st=st,
-            head=status_mod.status_head(st),
+            head=status_mod.status_head(st, labels()[campaign.form_id]),
             counts=status_mod.counts(st),
             words={u.unit: status_mod.state_words(u) for u in st.units},
             submitted={u.unit: counts.get(unit_key(u.unit), 0) for u in st.units},
@@ -152,6 +183,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
     async def choose(request: Request):
         async with request.form(max_files=0, max_fields=4) as data:
             name = str(data.get("form") or "")
+        name = next((fid for fid, label in labels().items() if label == name), name)
         try:
             await run_in_threadpool(campaign.choose, name)
         except WenuanError as e:
@@ -174,8 +206,15 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
                 return JSONResponse({"refused": refusal}, e.status_code)
             return message("未接收", [refusal], e.status_code)
         if wants_json:
-            return JSONResponse({"received": [r.to_json() for r in got]})
+            return JSONResponse({"received": [shown(r) for r in got]})
         return await run_in_threadpool(campaign_page, request, got)
+
+    def shown(r) -> dict:
+        """What the page's script shows of a received file: the words of its findings, and the
+        title of its form when that is not the page's."""
+        lines = [said(f.message, labels()) for f in r.findings]
+        other = r.form is not None and r.form != campaign.form_id
+        return {**r.to_json(), "elsewhere": labels().get(r.form) if other else None, "lines": lines}
 
     async def api_status(request: Request):
         if campaign.form_id is None:
@@ -251,19 +290,23 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         if campaign.form_id is None:
             return message("请先选择表式", [t("w_no_form")], 409)
         allow = request.query_params.get("allow_errors") == "1"
+        form = campaign.forms[campaign.form_id]
         try:
             if kind == "total":
                 refusals, data = campaign.total_workbook(allow)
-                name, suffix = f"{campaign.form_id}_合计.xlsx", "xlsx"
+                name, kind = render.made_name(form, "汇总表", ".xlsx"), "xlsx"
             else:
                 refusals, data = campaign.report(kind, allow)
-                stem = "统计表" if kind == "xlsx" else "送温暖活动报告"
-                name, suffix = f"{campaign.form_id}_{stem}.{kind}", kind
+                name = (
+                    render.default_name(form, render.Data())  # as `wenuan render` names it
+                    if kind == "xlsx"
+                    else render.made_name(form, "工作报告", f".{kind}")
+                )
         except WenuanError as e:
             return message("无法生成", [str(e)], 409)
         if data is None:
-            return message("不能汇总", refusals, 409)
-        return _download(data, name, suffix)
+            return message("不能汇总", [said(line, labels()) for line in refusals], 409)
+        return _download(data, name, kind)
 
     async def refused(request: Request, exc: HTTPException):
         title, line = _refusal(exc.status_code)
@@ -348,8 +391,16 @@ def _shown_record(record: logging.LogRecord) -> None:
 
 
 def _download(data: bytes, name: str, kind: str | None) -> Response:
+    """A file to save under `name`: in UTF-8 (RFC 5987) for every current browser, and in
+    ASCII, as near as it goes, for any other."""
     media = _MEDIA.get(kind or "", "application/octet-stream")
-    disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if stem else (name, "")
+    plain = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_")
+    if plain != stem:  # a name in Chinese: its ASCII part after the program's name
+        plain = "_".join(filter(None, ("wenuan", plain)))
+    plain += re.sub(r"[^A-Za-z0-9.]", "", suffix)
+    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
     return Response(data, media_type=media, headers={"content-disposition": disposition})
 
 

@@ -220,17 +220,20 @@ class Campaign:
         return hasattr(chasing, "notice_docx")
 
     def annotated(self, sub: Submission) -> tuple[str, bytes]:
-        """The annotated copy of a submission, as `validate --annotate` writes it."""
+        """The annotated copy of a submission, as `validate --annotate` writes it, named
+        after its unit (鲁山_标注.xlsx)."""
         if sub.report.form is None:
             raise WenuanError("annotate_unreadable", path=sub.file_name)
         with named_copy(self.store.path(sub.sha256), sub.file_name) as path:
             target = path.with_name(f"{path.stem}_标注{path.suffix.lower()}")
             writing.annotate(path, sub.report.findings, target, False)
-            return target.name, target.read_bytes()
+            unit = writing.safe_name(self.key_of(sub.report, sub.form)[0])
+            return f"{unit}_标注{target.suffix}", target.read_bytes()
 
     def preview(self, sub: Submission) -> list[dict]:
         """The sheets of a submission as read (in a worker), each cell a finding names marked
-        with why; ID and card numbers masked wherever they stand."""
+        with why; a sheet's rows numbered and its columns lettered as Excel shows them (a Word
+        table's cells have their own names); ID and card numbers masked wherever they stand."""
         marks: dict[str, list[str]] = {}
         for f in sub.report.findings:
             if f.severity != "info":
@@ -247,7 +250,7 @@ class Campaign:
         for sheet in out:
             sheet["name"] = mask_numbers(sheet["name"] or sub.file_name)
             for row in sheet["rows"]:
-                for cell in row:
+                for cell in row["cells"]:
                     cell["why"] = marks.get(cell["place"], [])
                     cell["place"] = mask_numbers(cell["place"])
         return out
@@ -307,9 +310,11 @@ def sheet_cells(path: Path) -> list[dict]:
         grids, _ = sheets(path)
     except (Unreadable, OSError):
         return []
+    from wenuan.reading.model import a1
+
     out = []
     for grid in grids:
-        rows = []
+        rows, sheet = [], grid.places is None
         for r, row in enumerate(grid.rows[:PREVIEW_ROWS]):
             cells = []
             for c, value in enumerate(row[:PREVIEW_COLUMNS]):
@@ -317,8 +322,10 @@ def sheet_cells(path: Path) -> list[dict]:
                 where = f"{grid.name}!{place}" if grid.name else place
                 shown = "" if (r, c) in grid.covered else mask_numbers(_cell_text(value))
                 cells.append({"text": shown, "place": where})
-            rows.append(cells)
-        out.append({"name": grid.name, "rows": rows})
+            rows.append({"number": grid.origin[0] + r + 1 if sheet else None, "cells": cells})
+        width = max((len(row["cells"]) for row in rows), default=0)
+        letters = [a1(0, grid.origin[1] + c)[:-1] for c in range(width)] if sheet else []
+        out.append({"name": grid.name, "columns": letters, "rows": rows})
     return out
 
 

@@ -50,13 +50,13 @@ async function uploadAll(files) {
           li.className = r.errors ? "bad" : r.warnings ? "warn" : "good";
           let words = `${r.name}：${r.unit ? r.unit + "，" : ""}${r.errors} 个错误，${r.warnings} 个警告`;
           if (r.same) words += "（与上次报送的内容相同）";
-          if (r.form && r.form !== document.body.dataset.form) words += `（是 ${r.form} 的报表，已放入该表式）`;
+          if (r.elsewhere) words += `（是 ${r.elsewhere} 的报表，已放入该表式）`;
           li.textContent = words;
           if (!r.unit) {
-            for (const f of r.findings) {
+            for (const line of r.lines) {
               const div = document.createElement("div");
               div.className = "finding-line";
-              div.textContent = f.message;
+              div.textContent = line;
               li.appendChild(div);
             }
           }
