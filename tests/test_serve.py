@@ -1064,3 +1064,12 @@ def test_a_file_that_ends_its_worker_is_its_finding_and_other_uploads_go_on(clie
     (again,) = upload(client, LUSHAN)  # a new worker took the dead one's place
     assert again["unit"] == "鲁山" and again["errors"] == 1
     assert states(client)["炸"] == ("errors", 1, 0)
+
+
+def test_a_dropped_folder_sends_every_kind_of_file_the_reader_reads():
+    """The page's script picks from a folder the files wenuan reads, no more and no fewer."""
+    from wenuan.reading import READABLE
+
+    script = (Path(web_app.__file__).parent / "static" / "wenuan.js").read_text("utf-8")
+    listed = re.search(r"const READABLE = \[([^\]]*)\]", script)[1]
+    assert set(re.findall(r'"(\.[a-z]+)"', listed)) == set(READABLE)

@@ -2,7 +2,7 @@
 // roster. Plain JavaScript, no library, nothing from the internet; without it the forms work.
 "use strict";
 
-const READABLE = [".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc", ".wps"];
+const READABLE = [".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc", ".wps", ".pdf", ".csv"];  // as reading.READABLE
 
 function suffix(name) {
   const i = name.lastIndexOf(".");
