@@ -562,7 +562,7 @@ def test_the_unit_named_before_the_title_when_no_line_names_it(tmp_path, title, 
         for ref, cell in table.cells.items():
             if cell.item == item.code:
                 rows.append((item.label, cell.unit, f"{values[f'{table.id}:{ref}']:f}"))
-    rows.append(("填表人：赵丽 联系电话：0391-3568123 填报日期：2024年2月18日", "", ""))
+    rows.append(("填表人：赵丽 联系电话：0391-3568123 填报日期：2024年2月8日", "", ""))
     grid = d.add_table(rows=len(rows), cols=3)
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
