@@ -242,14 +242,18 @@ def holds(expr: Expr, values: dict[Ref, Interval]) -> bool:
     """Whether the rule can hold for some true values within the given intervals."""
     llo, lhi = interval(expr.left, values)
     rlo, rhi = interval(expr.right, values)
-    lo, hi = llo - rhi, lhi - rlo  # the interval of left - right
-    if expr.op == "=":
+    return compares(expr.op, llo - rhi, lhi - rlo)  # the interval of left - right
+
+
+def compares(op: str, lo: Decimal, hi: Decimal) -> bool:
+    """Whether some difference left - right within [lo, hi] satisfies `op` against 0."""
+    if op == "=":
         return lo <= 0 <= hi
-    if expr.op == "<=":
+    if op == "<=":
         return lo <= 0
-    if expr.op == "<":
+    if op == "<":
         return lo < 0
-    if expr.op == ">=":
+    if op == ">=":
         return hi >= 0
     return hi > 0
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from math import lcm
 from types import MappingProxyType
 
-from wenuan.rules import Expr, Num, Ref, holds, value
+from wenuan.rules import Expr, Num, Ref, compares, holds, value
 
 # Costs of changing a cell (Fellegi–Holt weights) and of leaving a warning rule failing.
 CELL, TOTAL, NEGATIVE, WITH_UNIT = 1.0, 1.5, 0.5, 0.7
@@ -189,16 +189,7 @@ class Affine:
         diff = self.const
         for k, c in self.terms:
             diff += c * values[k]
-        lo, hi = diff - self.width, diff + self.width
-        if self.op == "=":
-            return lo <= 0 <= hi
-        if self.op == "<=":
-            return lo <= 0
-        if self.op == "<":
-            return lo < 0
-        if self.op == ">=":
-            return hi >= 0
-        return hi > 0
+        return compares(self.op, diff - self.width, diff + self.width)
 
 
 def affine(expr: Expr, keys: list[str], half: Mapping[str, Decimal]) -> Affine | None:
