@@ -20,7 +20,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from wenuan import forms, samples, validate, writing
+from wenuan.checking import samples, validate
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
 
 
 def build(n: int, folder: Path, unit: str = "叶县总工会") -> list[Path]:
@@ -156,8 +158,8 @@ def total_figures(n: int) -> float:
     returns held in memory: the writing alone, no file read."""
     import io
 
-    from wenuan import consolidate
-    from wenuan.findings import FileReport
+    from wenuan.checking import consolidate
+    from wenuan.checking.findings import FileReport
 
     form = forms.get_form("pingdingshan-2010")
     values = samples.consistent(form)

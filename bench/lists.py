@@ -19,7 +19,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from wenuan import forms, idnumbers, paylists
+from wenuan.forms import model as forms
+from wenuan.lists import idnumbers, paylists
 
 HEADER = [
     "序号",

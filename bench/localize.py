@@ -34,8 +34,10 @@ from pathlib import Path
 
 from bench import calamine_read, per_return  # bench/bench.py: the floor, in CPU time
 
-from wenuan import forms, samples, screen, suggest, validate, writing
-from wenuan.forms import quantize
+from wenuan.checking import samples, screen, suggest, validate
+from wenuan.forms import model as forms
+from wenuan.forms.model import quantize
+from wenuan.outputs import writing
 
 HEADER = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465", "date": "2010-01-28"}
 CLASSES = ["typo", "unit", "sign", "empty", "two-rules", "one-rule", "random", "uncovered"]

@@ -10,15 +10,17 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan import forms, samples, writing
-from wenuan.validate import returns_deadline
+from wenuan.checking import samples
+from wenuan.checking.validate import returns_deadline
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
 
 HERE = Path(__file__).parent
 
 
 def figures(form) -> dict[str, Decimal]:
     """The example unit's figures for the form, its totals added up (examples/figures.yaml)."""
-    from wenuan import yamlfile
+    from wenuan.forms import yamlfile
 
     data, _ = yamlfile.load(HERE / "figures.yaml")
     return samples.completed(form, {k: Decimal(v) for k, v in data[form.id].items()})

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan.forms import Form, Table, quantize
+from wenuan.forms.model import Form, Table, quantize
 
 Positions = dict[str, str]
 
@@ -315,7 +315,7 @@ CODED_NAMES = {
 
 def build_template(form: Form, values, header, path: Path) -> Positions:
     """Control: wenuan's own template, filled (what the current reader reads)."""
-    from wenuan import writing
+    from wenuan.outputs import writing
 
     writing.save_atomically(writing.filled(form, values, header), path, force=True)
     return {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import clerk_layouts as cl
 
-from wenuan.forms import Form, Table
+from wenuan.forms.model import Form, Table
 
 CN = "一二三四五六七八九十"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from wenuan.messages import set_lang
+from wenuan.words.messages import set_lang
 
 # CI runs the same examples every time (a red CI then names a reproducible case);
 # a developer's runs keep exploring new ones.
@@ -48,7 +48,7 @@ def write_return(path: Path, form, values: dict, unit: str) -> Path:
     2010-01-28 (on time for every form's tests)."""
     from datetime import date
 
-    from wenuan import writing
+    from wenuan.outputs import writing
 
     head = {"unit": unit, "person": "王芳", "phone": "0375-2916465", "date": date(2010, 1, 28)}
     writing.save_atomically(writing.filled(form, values, head), path, force=True)
@@ -60,7 +60,8 @@ def example_figures(form, changes: dict | None = None) -> dict:
     with `changes` ("table:ref" -> text) made before the totals are added up again."""
     from decimal import Decimal
 
-    from wenuan import samples, yamlfile
+    from wenuan.checking import samples
+    from wenuan.forms import yamlfile
 
     data, _ = yamlfile.load(EXAMPLES / "figures.yaml")
     given = {k: Decimal(v) for k, v in {**data[form.id], **(changes or {})}.items()}

@@ -21,9 +21,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wenuan import forms, samples, writing
+from wenuan.checking import samples
 from wenuan.cli import app
-from wenuan.safetext import printable
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
+from wenuan.words.safetext import printable
 
 ALL = forms.Library()
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -409,7 +411,7 @@ def _many_returns(folder: Path, n: int) -> Path:
 @pytest.fixture(scope="module")
 def big_batch(tmp_path_factory) -> Path:
     """Enough returns to be checked on every core, made once for the module."""
-    from wenuan.validate import PARALLEL_FROM
+    from wenuan.checking.validate import PARALLEL_FROM
 
     return _many_returns(tmp_path_factory.mktemp("big") / "r", PARALLEL_FROM + 4)
 
@@ -873,7 +875,7 @@ def _alive_in_group(pgid: int) -> list[str]:
 def test_a_conversion_that_never_ends_leaves_no_process_running(
     tmp_path, stuck_office, monkeypatch
 ):
-    from wenuan import render
+    from wenuan.outputs import render
     from wenuan.reading import word
 
     monkeypatch.setattr(word, "CONVERT_SECONDS", 1)

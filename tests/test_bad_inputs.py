@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wenuan import forms, validate
+from wenuan.checking import validate
+from wenuan.checking.findings import KINDS
 from wenuan.cli import app
-from wenuan.findings import KINDS
+from wenuan.forms import model as forms
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 VALID = EXAMPLES / "ezhou-2022_valid.xlsx"

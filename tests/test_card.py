@@ -15,8 +15,10 @@ from conftest import write_return
 from typer.testing import CliRunner
 
 import wenuan
-from wenuan import forms, render, samples, validate
+from wenuan.checking import samples, validate
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.outputs import render
 
 ALL = forms.Library()
 EXAMPLES = Path(__file__).parents[1] / "examples"

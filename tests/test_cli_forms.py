@@ -8,8 +8,10 @@ import pytest
 from conftest import golden
 from typer.testing import CliRunner
 
-from wenuan import __version__, forms, present
+from wenuan import __version__
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.words import present
 
 runner = CliRunner()
 

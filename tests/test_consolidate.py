@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wenuan import consolidate, forms, samples, validate
+from wenuan.checking import consolidate, samples, validate
 from wenuan.cli import app
-from wenuan.rules import holds
+from wenuan.forms import model as forms
+from wenuan.forms.rules import holds
 
 ALL = forms.Library()
 runner = CliRunner()

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from wenuan import deadlines
+from wenuan.forms import deadlines
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ def test_command_has_help_and_is_in_readme(name):
 
 
 def test_readme_example_form_loads(tmp_path):
-    from wenuan.forms import load_form
+    from wenuan.forms.model import load_form
 
     block = README.split("## Writing a form", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "demo-2027.yaml"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from wenuan import forms, validate
-from wenuan.messages import set_lang
+from wenuan.checking import validate
+from wenuan.forms import model as forms
 from wenuan.reading import read
+from wenuan.words.messages import set_lang
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = forms.Library()

@@ -3,7 +3,7 @@
 import pytest
 
 from wenuan.errors import FormFileError
-from wenuan.forms import load_form
+from wenuan.forms.model import load_form
 
 GOOD = """\
 id: demo
@@ -147,7 +147,7 @@ def test_billion_laughs_is_refused_not_expanded(tmp_path):
 
 
 def test_english_messages(tmp_path):
-    from wenuan.messages import set_lang
+    from wenuan.words.messages import set_lang
 
     set_lang("en")
     with pytest.raises(FormFileError) as exc:
@@ -171,7 +171,7 @@ def test_second_load_comes_from_the_cache_and_keeps_lines(tmp_path, monkeypatch)
 
 
 def test_cache_can_be_turned_off(tmp_path, monkeypatch):
-    from wenuan import yamlfile
+    from wenuan.forms import yamlfile
 
     monkeypatch.setenv("WENUAN_CACHE", "off")
     assert yamlfile.cache_dir() is None

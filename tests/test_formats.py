@@ -12,7 +12,7 @@ import pytest
 from test_reading import PDS, check, template_return
 from typer.testing import CliRunner
 
-from wenuan import samples
+from wenuan.checking import samples
 from wenuan.cli import app
 from wenuan.reading.formats import Wan, shown_wan, wan
 

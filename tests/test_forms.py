@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from wenuan import forms
+from wenuan.forms import model as forms
 
 BUILTIN = ["ezhou-2022", "jiaozuo-2019", "jiaozuo-2023", "pingdingshan-2010", "zhengzhou-2021"]
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wenuan import idnumbers as ids
+from wenuan.lists import idnumbers as ids
 
 VALID = "11010519491231002X"  # the example printed in GB 11643-1999
 CARD = "6222021234567890128"  # 19 digits, Luhn digit 8

@@ -13,7 +13,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wenuan import forms, samples, validate
+from wenuan.checking import samples, validate
+from wenuan.forms import model as forms
 
 ALL = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
 HEADER = {"unit": "叶县总工会", "person": "王芳", "phone": "0375-2916465"}

@@ -25,8 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wenuan import forms, samples, validate, writing
-from wenuan.rules import holds
+from wenuan.checking import samples, validate
+from wenuan.forms import model as forms
+from wenuan.forms.rules import holds
+from wenuan.outputs import writing
 
 ALL = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
 HEADERS = {

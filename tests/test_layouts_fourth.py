@@ -24,8 +24,8 @@ import pytest
 from test_layouts import ALL, HEADERS, _swaps
 from test_layouts_third import build, expected, seen
 
-from wenuan import samples, validate
-from wenuan.rules import holds
+from wenuan.checking import samples, validate
+from wenuan.forms.rules import holds
 
 PDS, JZ19, JZ23, EZ, ZZ = cl.PDS, cl.JZ19, cl.JZ23, cl.EZ, cl.ZZ
 

@@ -17,8 +17,9 @@ import clerk_layouts as cl
 import pytest
 from test_layouts import ALL, HEADERS, slips
 
-from wenuan import samples, validate, writing
-from wenuan.rules import holds
+from wenuan.checking import samples, validate
+from wenuan.forms.rules import holds
+from wenuan.outputs import writing
 
 # ---------------------------------------------------------------------------------------------
 # A figure written into a cell, remembered by its key so the test knows what was written.

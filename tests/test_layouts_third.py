@@ -22,7 +22,7 @@ import clerk_third as ct
 import pytest
 from test_layouts import ALL, HEADERS, _broken, slip, slips
 
-from wenuan import samples, validate
+from wenuan.checking import samples, validate
 
 PDS, JZ19, JZ23, EZ, ZZ = cl.PDS, cl.JZ19, cl.JZ23, cl.EZ, cl.ZZ
 

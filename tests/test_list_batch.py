@@ -9,9 +9,10 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from wenuan import forms, paylists
-from wenuan import idnumbers as ids
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.lists import idnumbers as ids
+from wenuan.lists import paylists
 
 FORMS = Path(__file__).parents[1] / "forms"
 ZZ = forms.load_form(FORMS / "zhengzhou-2021.yaml")
@@ -222,7 +223,8 @@ def test_ezhou_pays_to_a_card_only(tmp_path):
 def test_jiaozuo_payees_are_in_the_register_and_b1_is_the_lists_money(tmp_path):
     from decimal import Decimal as D
 
-    from wenuan import samples, writing
+    from wenuan.checking import samples
+    from wenuan.outputs import writing
 
     lst = card_or_passbook_list(tmp_path, JZ.lists[0].title)
     register = save(tmp_path / "名册.xlsx", "解放区总工会", [[1, "张三", person(1)],

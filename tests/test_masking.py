@@ -17,10 +17,10 @@ from test_paylists import person as _id
 from typer.testing import CliRunner
 
 from wenuan.cli import app
-from wenuan.idnumbers import mask_numbers
-from wenuan.safetext import json_text, printable
+from wenuan.lists.idnumbers import mask_numbers
 from wenuan.web.app import create_app
 from wenuan.web.campaign import Campaign, shown_name
+from wenuan.words.safetext import json_text, printable
 
 runner = CliRunner()
 LOCAL = "http://127.0.0.1"

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from wenuan.forms import UNITS
+from wenuan.forms.model import UNITS
 from wenuan.numbers import Parsed, parse
 
 UNITS_T = tuple(UNITS)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from wenuan import forms
 from wenuan.errors import FormFileError
+from wenuan.forms import model as forms
 
 FORMS = Path(__file__).parents[1] / "forms"
 
@@ -80,9 +80,9 @@ import openpyxl  # noqa: E402
 from conftest import golden  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from wenuan import idnumbers as ids  # noqa: E402
-from wenuan import paylists  # noqa: E402
 from wenuan.cli import app  # noqa: E402
+from wenuan.lists import idnumbers as ids  # noqa: E402
+from wenuan.lists import paylists  # noqa: E402
 
 runner = CliRunner()
 ZZ = forms.load_form(FORMS / "zhengzhou-2021.yaml")

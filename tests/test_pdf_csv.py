@@ -9,7 +9,8 @@ import clerk_layouts as cl
 import openpyxl
 import pytest
 
-from wenuan import forms, validate
+from wenuan.checking import validate
+from wenuan.forms import model as forms
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = forms.Library()

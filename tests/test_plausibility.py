@@ -9,10 +9,11 @@ import pytest
 from conftest import EXAMPLES, example_figures, write_return
 from typer.testing import CliRunner
 
-from wenuan import forms, validate
+from wenuan.checking import validate
 from wenuan.cli import app
-from wenuan.messages import t
-from wenuan.rules import render
+from wenuan.forms import model as forms
+from wenuan.forms.rules import render
+from wenuan.words.messages import t
 
 ALL = forms.Library()
 runner = CliRunner()

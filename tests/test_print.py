@@ -12,8 +12,10 @@ import pytest
 from conftest import write_return
 from typer.testing import CliRunner
 
-from wenuan import forms, samples, writing
+from wenuan.checking import samples
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
 
 ALL = forms.Library()
 PDS = ALL["pingdingshan-2010"]
@@ -169,8 +171,8 @@ def test_the_total_keeps_every_text_as_sent_and_each_cell_its_look(tmp_path):
     """各单位 and 来源 are written as XML text: what a unit wrote comes back exactly (markup
     characters, spaces, line breaks, a formula's look), each cell with its font, border,
     alignment and number format, an empty figure empty."""
-    from wenuan import consolidate
-    from wenuan.findings import FileReport, Finding
+    from wenuan.checking import consolidate
+    from wenuan.checking.findings import FileReport, Finding
 
     names = ["叶县 & <总工会>", "=SUM(A1)", "鲁山县\r\n总工会", None]
     files = [f" {i} a&b<c>.xlsx" for i in range(4)]

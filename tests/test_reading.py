@@ -12,10 +12,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from wenuan import forms, samples, validate, writing
+from wenuan.checking import samples, validate
+from wenuan.checking.findings import report_json
 from wenuan.cli import app
-from wenuan.findings import report_json
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
 from wenuan.reading import header
+from wenuan.reading.dates import parse_date
 from wenuan.reading.labels import Labels, canonical
 from wenuan.reading.model import Grid
 
@@ -372,7 +375,7 @@ def test_header_fields_are_split_as_written(text, pairs):
     ],
 )
 def test_dates_as_clerks_write_them(written, day):
-    assert validate.parse_date(written) == day
+    assert parse_date(written) == day
 
 
 def test_a_person_with_a_phone_and_two_phones_in_the_footer_raise_nothing(tmp_path):

@@ -9,10 +9,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from wenuan import forms, paylists, samples, writing
-from wenuan import idnumbers as ids
+from wenuan.checking import samples
 from wenuan.cli import app
 from wenuan.errors import FormFileError
+from wenuan.forms import model as forms
+from wenuan.lists import idnumbers as ids
+from wenuan.lists import paylists
+from wenuan.outputs import writing
 
 FORMS = Path(__file__).parents[1] / "forms"
 PDS = forms.load_form(FORMS / "pingdingshan-2010.yaml")

@@ -8,9 +8,10 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from wenuan import forms, paylists
-from wenuan import idnumbers as ids
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.lists import idnumbers as ids
+from wenuan.lists import paylists
 
 FORMS = Path(__file__).parents[1] / "forms"
 PDS = forms.load_form(FORMS / "pingdingshan-2010.yaml")

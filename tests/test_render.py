@@ -7,8 +7,10 @@ import pytest
 from conftest import example_figures
 from typer.testing import CliRunner
 
-from wenuan import forms, render, samples, validate, writing
+from wenuan.checking import samples, validate
 from wenuan.cli import app
+from wenuan.forms import model as forms
+from wenuan.outputs import render, writing
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = forms.Library()

@@ -16,10 +16,12 @@ import test_form_errors
 from conftest import golden
 from typer.testing import CliRunner
 
-from wenuan import forms, narrative, render, samples, writing
+from wenuan.checking import samples
 from wenuan.cli import app
 from wenuan.errors import FormFileError, WenuanError
-from wenuan.messages import set_lang
+from wenuan.forms import model as forms
+from wenuan.outputs import narrative, render, writing
+from wenuan.words.messages import set_lang
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = forms.Library()

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from wenuan import rules
-from wenuan.rules import Ref
+from wenuan.forms import rules
+from wenuan.forms.rules import Ref
 
 
 @pytest.mark.parametrize(

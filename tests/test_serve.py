@@ -17,9 +17,9 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from wenuan import status, validate
+from wenuan.checking import status, validate
 from wenuan.cli import app as cli_app
-from wenuan.forms import Library
+from wenuan.forms.model import Library
 from wenuan.web import app as web_app
 from wenuan.web import campaign as campaign_mod
 from wenuan.web.app import Hosts, create_app
@@ -98,7 +98,7 @@ def test_the_first_return_names_the_form_when_none_was_chosen(tmp_path):
 
 
 def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
-    from wenuan.consolidate import read_roster
+    from wenuan.forms.roster import read_roster
 
     (tmp_path / "名单.txt").write_text("叶县总工会\n湛河区\n", encoding="utf-8")
     campaign = Campaign(tmp_path, "pingdingshan-2010", roster=read_roster(tmp_path / "名单.txt"))
@@ -343,7 +343,7 @@ def history(page: str) -> list[tuple[str, str]]:
 
 
 def validate_sha(path: Path) -> str:
-    from wenuan.consolidate import sha256
+    from wenuan.checking.consolidate import sha256
 
     return sha256(path)
 
@@ -990,7 +990,9 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     # the batch screen of `validate` and `consolidate`, over each unit's latest return
     from conftest import write_return
 
-    from wenuan import forms, samples, writing
+    from wenuan.checking import samples
+    from wenuan.forms import model as forms
+    from wenuan.outputs import writing
 
     form = forms.Library()["pingdingshan-2010"]
     far = "bfzx:07A[万元]"  # in no rule (10A now has a plausibility bound that catches it)

@@ -14,7 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from wenuan import consolidate, forms, validate
+from wenuan.checking import consolidate, validate
+from wenuan.forms import model as forms
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 EXAMPLES = Path(__file__).parents[1] / "examples"

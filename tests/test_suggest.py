@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_validate import ALL, FUNDS, _only, check, write
 
-from wenuan import samples, screen, suggest, validate
+from wenuan.checking import samples, screen, suggest, validate
 from wenuan.reading import Entry, Return
 
 PDS = "pingdingshan-2010"
@@ -288,7 +288,7 @@ def test_a_figure_that_moved_by_a_power_of_ten_from_last_year():
 
 @pytest.mark.parametrize("lang", ["en"])
 def test_messages_in_english(tmp_path, lang):
-    from wenuan.messages import set_lang
+    from wenuan.words.messages import set_lang
 
     set_lang(lang)
     f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("184000.00")})), "inequality")
@@ -501,7 +501,7 @@ EXPRS = [  # beside the forms' rules: constants, a reference twice, a product of
 def test_a_rule_checked_as_a_sum_says_what_interval_arithmetic_says(data):
     """The sums worked out once a form (suggest.affine) agree with `holds_within` on every
     rule of every form and on expressions with constants, repeats and products."""
-    from wenuan.rules import parse
+    from wenuan.forms.rules import parse
 
     cases = []  # (expr, keys, its sum, each key's half unit)
     for form in ALL.values():

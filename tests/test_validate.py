@@ -13,9 +13,11 @@ import pytest
 from conftest import golden
 from typer.testing import CliRunner
 
-from wenuan import forms, samples, validate, writing
+from wenuan.checking import samples, validate
+from wenuan.checking.findings import report_json
 from wenuan.cli import app
-from wenuan.findings import report_json
+from wenuan.forms import model as forms
+from wenuan.outputs import writing
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}

@@ -99,7 +99,7 @@ def undeclared(tree) -> set[str]:
 
 def failure(e: BaseException) -> tuple[str, int | None]:
     """What stopped a template, in the reader's words, and the line of the template it was on."""
-    from wenuan.messages import t
+    from wenuan.words.messages import t
 
     if isinstance(e, OutOfTime):
         why = t("template_time", seconds=SECONDS)
@@ -180,7 +180,7 @@ def run(work, *args):
     system can (nothing to start again), else started afresh."""
     import multiprocessing
 
-    from wenuan.messages import get_lang
+    from wenuan.words.messages import get_lang
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     receive, send = context.Pipe(duplex=False)
@@ -203,7 +203,7 @@ def run(work, *args):
 
 
 def _child(send, lang: str, work, args) -> None:
-    from wenuan.messages import set_lang
+    from wenuan.words.messages import set_lang
 
     set_lang(lang)
     try:

@@ -10,8 +10,8 @@ import typer
 
 from wenuan import __version__
 from wenuan.errors import WenuanError
-from wenuan.messages import set_lang
-from wenuan.safetext import json_text, printable, shown
+from wenuan.words.messages import set_lang
+from wenuan.words.safetext import json_text, printable, shown
 
 SHARED = ("--lang", "--format", "--forms")  # taken before the command as well as after it
 
@@ -61,12 +61,12 @@ class _Translated:
     """Help and usage in the user's language (typer and click write them in English)."""
 
     def get_help(self, ctx) -> str:
-        from wenuan.messages import framework
+        from wenuan.words.messages import framework
 
         return framework(super().get_help(ctx))
 
     def get_usage(self, ctx) -> str:
-        from wenuan.messages import framework
+        from wenuan.words.messages import framework
 
         return framework(super().get_usage(ctx))
 
@@ -91,7 +91,7 @@ class _Group(_Translated, typer.core.TyperGroup):
 
         from typer._click.exceptions import ClickException
 
-        from wenuan.messages import framework
+        from wenuan.words.messages import framework
 
         args = list(sys.argv[1:] if args is None else args)
         _language_of(args)
@@ -185,7 +185,7 @@ def _fail(err: WenuanError, code: int = 2):
 
 
 def _lang_is_zh() -> bool:
-    from wenuan.messages import get_lang
+    from wenuan.words.messages import get_lang
 
     return get_lang() == "zh"
 
@@ -197,8 +197,8 @@ def forms_cmd(
     forms: FormsOpt = None,
 ):
     """列出可用的表式。List the forms: id, city, title, tables, next deadline."""
-    from wenuan import forms as forms_mod
-    from wenuan import present
+    from wenuan.forms import model as forms_mod
+    from wenuan.words import present
 
     set_lang(lang.value)
     try:
@@ -223,8 +223,8 @@ def show_cmd(
     forms: FormsOpt = None,
 ):
     """显示一个表式：项目、规则及依据、截止时间。Show a form's items, rules and deadlines."""
-    from wenuan import forms as forms_mod
-    from wenuan import present
+    from wenuan.forms import model as forms_mod
+    from wenuan.words import present
 
     set_lang(lang.value)
     try:
@@ -250,8 +250,8 @@ def template_cmd(
     forms: FormsOpt = None,
 ):
     """写出空白的填报工作簿。Write a blank fillable workbook for a form."""
-    from wenuan import forms as forms_mod
-    from wenuan import writing
+    from wenuan.forms import model as forms_mod
+    from wenuan.outputs import writing
 
     set_lang(lang.value)
     try:
@@ -289,7 +289,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有文件。Ov
 
 def _library(forms: list[Path] | None, form: str | None):
     """The forms, and the id of the form named on the command line (by id, or city and year)."""
-    from wenuan.forms import Library
+    from wenuan.forms.model import Library
 
     loaded = Library(forms)
     return loaded, loaded.resolve(form) if form else None
@@ -297,7 +297,8 @@ def _library(forms: list[Path] | None, form: str | None):
 
 def _annotate_one(paths: list[Path], target: Path, force: bool) -> None:
     """--annotate makes one marked copy: of one return, named on the command line."""
-    from wenuan import validate, writing
+    from wenuan.checking import validate
+    from wenuan.outputs import writing
 
     files = validate.collect(paths)
     if len(files) != 1:
@@ -307,7 +308,7 @@ def _annotate_one(paths: list[Path], target: Path, force: bool) -> None:
 
 
 def _day(text: str | None) -> date | None:
-    from wenuan.validate import parse_date
+    from wenuan.reading.dates import parse_date
 
     if text is None:
         return None
@@ -317,9 +318,9 @@ def _day(text: str | None) -> date | None:
 
 
 def _calendar(path: Path | None):
-    from wenuan import deadlines
-    from wenuan.messages import t
-    from wenuan.validate import input_problem
+    from wenuan.checking.validate import input_problem
+    from wenuan.forms import deadlines
+    from wenuan.words.messages import t
 
     if path and (why := input_problem(path)):
         raise WenuanError("bad_calendar", detail=why)
@@ -332,14 +333,14 @@ def _calendar(path: Path | None):
 
 
 def _roster(path: Path | None):
-    from wenuan.consolidate import read_roster
+    from wenuan.forms.roster import read_roster
 
     return read_roster(path) if path else None
 
 
 def _checked(paths: list[Path], loaded, options, empty_ok: bool = False):
     """The files named and, as they are checked (on every core for a big batch), their reports."""
-    from wenuan import validate
+    from wenuan.checking import validate
 
     files = validate.collect(paths, empty_ok)
     return files, _progress(validate.check_all(files, loaded, options), len(files))
@@ -373,8 +374,9 @@ def validate_cmd(
     forms: FormsOpt = None,
 ):
     """检查报表，指出错在哪里、怎么改。Check returns: what is wrong, where, the likely fix."""
-    from wenuan import present_validate, screen, validate
-    from wenuan.findings import report_json
+    from wenuan.checking import screen, validate
+    from wenuan.checking.findings import report_json
+    from wenuan.words import present_validate
 
     set_lang(lang.value)
     try:
@@ -393,7 +395,7 @@ def validate_cmd(
         last = list(_checked([previous], loaded, options)[1]) if previous else None
         screen.screen(reports, loaded, last)
         if annotate:
-            from wenuan import writing
+            from wenuan.outputs import writing
 
             if reports[0].form is None:
                 raise WenuanError("annotate_unreadable", path=str(files[0]))
@@ -437,7 +439,8 @@ def check_list_cmd(
     forms: FormsOpt = None,
 ):
     """检查实名制发放明细：身份证号、银行卡号、重复发放、通知规定。Check real-name payment lists."""
-    from wenuan import paylists, validate
+    from wenuan.checking import validate
+    from wenuan.lists import paylists
 
     set_lang(lang.value)
     try:
@@ -451,7 +454,7 @@ def check_list_cmd(
         checks = paylists.check_lists(files, chosen, paylist, key, register, return_)
         reports = list(_progress(checks, len(files) + (register is not None)))
         if annotate:
-            from wenuan import writing
+            from wenuan.outputs import writing
 
             if any(f.kind == "unreadable" for f in reports[0].findings):
                 raise WenuanError("annotate_unreadable", path=str(files[0]))
@@ -491,8 +494,10 @@ def consolidate_cmd(
     forms: FormsOpt = None,
 ):
     """汇总多份报表为一份合计（本身也是合格的报表）。Add returns into a total with provenance."""
-    from wenuan import consolidate, present_validate, validate, writing
-    from wenuan.messages import t
+    from wenuan.checking import consolidate, validate
+    from wenuan.outputs import writing
+    from wenuan.words import present_validate
+    from wenuan.words.messages import t
 
     set_lang(lang.value)
     try:
@@ -541,8 +546,8 @@ def status_cmd(
     forms: FormsOpt = None,
 ):
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
-    from wenuan import status, validate
-    from wenuan.messages import t
+    from wenuan.checking import status, validate
+    from wenuan.words.messages import t
 
     set_lang(lang.value)
     try:
@@ -607,9 +612,10 @@ def render_cmd(
     forms: FormsOpt = None,
 ):
     """写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。Write the table or the report."""
-    from wenuan import narrative, present_validate, render
-    from wenuan.findings import report_json
-    from wenuan.messages import t
+    from wenuan.checking.findings import report_json
+    from wenuan.outputs import narrative, render
+    from wenuan.words import present_validate
+    from wenuan.words.messages import t
 
     set_lang(lang.value)
     try:
@@ -686,8 +692,8 @@ def serve_cmd(
     forms: FormsOpt = None,
 ):
     """打开本机网页：上传、检查、催报、汇总、报告，不用命令行。A local web page for it all."""
+    from wenuan.outputs.writing import output_errors
     from wenuan.web import serve
-    from wenuan.writing import output_errors
 
     set_lang(lang.value)
     try:
@@ -700,7 +706,7 @@ def serve_cmd(
 
 def _written(output: Path, format: Format) -> None:
     """Say what was written: a line on stderr, or {"written": path} for a script."""
-    from wenuan.messages import t
+    from wenuan.words.messages import t
 
     if format is Format.json:
         _print_json({"written": str(output)})
@@ -710,7 +716,7 @@ def _written(output: Path, format: Format) -> None:
 
 def _chasing(folder: Path, loaded, form) -> list[str]:
     """Lines on units missing or late, for the report."""
-    from wenuan import status, validate
+    from wenuan.checking import status, validate
 
     _, checked = _checked([folder], loaded, validate.Options(form_id=form.id))
     return status.chasing_lines(status.status(checked, form, date.today()))

@@ -1,6 +1,6 @@
 """Exceptions for what stops wenuan from going on; bad data in a return is a finding, not this."""
 
-from wenuan.messages import t
+from wenuan.words.messages import t
 
 
 class WenuanError(Exception):

@@ -36,7 +36,7 @@ def convert(office: str, source: Path, kind: str, folder: Path, seconds: float) 
     try:
         _, err = run.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        from wenuan.messages import t
+        from wenuan.words.messages import t
 
         raise Failed(t("office_timeout", seconds=f"{seconds:g}")) from None
     finally:

@@ -9,7 +9,7 @@ table and each value in them (titles, header roles, codes, labels as people writ
 
 from pathlib import Path
 
-from wenuan.forms import Form
+from wenuan.forms.model import Form
 from wenuan.reading import csvfile, header, layout, pdf, word, workbook
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1

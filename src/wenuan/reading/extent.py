@@ -28,7 +28,7 @@ Far = tuple[str, int, int] | None  # (sheet, row, column) of a value past the bo
 def check_extent(path: Path, infos: list[zipfile.ZipInfo] | None, bounds) -> None:
     """Refuse a workbook with a sheet that has a value past `bounds` (a workbook.Bounds): more
     rows or columns than a return (or a list) can have. A damaged file is left to the reader."""
-    from wenuan.formulas import ODD_ZIP
+    from wenuan.reading.formulas import ODD_ZIP
 
     suffix = path.suffix.lower()
     try:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from wenuan.formulas import _NS, ODD_ZIP, sheet_part
+from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
 
 WAN = 10000
 

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-from wenuan.forms import UNITS
+from wenuan.forms.model import UNITS
 from wenuan.reading.model import Entry, Grid
 
 FIELDS = {

@@ -8,7 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from wenuan.formulas import _NS, ODD_ZIP, sheet_part
+from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
 
 Hidden = dict[str, frozenset[int]]  # sheet name -> 0-based hidden columns
 HEAD_MOST = 1 << 20  # column records come before the cells, in the first few kilobytes

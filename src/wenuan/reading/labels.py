@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wenuan.forms import UNITS, Item, Table
+from wenuan.forms.model import UNITS, Item, Table
 
 _CIRCLED = re.compile(r"^[\u2460-\u24ff\u2776-\u2793]")
 _NUMBERING = re.compile(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from wenuan.forms import UNITS, Form, Table
+from wenuan.forms.model import UNITS, Form, Table
 from wenuan.numbers import parse
 from wenuan.reading.labels import Labels, canonical, fold, unit_in_label
 from wenuan.reading.model import Entry, Grid, Return

@@ -11,7 +11,7 @@ list (制表人：…) are not.
 
 from dataclasses import dataclass, field
 
-from wenuan.forms import PaymentList
+from wenuan.forms.model import PaymentList
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid
 

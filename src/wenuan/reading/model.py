@@ -4,6 +4,7 @@ Grid it was read from."""
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -108,3 +109,18 @@ class Return:
     missing_tables: list[str] = field(default_factory=list)
     twice: dict[str, list[str]] = field(default_factory=dict)  # table -> places of its copies
     total: bool = False  # a consolidated total (the workbook `wenuan consolidate` writes)
+
+    def uncalculated(self, entry: Entry) -> bool:
+        """Whether an empty cell holds a formula never calculated (saved by a program that does
+        not compute, so the figure exists only once Excel opens it)."""
+        from wenuan.reading.formulas import uncalculated
+
+        return entry.cell in uncalculated(self.path, entry.sheet)
+
+    @property
+    def file_day(self) -> date | None:
+        """The day the file was last written: when it was saved from the mail, or uploaded."""
+        try:
+            return date.fromtimestamp(self.path.stat().st_mtime)
+        except (OSError, ValueError, OverflowError):
+            return None

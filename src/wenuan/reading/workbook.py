@@ -175,7 +175,7 @@ def _as_shown(rows: list[list], cells: dict[tuple[int, int], str], r0: int, c0: 
     the stored value and the format of each, by cell."""
     from decimal import Decimal
 
-    from wenuan.forms import quantize
+    from wenuan.forms.model import quantize
 
     out = {}
     for (r, c), code in cells.items():

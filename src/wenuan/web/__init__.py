@@ -9,7 +9,7 @@ The library never imports this package.
 from pathlib import Path
 
 from wenuan.errors import WenuanError
-from wenuan.messages import t
+from wenuan.words.messages import t
 
 
 def serve(

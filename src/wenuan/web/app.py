@@ -18,15 +18,15 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from wenuan import render
-from wenuan import status as status_mod
-from wenuan.consolidate import unit_key
+from wenuan.checking import status as status_mod
 from wenuan.errors import WenuanError
-from wenuan.idnumbers import mask_numbers
-from wenuan.messages import t
-from wenuan.safetext import printable, shown
+from wenuan.forms.roster import unit_key
+from wenuan.lists.idnumbers import mask_numbers
+from wenuan.outputs import render
+from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign
-from wenuan.writing import ANNOTATED
+from wenuan.words.messages import t
+from wenuan.words.safetext import printable, shown
 
 HERE = Path(__file__).parent
 MAX_FILES = 200  # files in one upload request: the page sends one a request, a plain form many

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from wenuan import consolidate, render, screen, validate, writing
-from wenuan import status as chasing
-from wenuan.consolidate import Roster, unit_key
+from wenuan.checking import consolidate, screen, validate
+from wenuan.checking import status as chasing
+from wenuan.checking.findings import FileReport, Finding
 from wenuan.errors import WenuanError
-from wenuan.findings import FileReport, Finding
-from wenuan.forms import Library, Unit
-from wenuan.idnumbers import mask_numbers
-from wenuan.messages import t
-from wenuan.safetext import shown
+from wenuan.forms.model import Library, Unit
+from wenuan.forms.roster import Roster, unit_key
+from wenuan.lists.idnumbers import mask_numbers
+from wenuan.outputs import render, writing
 from wenuan.web.store import Store, Submission
+from wenuan.words.messages import t
+from wenuan.words.safetext import shown
 
 MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
 PREVIEW_ROWS, PREVIEW_COLUMNS = 200, 30
@@ -156,7 +157,7 @@ class Campaign:
             if self._workers is None:
                 import multiprocessing
 
-                from wenuan.messages import get_lang
+                from wenuan.words.messages import get_lang
                 from wenuan.workers import Workers
 
                 # never fork the server: its threads may hold locks a child would inherit
@@ -267,7 +268,7 @@ class Campaign:
         result = self.consolidated(allow_errors)
         try:
             if result.refused:
-                from wenuan.present_validate import consolidation_text
+                from wenuan.words.present_validate import consolidation_text
 
                 return consolidation_text(result).splitlines(), None
             form = result.form

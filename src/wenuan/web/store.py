@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from wenuan.findings import FileReport, Finding
+from wenuan.checking.findings import FileReport, Finding
 
 DATA = "wenuan-data"
 SCHEMA = """

@@ -29,7 +29,7 @@ def printable(text, lines: bool = False) -> str:
 
 def shown(text) -> str:
     """Text from a file as wenuan shows it anywhere: printable, ID and card numbers masked."""
-    from wenuan.idnumbers import mask_numbers
+    from wenuan.lists.idnumbers import mask_numbers
 
     return printable(mask_numbers(text))
 

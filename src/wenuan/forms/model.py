@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 from pydantic import Field as PydanticField
 
-from wenuan import deadlines, rules, yamlfile
 from wenuan.errors import FormFileError, UnknownForm
-from wenuan.messages import t
+from wenuan.forms import deadlines, rules, yamlfile
+from wenuan.words.messages import t
 
 # Units a value may have, with the decimals it is written to (0: a whole count).
 UNITS: dict[str, int] = {
@@ -619,8 +619,8 @@ def _cycles(table: Table, where: tuple):
 
 def builtin_dir() -> Path:
     """The built-in forms: in the installed package, or the repository's forms/ in a checkout."""
-    packaged = Path(__file__).parent / "forms"
-    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "forms"
+    packaged = Path(__file__).parents[1] / "data" / "forms"
+    return packaged if packaged.is_dir() else Path(__file__).parents[3] / "forms"
 
 
 class FormEntry(BaseModel):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from wenuan.messages import t
+from wenuan.words.messages import t
 
 # Bounds on one rule: a notice's longest sum has some forty items, its deepest brackets two.
 # The tree is walked by recursion, so a longer or deeper one is refused when read.

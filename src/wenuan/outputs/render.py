@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from wenuan.checking.findings import FileReport
+from wenuan.checking.validate import Options, validate_file
 from wenuan.errors import FormFileError, WenuanError
-from wenuan.findings import FileReport
-from wenuan.forms import Form
-from wenuan.validate import Options, validate_file
+from wenuan.forms.model import Form
 
 PDF_SECONDS = 180
 
@@ -124,7 +124,7 @@ def form_label(form: Form) -> str:
 def made_name(form: Form, what: str, suffix: str) -> str:
     """The name of a file made for the whole campaign (汇总表, 工作报告), after `default_name`:
     平顶山2010送温暖汇总表.xlsx."""
-    from wenuan.writing import safe_name
+    from wenuan.outputs.writing import safe_name
 
     city, year, _ = _city_year_title(form)
     return safe_name(f"{city}{year}送温暖{what}") + suffix
@@ -133,7 +133,7 @@ def made_name(form: Form, what: str, suffix: str) -> str:
 def default_name(form: Form, data: Data) -> str:
     """The file name `render` writes without -o: city, year and the official table's title,
     then the data's unit (鄂州2022送温暖统计表_鄂城区总工会.xlsx), fit to be a file name."""
-    from wenuan.writing import safe_name
+    from wenuan.outputs.writing import safe_name
 
     stem = "".join(_city_year_title(form))
     if data.check:
@@ -152,19 +152,19 @@ def default_target(form: Form, data: Data, force: bool) -> Path:
 
 def render_xlsx(form: Form, data: Data, target: Path, force: bool) -> None:
     """The official table(s) in the notice's layout with the figures, print-ready on A4."""
-    from wenuan import writing
+    from wenuan.outputs import writing
 
     writing.save_atomically(writing.filled(form, data.values, data.header), target, force)
 
 
 def templates_dir() -> Path:
     """The default Word templates: in the installed package, or the repository's templates/."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "templates"
+    packaged = Path(__file__).parents[1] / "data" / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parents[3] / "templates"
 
 
 def _figure(value: Decimal | None, decimals: int) -> str:
-    from wenuan.validate import show
+    from wenuan.checking.validate import show
 
     return "" if value is None else show(value, decimals)
 
@@ -185,7 +185,7 @@ class Words:
 def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None) -> Words:
     """Every sentence of the report: from the form's `report:` section over the figures (or the
     main items in words), the notes people wrote, and placeholders for what is left to write."""
-    from wenuan import narrative
+    from wenuan.outputs import narrative
 
     notes = notes or {}
     total = bool(data.units)
@@ -225,7 +225,7 @@ def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None) -> 
 
 
 def _default_text():
-    from wenuan.forms import ReportText
+    from wenuan.forms.model import ReportText
 
     return ReportText()
 
@@ -464,8 +464,8 @@ def render_docx(
     import docxtpl  # noqa: F401  (imported once here, not again in each report's child)
 
     from wenuan import bounded
-    from wenuan.messages import t
-    from wenuan.writing import check_target, write_bytes_atomically
+    from wenuan.outputs.writing import check_target, write_bytes_atomically
+    from wenuan.words.messages import t
 
     if data.values:
         _pyplot()  # the same, for the chart
@@ -491,8 +491,9 @@ def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) ->
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage, RichText
 
-    from wenuan import bounded, narrative
-    from wenuan.messages import t
+    from wenuan import bounded
+    from wenuan.outputs import narrative
+    from wenuan.words.messages import t
 
     source = template or templates_dir() / "report.docx"
     try:
@@ -557,7 +558,7 @@ def to_pdf(docx: Path, target: Path, force: bool) -> None:
     import tempfile
 
     from wenuan import office
-    from wenuan.writing import check_target, write_bytes_atomically
+    from wenuan.outputs.writing import check_target, write_bytes_atomically
 
     program = office.program()
     if program is None:

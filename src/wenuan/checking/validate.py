@@ -4,17 +4,19 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from wenuan import deadlines, numbers, suggest
-from wenuan.findings import FileReport, Finding, Suggestion
-from wenuan.forms import UNITS, Cell, Form, Rule, quantize
-from wenuan.messages import t
+from wenuan import numbers
+from wenuan.checking import suggest
+from wenuan.checking.findings import FileReport, Finding, Suggestion
+from wenuan.forms import deadlines
+from wenuan.forms.model import UNITS, Cell, Form, Rule, quantize
+from wenuan.forms.rules import render
 from wenuan.reading import Entry, Return, Unreadable, read
-from wenuan.rules import render
+from wenuan.reading.dates import parse_date
+from wenuan.words.messages import t
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
 _UNIT_SUFFIXES = tuple(UNITS)
@@ -92,7 +94,7 @@ def check_all(paths: list[Path], forms, options: Options) -> Iterator[FileReport
         for path in paths:
             yield validate_file(path, forms, options)
         return
-    from wenuan.messages import get_lang
+    from wenuan.words.messages import get_lang
     from wenuan.workers import Died, Workers
 
     size = min(os.cpu_count() or 1, 8) if len(paths) >= PARALLEL_FROM else 1
@@ -114,8 +116,8 @@ _worker: tuple = ()
 def start_worker(extra, options: Options, lang: str) -> None:
     """Set up a worker process: the forms, the options and the language of its checks."""
     global _worker
-    from wenuan.forms import Library
-    from wenuan.messages import set_lang
+    from wenuan.forms.model import Library
+    from wenuan.words.messages import set_lang
 
     set_lang(lang)
     _worker = (Library(extra), options)
@@ -184,7 +186,7 @@ def validate(
     received = options.received or _header_date(ret)
     if "date" not in ret.header and returns_deadline(form):
         # no 填报日期 anywhere: lateness is judged by the day the file came, and the unit told so
-        received = received or _file_day(ret.path)
+        received = received or ret.file_day
         how = "f_no_date_received" if options.received else "f_no_date_file"
         if received:
             findings.append(Finding("info", "deadline", t(how, received=received.isoformat())))
@@ -192,14 +194,6 @@ def validate(
     if received:
         findings += _deadline_findings(form, received, options.calendar)
     return report
-
-
-def _file_day(path: Path) -> date | None:
-    """The day a file was last written: when it was saved from the mail, or uploaded."""
-    try:
-        return date.fromtimestamp(path.stat().st_mtime)
-    except (OSError, ValueError, OverflowError):
-        return None
 
 
 _KEYED: dict[int, tuple[Form, list]] = {}
@@ -294,7 +288,7 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
             value = value.quantize(1) if value == value.to_integral_value() else value
         parsed = numbers.Parsed(value)
     if value is None:
-        if entry and _is_uncalculated_formula(ret, entry):
+        if entry and ret.uncalculated(entry):
             return None, _finding("error", "formula", t("f_formula", item=name), cell, entry, table)
         if cell.required:
             typed = str(entry.raw).strip() if entry and entry.raw is not None else ""
@@ -380,16 +374,10 @@ def _shown_together(notes: list[Finding], entries: dict[str, Entry]) -> list[Fin
 def _clip(text: str, most: int = 40) -> str:
     """A cell's text as quoted in a message: long text cut, so one cell cannot flood a report;
     ID and card numbers masked first, so that no cut leaves a part of one whole."""
-    from wenuan.idnumbers import mask_numbers
+    from wenuan.lists.idnumbers import mask_numbers
 
     text = mask_numbers(text)
     return text if len(text) <= most else text[:most] + "…"
-
-
-def _is_uncalculated_formula(ret: Return, entry: Entry) -> bool:
-    from wenuan.formulas import uncalculated
-
-    return entry.cell in uncalculated(ret.path, entry.sheet)
 
 
 _BOUND: dict[tuple[int, bool], tuple[Form, list]] = {}
@@ -674,43 +662,6 @@ def _header_findings(ret: Return) -> list[Finding]:
         if not all(_PHONE.match(re.sub(r"[\s\-－—()（）]", "", n)) for n in numbers if n.strip()):
             out.append(Finding("warning", "header", t("f_bad_phone", raw=raw), cell=_place(phone)))
     return out
-
-
-def parse_date(raw) -> date | None:
-    """A date as clerks write it: a date cell, 2010-02-01, 2010年2月1日, 2010.2.1, 2010/2/1,
-    2010年元月30日, 二〇一〇年一月三十日, 23年12月20日."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    return _date_text(str(raw))
-
-
-@lru_cache(maxsize=4096)  # a payment list repeats the same few dates on every row
-def _date_text(text: str) -> date | None:
-    text = _CHINESE_DIGITS.sub(lambda m: _chinese_number(m.group()), text.replace("元月", "1月"))
-    m = re.fullmatch(
-        r"\s*(\d{4}|\d\d(?=\s*年))\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?\s*", text
-    )
-    if not m:
-        return None
-    year, month, day = map(int, m.groups())
-    try:
-        return date(year + 2000 * (year < 100), month, day)  # 23年12月20日
-    except ValueError:
-        return None
-
-
-_CHINESE_DIGITS = re.compile("[〇零一二三四五六七八九十]+")
-_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-
-
-def _chinese_number(text: str) -> str:
-    """二〇一〇 -> 2010 (digit by digit); 三十 -> 30, 十二 -> 12, 二十一 -> 21."""
-    if "十" not in text:
-        return "".join(str(_DIGIT[c]) for c in text)
-    tens, _, ones = text.partition("十")
-    return str(_DIGIT.get(tens, 1) * 10 + (_DIGIT[ones] if ones else 0))
 
 
 def _header_date(ret: Return) -> date | None:

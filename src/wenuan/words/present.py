@@ -3,9 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from wenuan import deadlines
-from wenuan.forms import Deadline, Form, FormEntry, Item, PaymentList, Rule, Table
-from wenuan.messages import t, weekday
+from wenuan.forms import deadlines
+from wenuan.forms.model import Deadline, Form, FormEntry, Item, PaymentList, Rule, Table
+from wenuan.words.messages import t, weekday
 
 
 def deadline_data(d: Deadline) -> dict:
@@ -86,7 +86,7 @@ def _rule_data(rule: Rule) -> dict:
 
 def list_data(form: Form, paylist: PaymentList) -> dict:
     """A payment list as written in the form, each rule's dates resolved and said in words."""
-    from wenuan.paylists import rule_span
+    from wenuan.lists.paylists import rule_span
 
     data = paylist.model_dump(mode="json")
     for rule, out in zip(paylist.rules, data["rules"], strict=True):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from wenuan.errors import FormFileError, WenuanError
-from wenuan.forms import Form, Paragraph, quantize
+from wenuan.forms.model import Form, Paragraph, quantize
 
 # The parts of a report, as `--notes` headings name them (a heading holding the word).
 PARTS = {
@@ -133,7 +133,7 @@ class Table(dict):
 
 
 def _show(value: Decimal, decimals: int) -> str:
-    from wenuan.validate import show
+    from wenuan.checking.validate import show
 
     return show(value, decimals)
 
@@ -171,8 +171,8 @@ def sentence(text: str, ctx: dict) -> str | None:
 
 def located(form: Form, broken: Broken) -> WenuanError:
     """A broken sentence as an error in the form file, on the sentence's line."""
-    from wenuan import yamlfile
-    from wenuan.messages import t
+    from wenuan.forms import yamlfile
+    from wenuan.words.messages import t
 
     if form.file is None or form.report is None:
         return broken

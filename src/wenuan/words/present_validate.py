@@ -1,9 +1,9 @@
 """`wenuan validate` as text: per file, findings grouped by table and severity, then a summary."""
 
-from wenuan.findings import FileReport
-from wenuan.forms import Form
-from wenuan.messages import t
-from wenuan.safetext import printable, shown
+from wenuan.checking.findings import FileReport
+from wenuan.forms.model import Form
+from wenuan.words.messages import t
+from wenuan.words.safetext import printable, shown
 
 _MARK = {"error": "✗", "warning": "!", "info": "i"}
 _ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -14,10 +14,11 @@ from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from wenuan import suggest
-from wenuan.findings import FileReport, Finding, Suggestion
-from wenuan.forms import Form, quantize
-from wenuan.messages import t
+from wenuan.checking import suggest
+from wenuan.checking.findings import FileReport, Finding, Suggestion
+from wenuan.forms.model import Form, quantize
+from wenuan.forms.roster import unit_key
+from wenuan.words.messages import t
 
 MIN_OTHERS = 5  # fewer other units say too little about what is usual
 FAR = 3.5  # robust z-score beyond which a figure is flagged…
@@ -47,7 +48,7 @@ def outliers(form: Form, values: Iterable[dict], report_of) -> Iterator[tuple[in
     n = len(raw[keys[0]]) if keys else 0
     if n <= MIN_OTHERS:
         return
-    from wenuan.validate import rule_model
+    from wenuan.checking.validate import rule_model
 
     model, _, decimals = rule_model(form)
     sizes = _sizes(form)
@@ -254,8 +255,6 @@ def _outlier(report, table, cell, key, n, times, size, fix, decimals) -> Finding
 
 
 def _against_last_year(reports, previous, forms) -> None:
-    from wenuan.consolidate import unit_key
-
     last = {(r.form, unit_key(r.unit)): r for r in previous if r.unit and r.values}
     for report in reports:
         before = last.get((report.form, unit_key(report.unit))) if report.unit else None

@@ -30,7 +30,7 @@ from functools import lru_cache
 from math import lcm
 from types import MappingProxyType
 
-from wenuan.rules import Expr, Num, Ref, compares, holds, value
+from wenuan.forms.rules import Expr, Num, Ref, compares, holds, value
 
 # Costs of changing a cell (Fellegi–Holt weights) and of leaving a warning rule failing.
 CELL, TOTAL, NEGATIVE, WITH_UNIT = 1.0, 1.5, 0.5, 0.7

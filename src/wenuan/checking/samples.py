@@ -3,9 +3,9 @@
 import random
 from decimal import Decimal
 
-from wenuan.forms import Form, quantize
-from wenuan.rules import Ref, holds, value
-from wenuan.suggest import solve
+from wenuan.checking.suggest import solve
+from wenuan.forms.model import Form, quantize
+from wenuan.forms.rules import Ref, holds, value
 
 Values = dict[str, Decimal]  # "table:ref" -> value
 
@@ -110,7 +110,7 @@ def _repair(expr, keys, values, decimals) -> None:
 
 
 def _refs(node):
-    from wenuan.rules import _refs as refs
+    from wenuan.forms.rules import _refs as refs
 
     return refs(node)
 

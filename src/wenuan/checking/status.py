@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from wenuan import deadlines
-from wenuan.consolidate import Roster, unit_key
-from wenuan.findings import Finding
-from wenuan.forms import Form, Unit
-from wenuan.messages import t
-from wenuan.safetext import printable
-from wenuan.validate import returns_deadline
+from wenuan.checking.findings import Finding
+from wenuan.checking.validate import returns_deadline
+from wenuan.forms import deadlines
+from wenuan.forms.model import Form, Unit
+from wenuan.forms.roster import Roster, unit_key
+from wenuan.words.messages import t
+from wenuan.words.safetext import printable
 
 
 @dataclass
@@ -305,7 +305,12 @@ def write_notices(st: Status, folder: Path, force: bool) -> list[tuple[Path, boo
     and as a Word document beside it: each (path, written); a notice already there is kept,
     and listed unwritten, unless forced. File names come from the units' names made safe:
     nothing lands outside `folder`."""
-    from wenuan.writing import output_errors, safe_name, save_atomically, write_text_atomically
+    from wenuan.outputs.writing import (
+        output_errors,
+        safe_name,
+        save_atomically,
+        write_text_atomically,
+    )
 
     with output_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from wenuan import __version__
 from wenuan.errors import FormFileError
-from wenuan.messages import t
+from wenuan.words.messages import t
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 32  # mappings and lists within each other: the built-in forms need 9

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wenuan.errors import WenuanError
-from wenuan.forms import Form, Table
-from wenuan.messages import t
+from wenuan.forms.model import Form, Table
 from wenuan.reading import META_SHEET
+from wenuan.words.messages import t
 
 FIRST_ITEM_ROW = 6
 COLUMNS = ("序号", "代码", "项目", "单位", "数值", "单位", "数值", "备注")

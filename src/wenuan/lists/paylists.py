@@ -9,13 +9,15 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from wenuan import deadlines, idnumbers, numbers
-from wenuan.findings import FileReport, Finding
-from wenuan.forms import Form, ListRule, PaymentList
-from wenuan.messages import t
-from wenuan.present_validate import finding_line
+from wenuan import numbers
+from wenuan.checking.findings import FileReport, Finding
+from wenuan.forms import deadlines
+from wenuan.forms.model import Form, ListRule, PaymentList
+from wenuan.lists import idnumbers
 from wenuan.reading.model import Entry, Grid, Unreadable
-from wenuan.safetext import shown
+from wenuan.words.messages import t
+from wenuan.words.present_validate import finding_line
+from wenuan.words.safetext import shown
 
 SALT_ENV = "WENUAN_SALT"
 _PASSBOOK = ("存折",)
@@ -73,7 +75,7 @@ class Returns:
         """The return of the list's unit (the only return, when one file was named)."""
         if not self.folder:
             return self.reports[0]
-        from wenuan.consolidate import Roster, unit_key
+        from wenuan.forms.roster import Roster, unit_key
 
         roster = Roster(form.units)
         want = unit_key(roster.canonical(unit or ""))
@@ -85,7 +87,7 @@ class Returns:
 
 def read_returns(path: Path, form: Form, paylist: PaymentList) -> Returns:
     """The unit returns named by --return (a file or a folder), read with the form."""
-    from wenuan import validate
+    from wenuan.checking import validate
     from wenuan.errors import WenuanError
 
     if paylist.reconcile is None:
@@ -184,8 +186,8 @@ def coverage(book: Register, paylist: PaymentList, batch: Batch, key: bytes) -> 
 
 def _grids(path: Path, report: FileReport):
     """The file's sheets (or Word tables), or None with the reason as a finding."""
+    from wenuan.checking.validate import input_problem
     from wenuan.reading import word, workbook
-    from wenuan.validate import input_problem
 
     if why := input_problem(path):
         report.findings.append(Finding("error", "unreadable", why))
@@ -269,7 +271,7 @@ def _unit(grids: list[Grid], parts) -> str | None:
 def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, returns: Returns):
     """The list's count of rows and sum of amounts against its unit's return, both figures and
     both places named; a return not found or without the item says so (a warning)."""
-    from wenuan.forms import quantize
+    from wenuan.forms.model import quantize
 
     rec = paylist.reconcile
     ret = returns.of(report.unit, form)
@@ -454,7 +456,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
             amount = parsed.value
     paid = None
     if (entry := cells.get("date")) is not None:
-        from wenuan.validate import parse_date
+        from wenuan.reading.dates import parse_date
 
         paid = parse_date(entry.raw)
         if paid is None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from wenuan.safetext import shown
+from wenuan.words.safetext import shown
 
 # The kinds a finding can have; scripts rely on these names (documented in the README).
 KINDS = (

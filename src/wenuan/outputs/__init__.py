@@ -1,0 +1,1 @@
+"""Files people open: the template, annotated copy, total workbook, Word report, notices."""
