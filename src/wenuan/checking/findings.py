@@ -61,8 +61,14 @@ class Finding:
     also: list[Suggestion] = field(default_factory=list)  # a second slip in the same rule
     suspects: list[str] = field(default_factory=list)  # items localization names as wrong
     subject: dict | None = None  # a payment list's person: masked numbers and their hashes
+    what: str | None = None  # the catalogue's key for what is wrong: its words are made from it
+    params: dict = field(default_factory=dict)  # the figures, names and cells those words need
 
     def __post_init__(self):
+        if not self.message and self.what:  # words made where the finding is made, for now
+            from wenuan.words.messages import t
+
+            self.message = t(self.what, **self.params)
         self.message = shown(self.message)  # whatever a cell or a name put in it
 
     def to_json(self) -> dict:

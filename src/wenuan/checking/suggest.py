@@ -313,6 +313,8 @@ class Diagnosis:
     located: list[str] | None = None  # the one smallest set of cells, when it is unique
     candidates: list[str] = field(default_factory=list)  # cells of the tied smallest sets
     partial: bool = False  # the fixes leave rules failing (the rest: located or candidates)
+    unique: bool = False  # proved: no other set of cells of the same size makes the rules hold
+    ties: list[list[str]] = field(default_factory=list)  # every smallest set, when several tie
 
 
 def diagnose(
