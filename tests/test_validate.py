@@ -18,6 +18,7 @@ from wenuan.checking.findings import report_json
 from wenuan.cli import app
 from wenuan.forms import model as forms
 from wenuan.outputs import writing
+from wenuan.words.findings import say
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 ALL = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
@@ -93,11 +94,11 @@ def test_funds_figures_are_consistent(tmp_path):
 @pytest.mark.parametrize(
     "typed, slip",
     [
-        (D("13.41"), "（13.41 疑为两位数字颠倒；这是唯一能使规则成立的笔误）"),
-        (D("93.14"), "（93.14 疑为一位数字写错；这是唯一能使规则成立的笔误）"),
-        (D("133.14"), "（133.14 疑为多打了一位数字；这是唯一能使规则成立的笔误）"),
+        (D("13.41"), "13.41 疑为 13.14（两位数字颠倒）"),
+        (D("93.14"), "93.14 疑为 13.14（一位数字写错）"),
+        (D("133.14"), "133.14 疑为 13.14（多打了一位数字）"),
         (D("7.77"), None),  # no one cell's change is a slip: the candidates, no suggestion
-        (D("131400"), "（131400.00 像是按元填写，应为万元；这是唯一能使规则成立的笔误）"),
+        (D("131400"), "131400.00 疑为 13.14（按元填写，应为万元）"),
     ],
 )
 def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
@@ -110,44 +111,44 @@ def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
         "swn-05",
     )
     assert f.message.startswith(
-        "不符合 05A = 05B + 05C + 05D（规则 swn-05，依据：（注：05A=05B+05C+05D））：05A 为 34.71，"
+        "筹集慰问款物总额 34.71 万元，不等于政府拨款、工会拨款、社会募集三项之和 "
     )
+    assert "（05A = 05B + 05C + 05D；规则 swn-05）。" in f.message
+    assert f.message.endswith("依据：“（注：05A=05B+05C+05D）”。")
     if slip is None:
         assert f.suggestion is None
-        assert f.message.endswith("。05A、05B、05C 或 05D 之一有误，请逐项核对。")
+        assert "以下各项之中有填错的，请逐项核对：筹集慰问款物总额（05A，E19）、" in f.message
     else:
         assert (f.suggestion.item, f.suggestion.value, f.suggestion.cell) == (
             "05B",
             D("13.14"),
             "送温暖工程统计表!E20",
         )
-        assert f.message.endswith(
-            f"最可能是 送温暖工程统计表!E20（05B）填错，改为 13.14 后各项规则都成立{slip}。"
-        )
+        assert f"。最可能是政府拨款（05B，E20）填错：{slip}。依据" in f.message
 
 
 def test_dropped_digit_and_sign_slip(tmp_path):
     f = _only(
         check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("1.31")})), "identity"
     )
-    assert "（1.31 疑为漏打了一位数字；" in f.message and f.suggestion.value == D("13.14")
+    assert "1.31 疑为 13.14（漏打了一位数字）" in f.message and f.suggestion.value == D("13.14")
     report = check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("-13.14")}))
-    assert _only(report, "range").message == "05B（其中政府拨款） 不能为负数，填的是 -13.14"
-    assert "（-13.14 的正负号写反了；" in _only(report, "identity").message
+    assert _only(report, "range").message == "政府拨款（05B）不能为负数，填的是 -13.14"
+    assert "-13.14 疑为 13.14（正负号写反了）" in _only(report, "identity").message
 
 
 def test_empty_part_gets_the_difference(tmp_path):
     f = _only(check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05D": None})), "missing")
-    assert f.message == "05D（其中社会募集） 未填写；按 05A = 05B + 05C + 05D，应为 12.57。"
+    assert f.message == "社会募集（05D）未填写；按 05A = 05B + 05C + 05D，应为 12.57。"
+    assert say(f, "unit") == "贵单位报表第 22 行“社会募集”（E22）未填写；按表中其他各项，应为 12.57。"
     assert (f.cell, f.suggestion.value) == ("送温暖工程统计表!E22", D("12.57"))
 
 
 def test_part_larger_than_whole(tmp_path):
     report = check(write(tmp_path, "pingdingshan-2010", {"swn:02A": 999999}))
     f = _only(report, "inequality")
-    assert f.message.startswith(
-        "不符合 02A <= 01A（规则 swn-02-in-01，依据：当地困难职工总数 人 / 当地职工总数 人）：02A 为 999999，01A 为 "
-    )
+    assert f.message.startswith("当地困难职工总数 999999 人，不应大于当地职工总数 ")
+    assert "（02A <= 01A；规则 swn-02-in-01）。" in f.message
 
 
 def test_fixed_amount_rule(tmp_path):
@@ -157,9 +158,9 @@ def test_fixed_amount_rule(tmp_path):
     report = check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": v["jwj:A"] * D("0.2")}))
     f = _only(report, "rule")
     assert (f.rule, f.severity) == ("jwj-model-workers-1000", "warning")
-    assert (
-        "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。）"
-        in f.message
+    assert f.message.startswith("发放慰问金 186.40 万元，不应大于走访慰问70周岁及以上的全国劳模的 0.1 倍 93.20 万元")
+    assert f.message.endswith(
+        "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。”。"
     )
     assert check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": 0}, name="b.xlsx")).findings == []
 
@@ -177,10 +178,10 @@ def test_values_as_typed_in_a_return(tmp_path):
 @pytest.mark.parametrize(
     "typed, kind, severity, message",
     [
-        ("十二", "type", "error", "01A（当地职工总数） 填的是“十二”，不是数字"),
-        (12.5, "type", "error", "01A（当地职工总数） 是计数（人），应为整数，填的是 12.5"),
-        ("—", "missing", "error", "01A（当地职工总数） 填的是“—”，不是数字；没有的请填 0"),
-        ("12户", "type", "error", "01A（当地职工总数） 的单位应为人，填的是“12户”"),
+        ("十二", "type", "error", "当地职工总数（01A）填的是“十二”，不是数字"),
+        (12.5, "type", "error", "当地职工总数（01A）是计数（人），应为整数，填的是 12.5"),
+        ("—", "missing", "error", "当地职工总数（01A）填的是“—”，不是数字；没有的请填 0"),
+        ("12户", "type", "error", "当地职工总数（01A）的单位应为人，填的是“12户”"),
     ],
 )
 def test_bad_values(tmp_path, typed, kind, severity, message):
@@ -192,7 +193,7 @@ def test_yuan_for_wanyuan_in_text(tmp_path):
     f = _only(check(write(tmp_path, "pingdingshan-2010", {"swn:10A": "5000元"})), "type")
     assert (
         f.message
-        == "10A（经过与用人单位协商，为农民工返乡争取经济补贴） 的单位是万元，填的是“5000元”，是按元填写的；换算为 0.50 万元"
+        == "经过与用人单位协商，为农民工返乡争取经济补贴（10A）的单位是万元，填的是“5000元”，是按元填写的；换算为 0.50 万元"
     )
     assert f.suggestion.value == D("0.50")
 
@@ -252,7 +253,7 @@ def test_formula_without_cached_value(tmp_path):
     f = _only(check(path), "formula")
     assert (f.cell, f.message) == (
         "送温暖工程统计表!E19",
-        "05A（筹集慰问款物总额） 是公式但没有计算结果，请在 Excel 或 WPS 中打开并保存后再发送",
+        "筹集慰问款物总额（05A）是公式但没有计算结果，请在 Excel 或 WPS 中打开并保存后再发送",
     )
 
 
@@ -309,6 +310,8 @@ def test_unreadable_file_is_a_finding_and_the_batch_goes_on(tmp_path):
             "suggestion": None,
             "suggestions": [],
             "suspects": [],
+            "what": "read_corrupt",
+            "params": {"path": "bad.xlsx"},
         }
     ]
 
@@ -372,7 +375,13 @@ def test_annotate_marks_cells_and_leaves_the_input_alone(tmp_path):
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     ws = openpyxl.load_workbook(out)["送温暖工程统计表"]
     assert ws["E19"].fill.fgColor.rgb == "00FFC7CE"
-    assert ws["E19"].comment.text.startswith("不符合 05A = 05B + 05C + 05D")
+    said = (
+        "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元，"
+        "相差 0.45 万元。最可能是贵单位报表第 20 行“政府拨款”（E20）填错：38.05 疑为 38.50"
+        "（两位数字颠倒）。"
+    )
+    assert ws["E19"].comment.text == said  # in the unit's words, at the total
+    assert ws["E20"].comment.text == said and ws["E20"].fill.fgColor.rgb == "00FFC7CE"  # the fix
     again = runner.invoke(app, ["validate", str(src), "--annotate", str(out)])
     assert again.exit_code == 2 and "已存在；要覆盖请加 --force" in again.stderr
     assert (

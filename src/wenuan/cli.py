@@ -323,7 +323,7 @@ def _calendar(path: Path | None):
     from wenuan.words.messages import t
 
     if path and (why := input_problem(path)):
-        raise WenuanError("bad_calendar", detail=why)
+        raise WenuanError("bad_calendar", detail=t(why, path=path.name))
     try:
         return deadlines.load_calendar(path) if path else None
     except UnicodeDecodeError:
@@ -441,6 +441,7 @@ def check_list_cmd(
     """检查实名制发放明细：身份证号、银行卡号、重复发放、通知规定。Check real-name payment lists."""
     from wenuan.checking import validate
     from wenuan.lists import paylists
+    from wenuan.words import present_validate
 
     set_lang(lang.value)
     try:
@@ -464,7 +465,7 @@ def check_list_cmd(
     if format is Format.json:
         _print_json(paylists.lists_json(reports, paylist, salted))
     else:
-        _echo(paylists.lists_text(reports, paylist))
+        _echo(present_validate.lists_text(reports, paylist))
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 
 
@@ -547,6 +548,7 @@ def status_cmd(
 ):
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
     from wenuan.checking import status, validate
+    from wenuan.outputs import notices as notices_out
     from wenuan.words.messages import t
 
     set_lang(lang.value)
@@ -561,7 +563,7 @@ def status_cmd(
         st = status.status(
             checked, loaded[form], _day(as_of) or date.today(), _roster(roster), extra
         )
-        for path, written in status.write_notices(st, notices, force) if notices else []:
+        for path, written in notices_out.write_notices(st, notices, force) if notices else []:
             _echo(t("written" if written else "notice_skipped", path=path), err=True)
     except WenuanError as e:
         _fail(e)

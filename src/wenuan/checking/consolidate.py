@@ -19,7 +19,6 @@ from wenuan.checking import screen
 from wenuan.checking.findings import FileReport, Finding
 from wenuan.forms.model import Form, Unit
 from wenuan.forms.roster import Roster, unit_key
-from wenuan.words.messages import t
 
 
 def sha256(path: Path) -> str:
@@ -58,7 +57,7 @@ class Result:
     form: Form | None
     total: dict[str, Decimal] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
-    refusals: list[str] = field(default_factory=list)
+    refusals: list[dict] = field(default_factory=list)  # why not: {"what", "params"} each
     files: int = 0
     included: int = 0
     with_errors: list[str] = field(default_factory=list)  # included despite errors
@@ -155,14 +154,16 @@ def consolidate(
     return result
 
 
+def _refusal(what: str, **params) -> dict:
+    """Why a file stops the total: the catalogue's key and its words' parameters."""
+    return {"what": what, "params": params}
+
+
 def _take(result: Result, report: FileReport, names, seen, allow_errors, out) -> Source:
     """Record one checked return, and add it when it may be added."""
     path = Path(report.path)
-    messages = [
-        f"{f.cell + ' ' if f.cell else ''}{f.message}"
-        for f in report.findings
-        if f.severity != "info"
-    ]
+    shown = [f for f in report.findings if f.severity != "info"]
+    messages = [f"{f.cell + ' ' if f.cell else ''}{f.message}" for f in shown]  # provenance
     source = Source(
         str(path),
         report.unit,
@@ -175,20 +176,25 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
     )
     result.files += 1
     if report.form is None:
-        result.refusals.append(t("c_unreadable", path=path, why="；".join(messages)))
+        why = [{"what": f.what, "params": f.params} for f in shown]
+        result.refusals.append(_refusal("c_unreadable", path=str(path), why=why))
         return source
     if report.form != result.form.id:
-        result.refusals.append(t("c_mixed", path=path, form=report.form, expected=result.form.id))
+        expected = result.form.id
+        result.refusals.append(
+            _refusal("c_mixed", path=str(path), form=report.form, expected=expected)
+        )
         return source
     unit = names.canonical(report.unit) if report.unit else None
     if unit is not None:
         key = unit_key(unit)
         if key in seen:
-            result.refusals.append(t("c_twice", unit=unit, first=seen[key], second=path))
+            refusal = _refusal("c_twice", unit=unit, first=seen[key], second=str(path))
+            result.refusals.append(refusal)
             return source
         seen[key] = str(path)
     if report.errors and not allow_errors:
-        result.refusals.append(t("c_errors", path=path, errors=report.errors))
+        result.refusals.append(_refusal("c_errors", path=str(path), errors=report.errors))
         return source
     source.unit, source.included = unit, True
     result.included += 1

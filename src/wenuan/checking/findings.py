@@ -1,9 +1,7 @@
 """Findings: what is wrong in a return, where, and the likely fix. Data, never exceptions."""
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
-
-from wenuan.words.safetext import shown
 
 # The kinds a finding can have; scripts rely on these names (documented in the README).
 KINDS = (
@@ -48,11 +46,15 @@ class Suggestion:
 
 @dataclass
 class Finding:
-    """One problem: severity, kind, the items and cell it concerns, a message, maybe a fix."""
+    """One problem, as data: severity, kind, what is wrong (a catalogue key) and the figures,
+    names and cells its words need, the items and cell it concerns, maybe a fix. Its words are
+    made where it is shown (`wenuan.words.findings.say`), for a unit, a clerk or a script."""
 
     severity: str  # "error", "warning", or "info" (what the reader assumed; never fails a return)
     kind: str
-    message: str
+    _: KW_ONLY
+    what: str  # the catalogue's key for what is wrong
+    params: dict = field(default_factory=dict)  # JSON values: str, int, lists and dicts of them
     items: list[str] = field(default_factory=list)
     cell: str | None = None  # 'sheet'!A1 in the file as sent
     table: str | None = None
@@ -61,17 +63,16 @@ class Finding:
     also: list[Suggestion] = field(default_factory=list)  # a second slip in the same rule
     suspects: list[str] = field(default_factory=list)  # items localization names as wrong
     subject: dict | None = None  # a payment list's person: masked numbers and their hashes
-    what: str | None = None  # the catalogue's key for what is wrong: its words are made from it
-    params: dict = field(default_factory=dict)  # the figures, names and cells those words need
 
-    def __post_init__(self):
-        if not self.message and self.what:  # words made where the finding is made, for now
-            from wenuan.words.messages import t
+    @property
+    def message(self) -> str:
+        """The clerk's words in the language in use (made by `wenuan.words.findings.say`)."""
+        from wenuan.words.findings import say
 
-            self.message = t(self.what, **self.params)
-        self.message = shown(self.message)  # whatever a cell or a name put in it
+        return say(self, "clerk")
 
     def to_json(self) -> dict:
+        """The finding for scripts: every field, the clerk's words as `message`."""
         out = {
             "severity": self.severity,
             "kind": self.kind,
@@ -83,6 +84,8 @@ class Finding:
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
             "suggestions": [s.to_json() for s in [self.suggestion, *self.also] if s],
             "suspects": self.suspects,
+            "what": self.what,
+            "params": self.params,
         }
         if self.subject is not None:
             out["subject"] = self.subject
@@ -90,20 +93,25 @@ class Finding:
 
     @classmethod
     def from_json(cls, data: dict) -> "Finding":
-        """The finding `to_json` wrote (a page kept in a database shows it again)."""
+        """The finding `to_json` wrote (a page kept in a database shows it again); one written
+        before findings were data keeps its words."""
         fixes = [Suggestion.from_json(s) for s in data.get("suggestions", [])]
+        what, params = data.get("what"), data.get("params")
+        if what is None:
+            what, params = "text", {"text": data["message"]}
         return cls(
             data["severity"],
             data["kind"],
-            data["message"],
-            data["items"],
-            data["cell"],
-            data["table"],
-            data["rule"],
-            fixes[0] if fixes else None,
-            fixes[1:],
-            data.get("suspects", []),
-            data.get("subject"),
+            what=what,
+            params=params or {},
+            items=data["items"],
+            cell=data["cell"],
+            table=data["table"],
+            rule=data["rule"],
+            suggestion=fixes[0] if fixes else None,
+            also=fixes[1:],
+            suspects=data.get("suspects", []),
+            subject=data.get("subject"),
         )
 
 

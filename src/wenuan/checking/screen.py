@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from wenuan.checking import suggest
 from wenuan.checking.findings import FileReport, Finding, Suggestion
+from wenuan.checking.validate import about
 from wenuan.forms.model import Form, quantize
 from wenuan.forms.roster import unit_key
-from wenuan.words.messages import t
 
 MIN_OTHERS = 5  # fewer other units say too little about what is usual
 FAR = 3.5  # robust z-score beyond which a figure is flagged…
@@ -231,27 +231,32 @@ def _outlier(report, table, cell, key, n, times, size, fix, decimals) -> Finding
     value = f"{report.values[key]:f}"
     if decimals:
         value = f"{report.values[key].quantize(Decimal(1).scaleb(-decimals)):f}"
-    msg = t(
-        "f_outlier",
-        item=f"{cell.ref}（{cell.label}）",
-        value=value,
-        unit=cell.unit,
-        n=n,
-        times=_times(times),
-    )
+    place = report.places.get(key)
+    params = {**about(cell, None, place), "value": value, "n": n, "times": _times(times)}
+    params["size"] = ""
     if size:
-        msg += t("f_outlier_size", size=size.split(":", 1)[1])
+        params["size"] = {"what": "f_outlier_size", "params": {"size": _label(table, size)}}
     sug = None
     if fix:
         new, kind = fix
-        msg += t("f_outlier_fix", value=f"{new:f}", why=t(f"slip_{kind}", old=value))
-        sug = Suggestion(cell.ref, new, report.places.get(key), kind)
-    else:
-        msg += t("f_outlier_end")
-    place = report.places.get(key)
+        params["fix"] = {"old": value, "new": f"{new:f}", "why": kind}
+        sug = Suggestion(cell.ref, new, place, kind)
     return Finding(
-        "warning", "outlier", msg, [cell.ref], place, table.id, suggestion=sug, suspects=[cell.ref]
+        "warning",
+        "outlier",
+        what="f_outlier",
+        params=params,
+        items=[cell.ref],
+        cell=place,
+        table=table.id,
+        suggestion=sug,
+        suspects=[cell.ref],
     )
+
+
+def _label(table, key: str) -> str:
+    """The label of the cell `key` ("table:ref") names."""
+    return table.cells[key.split(":", 1)[1]].label
 
 
 def _against_last_year(reports, previous, forms) -> None:
@@ -267,15 +272,22 @@ def _against_last_year(reports, previous, forms) -> None:
                 a, b = _log(report.values.get(key)), _log(before.values.get(key))
                 if a is None or b is None or abs(a - b) < 1 - 0.15 or _named(report, key):
                     continue
-                msg = t(
-                    "f_moved",
-                    item=f"{cell.ref}（{cell.label}）",
-                    value=f"{report.values[key]:f}",
-                    unit=cell.unit,
-                    before=f"{before.values[key]:f}",
-                    times=_times(10 ** (a - b)),
-                )
                 place = report.places.get(key)
+                params = {
+                    **about(cell, None, place),
+                    "value": f"{report.values[key]:f}",
+                    "before": f"{before.values[key]:f}",
+                    "times": _times(10 ** (a - b)),
+                }
                 report.findings.append(
-                    Finding("warning", "outlier", msg, [ref], place, table.id, suspects=[ref])
+                    Finding(
+                        "warning",
+                        "outlier",
+                        what="f_moved",
+                        params=params,
+                        items=[ref],
+                        cell=place,
+                        table=table.id,
+                        suspects=[ref],
+                    )
                 )

@@ -13,10 +13,8 @@ from wenuan.checking import suggest
 from wenuan.checking.findings import FileReport, Finding, Suggestion
 from wenuan.forms import deadlines
 from wenuan.forms.model import UNITS, Cell, Form, Rule, quantize
-from wenuan.forms.rules import render
 from wenuan.reading import Entry, Return, Unreadable, read
 from wenuan.reading.dates import parse_date
-from wenuan.words.messages import t
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
 _UNIT_SUFFIXES = tuple(UNITS)
@@ -65,10 +63,11 @@ def collect(paths: list[Path], empty_ok: bool = False) -> list[Path]:
 
 
 def input_problem(path: Path) -> str | None:
-    """Why a file named as input cannot be opened (missing, a pipe, a device), or None."""
+    """Why a file named as input cannot be opened (missing, a pipe, a device), as the
+    catalogue's key (its words take `path`), or None."""
     if regular_file(path):
         return None
-    return t("read_not_regular" if path.exists() else "read_missing", path=path.name)
+    return "read_not_regular" if path.exists() else "read_missing"
 
 
 def regular_file(path: Path) -> bool:
@@ -106,7 +105,7 @@ def check_all(paths: list[Path], forms, options: Options) -> Iterator[FileReport
 def died(path: Path, options: Options) -> FileReport:
     """The report of a file whose worker died reading it."""
     report = FileReport(path=str(path), strict=options.strict)
-    report.findings.append(Finding("error", "unreadable", t("read_died", path=path.name)))
+    report.findings.append(unreadable("read_died", path))
     return report
 
 
@@ -133,16 +132,20 @@ def validate_file(path: Path, forms: dict[str, Form], options: Options) -> FileR
     """Read and check one file; a file that cannot be read is a finding, never an exception."""
     report = FileReport(path=str(path), strict=options.strict)
     if why := input_problem(path):
-        report.findings.append(Finding("error", "unreadable", why))
+        report.findings.append(unreadable(why, path))
         return report
     try:
         ret, form = read(path, forms, options.form_id)
     except Unreadable as e:
         kind = "unknown_form" if "form" in str(e) else "unreadable"  # unknown_form, other_form…
-        message = t(f"read_{e}", path=path.name, **e.params)
-        report.findings.append(Finding("error", kind, message))
+        report.findings.append(unreadable(f"read_{e}", path, kind, **e.params))
         return report
     return validate(form, ret, options, report)
+
+
+def unreadable(what: str, path: Path, kind: str = "unreadable", **params) -> Finding:
+    """The finding of a file that cannot be read: `what` is the catalogue's key."""
+    return Finding("error", kind, what=what, params={"path": path.name, **params})
 
 
 def validate(
@@ -189,7 +192,9 @@ def validate(
         received = received or ret.file_day
         how = "f_no_date_received" if options.received else "f_no_date_file"
         if received:
-            findings.append(Finding("info", "deadline", t(how, received=received.isoformat())))
+            findings.append(
+                Finding("info", "deadline", what=how, params={"received": received.isoformat()})
+            )
     report.received = received.isoformat() if received else None
     if received:
         findings += _deadline_findings(form, received, options.calendar)
@@ -238,30 +243,57 @@ def _table_findings(form: Form, ret: Return) -> list[Finding]:
     out = []
     for table in form.tables:
         if table.id in ret.missing_tables:
-            msg = t("f_no_table", title=table.title)
-            out.append(Finding("error", "table", msg, table=table.id))
+            params = {"title": table.title}
+            out.append(Finding("error", "table", what="f_no_table", params=params, table=table.id))
         elif table.id in ret.twice:
-            msg = t("f_table_twice", title=table.title, places="、".join(ret.twice[table.id]))
-            out.append(Finding("warning", "table", msg, table=table.id))
+            params = {"title": table.title, "places": ret.twice[table.id]}
+            out.append(
+                Finding("warning", "table", what="f_table_twice", params=params, table=table.id)
+            )
         near = {}
         for ref, entry in ret.tables.get(table.id, {}).items():
             if entry.how == "near":
                 near.setdefault(table.cells[ref].item, (ref, entry))
         for code, (ref, entry) in near.items():
             label = next(item.label for item, _ in table.walk() if item.code == code)
-            msg = t(
-                "f_near_label",
-                read=_clip(str(entry.label)),
-                code=code,
-                label=label,
-                score=f"{entry.score:.0f}",
+            params = {
+                **about(table.cells[ref], entry),
+                "item": code,
+                "label": label,
+                "read": _clip(str(entry.label)),
+                "score": f"{entry.score:.0f}",
+            }
+            out.append(
+                Finding(
+                    "info",
+                    "label",
+                    what="f_near_label",
+                    params=params,
+                    items=[ref],
+                    cell=entry.place,
+                    table=table.id,
+                )
             )
-            out.append(Finding("info", "label", msg, [ref], entry.place, table.id))
     return out
 
 
-def _finding(severity, kind, message, cell: Cell, entry, table, **kw) -> Finding:
-    return Finding(severity, kind, message, [cell.ref], _place(entry), table, **kw)
+def about(cell: Cell, entry: Entry | None, place: str | None = None) -> dict:
+    """What the words need to name a cell: its item code, label, unit, and place in the file."""
+    where = place or _place(entry)
+    return {"item": cell.ref, "label": cell.label, "unit": cell.unit, "cell": where}
+
+
+def _finding(severity, kind, what, cell: Cell, entry, table, params=None, **kw) -> Finding:
+    return Finding(
+        severity,
+        kind,
+        what=what,
+        params={**about(cell, entry), **(params or {})},
+        items=[cell.ref],
+        cell=_place(entry),
+        table=table,
+        **kw,
+    )
 
 
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
@@ -274,13 +306,12 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
             value = numbers.parse(raw).value
             if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
                 return value, None
-    name = f"{cell.ref}（{cell.label}）"
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
         parsed = numbers.Parsed(parsed.value, entry.unit)  # the unit written beside it
     if parsed.problem:
-        msg = t("f_not_number", item=name, raw=_clip(str(entry.raw)))
-        return None, _finding("error", "type", msg, cell, entry, table)
+        typed = {"raw": _clip(typed_as(entry.raw))}
+        return None, _finding("error", "type", "f_not_number", cell, entry, table, typed)
     value = parsed.value
     if parsed.unit == "万":  # 1.2万: 12000 people, or 1.2 in a 万元 cell
         if cell.unit != "万元":
@@ -289,37 +320,50 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
         parsed = numbers.Parsed(value)
     if value is None:
         if entry and ret.uncalculated(entry):
-            return None, _finding("error", "formula", t("f_formula", item=name), cell, entry, table)
+            return None, _finding("error", "formula", "f_formula", cell, entry, table)
         if cell.required:
             typed = str(entry.raw).strip() if entry and entry.raw is not None else ""
-            msg = t("f_dash", item=name, raw=_clip(typed)) if typed else t("f_missing", item=name)
-            return None, _finding("error", "missing", msg, cell, entry, table)
+            what = "f_dash" if typed else "f_missing"
+            params = {"raw": _clip(typed)} if typed else {}
+            return None, _finding("error", "missing", what, cell, entry, table, params)
         return None, None
     if parsed.unit and parsed.unit != cell.unit:
         if parsed.unit == "元" and cell.unit == "万元":
             fixed = quantize(value / 10000, 2)
-            msg = t("f_yuan", item=name, raw=_clip(str(entry.raw)), value=show(fixed, 2))
+            params = {"raw": _clip(typed_as(entry.raw)), "value": show(fixed, 2)}
             sug = Suggestion(cell.ref, fixed, _place(entry), "unit")
-            return None, _finding("error", "type", msg, cell, entry, table, suggestion=sug)
-        msg = t("f_wrong_unit", item=name, raw=_clip(str(entry.raw)), unit=cell.unit)
-        return None, _finding("error", "type", msg, cell, entry, table)
+            return None, _finding(
+                "error", "type", "f_yuan", cell, entry, table, params, suggestion=sug
+            )
+        params = {"raw": _clip(typed_as(entry.raw))}
+        return None, _finding("error", "type", "f_wrong_unit", cell, entry, table, params)
     if abs(value) >= TOO_LARGE:
-        msg = t("f_too_large", item=name, value=_clip(f"{value:f}"))
-        return None, _finding("error", "range", msg, cell, entry, table)
+        params = {"value": _clip(f"{value:f}")}
+        return None, _finding("error", "range", "f_too_large", cell, entry, table, params)
     if value < 0:  # kept for the rules, so a sign slip can be located
-        msg = t("f_negative", item=name, value=f"{value:f}")
-        return value, _finding("error", "range", msg, cell, entry, table)
+        params = {"value": f"{value:f}"}
+        return value, _finding("error", "range", "f_negative", cell, entry, table, params)
     if cell.decimals == 0 and value != value.to_integral_value():
-        msg = t("f_not_whole", item=name, value=f"{value:f}", unit=cell.unit)
-        return None, _finding("error", "type", msg, cell, entry, table)
+        params = {"value": f"{value:f}"}
+        return None, _finding("error", "type", "f_not_whole", cell, entry, table, params)
     if entry.shown and cell.unit == "万元":  # 12.3456 shown: the 12.35 万元 a clerk writes
         value = quantize(value, cell.decimals)
     if value.as_tuple().exponent < -cell.decimals:
         fixed = quantize(value, cell.decimals)
-        msg = t("f_decimals", item=name, value=f"{value:f}", fixed=show(fixed, cell.decimals))
+        params = {"value": f"{value:f}", "fixed": show(fixed, cell.decimals)}
         sug = Suggestion(cell.ref, fixed, _place(entry), "rounding")
-        return value, _finding("warning", "type", msg, cell, entry, table, suggestion=sug)
+        return value, _finding(
+            "warning", "type", "f_decimals", cell, entry, table, params, suggestion=sug
+        )
     return value, None
+
+
+def typed_as(raw) -> str:
+    """A cell's content as the clerk typed it: 932000, not the 932000.0 a workbook stores."""
+    if type(raw) is float:
+        number = Decimal(repr(raw))
+        return f"{number.quantize(1):f}" if number == number.to_integral_value() else f"{number:f}"
+    return str(raw)
 
 
 def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal | None) -> Finding:
@@ -332,18 +376,16 @@ def _shown_finding(cell: Cell, entry: Entry, table: str, value: Decimal | None) 
     shown = quantize(Decimal(repr(entry.raw)), how.decimals)
     value = shown if value is None else value  # not read (a count not whole): what it shows
     params = {
-        "item": f"{cell.ref}（{cell.label}）",
         "stored": _clip(f"{numbers.parse(stored).value:f}"),
         "code": _clip(code),
         "shown": _clip(f"{shown:f}"),
         "value": show(value, cell.decimals) if cell.unit == "万元" else f"{value:f}",
-        "unit": cell.unit,
     }
     if cell.unit != "万元":
-        return _finding("warning", "format", t("f_shown_other", **params), cell, entry, table)
+        return _finding("warning", "format", "f_shown_other", cell, entry, table, params)
     if how.rewritten:
-        return _finding("warning", "format", t("f_shown_rewritten", **params), cell, entry, table)
-    return _finding("info", "format", t("f_shown_wan", **params), cell, entry, table)
+        return _finding("warning", "format", "f_shown_rewritten", cell, entry, table, params)
+    return _finding("info", "format", "f_shown_wan", cell, entry, table, params)
 
 
 def _shown_together(notes: list[Finding], entries: dict[str, Entry]) -> list[Finding]:
@@ -358,16 +400,25 @@ def _shown_together(notes: list[Finding], entries: dict[str, Entry]) -> list[Fin
             out += group
             continue
         first = entries[group[0].items[0]]
-        msg = t(
-            "f_shown_many",
-            n=len(group),
-            code=_clip(code),
-            item=group[0].items[0],
-            stored=_clip(f"{numbers.parse(first.shown[0]).value:f}"),
-            value=_clip(f"{quantize(Decimal(repr(first.raw)), 2):f}"),
-        )
+        params = {
+            **{k: group[0].params[k] for k in ("item", "label", "unit", "cell")},
+            "n": len(group),
+            "code": _clip(code),
+            "stored": _clip(f"{numbers.parse(first.shown[0]).value:f}"),
+            "value": _clip(f"{quantize(Decimal(repr(first.raw)), 2):f}"),
+        }
         items = [i for f in group for i in f.items]
-        out.append(Finding("info", "format", msg, items, group[0].cell, group[0].table))
+        out.append(
+            Finding(
+                "info",
+                "format",
+                what="f_shown_many",
+                params=params,
+                items=items,
+                cell=group[0].cell,
+                table=group[0].table,
+            )
+        )
     return out
 
 
@@ -459,8 +510,7 @@ def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
         if fix.key in in_failing or finding is None or finding.suggestion:
             continue
         new = Decimal(fix.value).scaleb(-cell.decimals)
-        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals)) + t("sure_single")
-        finding.message += t("f_negative_fix", value=show(new, cell.decimals), why=why)
+        finding.params["fix"] = _fix(fix, new, values, cells, diagnosis.unique)
         finding.suggestion = Suggestion(cell.ref, new, _place(entry), fix.why)
         finding.suspects = [cell.ref]
 
@@ -526,17 +576,18 @@ def _rule_findings(
                 )
     out = []
     for index, rule, table, keys in failing:
-        msg = _rule_message(rule, keys, values, decimals)
-        msg, sugs, suspects = _advice(msg, rule, keys, diagnoses.get(index), values, cells)
+        params = _rule_params(rule, keys, values, decimals, cells)
+        advice, sugs, suspects = _advice(rule, keys, diagnoses.get(index), values, cells)
         first = cells[keys[0]][1]
         out.append(
             Finding(
                 rule.severity,
                 rule.kind,
-                msg,
-                [cells[k][0].ref for k in keys],
-                _place(first),
-                table,
+                what=f"f_{params['kind']}",
+                params={**params, "advice": advice},
+                items=[cells[k][0].ref for k in keys],
+                cell=_place(first),
+                table=table,
                 rule=rule.id,
                 suggestion=sugs[0] if sugs else None,
                 also=sugs[1:],
@@ -546,76 +597,83 @@ def _rule_findings(
     return out
 
 
-def _rule_message(rule: Rule, keys: list[str], values, decimals) -> str:
-    """The rule that fails, its basis, and both sides' values (and the limit, if a bound)."""
+def _rule_params(rule: Rule, keys: list[str], values, decimals, cells) -> dict:
+    """The rule that fails, its basis, each of its cells, and both sides' values."""
     expr = rule.parsed
     vals = {r: values[k] for r, k in zip(expr.refs(), keys, strict=True)}
     dec = max(decimals[k] for k in keys)
     left, right = suggest.value(expr.left, vals), suggest.value(expr.right, vals)
-    kind = rule.kind if rule.kind != "rule" or expr.op == "=" else "inequality"
-    return t(
-        f"f_{kind}",
-        rule=rule.id,
-        expr=rule.expr,
-        basis=rule.basis,
-        left=render(expr.left),
-        lv=show(left, dec),
-        right=render(expr.right),
-        rv=show(right, dec),
-        diff=show(abs(left - right), dec),
-        cmp=t(f"cmp_{expr.op}") if expr.op != "=" else "",
-    )
+    terms = []
+    for ref, key in zip(expr.refs(), keys, strict=True):
+        cell, entry, _ = cells[key]
+        value = show(values[key], cell.decimals)
+        terms.append({"ref": str(ref), **about(cell, entry), "value": value})
+    return {
+        "kind": rule.kind if rule.kind != "rule" or expr.op == "=" else "inequality",
+        "rule": rule.id,
+        "expr": rule.expr,
+        "basis": rule.basis,
+        "op": expr.op,
+        "left": show(left, dec),
+        "right": show(right, dec),
+        "diff": show(abs(left - right), dec),
+        "terms": list({term["ref"]: term for term in terms}.values()),
+    }
 
 
-def _where(key: str, cells) -> str:
-    cell, entry, _ = cells[key]
-    return f"{_place(entry) or cell.ref}（{cell.ref}）"
+def _fix(fix, new: Decimal, values, cells, unique: bool) -> dict:
+    """A fix as the words need it: the cell, its old and new figures, the slip, and whether
+    no other change of as many cells makes the rules hold."""
+    cell, entry, _ = cells[fix.key]
+    old, value = show(values[fix.key], cell.decimals), show(new, cell.decimals)
+    return {**about(cell, entry), "old": old, "new": value, "why": fix.why, "unique": unique}
 
 
-def _either(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return t("list_sep").join(names[:-1]) + t("or") + names[-1]
-
-
-def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, list, list]:
-    """The message completed with the fix, the located cells or the candidates; suggestions and
-    the items named as wrong."""
+def _advice(rule: Rule, keys, diagnosis, values, cells) -> tuple[dict, list, list]:
+    """What to tell about the fix: the fixes, the located cells or the tied sets, as data;
+    the suggestions and the items named as wrong."""
     if diagnosis is None:
-        return msg + t("f_no_single_fix"), [], []
+        return {"how": "none"}, [], []
     fixes = [f for f in diagnosis.fixes if f.key in keys]
     here = [k for k in diagnosis.located or [] if k in keys]
-    sugs = []
+    sugs, said = [], []
     for fix in fixes:
         cell, entry, _ = cells[fix.key]
         new = Decimal(fix.value).scaleb(-cell.decimals)
-        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals))
-        others = [f for f in diagnosis.fixes if f is not fix]
-        if diagnosis.partial:
-            why += t("sure_part")
-        else:
-            why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
-        where = _place(entry) or cell.ref
-        value = show(new, cell.decimals)
-        kind = "f_suggest_part" if diagnosis.partial else "f_suggest"
-        msg += t(kind, cell=where, item=cell.ref, value=value, why=why)
+        said.append(_fix(fix, new, values, cells, diagnosis.unique))
         sugs.append(Suggestion(cell.ref, new, _place(entry), fix.why))
     fixed = {f.key for f in fixes}
     rest = [k for k in here if k not in fixed]
-    if rest:
-        msg += t("f_located", cells=t("list_sep").join(_where(k, cells) for k in rest))
+    advice = {
+        "unique": diagnosis.unique,
+        "partial": diagnosis.partial,
+        "fixes": said,
+        "located": [about(*cells[k][:2]) for k in rest],
+    }
     if fixes or rest:
-        return msg, sugs, [cells[k][0].ref for k in here]
+        return (
+            {"how": "fix" if fixes else "located", **advice},
+            sugs,
+            [cells[k][0].ref for k in here],
+        )
+    if diagnosis.ties:
+        ties = [[about(*cells[k][:2]) for k in tie if k in cells] for tie in diagnosis.ties]
+        return {"how": "ties", **advice, "ties": ties}, [], []
     named = [k for k in diagnosis.candidates if k in keys] or (
         diagnosis.candidates if diagnosis.located is None else []
     )
     if len(named) > 1:
-        return msg + t("f_one_of", cells=_either([cells[k][0].ref for k in named])), [], []
+        return (
+            {"how": "candidates", **advice, "located": [about(*cells[k][:2]) for k in named]},
+            [],
+            [],
+        )
     if len(named) == 1:
-        return msg + t("f_located", cells=_where(named[0], cells)), [], [cells[named[0]][0].ref]
+        located = [about(*cells[named[0]][:2])]
+        return {"how": "located", **advice, "located": located}, [], [cells[named[0]][0].ref]
     if diagnosis.located is not None and rule.severity == "warning":
-        return msg, [], []
-    return msg + t("f_no_single_fix"), [], []
+        return {"how": "quiet"}, [], []
+    return {"how": "none"}, [], []
 
 
 def _fill_suggestions(
@@ -639,7 +697,7 @@ def _fill_suggestions(
             continue
         new = quantize(new, cell.decimals)
         finding.suggestion = Suggestion(cell.ref, new, _place(entry), "fill")
-        finding.message += t("f_fill", expr=rule.expr, value=show(new, cell.decimals))
+        finding.params["fix"] = {"new": show(new, cell.decimals), "why": "fill", "expr": rule.expr}
     return []
 
 
@@ -648,19 +706,22 @@ def _header_findings(ret: Return) -> list[Finding]:
     for key in ("unit", "person"):
         entry = ret.header.get(key)
         if not entry or not str(entry.raw).strip():
-            out.append(Finding("error", "header", t(f"f_no_{key}"), cell=_place(entry)))
+            out.append(Finding("error", "header", what=f"f_no_{key}", cell=_place(entry)))
     day = ret.header.get("date")
     if day and str(day.raw).strip() and parse_date(day.raw) is None:
-        raw = _clip(str(day.raw))
-        out.append(Finding("warning", "header", t("f_bad_date", raw=raw), cell=_place(day)))
+        params = {"raw": _clip(str(day.raw))}
+        out.append(Finding("warning", "header", what="f_bad_date", params=params, cell=_place(day)))
     phone = ret.header.get("phone")
     if not phone or not str(phone.raw).strip():
-        out.append(Finding("warning", "header", t("f_no_phone"), cell=_place(phone)))
+        out.append(Finding("warning", "header", what="f_no_phone", cell=_place(phone)))
     else:
         raw = str(phone.raw)
         numbers = re.split(r"[、,，/;；]|\s{2,}", raw.removesuffix(".0"))  # a landline, a mobile
         if not all(_PHONE.match(re.sub(r"[\s\-－—()（）]", "", n)) for n in numbers if n.strip()):
-            out.append(Finding("warning", "header", t("f_bad_phone", raw=raw), cell=_place(phone)))
+            params = {"raw": _clip(typed_as(phone.raw))}
+            out.append(
+                Finding("warning", "header", what="f_bad_phone", params=params, cell=_place(phone))
+            )
     return out
 
 
@@ -680,17 +741,14 @@ def _deadline_findings(form: Form, received: date, calendar) -> list[Finding]:
         return []
     days = (received - deadline.date).days
     work = deadlines.working_days_between(deadline.date, received, calendar)
-    msg = t(
-        "f_late",
-        days=days,
-        work=work,
-        deadline=deadline.date.isoformat(),
-        received=received.isoformat(),
-        text=deadline.text,
-    )
     years = range(deadline.date.year, received.year + 1)
     given = {d.year for d in calendar or {}}
-    guessed = [y for y in years if y not in given and not deadlines.has_official_data(y)]
-    if guessed:
-        msg += t("f_late_guess", years="、".join(map(str, guessed)))
-    return [Finding("warning", "deadline", msg)]
+    params = {
+        "days": days,
+        "work": work,
+        "deadline": deadline.date.isoformat(),
+        "received": received.isoformat(),
+        "text": deadline.text,
+        "guessed": [str(y) for y in years if y not in given and not deadlines.has_official_data(y)],
+    }
+    return [Finding("warning", "deadline", what="f_late", params=params)]

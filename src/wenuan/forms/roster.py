@@ -24,13 +24,20 @@ class Roster:
     def __init__(self, units: list[Unit]):
         self.names = [u.name for u in units]
         self._canonical = {}
+        self._full = {}
         for u in units:
+            unions = [n for n in (u.name, *u.aliases) if n.endswith(_SUFFIXES)]
+            self._full[u.name] = max(unions, key=len) if unions else u.name
             for name in (u.name, *u.aliases):
                 self._canonical.setdefault(unit_key(name), u.name)
 
     def canonical(self, name: str) -> str:
         """The roster's name for a unit, or the name as given when the roster lacks it."""
         return self._canonical.get(unit_key(name), name.strip())
+
+    def full(self, name: str) -> str:
+        """A unit's full name, as a letter addresses it: 鲁山县总工会 for 鲁山."""
+        return self._full.get(self.canonical(name), name)
 
     def __contains__(self, name: str) -> bool:
         return unit_key(name) in self._canonical
@@ -43,7 +50,7 @@ def read_roster(path: Path) -> list[Unit]:
     from wenuan.reading import Unreadable, open_workbook
 
     if why := input_problem(path):
-        raise WenuanError("bad_roster", path=str(path), why=why)
+        raise WenuanError("bad_roster", path=str(path), why=t(why, path=path.name))
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
             wb = open_workbook(path)

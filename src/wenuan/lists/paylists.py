@@ -15,9 +15,6 @@ from wenuan.forms import deadlines
 from wenuan.forms.model import Form, ListRule, PaymentList
 from wenuan.lists import idnumbers
 from wenuan.reading.model import Entry, Grid, Unreadable
-from wenuan.words.messages import t
-from wenuan.words.present_validate import finding_line
-from wenuan.words.safetext import shown
 
 SALT_ENV = "WENUAN_SALT"
 _PASSBOOK = ("存折",)
@@ -140,7 +137,7 @@ def read_register(path: Path, form: Form, paylist: PaymentList, key: bytes) -> R
     parts = find_parts(grids, shape) if grids is not None else []
     if grids is not None and not parts:
         words = "、".join(c.name for c in shape.columns)
-        report.findings.append(Finding("error", "table", t("l_no_list", columns=words)))
+        report.findings.append(_finding("error", "table", _said("l_no_list", columns=words)))
     for part in parts:
         for cells in part.rows:
             entry = cells.get("id_number")
@@ -151,16 +148,17 @@ def read_register(path: Path, form: Form, paylist: PaymentList, key: bytes) -> R
             subject = {"id_number": masked}
             where = entry.place
             if idnumbers.lost_digits(entry.raw):
-                why = t("l_id_lost", masked=masked)
-                report.findings.append(Finding("error", "id_number", f"{name}：{why}", cell=where,
-                                               table="register", subject=subject))  # fmt: skip
+                why = _said("l_id_lost", masked=masked, person=name)
+                report.findings.append(_finding("error", "id_number", why, cell=where,
+                                                table="register", subject=subject))  # fmt: skip
                 continue
             person = idnumbers.check_id(idnumbers.digits_of(entry.raw))
             subject["id_hash"] = idnumbers.fingerprint(person.digits, key)
             if person.problem:
-                why = t("l_id_bad", masked=masked, why=t(f"l_id_{person.problem}"))
-                report.findings.append(Finding("error", "id_number", f"{name}：{why}", cell=where,
-                                               table="register", subject=subject))  # fmt: skip
+                why = _said("l_id_bad", masked=masked, why=_said(f"l_id_{person.problem}"),
+                            person=name)  # fmt: skip
+                report.findings.append(_finding("error", "id_number", why, cell=where,
+                                                table="register", subject=subject))  # fmt: skip
             book.people.setdefault(person.digits, (where, name))
     report.values = {"rows": len(book.people), "register": True}
     return book
@@ -177,9 +175,9 @@ def coverage(book: Register, paylist: PaymentList, batch: Batch, key: bytes) -> 
             where, name = book.people[digits]
             masked = idnumbers.mask_id(digits)
             subject = {"id_number": masked, "id_hash": idnumbers.fingerprint(digits, key)}
-            message = t("l_not_paid", masked=masked, basis=basis)
-            report.findings.append(Finding("error", "coverage", f"{name}：{message}", cell=where,
-                                           table=paylist.id, subject=subject))  # fmt: skip
+            message = _said("l_not_paid", masked=masked, basis=basis, person=name)
+            report.findings.append(_finding("error", "coverage", message, cell=where,
+                                            table=paylist.id, subject=subject))  # fmt: skip
     report.values["missing"] = len(missing) if basis else 0
     return report
 
@@ -190,7 +188,7 @@ def _grids(path: Path, report: FileReport):
     from wenuan.reading import word, workbook
 
     if why := input_problem(path):
-        report.findings.append(Finding("error", "unreadable", why))
+        report.findings.append(_finding("error", "unreadable", _said(why, path=path.name)))
         return None
     try:
         if path.suffix.lower() in word.WORD:
@@ -198,8 +196,8 @@ def _grids(path: Path, report: FileReport):
         return workbook.grids(path, workbook.LIST)[0]
     except Unreadable as e:
         key = f"l_{e}" if str(e) in ("too_many_rows", "too_large", "too_far") else f"read_{e}"
-        message = t(key, **{"path": path.name, "rows": workbook.LIST.rows, **e.params})
-        report.findings.append(Finding("error", "unreadable", message))
+        message = _said(key, **{"path": path.name, "rows": workbook.LIST.rows, **e.params})
+        report.findings.append(_finding("error", "unreadable", message))
         return None
 
 
@@ -224,17 +222,17 @@ def check_list(
     report.unit = _unit(grids, parts)
     if not parts:
         words = "、".join(c.name for c in paylist.columns if c.required)
-        report.findings.append(Finding("error", "table", t("l_no_list", columns=words)))
+        report.findings.append(_finding("error", "table", _said("l_no_list", columns=words)))
         return report
     for part in parts:
         for name in part.missing:
             column = next(c for c in paylist.columns if c.name == name)
             words = "、".join([column.name, *column.words])
             report.findings.append(
-                Finding(
+                _finding(
                     "error",
                     "header",
-                    t("l_no_column", column=name, words=words),
+                    _said("l_no_column", column=name, words=words),
                     cell=part.header,
                     table=paylist.id,
                 )
@@ -278,13 +276,13 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
     where_list = parts[0].header if parts else None
     if ret is None:
         key = "l_recon_no_return" if report.unit else "l_recon_no_unit"
-        message = t(key, unit=report.unit, folder=returns.path.name)
-        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+        message = _said(key, unit=report.unit, folder=returns.path.name)
+        return [_finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
     file = Path(ret.path).name
     if ret.form is None or any(f.kind == "unreadable" for f in ret.findings):
-        why = next((f.message for f in ret.findings), "")
-        message = t("l_recon_unreadable", file=file, why=why)
-        return [Finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
+        why = next(({"what": f.what, "params": f.params} for f in ret.findings), "")
+        message = _said("l_recon_unreadable", file=file, why=why)
+        return [_finding("warning", "reconcile", message, cell=where_list, table=paylist.id)]
     table = form.table(rec.table)
     places = {(r["table"], r["item"]): r["cell"] for r in ret.reading}
     out = []
@@ -305,8 +303,8 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
         kind = "id_number" if key == "count" else "amount"
         here = _column_span(parts, kind) or where_list
         if value is None:
-            message = t("l_recon_no_value", file=file, ref=ref, label=cell.label)
-            out.append(Finding("warning", "reconcile", message, cell=here, table=paylist.id,
+            message = _said("l_recon_no_value", file=file, item=ref, label=cell.label)
+            out.append(_finding("warning", "reconcile", message, cell=here, table=paylist.id,
                                items=[ref]))  # fmt: skip
             continue
         less = False
@@ -314,7 +312,7 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
             if Decimal(len(rows)) == value:
                 continue
             less = rec.count_part and len(rows) < value  # the item counts more than the list
-            message = t("l_recon_count", n=len(rows), unit=cell.unit, where=here, ref=ref,
+            message = _said("l_recon_count", n=len(rows), unit=cell.unit, where=here, item=ref,
                         label=cell.label, m=f"{value.normalize():f}", file=file, cell=there,
                         basis=rec.basis)  # fmt: skip
         else:
@@ -324,12 +322,12 @@ def reconcile(report: FileReport, parts, form: Form, paylist: PaymentList, retur
             diff = quantize(conv - value, cell.decimals + 2).normalize()
             less = rec.amount_part and conv < value  # the item holds more than the list
             diff = -diff if less else diff
-            message = t("l_recon_less" if less else "l_recon_amount", sum=_yuan(total),
-                        conv=f"{conv.normalize():f}", unit=cell.unit, where=here, ref=ref,
+            message = _said("l_recon_less" if less else "l_recon_amount", sum=_yuan(total),
+                        conv=f"{conv.normalize():f}", unit=cell.unit, where=here, item=ref,
                         label=cell.label, m=f"{value:f}", file=file, cell=there,
                         diff=f"{diff:f}", basis=rec.basis)  # fmt: skip
         severity = "warning" if less else rec.severity
-        out.append(Finding(severity, "reconcile", message, cell=here, table=paylist.id,
+        out.append(_finding(severity, "reconcile", message, cell=here, table=paylist.id,
                            rule=f"reconcile-{key}", items=[ref]))  # fmt: skip
     return out
 
@@ -362,10 +360,10 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
 
     def add(severity, kind, message, entry=None, rule=None, subject=None, at=None):
         out.append(
-            Finding(
+            _finding(
                 severity,
                 kind,
-                f"{name}：{message}",
+                {**message, "params": {**message["params"], "person": name}},
                 cell=entry.place if entry else _cell_of(where(), at),
                 table=paylist.id,
                 rule=rule,
@@ -376,7 +374,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
     for column in paylist.columns:
         k = column.kind if column.kind != "text" else column.name
         if column.required and k not in cells:
-            add("error", "missing", t("l_missing", column=column.name), at=k)
+            add("error", "missing", _said("l_missing", column=column.name), at=k)
 
     # the ID number
     person = None
@@ -386,23 +384,30 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
         masked = idnumbers.mask_id(id_entry.raw)
         id_subject = _about("id_number", masked, None, key)
         if idnumbers.lost_digits(id_entry.raw):
-            add("error", "id_number", t("l_id_lost", masked=masked), id_entry, subject=id_subject)
+            add(
+                "error",
+                "id_number",
+                _said("l_id_lost", masked=masked),
+                id_entry,
+                subject=id_subject,
+            )
         else:
             person = idnumbers.check_id(idnumbers.digits_of(id_entry.raw))
             id_subject = _about("id_number", masked, person.digits, key)
             if person.problem:
-                why = t(f"l_id_{person.problem}")
-                add("error", "id_number", t("l_id_bad", masked=masked, why=why), id_entry,
+                why = _said(f"l_id_{person.problem}")
+                add("error", "id_number", _said("l_id_bad", masked=masked, why=why), id_entry,
                     subject=id_subject)  # fmt: skip
             elif person.old:
-                add("info", "id_number", t("l_id_old", masked=masked), id_entry,
+                add("info", "id_number", _said("l_id_old", masked=masked), id_entry,
                     subject=id_subject)  # fmt: skip
             if person.problem not in ("chars", "length"):
                 seen = batch.ids.get(person.digits)
                 here = (str(path), id_entry.place, name)
                 if seen:
+                    other = _where(seen, path)
                     add("error", "duplicate",
-                        t("l_dup_id", masked=masked, other=_where(seen, path), other_name=seen[2]),
+                        _said("l_dup_id", masked=masked, other=other, other_name=seen[2]),
                         id_entry, subject=id_subject)  # fmt: skip
                 else:
                     batch.ids[person.digits] = here
@@ -415,7 +420,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
                 and person.digits not in register.people
             ):
                 add("error", "register",
-                    t("l_not_registered", masked=masked, register=register.path.name,
+                    _said("l_not_registered", masked=masked, register=register.path.name,
                       basis=basis), id_entry, subject=id_subject)  # fmt: skip
 
     # the card
@@ -426,21 +431,27 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
         masked = idnumbers.mask_card(card_entry.raw)
         subject = _about("bank_card", masked, None, key)
         if idnumbers.lost_digits(card_entry.raw):
-            add("error", "bank_card", t("l_card_lost", masked=masked), card_entry, subject=subject)
+            add(
+                "error",
+                "bank_card",
+                _said("l_card_lost", masked=masked),
+                card_entry,
+                subject=subject,
+            )
         else:
             digits = idnumbers.digits_of(card_entry.raw)
             subject = _about("bank_card", masked, digits, key)
             problem = idnumbers.check_card(digits)
             if problem and not (passbook and digits.isdigit()):
-                why = t(f"l_card_{problem}")
-                add("error", "bank_card", t("l_card_bad", masked=masked, why=why), card_entry,
+                why = _said(f"l_card_{problem}")
+                add("error", "bank_card", _said("l_card_bad", masked=masked, why=why), card_entry,
                     subject=subject)  # fmt: skip
             if digits.isdigit():
                 seen = batch.cards.get(digits)
                 who = person.digits if person else name
                 if seen and seen[3] != who:
                     add("error", "duplicate",
-                        t("l_dup_card", masked=masked, other=_where(seen, path),
+                        _said("l_dup_card", masked=masked, other=_where(seen, path),
                           other_name=seen[2]),
                         card_entry, subject=subject)  # fmt: skip
                 elif not seen:
@@ -451,7 +462,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
     if (entry := cells.get("amount")) is not None:
         parsed = numbers.parse(entry.raw, ("元",))
         if parsed.value is None or parsed.problem:
-            add("error", "type", t("l_not_amount", text=_clip(entry.raw)), entry)
+            add("error", "type", _said("l_not_amount", text=_clip(entry.raw)), entry)
         else:
             amount = parsed.value
     paid = None
@@ -460,7 +471,7 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
 
         paid = parse_date(entry.raw)
         if paid is None:
-            add("error", "type", t("l_not_date", text=_clip(entry.raw)), entry)
+            add("error", "type", _said("l_not_date", text=_clip(entry.raw)), entry)
 
     category = _text(cells.get("category"))
     for rule in paylist.rules:
@@ -468,30 +479,40 @@ def _row_findings(cells, where, form, paylist, batch, path, key, register) -> li
             continue
         if rule.check == "amount" and amount is not None and amount != rule.amount:
             add(rule.severity, "list_rule",
-                t("l_rule_amount", amount=_yuan(amount), expected=_yuan(rule.amount),
+                _said("l_rule_amount", amount=_yuan(amount), expected=_yuan(rule.amount),
                   basis=rule.basis), cells.get("amount"), rule.id, id_subject)  # fmt: skip
         elif rule.check == "age" and person and person.birth and not person.problem:
             on = deadlines.resolve(rule.as_of).start
             age = idnumbers.age_on(person.birth, on)
             if age < rule.min_age:
                 add(rule.severity, "list_rule",
-                    t("l_rule_age", on=on.isoformat(), age=age, min_age=rule.min_age,
+                    _said("l_rule_age", on=on.isoformat(), age=age, min_age=rule.min_age,
                       basis=rule.basis), id_entry, rule.id, id_subject)  # fmt: skip
         elif rule.check == "card":
             cash = any(w in method for w in _CASH)
             if cash or card_entry is None or (passbook and not rule.passbook):
-                how = method or t("l_no_card")
+                how = method or _said("l_no_card")
                 entry = cells.get("method") or card_entry
-                add(rule.severity, "list_rule", t("l_rule_card", how=how, basis=rule.basis),
+                add(rule.severity, "list_rule", _said("l_rule_card", how=how, basis=rule.basis),
                     entry, rule.id, id_subject, "bank_card")  # fmt: skip
         elif rule.check == "date" and paid is not None:
             start, end = rule_span(rule, form)
             if not start <= paid <= end:
                 add(rule.severity, "list_rule",
-                    t("l_rule_date", paid=paid.isoformat(), start=start.isoformat(),
+                    _said("l_rule_date", paid=paid.isoformat(), start=start.isoformat(),
                       end=end.isoformat(), basis=rule.basis), cells.get("date"), rule.id,
                     id_subject)  # fmt: skip
     return out
+
+
+def _said(what: str, **params) -> dict:
+    """What a finding says: the catalogue's key and the parameters of its words."""
+    return {"what": what, "params": params}
+
+
+def _finding(severity: str, kind: str, said: dict, **kw) -> Finding:
+    """A finding that says `said` (a `_said`)."""
+    return Finding(severity, kind, what=said["what"], params=said["params"], **kw)
 
 
 _HASH = {"id_number": "id_hash", "bank_card": "card_hash"}
@@ -566,28 +587,3 @@ def _counts(report: FileReport) -> dict:
     if report.values.get("register"):
         out.update(register=True, missing=report.values.get("missing", 0))
     return out
-
-
-def lists_text(reports: list[FileReport], paylist: PaymentList) -> str:
-    """Each file's findings under its list, and a last line counting people and files."""
-    lines = []
-    for r in reports:
-        verdict = (
-            t("summary_ok")
-            if not r.errors and not r.warnings
-            else t("summary_counts", errors=r.errors, warnings=r.warnings)
-        )
-        rows = r.values.get("rows", 0)
-        if r.values.get("register"):
-            count = t("l_register_rows", n=rows, missing=r.values.get("missing", 0))
-        else:
-            count = t("l_rows", n=rows)
-        lines.append(f"{'✓' if r.ok else '✗'} {shown(r.path)}  {count}  {verdict}")
-        lines += [finding_line(f) for f in r.findings]
-    lists = [r for r in reports if not r.values.get("register")]
-    bad = sum(not r.ok for r in lists)
-    total = sum(r.values.get("rows", 0) for r in lists)
-    lines.append(
-        t("l_total", title=paylist.title, rows=total, files=len(lists), ok=len(lists) - bad)
-    )
-    return "\n".join(lines)

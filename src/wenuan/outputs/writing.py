@@ -526,15 +526,17 @@ def annotate(path: Path, findings, target: Path, force: bool) -> None:
         wb = load_workbook(path, keep_vba=suffix == ".xlsm")
     except Exception:  # openpyxl raises many types for a file it cannot take
         raise WenuanError("annotate_unreadable", path=str(path)) from None
+    from wenuan.words.findings import say, to_change
+
     fill = PatternFill("solid", fgColor="FFC7CE")
     notes: dict[tuple[str, str], list[str]] = {}
     for f in findings:
         if f.severity == "info":  # a note on reading marks nothing
             continue
-        places = [f.cell, f.suggestion.cell if f.suggestion else None]
+        places = [f.cell, to_change(f)]
         for place in dict.fromkeys(p for p in places if p and "!" in p):
             sheet, ref = place.rsplit("!", 1)
-            notes.setdefault((sheet, ref), []).append(text(f.message))
+            notes.setdefault((sheet, ref), []).append(text(say(f, "unit")))
     for (sheet, ref), texts in notes.items():
         if sheet not in wb.sheetnames:
             continue

@@ -25,6 +25,7 @@ from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render
 from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign
+from wenuan.words.findings import say
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
 
@@ -147,6 +148,8 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return {fid: render.form_label(campaign.forms[fid]) for fid in campaign.forms}
 
     env.filters["said"] = lambda text: said(str(text), labels())
+    env.filters["to_unit"] = lambda f: say(f, "unit")  # the words a unit reads
+    env.filters["to_clerk"] = lambda f: said(say(f, "clerk"), labels())
     env.filters["label"] = lambda fid: labels().get(fid, fid)
 
     def page(name: str, code: int = 200, **context) -> HTMLResponse:
@@ -212,7 +215,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
     def shown(r) -> dict:
         """What the page's script shows of a received file: the words of its findings, and the
         title of its form when that is not the page's."""
-        lines = [said(f.message, labels()) for f in r.findings]
+        lines = [said(say(f, "clerk"), labels()) for f in r.findings]
         other = r.form is not None and r.form != campaign.form_id
         return {**r.to_json(), "elsewhere": labels().get(r.form) if other else None, "lines": lines}
 

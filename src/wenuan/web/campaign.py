@@ -21,7 +21,7 @@ from wenuan.forms.roster import Roster, unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render, writing
 from wenuan.web.store import Store, Submission
-from wenuan.words.messages import t
+from wenuan.words.findings import say, to_change
 from wenuan.words.safetext import shown
 
 MAX_FILE = 64 << 20  # the reader refuses larger files unread; nothing larger is kept either
@@ -119,7 +119,8 @@ class Campaign:
         exceptions. A return of another form is kept under that form."""
         name = shown_name(name)
         if (kept := self.store.keep(source, MAX_FILE)) is None:
-            finding = Finding("error", "unreadable", t("read_too_large", path=name))
+            params = {"path": name}
+            finding = Finding("error", "unreadable", what="read_too_large", params=params)
             return Received(name, errors=1, findings=[finding])
         sha, size = kept
         report = self.check(sha, name, None)
@@ -205,20 +206,23 @@ class Campaign:
 
     def notice(self, key: str, word: bool = False) -> tuple[str, bytes]:
         """The correction notice of one unit as `status --notices` writes it: text, or a Word
-        document when the library makes one (status.notice_docx)."""
+        document."""
+        from wenuan.outputs.notices import notice_docx
+        from wenuan.words.notices import notice_text
+
         st = self.status()
         line = next(u for u in st.units if unit_key(u.unit) == key)
         stem = f"{writing.safe_name(line.unit)}_更正通知"
         if word:
             buffer = io.BytesIO()
-            chasing.notice_docx(st, line).save(buffer)
+            notice_docx(st, line).save(buffer)
             return f"{stem}.docx", buffer.getvalue()
-        return f"{stem}.txt", writing.notepad_bytes(chasing.notice_text(st, line))
+        return f"{stem}.txt", writing.notepad_bytes(notice_text(st, line))
 
     @staticmethod
     def word_notices() -> bool:
-        """Whether the library writes notices as Word documents too (a later status.py does)."""
-        return hasattr(chasing, "notice_docx")
+        """Whether the library writes notices as Word documents too (it does)."""
+        return True
 
     def annotated(self, sub: Submission) -> tuple[str, bytes]:
         """The annotated copy of a submission, as `validate --annotate` writes it, named
@@ -238,9 +242,9 @@ class Campaign:
         marks: dict[str, list[str]] = {}
         for f in sub.report.findings:
             if f.severity != "info":
-                for place in dict.fromkeys([f.cell, f.suggestion.cell if f.suggestion else None]):
+                for place in dict.fromkeys([f.cell, to_change(f)]):
                     if place:
-                        marks.setdefault(place, []).append(f.message)
+                        marks.setdefault(place, []).append(say(f, "unit"))
         from wenuan.workers import Died
 
         try:

@@ -305,27 +305,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the payment list {list} names no return items (reconcile:) to check with --return",
     ),
     "l_recon_count": (
-        "明细共 {n} {unit}（{where}），报表 {ref}（{label}）填 {m} {unit}（{file} {cell}）（{basis}）",
-        "the list has {n} {unit} ({where}); the return's {ref} ({label}) says {m} {unit} "
-        "({file} {cell}) ({basis})",
+        "明细共 {n} {unit}（{where}），报表 {file} 中{item}填 {m} {unit}（{basis}）",
+        "the list has {n} {unit} ({where}); in the return {file}, {item} says {m} {unit} ({basis})",
     ),
     "l_recon_amount": (
-        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），报表 {ref}（{label}）填 {m} {unit}"
-        "（{file} {cell}），相差 {diff} {unit}（{basis}）",
-        "the list's amounts total {sum} 元, {conv} {unit} ({where}); the return's {ref} ({label}) "
-        "says {m} {unit} ({file} {cell}), {diff} {unit} apart ({basis})",
+        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），报表 {file} 中{item}填 {m} {unit}，"
+        "相差 {diff} {unit}（{basis}）",
+        "the list's amounts total {sum} 元, {conv} {unit} ({where}); in the return {file}, {item} "
+        "says {m} {unit}, {diff} {unit} apart ({basis})",
     ),
     "l_recon_less": (
-        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），少于报表 {ref}（{label}）的 {m} {unit}"
-        "（{file} {cell}），相差 {diff} {unit}：{ref} 还计入明细以外的款物（实物、其他对象），"
-        "请核对差额（{basis}）",
-        "the list's amounts total {sum} 元, {conv} {unit} ({where}), less than the return's {ref} "
-        "({label}), {m} {unit} ({file} {cell}), {diff} {unit} apart: {ref} also counts what the "
-        "list does not hold (goods, other payees); check the difference ({basis})",
+        "明细金额合计 {sum} 元，即 {conv} {unit}（{where}），少于报表 {file} 中{item}的 {m} {unit}，"
+        "相差 {diff} {unit}：“{label}”还计入明细以外的款物（实物、其他对象），请核对差额（{basis}）",
+        "the list's amounts total {sum} 元, {conv} {unit} ({where}), less than {item} in the return "
+        "{file}, {m} {unit}, {diff} {unit} apart: “{label}” also counts what the list does not "
+        "hold (goods, other payees); check the difference ({basis})",
     ),
     "l_recon_no_value": (
-        "报表 {file} 中没有 {ref}（{label}）的数值，未能核对",
-        "the return {file} has no value for {ref} ({label}): not reconciled",
+        "报表 {file} 中没有{item}的数值，未能核对",
+        "the return {file} has no value for {item}: not reconciled",
     ),
     "l_recon_no_return": (
         "{folder} 中没有填报单位为 {unit} 的报表，未能核对",
@@ -467,9 +465,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot tell which form {path} is: no wenuan template mark and no form title or items found. Use --form",
     ),
     # findings
-    "f_missing": ("{item} 未填写", "{item} is empty"),
+    "f_missing": ("{item}未填写", "{item} is empty"),
     "f_dash": (
-        "{item} 填的是“{raw}”，不是数字；没有的请填 0",
+        "{item}填的是“{raw}”，不是数字；没有的请填 0",
         "{item} holds “{raw}”, not a number; type 0 if there is none",
     ),
     "f_no_table": (
@@ -481,25 +479,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the table “{title}” appears more than once ({places}); the first is read: delete the other copy",
     ),
     "f_near_label": (
-        "把“{read}”读作 {code}（{label}）（相似度 {score}%）；如有误请改用表中原文",
-        "read “{read}” as {code} ({label}) (similarity {score}%); if that is wrong, use the form's own words",
+        "把“{read}”读作{item}（相似度 {score}%）；如有误请改用表中原文",
+        "read “{read}” as {item} (similarity {score}%); if that is wrong, use the form's own words",
     ),
-    "f_not_number": ("{item} 填的是“{raw}”，不是数字", "{item} holds '{raw}', not a number"),
+    "f_not_number": ("{item}填的是“{raw}”，不是数字", "{item} holds '{raw}', not a number"),
     "f_not_whole": (
-        "{item} 是计数（{unit}），应为整数，填的是 {value}",
+        "{item}是计数（{unit}），应为整数，填的是 {value}",
         "{item} is a count ({unit}) and must be whole; it holds {value}",
     ),
     "f_negative": (
-        "{item} 不能为负数，填的是 {value}",
+        "{item}不能为负数，填的是 {value}",
         "{item} cannot be negative; it holds {value}",
     ),
     "f_negative_fix": ("；应为 {value}（{why}）。", "; it should be {value} ({why})."),
     "f_decimals": (
-        "{item} 金额保留两位小数：{value} 应写作 {fixed}",
+        "{item}金额保留两位小数：{value} 应写作 {fixed}",
         "{item}: amounts have two decimals; {value} is {fixed}",
     ),
     "f_shown_wan": (
-        "{item} 单元格里存的是 {stored}（元），单元格格式“{code}”把它显示为 {shown}（万元）；"
+        "{item}单元格里存的是 {stored}（元），单元格格式“{code}”把它显示为 {shown}（万元）；"
         "按显示的 {value} 万元读取",
         "{item}: the cell holds {stored} (元), shown as {shown} (万元) by its number format "
         "“{code}”; read as {value} 万元, the figure shown",
@@ -511,101 +509,151 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " each is read as shown (e.g. {item}: holds {stored}, read as {value} 万元)",
     ),
     "f_shown_rewritten": (
-        "{item} 单元格里存的是 {stored}（元），格式“{code}”是以万元显示元的“0!.0000”经 LibreOffice "
+        "{item}单元格里存的是 {stored}（元），格式“{code}”是以万元显示元的“0!.0000”经 LibreOffice "
         "另存后的样子，现在显示的已不是一个数；按万元读作 {value} 万元，请核实",
         "{item}: the cell holds {stored} (元) and its format “{code}” is the 0!.0000 trick "
         "(元 shown as 万元) as LibreOffice saves it, which no longer shows a plain figure; "
         "read as {value} 万元, please check",
     ),
     "f_shown_other": (
-        "{item} 的单位是{unit}，单元格格式“{code}”却把存的 {stored} 除以一万显示为 {shown}；"
+        "{item}的单位是{unit}，单元格格式“{code}”却把存的 {stored} 除以一万显示为 {shown}；"
         "按显示的 {value} 读取，请核实",
         "{item} is in {unit}, but the cell's number format “{code}” shows the {stored} it holds "
         "divided by 10,000, as {shown}; read as shown, {value}, please check",
     ),
     "f_yuan": (
-        "{item} 的单位是万元，填的是“{raw}”，是按元填写的；换算为 {value} 万元",
+        "{item}的单位是万元，填的是“{raw}”，是按元填写的；换算为 {value} 万元",
         "{item} is in 万元 but holds '{raw}' (元); that is {value} 万元",
     ),
     "f_wrong_unit": (
-        "{item} 的单位应为{unit}，填的是“{raw}”",
+        "{item}的单位应为{unit}，填的是“{raw}”",
         "{item} is in {unit} but holds '{raw}'",
     ),
     "f_formula": (
-        "{item} 是公式但没有计算结果，请在 Excel 或 WPS 中打开并保存后再发送",
+        "{item}是公式但没有计算结果，请在 Excel 或 WPS 中打开并保存后再发送",
         "{item} is a formula with no calculated value; open and save the file in Excel or WPS, then send it again",
     ),
-    "f_identity": (
-        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}，相差 {diff}。",
-        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}, a difference of {diff}.",
+    # a rule's two sides in words (words.findings), then what to change
+    "rule_=": (
+        "{left}，不等于{right}，相差 {diff}{unit}",
+        "{left} is not equal to {right}: {diff}{unit} apart",
     ),
-    "f_inequality": (
-        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}，{left} 应{cmp} {rv}。",
-        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}; {left} should be {cmp} {rv}.",
+    "rule_<=": ("{left}，不应大于{right}", "{left} should be at most {right}"),
+    "rule_<": ("{left}，应小于{right}", "{left} should be less than {right}"),
+    "rule_>=": ("{left}，不应小于{right}", "{left} should be at least {right}"),
+    "rule_>": ("{left}，应大于{right}", "{left} should be more than {right}"),
+    "rule_codes": ("（{expr}；规则 {rule}）", " ({expr}; rule {rule})"),
+    "rule_basis": ("依据：“{basis}”。", " Basis: “{basis}”."),
+    "side": ("{what} {value}{unit}", "{what} ({value}{unit})"),
+    "side_number": ("{value}", "{value}"),
+    "side_sum": ("{names}{n}项之和", "the sum of {names}"),
+    "side_rate": ("按{what}每{per} {k} {unit}计", "{k} {unit} per {per} of {what}"),
+    "side_half": ("{what}的一半", "half of {what}"),
+    "side_times": ("{what}的 {k} 倍", "{k} times {what}"),
+    "side_less": ("{first}减去{rest}", "{first} less {rest}"),
+    "side_op_+": ("{a}加{b}", "{a} plus {b}"),
+    "side_op_-": ("{a}减去{b}", "{a} less {b}"),
+    "side_op_*": ("{a}乘以{b}", "{a} times {b}"),
+    "unit_after": (" {unit}", " {unit}"),
+    "item_clerk": ("{label}（{code}）", "{label} ({code})"),
+    "item_clerk_at": ("{label}（{code}，{cell}）", "{label} ({code}, {cell})"),
+    "item_unit": ("“{label}”", "“{label}”"),
+    "item_unit_row": (
+        "贵单位报表第 {row} 行“{label}”（{cell}）",
+        "“{label}” in row {row} of your return ({cell})",
     ),
-    "f_rule": (
-        "不符合 {expr}（规则 {rule}，依据：{basis}）：{left} 为 {lv}，{right} 为 {rv}。",
-        "{expr} does not hold (rule {rule}, basis: {basis}): {left} is {lv}, {right} is {rv}.",
+    "item_unit_at": ("贵单位报表{at}“{label}”", "“{label}” ({at} of your return)"),
+    "place_row": ("第 {row} 行 {col} 列", "row {row}, column {col}"),
+    "stop": ("。", "."),
+    "and": ("、", " and "),
+    "adv_none": (
+        "无法确定是哪一格填错，请逐项核对。",
+        " Which cell is wrong cannot be told; check each figure.",
     ),
-    "cmp_<=": ("不大于", "at most"),
-    "cmp_<": ("小于", "less than"),
-    "cmp_>=": ("不小于", "at least"),
-    "cmp_>": ("大于", "more than"),
-    "f_suggest": (
-        "最可能是 {cell}（{item}）填错，改为 {value} 后各项规则都成立（{why}）。",
-        " Most likely {cell} ({item}) is wrong: with {value} every rule holds ({why}).",
+    "adv_fix": (
+        "最可能是{item}填错：{old} 疑为 {new}（{slip}）。",
+        " Most likely {item} is wrong: {old} may be {new} ({slip}).",
     ),
-    "slip_unit": ("{old} 像是按元填写，应为万元", "{old} looks like 元 typed for 万元"),
-    "slip_sign": ("{old} 的正负号写反了", "{old} has the wrong sign"),
-    "slip_decimal": ("{old} 疑为小数点位置错了", "{old} looks like a misplaced decimal point"),
-    "slip_transposition": ("{old} 疑为两位数字颠倒", "{old} looks like two digits swapped"),
-    "f_suggest_part": (
-        "最可能是 {cell}（{item}）填错，应为 {value}（{why}）。",
-        " Most likely {cell} ({item}) is wrong: it should be {value} ({why}).",
+    "adv_deduced": (
+        "{item}填的是 {old}，按表中各项的关系应为 {new}。",
+        " {item} holds {old}; the other figures and the rules make it {new}.",
     ),
-    "slip_digit": ("{old} 疑为一位数字写错", "{old} looks like one digit mistyped"),
-    "slip_extra": ("{old} 疑为多打了一位数字", "{old} looks like an extra digit"),
-    "slip_dropped": ("{old} 疑为漏打了一位数字", "{old} looks like a dropped digit"),
-    "slip_zero": ("{old} 疑为末尾多打了一个 0", "{old} looks like a 0 typed twice at its end"),
-    "sure_single": ("；这是唯一能使规则成立的笔误", "; the only slip that makes the rules hold"),
-    "sure_part": (
-        "；另有一处填错，见其他规则的提示",
-        "; another cell is wrong too, see the other rules",
+    "adv_unique_fix": (
+        "只改这一处，是唯一能使各项相符的改法。",
+        " This is the only change of one cell that makes every figure agree.",
     ),
-    "sure_pair": (
-        "；与 {other} 的改正合起来是唯一能使规则成立的一对笔误",
-        "; with the fix of {other}, the only pair of slips that makes the rules hold",
+    "adv_unique_pair": (
+        "这两处合起来，是唯一能使各项相符的改法。",
+        " Together, these are the only two changes that make every figure agree.",
     ),
-    "f_located": (
-        "最可能是 {cells}填错（只改这里是唯一的最小改法），请核对。",
+    "adv_partial": (
+        "另有一处填错，见其他问题。",
+        " Another cell is wrong too; see the other problems.",
+    ),
+    "adv_located": ("最可能是{cells}填错，请核对。", " Most likely {cells} is wrong; check it."),
+    "adv_located_unique": (
+        "最可能是{cells}填错（只改这里是唯一的最小改法），请核对。",
         " Most likely {cells} is wrong (the only smallest change); check it.",
     ),
-    "f_one_of": ("{cells} 之一有误，请逐项核对。", " One of {cells} is wrong; check each."),
-    "or": (" 或 ", " or "),
+    "adv_ties": (
+        "有 {n} 种同样小的改法，无法确定是哪一种，请逐一核对：{sets}。",
+        " {n} changes are equally small, so which is meant cannot be told; check each: {sets}.",
+    ),
+    "adv_or": ("；或", "; or "),
+    "adv_candidates": (
+        "以下各项之中有填错的，请逐项核对：{cells}。",
+        " One of these is wrong; check each: {cells}.",
+    ),
+    "slip_unit": ("按元填写，应为万元", "元 typed for 万元"),
+    "slip_sign": ("正负号写反了", "the sign is wrong"),
+    "slip_decimal": ("小数点位置错了", "a misplaced decimal point"),
+    "slip_transposition": ("两位数字颠倒", "two digits swapped"),
+    "slip_digit": ("一位数字写错", "one digit mistyped"),
+    "slip_extra": ("多打了一位数字", "an extra digit"),
+    "slip_dropped": ("漏打了一位数字", "a dropped digit"),
+    "slip_zero": ("末尾多打了一个 0", "a 0 typed twice at its end"),
+    "slip_rounding": ("金额保留两位小数", "amounts have two decimals"),
+    "fix_value": ("；{old} 疑为 {value}（{slip}）", "; {old} may be {value} ({slip})"),
+    "fix_fill": ("；按 {expr}，应为 {value}。", "; by {expr} it should be {value}."),
+    "fix_fill@unit": (
+        "；按表中其他各项，应为 {value}。",
+        "; by the other figures it should be {value}.",
+    ),
+    "l_person": ("{person}：{text}", "{person}: {text}"),
+    "text": ("{text}", "{text}"),
     "list_sep": ("、", ", "),
-    "f_no_single_fix": (
-        "无法确定是哪一格填错，请逐项核对。",
-        " Cannot tell which cell is wrong; check each figure.",
-    ),
     "f_outlier": (
-        "{item} 填的是 {value} {unit}，约为其他 {n} 个单位中位数的 {times} 倍",
-        "{item} holds {value} {unit}, about {times}× the median of the other {n} units",
+        "{item}填的是 {value} {unit}，约为其他 {n} 个单位中位数的 {times} 倍{size}，请核对",
+        "{item} holds {value} {unit}, about {times}× the median of the other {n} units{size}; check it",
     ),
-    "f_outlier_size": ("（按与 {size} 的比例）", " (as a ratio to {size})"),
-    "f_outlier_fix": ("；应为 {value}？（{why}）。", "; {value}? ({why})."),
-    "f_outlier_end": ("，请核对。", "; check it."),
+    "f_outlier_size": ("（按与{size}的比例）", " (as a ratio to {size})"),
     "f_moved": (
-        "{item} 填的是 {value} {unit}，是上年 {before} 的 {times} 倍，请核对。",
+        "{item}填的是 {value} {unit}，是上年 {before} 的 {times} 倍，请核对。",
         "{item} holds {value} {unit}, {times}× last year's {before}; check it.",
     ),
-    "f_fill": ("；按 {expr}，应为 {value}。", "; by {expr} it should be {value}."),
     "f_too_large": (
-        "{item} 的数值 {value} 大得不合理，请核对",
+        "{item}的数值 {value} 大得不合理，请核对",
         "{item} holds {value}, far too large; check it",
     ),
     "f_bad_date": (
         "填报日期“{raw}”无法识别，按未知处理（可用 --received 指定收到日期）",
         "填报日期 '{raw}' cannot be read; taken as unknown (--received gives the date)",
+    ),
+    "f_bad_date@unit": (
+        "填报日期“{raw}”无法识别，请写成 2022年1月26日 这样的日期",
+        "填报日期 '{raw}' cannot be read; write a date such as 2022年1月26日",
+    ),
+    "f_no_date_received@unit": (
+        "没有找到填报日期：是否逾期按收到日期 {received} 判断",
+        "no 填报日期 (date filled) found: lateness is judged by the date received, {received}",
+    ),
+    "f_no_date_file@unit": (
+        "没有找到填报日期：是否逾期按文件的日期 {received} 判断",
+        "no 填报日期 (date filled) found: lateness is judged by the file's date, {received}",
+    ),
+    "f_late_guess@unit": (
+        "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算）",
+        " (no official holiday data for {years}: working days counted Monday to Friday)",
     ),
     "f_no_date_received": (
         "没有找到填报日期：是否逾期按收到日期 {received}（--received）判断",

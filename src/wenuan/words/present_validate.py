@@ -2,6 +2,7 @@
 
 from wenuan.checking.findings import FileReport
 from wenuan.forms.model import Form
+from wenuan.words.findings import say, words
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
 
@@ -43,7 +44,7 @@ def finding_line(f) -> str:
     """A finding as one line: its mark, severity, cell (a sheet's name, shown safe) and
     message."""
     where = f" {shown(f.cell)}" if f.cell else ""
-    return f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {f.message}"
+    return f"    {_MARK[f.severity]} {t('severity_' + f.severity)}{where}  {say(f)}"
 
 
 def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
@@ -75,7 +76,7 @@ def consolidation_data(result) -> dict:
     return {
         "form": result.form.id if result.form else None,
         "refused": result.refused,
-        "refusals": result.refusals,
+        "refusals": refusals(result),
         "missing": result.missing,
         "total": {k: str(v) for k, v in result.total.items()},
         "units": [
@@ -94,10 +95,15 @@ def consolidation_data(result) -> dict:
     }
 
 
+def refusals(result) -> list[str]:
+    """Why the returns were not added up, in the clerk's words."""
+    return [words(r["what"], r["params"], "clerk") for r in result.refusals]
+
+
 def consolidation_text(result) -> str:
     """What `wenuan consolidate` says: refusals, or the count of units and who is missing."""
     if result.refused:
-        return "\n".join([t("c_refused"), *(f"  - {printable(r)}" for r in result.refusals)])
+        return "\n".join([t("c_refused"), *(f"  - {printable(r)}" for r in refusals(result))])
     lines = [t("c_summary", form=result.form.id, units=result.included, files=result.files)]
     if result.missing:
         names = printable("、".join(result.missing))
@@ -107,9 +113,34 @@ def consolidation_text(result) -> str:
     if result.findings:
         lines.append(t("c_total_findings", n=len(result.findings)))
         for f in result.findings:
-            lines.append(f"  {_MARK[f.severity]} {t('severity_' + f.severity)}  {f.message}")
+            lines.append(f"  {_MARK[f.severity]} {t('severity_' + f.severity)}  {say(f)}")
     if result.outliers:
         lines.append(t("c_outliers", n=len(result.outliers)))
         for unit, path, f in result.outliers:
-            lines.append(f"  ! {printable(unit or path)} {printable(f.cell or '')}  {f.message}")
+            lines.append(f"  ! {printable(unit or path)} {printable(f.cell or '')}  {say(f)}")
+    return "\n".join(lines)
+
+
+def lists_text(reports: list[FileReport], paylist) -> str:
+    """Each file's findings under its list, and a last line counting people and files."""
+    lines = []
+    for r in reports:
+        verdict = (
+            t("summary_ok")
+            if not r.errors and not r.warnings
+            else t("summary_counts", errors=r.errors, warnings=r.warnings)
+        )
+        rows = r.values.get("rows", 0)
+        if r.values.get("register"):
+            count = t("l_register_rows", n=rows, missing=r.values.get("missing", 0))
+        else:
+            count = t("l_rows", n=rows)
+        lines.append(f"{'✓' if r.ok else '✗'} {shown(r.path)}  {count}  {verdict}")
+        lines += [finding_line(f) for f in r.findings]
+    lists = [r for r in reports if not r.values.get("register")]
+    bad = sum(not r.ok for r in lists)
+    total = sum(r.values.get("rows", 0) for r in lists)
+    lines.append(
+        t("l_total", title=paylist.title, rows=total, files=len(lists), ok=len(lists) - bad)
+    )
     return "\n".join(lines)
