@@ -159,7 +159,7 @@ def test_long_strings_and_merged_input_cells(tmp_path):
     report = validate.validate_file(path, ALL, validate.Options())
     first = report.findings[0]
     assert (first.kind, first.cell) == ("type", "2022年春节期间各级工会送温暖统计表!E6")
-    assert first.message == "A（共筹集送温暖款物） 填的是“" + "长" * 40 + "…”，不是数字"
+    assert first.message == "共筹集送温暖款物（A）填的是“" + "长" * 40 + "…”，不是数字"
     assert all(len(f.message) < 400 for f in report.findings)
 
 
@@ -245,6 +245,6 @@ def test_absurd_date_and_absurd_figure(tmp_path):
         (
             "error",
             "range",
-            "A1（其中：市总工会下拨送温暖补助资金） 的数值 100000000000000000000000000 大得不合理，请核对",
+            "市总工会下拨送温暖补助资金（A1）的数值 100000000000000000000000000 大得不合理，请核对",
         ),
     ]

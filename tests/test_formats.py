@@ -91,14 +91,14 @@ def test_yuan_shown_as_wan_is_read_as_shown_with_an_info_at_its_cell(tmp_path):
             "info",
             "format",
             places["swn:05A"],
-            "05A（筹集慰问款物总额） 单元格里存的是 34300（元），单元格格式“0!.0000”把它显示为 "
+            "筹集慰问款物总额（05A）单元格里存的是 34300（元），单元格格式“0!.0000”把它显示为 "
             "3.4300（万元）；按显示的 3.43 万元读取",
         ),
         (
             "info",
             "format",
             places["swn:05B"],
-            '05B（其中政府拨款） 单元格里存的是 11400（元），单元格格式“0"."0000"万元"”把它显示为 '
+            '政府拨款（05B）单元格里存的是 11400（元），单元格格式“0"."0000"万元"”把它显示为 '
             "1.1400（万元）；按显示的 1.14 万元读取",
         ),
     ]
@@ -124,7 +124,7 @@ def test_many_cells_of_one_format_are_one_note_a_table(tmp_path):
     ]
     assert report.findings[0].message == (
         "本表 3 个万元单元格里存的是元，单元格格式“0!.0000”把它们显示为万元；均按显示的万元数读取"
-        "（如 05A：存的是 34300，读作 3.43 万元）"
+        "（如筹集慰问款物总额（05A）：存的是 34300，读作 3.43 万元）"
     )
 
 
@@ -151,7 +151,7 @@ def test_a_count_under_a_wan_format_is_read_as_shown_with_a_warning(tmp_path):
         ("error", "type", places["swn:03B"]),
     ]
     assert report.findings[0].message == (
-        "01A（当地职工总数） 的单位是人，单元格格式“0!.0000”却把存的 9320000 除以一万显示为 932.0000；"
+        "当地职工总数（01A）的单位是人，单元格格式“0!.0000”却把存的 9320000 除以一万显示为 932.0000；"
         "按显示的 932 读取，请核实"
     )
 
@@ -161,7 +161,7 @@ def test_english_explain_and_json(tmp_path):
     result = runner.invoke(app, ["--lang", "en", "validate", str(path), "--format", "json"])
     (finding,) = json.loads(result.stdout)["files"][0]["findings"]
     assert finding["message"] == (
-        "05A（筹集慰问款物总额）: the cell holds 34300 (元), shown as 3.4300 (万元) by its number "
+        "筹集慰问款物总额 (05A): the cell holds 34300 (元), shown as 3.4300 (万元) by its number "
         "format “0!.0000”; read as 3.43 万元, the figure shown"
     )
     assert (finding["severity"], finding["kind"], finding["cell"]) == (

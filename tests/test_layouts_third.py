@@ -253,7 +253,7 @@ def test_third_limit_gives_no_wrong_figure(tmp_path, name, form_id):
         assert report.values == {k: v for k, v in values.items() if k not in money}
     if name == "dashes-for-zero":  # a dash is quoted, an empty cell is called empty
         missing = [f.message for f in report.findings if f.kind == "missing"]
-        said = sorted({re.search(r" (填的是.*|未填写)$", m).group(1) for m in missing})
+        said = sorted({re.search(r"）(填的是.*|未填写)$", m).group(1) for m in missing})
         assert said == [
             "填的是“-”，不是数字；没有的请填 0",
             "填的是“—”，不是数字；没有的请填 0",

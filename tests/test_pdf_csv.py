@@ -28,21 +28,29 @@ def _copy(tmp_path: Path, name: str) -> Path:
     return target
 
 
+def said(what: str, params: dict) -> str:
+    """The clerk's words of a finding."""
+    from wenuan.words.findings import words
+    from wenuan.words.safetext import shown
+
+    return shown(words(what, params, "clerk"))
+
+
 def _as_read(report, other) -> list[tuple]:
     """The report's findings with each place `other` read a value from named as `report` read
     it (送温暖工程统计表!E20 -> 第1页表格1第16行第5列)."""
     cells = {(r["table"], r["item"]): r["cell"] for r in report.reading}
     places = {r["cell"]: cells[r["table"], r["item"]] for r in other.reading if r["cell"]}
 
-    def moved(text):
-        if text is None:
-            return None
-        for old in sorted(places, key=len, reverse=True):
-            text = text.replace(old, places[old])
-        return text
+    def moved(data):
+        if isinstance(data, dict):
+            return {k: moved(v) for k, v in data.items()}
+        if isinstance(data, list):
+            return [moved(v) for v in data]
+        return places.get(data, data) if isinstance(data, str) else data
 
     return [
-        (f.severity, f.kind, f.items, f.table, f.rule, moved(f.cell), moved(f.message))
+        (f.severity, f.kind, f.items, f.table, f.rule, moved(f.cell), said(f.what, moved(f.params)))
         for f in other.findings
     ]
 
@@ -112,9 +120,10 @@ def test_a_slip_in_a_pdf_is_found_at_its_page_table_row_and_column(tmp_path):
         (
             "identity",
             "第1页表格1第15行第5列",
-            "不符合 05A = 05B + 05C + 05D（规则 swn-05，依据：（注：05A=05B+05C+05D））：05A 为 85.00，"
-            "05B + 05C + 05D 为 84.55，相差 0.45。最可能是 第1页表格1第16行第5列（05B）填错，改为 38.50 "
-            "后各项规则都成立（38.05 疑为两位数字颠倒；这是唯一能使规则成立的笔误）。",
+            "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元，"
+            "相差 0.45 万元（05A = 05B + 05C + 05D；规则 swn-05）。最可能是政府拨款"
+            "（05B，第1页表格1第16行第5列）填错：38.05 疑为 38.50（两位数字颠倒）。"
+            "依据：“（注：05A=05B+05C+05D）”。",
         )
     ]
     assert report.places["bfzx:10A[件]"] == "第2页表格1第41行第5列"  # the second sheet's page

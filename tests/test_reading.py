@@ -175,7 +175,7 @@ def test_a_near_label_is_read_and_said(tmp_path):
         ["05A"],
     )
     assert note.message.startswith(
-        "把“帮扶中心资金来源合计总额”读作 05A（2009年度帮扶中心资金来源总额）（相似度 "
+        "把“帮扶中心资金来源合计总额”读作2009年度帮扶中心资金来源总额（05A）（相似度 "
     )
     assert report.ok and report.values["bfzx:05A"] == samples.consistent(PDS)["bfzx:05A"]
     result = runner.invoke(app, ["validate", str(path)])
@@ -201,7 +201,7 @@ def test_yuan_written_in_the_unit_column_is_the_yuan_for_wanyuan_slip(tmp_path):
     report = check(path, form_id="pingdingshan-2010")
     (f,) = [f for f in report.findings if f.items == ["06A"]]
     assert (f.kind, f.suggestion.value) == ("type", values["swn:06A"])
-    assert "06A（发放款物）" in f.message
+    assert "发放款物（06A）" in f.message
 
 
 def _word_return(path, form=PDS):

@@ -445,7 +445,9 @@ def test_of_two_digit_slips_in_one_group_the_one_that_stands_alone_is_corrected(
     for rule in ("bfzx-01", "bfzx-02C-in-01C", "bfzx-07-in-01C"):
         f = by_rule[rule]
         assert sugs(f) == [("01C", D(84), "2018年度困难职工帮扶中心工作统计表!E8", "digit")], rule
-        assert "（01C，E8）填错：44 疑为 84（一位数字写错）。另有一处填错，见其他问题。" in f.message
+        assert (
+            "（01C，E8）填错：44 疑为 84（一位数字写错）。另有一处填错，见其他问题。" in f.message
+        )
     f = by_rule["bfzx-02"]
     assert (f.suggestion, f.suspects) == (None, ["02B"])
     assert "相差 60 个（02A = 02B + 02C；规则 bfzx-02）。最可能是" in f.message

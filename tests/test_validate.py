@@ -140,7 +140,9 @@ def test_dropped_digit_and_sign_slip(tmp_path):
 def test_empty_part_gets_the_difference(tmp_path):
     f = _only(check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05D": None})), "missing")
     assert f.message == "社会募集（05D）未填写；按 05A = 05B + 05C + 05D，应为 12.57。"
-    assert say(f, "unit") == "贵单位报表第 22 行“社会募集”（E22）未填写；按表中其他各项，应为 12.57。"
+    assert (
+        say(f, "unit") == "贵单位报表第 22 行“社会募集”（E22）未填写；按表中其他各项，应为 12.57。"
+    )
     assert (f.cell, f.suggestion.value) == ("送温暖工程统计表!E22", D("12.57"))
 
 
@@ -158,7 +160,9 @@ def test_fixed_amount_rule(tmp_path):
     report = check(write(tmp_path, "zhengzhou-2021", {"jwj:A1": v["jwj:A"] * D("0.2")}))
     f = _only(report, "rule")
     assert (f.rule, f.severity) == ("jwj-model-workers-1000", "warning")
-    assert f.message.startswith("发放慰问金 186.40 万元，不应大于走访慰问70周岁及以上的全国劳模的 0.1 倍 93.20 万元")
+    assert f.message.startswith(
+        "发放慰问金 186.40 万元，不应大于走访慰问70周岁及以上的全国劳模的 0.1 倍 93.20 万元"
+    )
     assert f.message.endswith(
         "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。”。"
     )

@@ -504,7 +504,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "f_shown_many": (
         "本表 {n} 个万元单元格里存的是元，单元格格式“{code}”把它们显示为万元；均按显示的万元数读取"
-        "（如 {item}：存的是 {stored}，读作 {value} 万元）",
+        "（如{item}：存的是 {stored}，读作 {value} 万元）",
         "{n} 万元 cells of this table hold 元, shown as 万元 by their number format “{code}”;"
         " each is read as shown (e.g. {item}: holds {stored}, read as {value} 万元)",
     ),
