@@ -57,15 +57,15 @@ def notice(st, u) -> Notice:
     paragraphs = []
     if u.state == "missing":
         paragraphs.append(
-            f"你单位尚未报送{tables}。请于{by}前{to}。"
+            f"贵单位尚未报送{tables}。请于{by}前{to}。"
             if by
-            else f"你单位尚未报送{tables}，请尽快{to}。"
+            else f"贵单位尚未报送{tables}，请尽快{to}。"
         )
     else:
         if u.late_days and u.late_days > 0:
             got = date.fromisoformat(u.received) if u.received else None
             paragraphs.append(
-                f"你单位于{chinese_date(got) if got else printable(u.received)}报送{tables}，"
+                f"贵单位于{chinese_date(got) if got else printable(u.received)}报送{tables}，"
                 f"已逾期 {u.late_days} 天（{u.late_workdays} 个工作日），截止日期为{by}。"
             )
         if u.findings:
@@ -75,7 +75,7 @@ def notice(st, u) -> Notice:
                 else ("尽快" + (f"（截止日期为{by}）" if by else ""))
             )
             paragraphs.append(
-                f"你单位报送的{tables}（文件 {printable(Path(u.path).name)}）经审核有以下问题，"
+                f"贵单位报送的{tables}（文件 {printable(Path(u.path).name)}）经审核有以下问题，"
                 f"请核对更正后{when}重新{to}："
             )
     return Notice(
