@@ -288,3 +288,39 @@ def test_a_side_in_other_units_is_a_rate(tmp_path):
     f.params["expr"] = "05A <= 0.5 * 05B"
     f.params["terms"][1]["unit"] = "人"
     assert say(f, "unit").startswith("总额 3 万元，不应大于按政府拨款每人 0.5 万元计 2 万元。")
+
+
+def test_the_notice_is_addressed_by_the_returns_name_and_points_at_the_cell_to_change():
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from wenuan.checking import status
+    from wenuan.outputs.notices import notice_docx
+    from wenuan.words.notices import notice_text
+
+    form = ALL[PDS]
+    path = EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx"
+    report = validate.validate_file(path, Library([]), validate.Options())
+    st = status.status([report], form, date(2010, 1, 30))
+    line = next(u for u in st.units if u.unit == "鲁山")
+    text = notice_text(st, line)
+    assert text.splitlines()[:3] == ["更正通知", "", "鲁山县总工会："]
+    assert "    1. 筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和" in text
+    assert (
+        "最可能是贵单位报表第 17 行“政府拨款”（D17）填错：38.05 疑为 38.50（两位数字颠倒）。"
+        in text
+    )
+    assert "请核对更正后于2010年2月1日前重新报市总保障部" in text
+    assert text.endswith("平顶山市总工会\n2010年1月30日\n")
+    assert _trouble(text.replace("xlsx", ""), report.findings[0]) == []
+    missing = next(u for u in st.units if u.unit == "宝丰")
+    assert notice_text(st, missing).splitlines()[2] == "宝丰县总工会："  # the roster's full name
+    doc = notice_docx(st, line)
+    paragraphs = [p for p in doc.paragraphs if p.text]
+    assert (paragraphs[0].text, paragraphs[0].alignment) == ("更正通知", WD_ALIGN_PARAGRAPH.CENTER)
+    assert paragraphs[1].text == "鲁山县总工会："
+    assert paragraphs[3].text.startswith("1. 筹集慰问款物总额")
+    assert [(p.text, p.alignment) for p in paragraphs[-2:]] == [
+        ("平顶山市总工会", WD_ALIGN_PARAGRAPH.RIGHT),
+        ("2010年1月30日", WD_ALIGN_PARAGRAPH.RIGHT),
+    ]
+    assert round(doc.sections[0].page_width.mm) == 210 and not doc.tables
