@@ -270,7 +270,7 @@ def test_annotate_takes_one_file_and_marks_the_suggested_cell(tmp_path):
     ws = openpyxl.load_workbook(out)[SHEET]
     marked = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
     assert marked == {"E19", "E20"}  # the total the rule names, and the part most likely wrong
-    assert "最可能是 送温暖工程统计表!E20（05B）填错" in ws["E20"].comment.text
+    assert "最可能是贵单位报表第 20 行“政府拨款”（E20）填错" in ws["E20"].comment.text
 
 
 def test_render_with_missing_data_is_a_usage_error(tmp_path):

@@ -248,7 +248,7 @@ def test_jiaozuo_payees_are_in_the_register_and_b1_is_the_lists_money(tmp_path):
     assert recon("0.30") == []  # 800 + 800 + 800 + 600 元 = 0.30 万元
     ((severity, _, cell, rule, message),) = recon("0.31")
     assert (severity, cell, rule) == ("error", "明细!D4:D7", "reconcile-amount")
-    assert message.startswith("明细金额合计 3000 元，即 0.3 万元（明细!D4:D7），报表 B1")
+    assert message.startswith("明细金额合计 3000 元，即 0.3 万元（明细!D4:D7），报表 r0.31.xlsx 中")
 
 
 # ---- the annotated copy ----------------------------------------------------------------------

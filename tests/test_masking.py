@@ -333,7 +333,7 @@ def test_escapes_typed_in_cells_reach_no_terminal(tmp_path):
     assert lines[0] == f"✗ {path}  pingdingshan-2010  {unit}  1 个错误，0 个警告"
     assert (
         lines[2]
-        == "    ✗ 错误 送温暖工程统计表!E6  01A（当地职工总数） 填的是“12\\x1b[31m”，不是数字"
+        == "    ✗ 错误 送温暖工程统计表!E6  当地职工总数（01A）填的是“12\\x1b[31m”，不是数字"
     )
     assert not UNSAFE.search(result.stdout)
     result = cli("validate", path, "--form", "pingdingshan-2010", "--format", "json")

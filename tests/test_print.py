@@ -186,7 +186,11 @@ def test_the_total_keeps_every_text_as_sent_and_each_cell_its_look(tmp_path):
             name,
             values={k: v for k, v in values.items() if not (i == 3 and k == gap)},
             sha256="0" * 64,
-            findings=[Finding("warning", "x", f"注意 <{i}> &\n 第二行 ")] if i == 1 else [],
+            findings=[
+                Finding("warning", "x", what="text", params={"text": f"注意 <{i}> &\n 第二行 "})
+            ]
+            if i == 1
+            else [],
         )
         for i, (name, file) in enumerate(zip(names, files, strict=True))
     ]

@@ -200,7 +200,9 @@ def test_render_refuses_a_return_with_errors_and_lists_them(tmp_path):
         f"错误：{bad} 有 1 个错误，未生成报告：数字核对无误后再生成，"
         "或加 --allow-errors 生成注明“数据未经核实”的报告"
     )
-    assert lines[3].startswith("    ✗ 错误 送温暖工程统计表!E19  不符合 05A = 05B + 05C + 05D")
+    assert lines[3].startswith(
+        "    ✗ 错误 送温暖工程统计表!E19  筹集慰问款物总额 85.00 万元，不等于"
+    )
     result = runner.invoke(app, [*args, "--lang", "en", "--format", "json"])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad} has 1 error(s); no report written")
@@ -223,7 +225,7 @@ def test_allow_errors_says_on_the_first_page_the_figures_are_not_verified(tmp_pa
     assert f"注意：{bad} 有 1 个错误，报告首页已注明数据未经核实" in result.stderr
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
     assert paragraphs[1].startswith(
-        "【注意：本报告所据数据未经核实。pingdingshan-2010_identity.xlsx 有 1 个错误：不符合"
+        "【注意：本报告所据数据未经核实。pingdingshan-2010_identity.xlsx 有 1 个错误：筹集慰问款物总额"
     )
     assert paragraphs[2] == "市总保障部："  # a unit's return goes where the notice says
     assert paragraphs[0] == "叶县关于2010年元旦春节送温暖活动情况的报告"

@@ -24,6 +24,7 @@ from wenuan.web import app as web_app
 from wenuan.web import campaign as campaign_mod
 from wenuan.web.app import Hosts, create_app
 from wenuan.web.campaign import Campaign
+from wenuan.words.notices import notice_text
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 IDENTITY = EXAMPLES / "pingdingshan-2010_identity.xlsx"
@@ -175,12 +176,13 @@ def test_unit_page_shows_findings_by_table_suggestion_preview_and_history(client
     page = client.get("/unit/鲁山").text
     assert "【送温暖工程统计表】" in page
     assert '<td class="cell">报表 D16</td>' in page and "swn-05" not in page
-    assert "不符合 05A = 05B + 05C + 05D（依据：（注：05A=05B+05C+05D））" in page
-    assert "最可能是 报表 D17（05B）填错" in page
+    said = "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元"
+    assert said in page  # in the words the unit reads
+    assert "最可能是贵单位报表第 17 行“政府拨款”（D17）填错：38.05 疑为 38.50" in page
     assert "<div>报表 D17 改为 <b>38.50</b></div>" in page
     marked = re.findall(r'class="marked" title="([^"]*)" data-place="([^"]+)"', page)
     assert [place for _, place in marked] == ["报表 D16", "报表 D17"]
-    assert marked[0][0].startswith("报表 D16：不符合 05A = 05B + 05C + 05D（依据：")
+    assert marked[0][0].startswith("报表 D16：" + said) and marked[1][0].startswith("报表 D17：")
     assert history(page) == [("鲁山_自制表_有错.xlsx", "1 个错误，0 个警告")]
     assert client.get("/unit/nobody").status_code == 404
 
@@ -230,7 +232,8 @@ def test_no_page_names_a_form_id_a_rule_id_or_a_hash(client):
         r.text for r in pages.values() if "<div>送温暖工程统计表 E20 改为 <b>38.50</b>" in r.text
     ]
     assert len(identity) == 3  # 叶县 missing, identity, 元 for 万元: the rule without its id
-    assert sum("不符合 05A = 05B + 05C + 05D（依据：（注：" in text for text in identity) == 2
+    said = "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和"
+    assert sum(said in text for text in identity) == 2
 
 
 def sheet_previews(page: str) -> dict[str, tuple[list[str], list[tuple[str, list]]]]:
@@ -358,7 +361,7 @@ def test_downloads_original_annotated_and_notice(client):
     r = client.get(f"/submission/{sub}/annotated")
     assert r.status_code == 200 and r.headers["content-type"] == XLSX
     ws = openpyxl.load_workbook(io.BytesIO(r.content))["报表"]
-    assert ws["D17"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 38.50" in ws["D17"].comment.text
+    assert ws["D17"].fill.fgColor.rgb.endswith("FFC7CE") and "疑为 38.50" in ws["D17"].comment.text
     assert ws["D18"].comment is None
     r = client.get("/notice/鲁山")
     text = r.content.decode("utf-8-sig").replace("\r\n", "\n")
@@ -369,7 +372,7 @@ def test_downloads_original_annotated_and_notice(client):
     )
     line = next(u for u in st.units if u.unit == "鲁山")
     line.path = LUSHAN.name
-    assert text == status.notice_text(st, line)
+    assert text == notice_text(st, line)
     assert client.get("/notice/卫东区").status_code == 200  # a missing unit gets one too
     assert client.get("/notice/nobody").status_code == 404
     assert client.get("/submission/999/original").status_code == 404
@@ -379,14 +382,6 @@ def test_the_notice_as_word_once_the_library_makes_one(client, monkeypatch):
     import docx
 
     upload(client, LUSHAN)
-    if not hasattr(status, "notice_docx"):  # the text notice's words, as a stand-in until then
-
-        def notice_docx(st, line):
-            document = docx.Document()
-            document.add_paragraph(status.notice_text(st, line))
-            return document
-
-        monkeypatch.setattr(status, "notice_docx", notice_docx, raising=False)
     page = client.get("/unit/鲁山").text
     assert 'href="/notice/%E9%B2%81%E5%B1%B1?as=docx"' in page
     r = client.get("/notice/鲁山?as=docx")
@@ -398,7 +393,7 @@ def test_the_notice_as_word_once_the_library_makes_one(client, monkeypatch):
         for row in t.rows
         for c in row.cells
     )
-    assert "鲁山" in text and "报表!D16" in text
+    assert "鲁山县总工会：" in text and "贵单位报表第 17 行“政府拨款”（D17）" in text
 
 
 def test_annotating_a_word_return_is_refused_in_the_cli_words(client):
@@ -1011,7 +1006,7 @@ def test_a_figure_far_from_the_other_units_is_listed_on_the_campaign_page(client
     assert section.count('<tr class="sev-warning">') == 1
     at = writing.cell_positions(form.table("bfzx"))["07A[万元]"]
     assert f">{form.units[3].name}</a></td><td>困难职工帮扶中心统计表 {at}</td>" in section
-    assert f"应为 {v[far]}？" in section
+    assert f"疑为 {v[far]}（按元填写，应为万元）" in section
 
 
 def far_out() -> bytes:

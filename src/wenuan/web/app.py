@@ -148,7 +148,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return {fid: render.form_label(campaign.forms[fid]) for fid in campaign.forms}
 
     env.filters["said"] = lambda text: said(str(text), labels())
-    env.filters["to_unit"] = lambda f: say(f, "unit")  # the words a unit reads
+    env.filters["to_unit"] = lambda f: said(say(f, "unit"), labels())  # the words a unit reads
     env.filters["to_clerk"] = lambda f: said(say(f, "clerk"), labels())
     env.filters["label"] = lambda fid: labels().get(fid, fid)
 

@@ -15,6 +15,7 @@ AUDIENCES = ("unit", "clerk", "json")
 RULE_KINDS = ("f_identity", "f_inequality", "f_rule")
 _A1 = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _HOW_MANY = "零一两三四五六七八九十"
+_ELSEWHERE = {"l_recon_count", "l_recon_amount", "l_recon_less"}  # the item is in another file
 _AMONG = re.compile(r"^其中\s*[:：,，]?\s*")
 
 
@@ -48,7 +49,7 @@ def words(what: str, params: dict, audience: str) -> str:
         return _rule(params, audience)
     fields = {k: _field(v, audience) for k, v in params.items()}
     if "label" in params:
-        fields["item"] = item(params, audience)
+        fields["item"] = item(params, audience, what in _ELSEWHERE)
     if what == "f_late":
         fields["years"] = "、".join(params.get("guessed", []))
     text = t(template(what, audience), **fields)
