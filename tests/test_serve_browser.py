@@ -201,7 +201,7 @@ def test_unit_with_an_identity_error_shows_the_fix_and_the_annotated_copy(site):
     copy = downloaded(downloads, ".xlsx")
     assert copy.name == "叶县_标注.xlsx"
     ws = openpyxl.load_workbook(copy)["送温暖工程统计表"]
-    assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "改为 38.50" in ws["E20"].comment.text
+    assert ws["E20"].fill.fgColor.rgb.endswith("FFC7CE") and "疑为 38.50" in ws["E20"].comment.text
     copy.unlink()
 
 
