@@ -549,6 +549,7 @@ def status_cmd(
     """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
     from wenuan.checking import status, validate
     from wenuan.outputs import notices as notices_out
+    from wenuan.words import status as status_words
     from wenuan.words.messages import t
 
     set_lang(lang.value)
@@ -570,7 +571,7 @@ def status_cmd(
     if format is Format.json:
         _print_json(st.to_json())
     else:
-        _echo(status.status_text(st))
+        _echo(status_words.status_text(st))
 
 
 @command("render")
@@ -719,9 +720,10 @@ def _written(output: Path, format: Format) -> None:
 def _chasing(folder: Path, loaded, form) -> list[str]:
     """Lines on units missing or late, for the report."""
     from wenuan.checking import status, validate
+    from wenuan.words import status as status_words
 
     _, checked = _checked([folder], loaded, validate.Options(form_id=form.id))
-    return status.chasing_lines(status.status(checked, form, date.today()))
+    return status_words.chasing_lines(status.status(checked, form, date.today()))
 
 
 def _progress(items, total: int):

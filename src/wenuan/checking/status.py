@@ -9,8 +9,6 @@ from wenuan.checking.validate import returns_deadline
 from wenuan.forms import deadlines
 from wenuan.forms.model import Form, Unit
 from wenuan.forms.roster import Roster, unit_key
-from wenuan.words.messages import t
-from wenuan.words.safetext import printable
 
 
 @dataclass
@@ -111,59 +109,9 @@ def status(
     return Status(form, as_of, due.date if due else None, left, work_left, list(by_unit.values()))
 
 
-_STATE = {
-    "missing": "s_missing",
-    "late_errors": "s_late_errors",
-    "errors": "s_errors",
-    "late": "s_late",
-    "ok": "s_ok",
-}
-
-
-def state_words(u: UnitStatus) -> str:
-    """What a unit's line says: 未报送, 逾期 3 天（2 个工作日）, 有错误 …"""
-    words = t(_STATE[u.state])
-    if u.late_days and u.late_days > 0:
-        words += "，" + t("s_late_by", days=u.late_days, work=u.late_workdays)
-    return words
-
-
-def status_head(st: Status, form_name: str | None = None) -> str:
-    """The chasing list's head line: the form (its id unless named), the day, the deadline
-    and the days left."""
-    head = t("s_head", form=form_name or st.form.id, as_of=st.as_of.isoformat())
-    if st.deadline and st.days_left is not None and st.days_left < 0:
-        head += t("s_deadline_past", deadline=st.deadline.isoformat(), days=-st.days_left)
-    elif st.deadline:
-        head += t(
-            "s_deadline", deadline=st.deadline.isoformat(), days=st.days_left, work=st.workdays_left
-        )
-    return head
+STATES = ("missing", "late_errors", "errors", "late", "ok")
 
 
 def counts(st: Status) -> dict[str, int]:
     """How many units are in each state."""
-    return {k: sum(u.state == k for u in st.units) for k in _STATE}
-
-
-def status_text(st: Status) -> str:
-    """The chasing list as text: a head line, then one line a unit."""
-    lines = [status_head(st)]
-    for u in st.units:
-        name = printable(u.unit) + ("" if u.in_roster else t("s_not_in_roster"))
-        parts = [name, t(_STATE[u.state])]
-        if u.path:
-            parts.append(t("s_received", received=printable(u.received or "?")))
-            if u.late_days and u.late_days > 0:
-                parts.append(t("s_late_by", days=u.late_days, work=u.late_workdays))
-            parts.append(t("summary_counts", errors=u.errors, warnings=u.warnings))
-        lines.append("  " + "  ".join(parts))
-    lines.append(t("s_counts", **counts(st)))
-    return "\n".join(lines)
-
-
-def chasing_lines(st: Status) -> list[str]:
-    """The lines a report gives to units missing or late: the counts, then one a unit."""
-    return [t("s_counts", **counts(st))] + [
-        f"{printable(u.unit)}：{state_words(u)}" for u in st.units if u.state != "ok"
-    ]
+    return {k: sum(u.state == k for u in st.units) for k in STATES}

@@ -25,6 +25,7 @@ from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render
 from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign
+from wenuan.words import status as status_words
 from wenuan.words.findings import say
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
@@ -169,9 +170,9 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             "campaign.html",
             forms=forms,
             st=st,
-            head=status_mod.status_head(st, labels()[campaign.form_id]),
+            head=status_words.status_head(st, labels()[campaign.form_id]),
             counts=status_mod.counts(st),
-            words={u.unit: status_mod.state_words(u) for u in st.units},
+            words={u.unit: status_words.state_words(u) for u in st.units},
             submitted={u.unit: counts.get(unit_key(u.unit), 0) for u in st.units},
             errors=sum(u.errors for u in st.units),
             warnings=sum(u.warnings for u in st.units),
@@ -243,7 +244,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             "unit.html",
             line=line,
             key=key,
-            words=status_mod.state_words(line),
+            words=status_words.state_words(line),
             history=history,
             chosen=chosen,
             groups=groups,

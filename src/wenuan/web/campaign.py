@@ -21,6 +21,7 @@ from wenuan.forms.roster import Roster, unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render, writing
 from wenuan.web.store import Store, Submission
+from wenuan.words import status as status_words
 from wenuan.words.findings import say, to_change
 from wenuan.words.safetext import shown
 
@@ -298,7 +299,7 @@ class Campaign:
             if kind == "xlsx":
                 render.render_xlsx(form, data, target, False)
             else:
-                lines = chasing.chasing_lines(self.status())
+                lines = status_words.chasing_lines(self.status())
                 docx = Path(tmp) / "report.docx"
                 render.render_docx(form, data, docx, True, None, lines)
                 if kind == "pdf":
