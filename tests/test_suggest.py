@@ -42,10 +42,12 @@ def test_a_bound_is_not_a_fix_but_yuan_for_wanyuan_within_it_is(tmp_path):
 
 
 def test_a_bound_alone_names_the_limit_and_no_value(tmp_path):
+    # raising 06A (spent) to 95.00 would do as well: a tie, and 95.00 may be 9.50 (a slip)
     f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("95.00")})), "inequality")
     assert f.message == (
         C06 + "06C 为 95.00，06A 为 80.20，06C 应不大于 80.20。"
-        "最可能是 送温暖工程统计表!E26（06C）填错（只改这里是唯一的最小改法），请核对。"
+        "最可能是 送温暖工程统计表!E26（06C）填错，请核对。"
+        "只改 06A 也同样能使规则成立；06C 像是笔误，可能性较大。"
     )
     assert (f.suggestion, f.suspects) == (None, ["06C"])
 
@@ -54,10 +56,12 @@ def test_a_negative_value_is_taken_as_the_slip(tmp_path):
     report = check(write(tmp_path, PDS, {**BIG, "swn:05B": D("-1250")}))
     assert _only(report, "range").suggestion is None
     f = _only(report, "identity")
-    assert f.message.endswith("05B、05C 或 05D 之一有误，请逐项核对。") or f.message.endswith(
-        "（只改这里是唯一的最小改法），请核对。"
+    # only 05B can be changed alone (it must not stay negative): unique, and the sum pins it
+    assert f.message.endswith(
+        "相差 1363.14。最可能是 送温暖工程统计表!E20（05B）填错（只改这里是唯一的最小改法），"
+        "请核对。若只有 05B 填错，按各项规则应为 113.14。"
     )
-    assert f.suggestion is None  # −1250 is no slip of 113.14: no value is guessed
+    assert f.suggestion is None  # −1250 is no slip of 113.14: no value is suggested
 
 
 def test_a_sign_slip_no_rule_shows_goes_on_the_range_finding(tmp_path):
@@ -84,7 +88,9 @@ def test_two_slips_in_two_rules_of_one_group_are_both_corrected(tmp_path):
     assert identity.message == (
         SWN + "05A 为 134.71，05B + 05C + 05D 为 134.98，相差 0.27。"
         "最可能是 送温暖工程统计表!E20（05B）填错，改为 113.14 后各项规则都成立"
-        "（113.41 疑为两位数字颠倒；与 06C 的改正合起来是唯一能使规则成立的一对笔误）。"
+        "（113.41 疑为两位数字颠倒；与 06C 的改正合起来使规则成立）。"
+        "只改 05C 与 06C、05D 与 06C 或 05A 与 06C 也同样能使规则成立；"
+        "05B 与 06C 像是笔误，可能性较大。"
     )
     assert sugs(identity) == [("05B", D("113.14"), "送温暖工程统计表!E20", "transposition")]
     assert sugs(bound) == [("06C", D("18.40"), "送温暖工程统计表!E26", "unit")]
@@ -96,26 +102,28 @@ def test_two_slips_in_one_rule(tmp_path):
     assert f.message == (
         SWN + "05A 为 34.71，05B + 05C + 05D 为 115.98，相差 81.27。"
         "最可能是 送温暖工程统计表!E20（05B）填错，改为 13.14 后各项规则都成立"
-        "（13.41 疑为两位数字颠倒；与 05C 的改正合起来是唯一能使规则成立的一对笔误）。"
+        "（13.41 疑为两位数字颠倒；与 05C 的改正合起来使规则成立）。"
         "最可能是 送温暖工程统计表!E21（05C）填错，改为 9.00 后各项规则都成立"
-        "（90.00 疑为小数点位置错了；与 05B 的改正合起来是唯一能使规则成立的一对笔误）。"
+        "（90.00 疑为小数点位置错了；与 05B 的改正合起来使规则成立）。"
     )
     assert [s[:2] for s in sugs(f)] == [("05B", D("13.14")), ("05C", D("9.00"))]
     assert f.suspects == ["05B", "05C"]
 
 
-def test_a_random_value_is_located_when_the_smallest_change_is_unique(tmp_path):
+def test_a_random_value_is_located_with_the_change_that_ties_and_its_pinned_value(tmp_path):
+    # 05C or 05D alone cannot absorb 64.63 (they would go negative); 05A can: a tie of two
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("77.77")})), "identity")
     assert f.message == (
         SWN + "05A 为 34.71，05B + 05C + 05D 为 99.34，相差 64.63。"
-        "最可能是 送温暖工程统计表!E20（05B）填错（只改这里是唯一的最小改法），请核对。"
+        "最可能是 送温暖工程统计表!E20（05B）填错，请核对。若只有 05B 填错，按各项规则应为 13.14。"
+        "只改 05A 也同样能使规则成立；改 05A 要改含分项的项目，它填错的可能较小，05B 可能性较大。"
     )
     assert (f.suggestion, f.suspects) == (None, ["05B"])
 
 
 def test_a_wrong_total_leaves_the_candidates(tmp_path):
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05A": D("99.99")})), "identity")
-    assert f.message.endswith("相差 65.28。05A、05B、05C 或 05D 之一有误，请逐项核对。")
+    assert f.message.endswith("相差 65.28。05B、05C、05D 或 05A 之一有误，请逐项核对。")
     assert f.suggestion is None
 
 
@@ -306,7 +314,7 @@ def test_a_dropped_digit_two_slips_explain_as_well_is_named_without_a_value(tmp_
     # 1.14 for 13.14 is a dropped digit, but two slips in the sum give 12.00 about as often
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("1.14")})), "identity")
     assert f.message == SWN + "05A 为 34.71，05B + 05C + 05D 为 22.71，相差 12.00。" + (
-        "05A、05B、05C 或 05D 之一有误，请逐项核对。"
+        "05B、05C、05D 或 05A 之一有误，请逐项核对。"
     )
     assert (f.suggestion, f.also) == (None, [])
 
@@ -422,9 +430,7 @@ def test_a_failing_sum_of_ten_parts_no_slip_explains_names_every_cell(tmp_path):
     f = _only(check(write(tmp_path, jz, {"bfzx:08C[人次]": typed})), "identity")
     parts = [f"08{c}[人次]" for c in "BCDEFGHIJ"]
     assert f.message.endswith(
-        "为 760，相差 37。08A[人次]、"
-        + "、".join(parts[:-1])
-        + " 或 08J[人次] 之一有误，请逐项核对。"
+        "为 760，相差 37。" + "、".join(parts) + " 或 08A[人次] 之一有误，请逐项核对。"
     )
     assert (f.suggestion, f.suspects) == (None, [])
 
@@ -444,14 +450,17 @@ def test_of_two_digit_slips_in_one_group_the_one_that_stands_alone_is_corrected(
         assert sugs(f) == [("01C", D(84), "2018年度困难职工帮扶中心工作统计表!E8", "digit")], rule
         assert f.message.endswith(
             "最可能是 2018年度困难职工帮扶中心工作统计表!E8（01C）填错，应为 84"
-            "（44 疑为一位数字写错；另有一处填错，见其他规则的提示）。"
+            "（44 疑为一位数字写错；另有一处填错，见其他规则的提示）。" + TIED
         )
     f = by_rule["bfzx-02"]
     assert (f.suggestion, f.suspects) == (None, ["02B"])
     assert f.message.endswith(
         "02A 为 125，02B + 02C 为 65，相差 60。最可能是 2018年度困难职工帮扶中心工作统计表!E10"
-        "（02B）填错（只改这里是唯一的最小改法），请核对。"
+        "（02B）填错，请核对。若只有 02B 填错，按各项规则应为 66。" + TIED
     )
+
+
+TIED = "只改 01C 与 02A 也同样能使规则成立；改 01C 与 02A 要改含分项的项目，它填错的可能较小，01C 与 02B 可能性较大。"
 
 
 def test_a_slip_every_tied_pair_shares_is_corrected(tmp_path):

@@ -93,11 +93,12 @@ def test_funds_figures_are_consistent(tmp_path):
 @pytest.mark.parametrize(
     "typed, slip",
     [
-        (D("13.41"), "（13.41 疑为两位数字颠倒；这是唯一能使规则成立的笔误）"),
-        (D("93.14"), "（93.14 疑为一位数字写错；这是唯一能使规则成立的笔误）"),
-        (D("133.14"), "（133.14 疑为多打了一位数字；这是唯一能使规则成立的笔误）"),
+        # changing another cell alone would do as well (05C, 05D while they stay >= 0): named
+        (D("13.41"), "（13.41 疑为两位数字颠倒）。只改 05C、05D 或 05A 也同样能使规则成立"),
+        (D("93.14"), "（93.14 疑为一位数字写错）。只改 05A 也同样能使规则成立"),
+        (D("133.14"), "（133.14 疑为多打了一位数字）。只改 05A 也同样能使规则成立"),
         (D("7.77"), None),  # no one cell's change is a slip: the candidates, no suggestion
-        (D("131400"), "（131400.00 像是按元填写，应为万元；这是唯一能使规则成立的笔误）"),
+        (D("131400"), "（131400.00 像是按元填写，应为万元）。只改 05A 也同样能使规则成立"),
     ],
 )
 def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
@@ -114,7 +115,7 @@ def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
     )
     if slip is None:
         assert f.suggestion is None
-        assert f.message.endswith("。05A、05B、05C 或 05D 之一有误，请逐项核对。")
+        assert f.message.endswith("。05B、05C、05D 或 05A 之一有误，请逐项核对。")
     else:
         assert (f.suggestion.item, f.suggestion.value, f.suggestion.cell) == (
             "05B",
@@ -122,7 +123,8 @@ def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
             "送温暖工程统计表!E20",
         )
         assert f.message.endswith(
-            f"最可能是 送温暖工程统计表!E20（05B）填错，改为 13.14 后各项规则都成立{slip}。"
+            f"最可能是 送温暖工程统计表!E20（05B）填错，改为 13.14 后各项规则都成立{slip}"
+            "；05B 像是笔误，可能性较大。"
         )
 
 
@@ -130,7 +132,7 @@ def test_dropped_digit_and_sign_slip(tmp_path):
     f = _only(
         check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("1.31")})), "identity"
     )
-    assert "（1.31 疑为漏打了一位数字；" in f.message and f.suggestion.value == D("13.14")
+    assert "（1.31 疑为漏打了一位数字）" in f.message and f.suggestion.value == D("13.14")
     report = check(write(tmp_path, "pingdingshan-2010", {**FUNDS, "swn:05B": D("-13.14")}))
     assert _only(report, "range").message == "05B（其中政府拨款） 不能为负数，填的是 -13.14"
     assert "（-13.14 的正负号写反了；" in _only(report, "identity").message

@@ -459,7 +459,8 @@ def _sign_fixes(diagnosis, in_failing: set[str], cells, values, ranges) -> None:
         if fix.key in in_failing or finding is None or finding.suggestion:
             continue
         new = Decimal(fix.value).scaleb(-cell.decimals)
-        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals)) + t("sure_single")
+        why = t(f"slip_{fix.why}", old=show(values[fix.key], cell.decimals))
+        why += t("sure_single") if diagnosis.unique else ""
         finding.message += t("f_negative_fix", value=show(new, cell.decimals), why=why)
         finding.suggestion = Suggestion(cell.ref, new, _place(entry), fix.why)
         finding.suspects = [cell.ref]
@@ -593,8 +594,11 @@ def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, 
         others = [f for f in diagnosis.fixes if f is not fix]
         if diagnosis.partial:
             why += t("sure_part")
-        else:
-            why += t("sure_pair", other=cells[others[0].key][0].ref) if others else t("sure_single")
+        elif others:
+            pair = "sure_pair" if diagnosis.unique else "with_pair"
+            why += t(pair, other=cells[others[0].key][0].ref)
+        elif diagnosis.unique:
+            why += t("sure_single")
         where = _place(entry) or cell.ref
         value = show(new, cell.decimals)
         kind = "f_suggest_part" if diagnosis.partial else "f_suggest"
@@ -602,20 +606,43 @@ def _advice(msg: str, rule: Rule, keys, diagnosis, values, cells) -> tuple[str, 
         sugs.append(Suggestion(cell.ref, new, _place(entry), fix.why))
     fixed = {f.key for f in fixes}
     rest = [k for k in here if k not in fixed]
+    located = "f_located" if diagnosis.unique else "f_located_maybe"
     if rest:
-        msg += t("f_located", cells=t("list_sep").join(_where(k, cells) for k in rest))
+        msg += t(located, cells=t("list_sep").join(_where(k, cells) for k in rest))
+    if rest and diagnosis.deduced:  # what the rules make them if only they are wrong
+        pinned = [(cells[f.key][0], Decimal(f.value)) for f in diagnosis.deduced]
+        refs = t("list_sep").join(c.ref for c, _ in pinned)
+        values = t("list_sep").join(show(v.scaleb(-c.decimals), c.decimals) for c, v in pinned)
+        msg += t("f_deduced", cells=refs, values=values)
+    if (fixes or rest) and len(diagnosis.ties) > 1:
+        sets, why = _ties(diagnosis, cells, 1)
+        msg += t("f_ties", sets=sets, why=why)
     if fixes or rest:
         return msg, sugs, [cells[k][0].ref for k in here]
+    if diagnosis.ties and not diagnosis.located:  # every tied set, the likelier first
+        sets, why = _ties(diagnosis, cells, 0)
+        why = t("f_tie_first", why=why) if diagnosis.why_first else ""
+        return msg + t("f_one_of", cells=sets) + why, [], []
     named = [k for k in diagnosis.candidates if k in keys] or (
         diagnosis.candidates if diagnosis.located is None else []
     )
     if len(named) > 1:
         return msg + t("f_one_of", cells=_either([cells[k][0].ref for k in named])), [], []
     if len(named) == 1:
-        return msg + t("f_located", cells=_where(named[0], cells)), [], [cells[named[0]][0].ref]
+        return msg + t(located, cells=_where(named[0], cells)), [], [cells[named[0]][0].ref]
     if diagnosis.located is not None and rule.severity == "warning":
         return msg, [], []
     return msg + t("f_no_single_fix"), [], []
+
+
+def _ties(diagnosis, cells, start: int) -> tuple[str, str]:
+    """The tied smallest sets from `start` (1: those beside the one named), and why the first is
+    likelier."""
+    sets = [t("set_and").join(cells[k][0].ref for k in s) for s in diagnosis.ties[start:]]
+    code = diagnosis.why_first or "none"
+    code = code if code in ("total_cell", "weight", "warning", "none") else "slip"
+    first, second = (t("set_and").join(cells[k][0].ref for k in s) for s in diagnosis.ties[:2])
+    return _either(sets), t(f"tie_why_{code}", first=first, second=second)
 
 
 def _fill_suggestions(

@@ -581,6 +581,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " Most likely {cells} is wrong (the only smallest change); check it.",
     ),
     "f_one_of": ("{cells} 之一有误，请逐项核对。", " One of {cells} is wrong; check each."),
+    "f_located_maybe": (
+        "最可能是 {cells}填错，请核对。",
+        " Most likely {cells} is wrong; check it.",
+    ),
+    "with_pair": ("；与 {other} 的改正合起来使规则成立", "; together with the fix of {other}"),
+    "f_deduced": (
+        "若只有 {cells} 填错，按各项规则应为 {values}。",
+        " If only {cells} is wrong, the rules make it {values}.",
+    ),
+    "f_ties": (
+        "只改 {sets} 也同样能使规则成立；{why}。",
+        " Changing {sets} instead would be as small a change; {why}.",
+    ),
+    "f_tie_first": ("{why}。", " {why}."),
+    "set_and": (" 与 ", " and "),
+    "tie_why_slip": (
+        "{first} 像是笔误，可能性较大",
+        "{first} looks like a slip, so it is likelier",
+    ),
+    "tie_why_total_cell": (
+        "改 {second} 要改含分项的项目，它填错的可能较小，{first} 可能性较大",
+        "{second} changes an item with parts, less often the wrong figure, so {first} is likelier",
+    ),
+    "tie_why_weight": (
+        "{first} 填写有异常（负数或带单位），可能性较大",
+        "{first} was typed oddly (negative or with a unit), so it is likelier",
+    ),
+    "tie_why_warning": (
+        "其余改法会使另一条核实性规则不成立，{first} 可能性较大",
+        "the others would break a plausibility rule, so {first} is likelier",
+    ),
+    "tie_why_none": ("无法区分，请一并核对", "they cannot be told apart; check each"),
     "or": (" 或 ", " or "),
     "list_sep": ("、", ", "),
     "f_no_single_fix": (
