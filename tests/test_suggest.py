@@ -543,3 +543,98 @@ def test_a_rule_checked_as_a_sum_says_what_interval_arithmetic_says(data):
             return v - half[k], v + half[k]
 
         assert summed.holds(values) == suggest.holds_within(expr, keys, values, interval)
+
+
+# ---- only true claims: unique, ties, values pinned ------------------------------------------
+
+
+def _zhengzhou_2021_as_first_written(tmp_path):
+    """Zhengzhou's form with its first rule, A1 = 0.1 * A (an error): 1000 元 a model worker."""
+    from wenuan.forms import model as forms
+
+    text = (Path(__file__).parents[1] / "forms" / "zhengzhou-2021.yaml").read_text()
+    old = "expr: A1 <= 0.1 * A\n        severity: warning"
+    assert old in text
+    path = tmp_path / "zhengzhou-2021.yaml"
+    path.write_text(text.replace(old, "expr: A1 = 0.1 * A"))
+    return forms.load_form(path)
+
+
+def test_a_that_ties_with_a1_is_no_unique_change(tmp_path):
+    """A typed 923 for 932, A1 93.20: A → 932 and A1 → 92.30 are both one cell (both digits
+    swapped). Neither is called the only one; both are named, A1 first (A has parts)."""
+    from wenuan.outputs import writing
+
+    form = _zhengzhou_2021_as_first_written(tmp_path)
+    values = {**samples.consistent(form), "jwj:A": D(923), "jwj:A1": D("93.20")}
+    path = tmp_path / "r.xlsx"
+    writing.save_atomically(writing.filled(form, values, HEADER), path, force=True)
+    report = validate.validate_file(path, {form.id: form}, validate.Options())
+    f = _only(report, "rule")
+    assert "唯一" not in f.message
+    assert f.message.endswith(
+        "A1 为 93.20，0.1 * A 为 92.30。最可能是 “工会进万家”调研走访慰问活动情况汇总表!E7（A1）填错，"
+        "请核对。若只有 A1 填错，按各项规则应为 92.30。只改 A 也同样能使规则成立；"
+        "改 A 要改含分项的项目，它填错的可能较小，A1 可能性较大。"
+    )
+    assert (f.suggestion, f.suspects) == (None, ["A1"])
+    model, totals, decimals = validate.rule_model(form)
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    weights = {k: suggest.TOTAL if k in totals else suggest.CELL for k in x}
+    group = next(g for g in model.groups if any("jwj:A" in c.keys for c in g))
+    d = suggest.diagnose(group, x, decimals, weights)
+    assert (d.unique, d.ties, d.why_first) == (False, [["jwj:A1"], ["jwj:A"]], "total_cell")
+    assert d.deduced == [suggest.Fix("jwj:A1", 9230, "deduced")]
+
+
+def _diagnosis(form_id: str, changes: dict):
+    form = ALL[form_id]
+    model, totals, decimals = validate.rule_model(form)
+    values = {**samples.consistent(form), **changes}
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    weights = {k: suggest.TOTAL if k in totals else suggest.CELL for k in x}
+    key = next(iter(changes))
+    group = next(g for g in model.groups if any(key in c.keys for c in g))
+    return suggest.diagnose(group, x, decimals, weights)
+
+
+def test_a_transposition_another_cell_ties_with_is_not_sure():
+    d = _diagnosis(PDS, {**FUNDS, "swn:05B": D("13.41")})
+    assert d.fixes == [suggest.Fix("swn:05B", 1314, "transposition")]
+    assert d.unique is False
+    assert d.ties == [["swn:05B"], ["swn:05C"], ["swn:05D"], ["swn:05A"]]
+    assert d.why_first == "transposition"
+
+
+def test_a_negative_value_only_it_can_mend_is_unique_and_pinned():
+    d = _diagnosis(PDS, {**BIG, "swn:05B": D("-1250")})
+    assert (d.fixes, d.located, d.unique, d.ties) == ([], ["swn:05B"], True, [])
+    assert d.deduced == [suggest.Fix("swn:05B", 11314, "deduced")]
+
+
+def test_eleven_tied_cells_are_all_listed():
+    """No cut at six: each of the eleven cells of a failing sum of ten parts alone would do."""
+    jz = "jiaozuo-2019"
+    typed = samples.consistent(ALL[jz])["bfzx:08C[人次]"] + 37
+    d = _diagnosis(jz, {"bfzx:08C[人次]": typed})
+    parts = [f"bfzx:08{c}[人次]" for c in "BCDEFGHIJ"]
+    assert d.ties == [[k] for k in parts] + [["bfzx:08A[人次]"]]
+    assert (d.unique, d.why_first) == (False, None)
+
+
+def test_pairs_of_cells_in_no_common_rule_are_found_without_the_solver(monkeypatch):
+    """01C 44 and 02B 6: no one cell mends both sums, so the smallest sets are pairs; those in
+    no common rule are judged by each cell's interval, without the solver."""
+    form = ALL[JZ]
+    model, _, decimals = validate.rule_model(form)
+    values = {**samples.consistent(form), "bfzx:01C": D(44), "bfzx:02B": D(6)}
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    group = next(g for g in model.groups if any("bfzx:01C" in c.keys for c in g))
+    solved, can_fix = [], suggest._can_fix
+    monkeypatch.setattr(suggest, "_can_fix", lambda *a: solved.append(a[2]) or can_fix(*a))
+    sets, complete = suggest.smallest_by_count(list(group), x)
+    assert (sorted(sorted(s) for s in sets), complete) == (
+        [["bfzx:01C", "bfzx:02A"], ["bfzx:01C", "bfzx:02B"]],
+        True,
+    )
+    assert solved == [{"bfzx:01C", "bfzx:02C"}]  # 02C <= 01C: the one pair in a common rule

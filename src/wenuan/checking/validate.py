@@ -708,7 +708,7 @@ def _deadline_findings(form: Form, received: date, calendar) -> list[Finding]:
     days = (received - deadline.date).days
     work = deadlines.working_days_between(deadline.date, received, calendar)
     msg = t(
-        "f_late",
+        "f_late_assumed" if deadline.reconstructed else "f_late",  # no sentence to quote
         days=days,
         work=work,
         deadline=deadline.date.isoformat(),

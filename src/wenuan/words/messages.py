@@ -376,6 +376,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "identity_cycle": ("恒等式循环：{cycle}", "a cycle of identities: {cycle}"),
     "bad_date": ("日期 “{text}” 无法解析：{detail}", "date '{text}' does not resolve: {detail}"),
+    "deadline_text_no_day": (
+        "截止时间 {deadline} 的 text 应引用通知中写明日期的那句话，这句没有日期",
+        "deadline {deadline}: text must quote the notice's sentence that names the date; it names none",
+    ),
     "unknown_table": (
         "截止时间 {deadline} 引用了不存在的表 {table}",
         "deadline {deadline} names an unknown table {table}",
@@ -657,6 +661,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "f_late": (
         "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知原文：“{text}”",
         "late by {days:day} ({work:working day}): due {deadline}, received {received}. The notice: “{text}”",
+    ),
+    "f_late_assumed": (
+        "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知未写明报送时间，截止日按此推定：{text}",
+        "late by {days:day} ({work:working day}): due {deadline}, received {received}. The notice names no date; assumed: {text}",
     ),
     "f_late_guess": (
         "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算；可用 --calendar 提供）",
