@@ -841,7 +841,8 @@ def _judge(d: Diagnosis, checks, x, decimals, weights) -> None:
 
     A pinned value is said only as "if only these are wrong": on the bench, two slips in one sum
     often leave its total the only cell that can change alone, and its pinned value is then wrong
-    (deduced values were right 5 times in 18); `fixes` keep only what slips single out."""
+    (37 right of 102 on bench/localize.py's returns 0–19 and 1000–1019); `fixes` keep only
+    what slips single out."""
     errors = _kept(checks, x)
     own = {f.key for f in d.fixes} | set(d.located or [])
     sets, complete = smallest_by_count(checks, x)
