@@ -17,6 +17,9 @@ looked at, each on its own, so two independent slips do not hide each other. In 
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
    two slips can pass for one. Sets of one cell are found exactly without it when no set of two
    can be as cheap (each cell alone: the rules bound its value to an interval).
+3. what may be claimed of either (`_judge`): whether the set is the only one of its size by
+   count (weights aside), every smallest set that ties with it, likelier first and why, and
+   the values the equalities pin if only the located cells are wrong (said as a condition).
 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
@@ -793,8 +796,14 @@ def smallest_by_count(checks: list[Check], x: dict[str, int]) -> tuple[list[set[
     must += [{k} for k in keys if x[k] < 0]
     if not must:
         return [set()], True
-    alone = {k: _alone_span(errors, x, k) for k in keys}
-    ok = {k: lo <= hi for k, (lo, hi) in alone.items()}
+    checks_of = {c.index: c for c in errors}
+    ok = {}  # whether the cell alone can make its own rules hold (as `_alone_span`, by excesses)
+    for k in keys:
+        lo, hi = 0, float("inf")
+        for i, a in where.get(k, []):
+            first, last = checks_of[i].span(a, before[i] - a * x[k])
+            lo, hi = max(lo, first), min(hi, last)
+        ok[k] = lo <= hi
     singles = [{k} for k in keys if ok[k] and all(k in m for m in must)]
     if singles:
         return singles, True
@@ -876,14 +885,14 @@ def _judge(d: Diagnosis, checks, x, decimals, weights) -> None:
 
 def _why_first(ordered: list[set[str]], info: dict, own: set[str], weights) -> str | None:
     """Why the first of tied sets is likelier than the second: its slip's kind, total_cell (the
-    other changes a total), weight (the first is typed oddly: negative, with a unit), warning
+    other changes more totals), weight (the first is typed oddly: negative, with a unit), warning
     (the other breaks a warning the first keeps); None: nothing tells them apart."""
     (slip1, cost1), (slip2, cost2) = info[frozenset(ordered[0])], info[frozenset(ordered[1])]
     if slip1 and not slip2:
         return slip1
     if cost1 < cost2 - 1e-6:
-        totals = [any(weights.get(k) == TOTAL for k in s) for s in ordered[:2]]
-        return "total_cell" if totals == [False, True] else "weight"
+        totals = [sum(weights.get(k) == TOTAL for k in s) for s in ordered[:2]]
+        return "total_cell" if totals[0] < totals[1] else "weight"
     if own and ordered[0] == own and cost1 <= cost2 + 1e-6 and not slip2:
         return "warning"  # the cheapest by weights only through the warnings it keeps
     return None
