@@ -1,6 +1,6 @@
 """How often `wenuan validate` finds, locates and corrects injected errors (not a timed test).
 
-    python bench/localize.py [N] [--form ID] [--show]
+    python bench/localize.py [N] [--form ID] [--show] [--from K]
 
 For every form, writes N returns per class of error (template layout, consistent figures from
 `samples.consistent`, one error class injected), validates them in one batch through the files
@@ -8,7 +8,8 @@ as a user would, and prints per class: detected (any finding), localized (the ce
 wrong are exactly the injected ones), corrected (every injected cell has the right suggested
 value), and suggestions made and wrong. Classes: a typo in a rule's cell, 元 for 万元 (×10000),
 a sign, an empty term of a sum, two slips in two rules, two slips in one rule, a random value,
-and 元 for 万元 in an item no rule covers (only the batch screen can see that one).
+and 元 for 万元 in an item no rule covers (only the batch screen can see that one). `--from K`
+starts at return K (default 0): `--from 1000` gives returns the rules were never tuned on.
 
 Beside them, per class, the oracle's ceiling (`oracle`): the injected errors that the rules and
 the slip model alone single out — the true values are the only smallest set of slips making
@@ -311,11 +312,11 @@ MISSED: list = []  # identifiable by the oracle, not corrected: (form, cell, typ
 WRONG: dict[str, int] = {}  # wrong suggestions by why (the kind of slip, or unique)
 
 
-def run_form(form, n: int, folder: Path, loaded):
+def run_form(form, n: int, folder: Path, loaded, start: int = 0):
     rows = []
     paths, cases = [], []
     for c, kind in enumerate(CLASSES):
-        for i in range(n):
+        for i in range(start, start + n):
             rng = random.Random(zlib.crc32(f"{form.id} {kind} {i}".encode()))
             values = samples.consistent(form, seed=i)
             changes = inject(form, kind, rng, values)
@@ -367,9 +368,10 @@ def _alone(form, folder: Path, loaded, cases) -> dict[str, list[int]]:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a.isdigit()]
+    args = [a for a in sys.argv[1:2] if a.isdigit()]
     n = int(args[0]) if args else 20
     only = sys.argv[sys.argv.index("--form") + 1] if "--form" in sys.argv else None
+    start = int(sys.argv[sys.argv.index("--from") + 1]) if "--from" in sys.argv else 0
     loaded = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
     import scipy.optimize  # noqa: F401  imported once a process (~0.6 s), by no return of its own
 
@@ -377,7 +379,7 @@ def main() -> None:
         for fid, form in sorted(loaded.items()):
             if only and fid != only:
                 continue
-            rows, (per, floor), alone = run_form(form, n, Path(tmp), loaded)
+            rows, (per, floor), alone = run_form(form, n, Path(tmp), loaded, start)
             print(
                 f"\n{fid}: {n} returns per class, validated at {per:.1f} ms/return (CPU),"
                 f" {per / floor:.1f}x calamine's bare read ({floor:.2f} ms)"

@@ -53,3 +53,44 @@ def test_working_days_between_counts_official_calendar():
 def test_user_calendar_overrides():
     extra = {date(2099, 1, 5): False}
     assert deadlines.day_kind(date(2099, 1, 5), extra) == deadlines.DayKind(False, True)
+
+
+def test_every_bundled_deadline_quotes_a_sentence_that_names_its_day():
+    from wenuan.forms import model as forms
+
+    for form_id, entry in forms.catalogue().items():
+        for deadline in forms.load_entry(entry).deadlines:
+            assert deadlines.names_a_day(deadline.text), (form_id, deadline.id, deadline.text)
+    zhengzhou = forms.get_form("zhengzhou-2021")
+    returns = next(d for d in zhengzhou.deadlines if d.id == "returns")
+    assert returns.text == "请各单位于5月31日前……对困难职工调研走访慰问活动总结报送保障工作部"
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("请务必于2010年2月1日前将送温暖活动报告和统计表报送市总保障部", True),
+        ("省财政专项资金必须在春节前使用完毕", True),
+        ("中央财政专项资金必须在2009年12月31号之前用完", True),
+        ("至农历腊月十八结束", True),
+        ("对困难职工调研走访慰问活动总结报送保障工作部", False),
+        ("另将文本电子版发送到邮箱jzszghbzb@163.com", False),
+    ],
+)
+def test_a_sentence_names_a_day(text, names):
+    assert deadlines.names_a_day(text) is names
+
+
+def test_a_deadline_no_sentence_names_says_it_is_assumed_not_quoted():
+    from pathlib import Path
+
+    from wenuan.checking import validate
+    from wenuan.forms import model as forms
+
+    loaded = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
+    path = Path(__file__).parents[1] / "examples" / "jiaozuo-2023_late-no-person.xlsx"
+    report = validate.validate_file(path, loaded, validate.Options())
+    assert [f.message for f in report.findings if f.kind == "deadline"] == [
+        "逾期 3 天（0 个工作日）：截止 2024-02-09，收到 2024-02-12。通知未写明报送时间，截止日按此推定："
+        "2024年春节前（焦作2019年、鄂州2022年、平顶山2010年的通知都要求春节前报送）"
+    ]

@@ -69,6 +69,12 @@ BROKEN = [
     ("bad-date", ("when: 2010-02-01", "when: 2010年13月1日"), 10, "日期 “2010年13月1日” 无法解析"),
     ("missing-key", ("title: 测试通知\n", ""), 1, "缺少必填的键 “title”"),
     (
+        "deadline-text-without-a-day",
+        ("text: 2月1日前", "text: 报市总保障部"),
+        11,
+        "截止时间 returns 的 text 应引用通知中写明日期的那句话，这句没有日期",
+    ),
+    (
         "mixed-units",
         ("unit: 万元}\n      - {code: 01C", "unit: 户}\n      - {code: 01C"),
         21,

@@ -39,15 +39,20 @@ def test_a_bound_is_not_a_fix_but_yuan_for_wanyuan_within_it_is(tmp_path):
     assert f.message == (
         C06.format("184000.00")
         + "最可能是向农民工发放（06C，E26）填错：184000.00 疑为 18.40（按元填写，应为万元）。"
+        + "只改这一处，是唯一能使各项相符的改法。"
         + C06_BASIS
     )
     assert sugs(f) == [("06C", D("18.40"), "送温暖工程统计表!E26", "unit")]
 
 
 def test_a_bound_alone_names_the_limit_and_no_value(tmp_path):
+    # raising 06A (spent) to 95.00 would do as well: a tie, and 95.00 may be 9.50 (a slip)
     f = _only(check(write(tmp_path, PDS, {**BIG, "swn:06C": D("95.00")})), "inequality")
     assert f.message == (
-        C06.format("95.00") + "最可能是向农民工发放（06C，E26）填错，请核对。" + C06_BASIS
+        C06.format("95.00")
+        + "最可能是向农民工发放（06C，E26）填错，请核对。"
+        + "只改发放款物（06A）也同样能使各项相符；向农民工发放（06C）像是笔误，可能性较大。"
+        + C06_BASIS
     )
     assert (f.suggestion, f.suspects) == (None, ["06C"])
 
@@ -65,6 +70,7 @@ def test_a_sign_slip_no_rule_shows_goes_on_the_range_finding(tmp_path):
     f = _only(report, "range")
     assert f.message == (
         "向农民工发放（06C）不能为负数，填的是 -18.4；-18.40 疑为 18.40（正负号写反了）。"
+        "只改这一处，是唯一能使各项相符的改法。"
     )
     assert sugs(f) == [("06C", D("18.40"), "送温暖工程统计表!E26", "sign")]
 
@@ -84,6 +90,9 @@ def test_two_slips_in_two_rules_of_one_group_are_both_corrected(tmp_path):
         SWN.format("134.71", "134.98", "0.27")
         + SWN_CODES
         + "最可能是政府拨款（05B，E20）填错：113.41 疑为 113.14（两位数字颠倒）。"
+        + "只改工会拨款（05C）与向农民工发放（06C）、社会募集（05D）与向农民工发放（06C）"
+        + "或筹集慰问款物总额（05A）与向农民工发放（06C）也同样能使各项相符；"
+        + "政府拨款（05B）与向农民工发放（06C）像是笔误，可能性较大。"
         + SWN_BASIS
     )
     assert sugs(identity) == [("05B", D("113.14"), "送温暖工程统计表!E20", "transposition")]
@@ -104,12 +113,16 @@ def test_two_slips_in_one_rule(tmp_path):
     assert f.suspects == ["05B", "05C"]
 
 
-def test_a_random_value_is_located_when_the_smallest_change_is_unique(tmp_path):
+def test_a_random_value_is_located_with_the_change_that_ties_and_its_pinned_value(tmp_path):
+    # 05C or 05D alone cannot absorb 64.63 (they would go negative); 05A can: a tie of two
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("77.77")})), "identity")
     assert f.message == (
         SWN.format("34.71", "99.34", "64.63")
         + SWN_CODES
         + "最可能是政府拨款（05B，E20）填错，请核对。"
+        + "若只有政府拨款（05B，E20）填错，按各项规则应为 13.14。"
+        + "只改筹集慰问款物总额（05A）也同样能使各项相符；"
+        + "改筹集慰问款物总额（05A）要改含分项的项目，它填错的可能较小，政府拨款（05B）可能性较大。"
         + SWN_BASIS
     )
     assert (f.suggestion, f.suspects) == (None, ["05B"])
@@ -118,9 +131,9 @@ def test_a_random_value_is_located_when_the_smallest_change_is_unique(tmp_path):
 def test_a_wrong_total_leaves_the_candidates(tmp_path):
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05A": D("99.99")})), "identity")
     assert f.message.endswith(
-        "相差 65.28 万元（05A = 05B + 05C + 05D；规则 swn-05）。以下各项之中有填错的，请逐项核对："
-        "筹集慰问款物总额（05A，E19）、政府拨款（05B，E20）、工会拨款（05C，E21）、"
-        "社会募集（05D，E22）。" + SWN_BASIS
+        "相差 65.28 万元（05A = 05B + 05C + 05D；规则 swn-05）。有 4 种同样小的改法，无法确定是哪一种，"
+        "请逐一核对：政府拨款（05B，E20）；或工会拨款（05C，E21）；或社会募集（05D，E22）；"
+        "或筹集慰问款物总额（05A，E19）。" + SWN_BASIS
     )
     assert f.suggestion is None
 
@@ -302,7 +315,7 @@ def test_messages_in_english(tmp_path, lang):
     assert f.message == (
         "向农民工发放 (184000.00 万元) should be at most 发放款物 (80.20 万元)"
         " (06C <= 06A; rule swn-06C-in-06A). Most likely 向农民工发放 (06C, E26) is wrong:"
-        " 184000.00 may be 18.40 (元 typed for 万元). Basis: “其中向农民工发放”."
+        " 184000.00 may be 18.40 (元 typed for 万元). This is the only change of one cell that makes every figure agree. Basis: “其中向农民工发放”."
     )
 
 
@@ -313,7 +326,9 @@ def test_a_dropped_digit_two_slips_explain_as_well_is_named_without_a_value(tmp_
     # 1.14 for 13.14 is a dropped digit, but two slips in the sum give 12.00 about as often
     f = _only(check(write(tmp_path, PDS, {**FUNDS, "swn:05B": D("1.14")})), "identity")
     assert f.message.startswith(SWN.format("34.71", "22.71", "12.00") + SWN_CODES)
-    assert "以下各项之中有填错的，请逐项核对：筹集慰问款物总额（05A，E19）、" in f.message
+    assert (
+        "有 4 种同样小的改法，无法确定是哪一种，请逐一核对：政府拨款（05B，E20）；或" in f.message
+    )
     assert (f.suggestion, f.also) == (None, [])
 
 
@@ -425,8 +440,8 @@ def test_a_failing_sum_of_ten_parts_no_slip_explains_names_every_cell(tmp_path):
     typed = samples.consistent(ALL[jz])["bfzx:08C[人次]"] + 37
     f = _only(check(write(tmp_path, jz, {"bfzx:08C[人次]": typed})), "identity")
     parts = [f"08{c}[人次]" for c in "BCDEFGHIJ"]
-    named = f.params["advice"]["located"]
-    assert [c["item"] for c in named] == ["08A[人次]", *parts]  # every one, not six of them
+    named = [tie[0]["item"] for tie in f.params["advice"]["ties"]]
+    assert named == [*parts, "08A[人次]"]  # every one, not six of them
     for item in ["08A[人次]", *parts]:
         assert f"（{item}，E" in f.message
     assert (f.suggestion, f.suspects) == (None, [])
@@ -452,6 +467,9 @@ def test_of_two_digit_slips_in_one_group_the_one_that_stands_alone_is_corrected(
     assert (f.suggestion, f.suspects) == (None, ["02B"])
     assert "相差 60 个（02A = 02B + 02C；规则 bfzx-02）。最可能是" in f.message
     assert "（02B，E10）填错，请核对。" in f.message
+
+
+TIED = "只改 01C 与 02A 也同样能使规则成立；改 01C 与 02A 要改含分项的项目，它填错的可能较小，01C 与 02B 可能性较大。"
 
 
 def test_a_slip_every_tied_pair_shares_is_corrected(tmp_path):
@@ -482,7 +500,7 @@ def test_two_slips_each_alone_under_a_bound_the_sure_one_is_corrected(tmp_path):
     bound = by_rule["bfzx-06B-in-06A"]
     assert (bound.suggestion, bound.suspects) == (None, ["06B"])
     assert " 663 个，不应大于" in bound.message
-    assert "（06B，E22）填错，请核对。" in bound.message
+    assert "（06B，E22）填错（只改这里是唯一的最小改法），请核对。" in bound.message
 
 
 EXPRS = [  # beside the forms' rules: constants, a reference twice, a product of two
@@ -532,3 +550,98 @@ def test_a_rule_checked_as_a_sum_says_what_interval_arithmetic_says(data):
             return v - half[k], v + half[k]
 
         assert summed.holds(values) == suggest.holds_within(expr, keys, values, interval)
+
+
+# ---- only true claims: unique, ties, values pinned ------------------------------------------
+
+
+def _zhengzhou_2021_as_first_written(tmp_path):
+    """Zhengzhou's form with its first rule, A1 = 0.1 * A (an error): 1000 元 a model worker."""
+    from wenuan.forms import model as forms
+
+    text = (Path(__file__).parents[1] / "forms" / "zhengzhou-2021.yaml").read_text()
+    old = "expr: A1 <= 0.1 * A\n        severity: warning"
+    assert old in text
+    path = tmp_path / "zhengzhou-2021.yaml"
+    path.write_text(text.replace(old, "expr: A1 = 0.1 * A"))
+    return forms.load_form(path)
+
+
+def test_a_that_ties_with_a1_is_no_unique_change(tmp_path):
+    """A typed 923 for 932, A1 93.20: A → 932 and A1 → 92.30 are both one cell (both digits
+    swapped). Neither is called the only one; both are named, A1 first (A has parts)."""
+    from wenuan.outputs import writing
+
+    form = _zhengzhou_2021_as_first_written(tmp_path)
+    values = {**samples.consistent(form), "jwj:A": D(923), "jwj:A1": D("93.20")}
+    path = tmp_path / "r.xlsx"
+    writing.save_atomically(writing.filled(form, values, HEADER), path, force=True)
+    report = validate.validate_file(path, {form.id: form}, validate.Options())
+    f = _only(report, "rule")
+    assert "唯一" not in f.message
+    assert f.message.split("依据")[0].endswith(
+        "最可能是发放慰问金（A1，E7）填错，请核对。若只有发放慰问金（A1，E7）填错，按各项规则应为 92.30。"
+        "只改走访慰问70周岁及以上的全国劳模（A）也同样能使各项相符；改走访慰问70周岁及以上的全国劳模（A）"
+        "要改含分项的项目，它填错的可能较小，发放慰问金（A1）可能性较大。"
+    )
+    assert (f.suggestion, f.suspects) == (None, ["A1"])
+    model, totals, decimals = validate.rule_model(form)
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    weights = {k: suggest.TOTAL if k in totals else suggest.CELL for k in x}
+    group = next(g for g in model.groups if any("jwj:A" in c.keys for c in g))
+    d = suggest.diagnose(group, x, decimals, weights)
+    assert (d.unique, d.ties, d.why_first) == (False, [["jwj:A1"], ["jwj:A"]], "total_cell")
+    assert d.deduced == [suggest.Fix("jwj:A1", 9230, "deduced")]
+
+
+def _diagnosis(form_id: str, changes: dict):
+    form = ALL[form_id]
+    model, totals, decimals = validate.rule_model(form)
+    values = {**samples.consistent(form), **changes}
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    weights = {k: suggest.TOTAL if k in totals else suggest.CELL for k in x}
+    key = next(iter(changes))
+    group = next(g for g in model.groups if any(key in c.keys for c in g))
+    return suggest.diagnose(group, x, decimals, weights)
+
+
+def test_a_transposition_another_cell_ties_with_is_not_sure():
+    d = _diagnosis(PDS, {**FUNDS, "swn:05B": D("13.41")})
+    assert d.fixes == [suggest.Fix("swn:05B", 1314, "transposition")]
+    assert d.unique is False
+    assert d.ties == [["swn:05B"], ["swn:05C"], ["swn:05D"], ["swn:05A"]]
+    assert d.why_first == "transposition"
+
+
+def test_a_negative_value_only_it_can_mend_is_unique_and_pinned():
+    d = _diagnosis(PDS, {**BIG, "swn:05B": D("-1250")})
+    assert (d.fixes, d.located, d.unique, d.ties) == ([], ["swn:05B"], True, [])
+    assert d.deduced == [suggest.Fix("swn:05B", 11314, "deduced")]
+
+
+def test_eleven_tied_cells_are_all_listed():
+    """No cut at six: each of the eleven cells of a failing sum of ten parts alone would do."""
+    jz = "jiaozuo-2019"
+    typed = samples.consistent(ALL[jz])["bfzx:08C[人次]"] + 37
+    d = _diagnosis(jz, {"bfzx:08C[人次]": typed})
+    parts = [f"bfzx:08{c}[人次]" for c in "BCDEFGHIJ"]
+    assert d.ties == [[k] for k in parts] + [["bfzx:08A[人次]"]]
+    assert (d.unique, d.why_first) == (False, None)
+
+
+def test_pairs_of_cells_in_no_common_rule_are_found_without_the_solver(monkeypatch):
+    """01C 44 and 02B 6: no one cell mends both sums, so the smallest sets are pairs; those in
+    no common rule are judged by each cell's interval, without the solver."""
+    form = ALL[JZ]
+    model, _, decimals = validate.rule_model(form)
+    values = {**samples.consistent(form), "bfzx:01C": D(44), "bfzx:02B": D(6)}
+    x = {k: int(v.scaleb(decimals[k])) for k, v in values.items()}
+    group = next(g for g in model.groups if any("bfzx:01C" in c.keys for c in g))
+    solved, can_fix = [], suggest._can_fix
+    monkeypatch.setattr(suggest, "_can_fix", lambda *a: solved.append(a[2]) or can_fix(*a))
+    sets, complete = suggest.smallest_by_count(list(group), x)
+    assert (sorted(sorted(s) for s in sets), complete) == (
+        [["bfzx:01C", "bfzx:02A"], ["bfzx:01C", "bfzx:02B"]],
+        True,
+    )
+    assert solved == [{"bfzx:01C", "bfzx:02C"}]  # 02C <= 01C: the one pair in a common rule

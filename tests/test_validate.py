@@ -117,14 +117,18 @@ def test_identity_failure_names_the_cell_and_the_fix(tmp_path, typed, slip):
     assert f.message.endswith("依据：“（注：05A=05B+05C+05D）”。")
     if slip is None:
         assert f.suggestion is None
-        assert "以下各项之中有填错的，请逐项核对：筹集慰问款物总额（05A，E19）、" in f.message
+        assert (
+            "有 4 种同样小的改法，无法确定是哪一种，请逐一核对：政府拨款（05B，E20）；或"
+            in f.message
+        )
     else:
         assert (f.suggestion.item, f.suggestion.value, f.suggestion.cell) == (
             "05B",
             D("13.14"),
             "送温暖工程统计表!E20",
         )
-        assert f"。最可能是政府拨款（05B，E20）填错：{slip}。依据" in f.message
+        assert f"。最可能是政府拨款（05B，E20）填错：{slip}。只改" in f.message
+        assert "也同样能使各项相符；政府拨款（05B）像是笔误，可能性较大。依据" in f.message
 
 
 def test_dropped_digit_and_sign_slip(tmp_path):
@@ -161,7 +165,7 @@ def test_fixed_amount_rule(tmp_path):
     f = _only(report, "rule")
     assert (f.rule, f.severity) == ("jwj-model-workers-1000", "warning")
     assert f.message.startswith(
-        "发放慰问金 186.40 万元，不应大于走访慰问70周岁及以上的全国劳模的 0.1 倍 93.20 万元"
+        "发放慰问金 186.40 万元，不应大于按走访慰问70周岁及以上的全国劳模每人 0.1 万元计 93.20 万元"
     )
     assert f.message.endswith(
         "每人发放 1000 元慰问金（发银行卡）。70周岁及以上的全国劳模慰问金，从全国劳模专项补助资金中列支。”。"
@@ -383,6 +387,7 @@ def test_annotate_marks_cells_and_leaves_the_input_alone(tmp_path):
         "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元，"
         "相差 0.45 万元。最可能是贵单位报表第 20 行“政府拨款”（E20）填错：38.05 疑为 38.50"
         "（两位数字颠倒）。"
+        + "只改“工会拨款”、“社会募集”或“筹集慰问款物总额”也同样能使各项相符；“政府拨款”像是笔误，可能性较大。"
     )
     assert ws["E19"].comment.text == said  # in the unit's words, at the total
     assert ws["E20"].comment.text == said and ws["E20"].fill.fgColor.rgb == "00FFC7CE"  # the fix

@@ -65,7 +65,7 @@ def _returns(tmp: Path) -> list[Finding]:
     crafted = [
         {**BIG, "swn:06C": D("-18.40")},  # a sign slip, fixed on its range finding
         {**FUNDS, "swn:05D": None},  # an empty term, filled
-        {**FUNDS, "swn:05A": D("99.99")},  # candidates
+        {**FUNDS, "swn:05A": D("99.99")},  # tied cells
         {**FUNDS, "swn:05B": D("77.77")},  # located
         {**FUNDS, "swn:05B": D("13.41"), "swn:05C": D("90.00")},  # two fixes
         {"swn:01A": 12.5},
@@ -137,7 +137,7 @@ def test_every_kind_is_found(findings):
     assert {"identity", "inequality", "rule", "missing", "type", "range", "header"} <= kinds
     assert {"deadline", "format", "outlier", "unreadable", "id_number", "duplicate"} <= kinds
     advice = {f.params.get("advice", {}).get("how") for f in findings}
-    assert {"fix", "located", "candidates"} <= advice
+    assert {"fix", "located", "ties"} <= advice
     assert any("fix" in f.params for f in findings)  # a sign, an empty term, an outlier
 
 
@@ -182,7 +182,7 @@ def test_a_finding_kept_before_findings_were_data_keeps_its_words():
 PINGDINGSHAN_UNIT = (
     "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元，"
     "相差 0.45 万元。最可能是贵单位报表第 20 行“政府拨款”（E20）填错：38.05 疑为 38.50"
-    "（两位数字颠倒）。"
+    "（两位数字颠倒）。只改“工会拨款”、“社会募集”或“筹集慰问款物总额”也同样能使各项相符；“政府拨款”像是笔误，可能性较大。"
 )
 
 
@@ -196,7 +196,8 @@ PINGDINGSHAN_UNIT = (
             "zh",
             "筹集慰问款物总额 85.00 万元，不等于政府拨款、工会拨款、社会募集三项之和 84.55 万元，"
             "相差 0.45 万元（05A = 05B + 05C + 05D；规则 swn-05）。最可能是政府拨款（05B，E20）"
-            "填错：38.05 疑为 38.50（两位数字颠倒）。依据：“（注：05A=05B+05C+05D）”。",
+            "填错：38.05 疑为 38.50（两位数字颠倒）。只改工会拨款（05C）、社会募集（05D）或筹集慰问款物总额（05A）也同样能使各项相符；政府拨款（05B）像是笔误，可能性较大。"
+            "依据：“（注：05A=05B+05C+05D）”。",
         ),
         (
             "pingdingshan-2010_identity.xlsx",
@@ -204,7 +205,9 @@ PINGDINGSHAN_UNIT = (
             "en",
             "筹集慰问款物总额 (85.00 万元) is not equal to the sum of 政府拨款, 工会拨款 and 社会募集"
             " (84.55 万元): 0.45 万元 apart. Most likely “政府拨款” in row 20 of your return (E20) is"
-            " wrong: 38.05 may be 38.50 (two digits swapped).",
+            " wrong: 38.05 may be 38.50 (two digits swapped). Changing “工会拨款”, “社会募集” or"
+            " “筹集慰问款物总额” instead would be as small a change; “政府拨款” looks like a slip,"
+            " so it is likelier.",
         ),
         (
             "own-layouts/鲁山_自制表_有错.xlsx",

@@ -17,6 +17,9 @@ looked at, each on its own, so two independent slips do not hide each other. In 
    (scipy's milp, HiGHS). Named only when no other set is as cheap; never given a value, since
    two slips can pass for one. Sets of one cell are found exactly without it when no set of two
    can be as cheap (each cell alone: the rules bound its value to an interval).
+3. what may be claimed of either (`_judge`): whether the set is the only one of its size by
+   count (weights aside), every smallest set that ties with it, likelier first and why, and
+   the values the equalities pin if only the located cells are wrong (said as a condition).
 
 Values are integers of each cell's last decimal (0.01 万元, one person), so counts stay whole.
 """
@@ -315,6 +318,8 @@ class Diagnosis:
     partial: bool = False  # the fixes leave rules failing (the rest: located or candidates)
     unique: bool = False  # proved: no other set of cells of the same size makes the rules hold
     ties: list[list[str]] = field(default_factory=list)  # every smallest set, when several tie
+    why_first: str | None = None  # why ties[0] is likelier: a slip's kind, total_cell, weight…
+    deduced: list[Fix] = field(default_factory=list)  # the values if only the located are wrong
 
 
 def diagnose(
@@ -323,8 +328,18 @@ def diagnose(
     decimals: dict[str, int],
     weights: dict[str, float],
 ) -> Diagnosis | None:
-    """Fixes or a location for one group of rules over the scaled values `x`; None if it holds."""
+    """Fixes or a location for one group of rules over the scaled values `x`; None if it holds.
+    Whether its set of cells is the only one of its size, the sets that tie with it and the value
+    the rules pin (deduced) are added by `_judge`."""
     checks = [c for c in group if all(k in x for k in c.keys)]
+    found = _locate(checks, x, decimals, weights)
+    if found is not None:
+        _judge(found, checks, x, decimals, weights)
+    return found
+
+
+def _locate(checks, x, decimals, weights) -> Diagnosis | None:
+    """`diagnose` by slips first, then by the cheapest sets of cells (weights counted)."""
     failing = [c for c in checks if not c.holds(x)]
     if not failing and all(x[k] >= 0 for c in checks for k in c.keys):
         return None
@@ -332,7 +347,7 @@ def diagnose(
     if fixes and whole:
         return Diagnosis(fixes, sorted({f.key for f in fixes}))
     if fixes:  # one of two slips is sure: look again at the rest with it corrected
-        rest = diagnose(checks, {**x, **{f.key: f.value for f in fixes}}, decimals, weights)
+        rest = _locate(checks, {**x, **{f.key: f.value for f in fixes}}, decimals, weights)
         rest = rest or Diagnosis()
         located = sorted({f.key for f in fixes} | set(rest.located or []))
         return Diagnosis(fixes + rest.fixes, located, rest.candidates, partial=True)
@@ -724,26 +739,19 @@ def _holds(checks: list[Check], x: dict[str, int]) -> bool:
     return all(x[k] >= 0 for k in keys) and all(c.holds(x) for c in checks if not c.warning)
 
 
-def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
-    """Whether changing only `chosen` can make every error rule hold (an exact re-check)."""
+def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str], rules=None) -> bool:
+    """Whether changing only `chosen` can make every error rule (or every one of `rules`) hold
+    (an exact re-check)."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    errors = [c for c in checks if not c.warning]
+    errors = [c for c in checks if not c.warning] if rules is None else rules
     if not chosen:
         return all(c.holds(x) for c in errors)
     if len(chosen) == 1:  # one cell: the rules bound it to an interval, no solver needed
         (key,) = chosen
-        lo, hi = 0, float("inf")
-        for c in errors:
-            if key not in c.keys:
-                if not c.holds(x):
-                    return False
-                continue
-            a = c.coefs[c.keys.index(key)]
-            first, last = c.span(a, c.excess(x) - a * x[key])
-            lo, hi = max(lo, first), min(hi, last)
-        return lo <= hi
+        lo, hi = _alone_span(errors, x, key)
+        return lo <= hi and all(c.holds(x) for c in errors if key not in c.keys)
     free = sorted(chosen)
     rows, lo, hi = [], [], []
     for c in errors:
@@ -765,3 +773,157 @@ def _can_fix(checks: list[Check], x: dict[str, int], chosen: set[str]) -> bool:
         return False
     trial = {**x, **{k: round(v) for k, v in zip(free, res.x, strict=True)}}
     return all(c.holds(trial) for c in errors)
+
+
+# ---- what a diagnosis may claim ---------------------------------------------------------------
+
+
+MOST_SOLVED = 40  # pairs sharing a rule checked with the solver at most; beyond, nothing is proved
+
+
+def smallest_by_count(checks: list[Check], x: dict[str, int]) -> tuple[list[set[str]], bool]:
+    """Every smallest set of cells (by count, weights aside) whose change lets every error rule
+    hold, breaks no warning that held and leaves no value negative, and whether the list is
+    proved complete (a warning that fails as typed may be true of the return: it is left out).
+
+    Sets of one cell are found exactly (each alone: the rules bound it to an interval), pairs of
+    cells in no common rule likewise; a pair in a common rule is checked with the solver. Sets of
+    three or more are not looked for: an empty list, not complete."""
+    errors = _kept(checks, x)
+    keys = sorted({k for c in checks for k in c.keys})
+    before, where = _excesses(errors, x)
+    must = [set(c.keys) for c in errors if not c.within(before[c.index])]
+    must += [{k} for k in keys if x[k] < 0]
+    if not must:
+        return [set()], True
+    checks_of = {c.index: c for c in errors}
+    ok = {}  # whether the cell alone can make its own rules hold (as `_alone_span`, by excesses)
+    for k in keys:
+        lo, hi = 0, float("inf")
+        for i, a in where.get(k, []):
+            first, last = checks_of[i].span(a, before[i] - a * x[k])
+            lo, hi = max(lo, first), min(hi, last)
+        ok[k] = lo <= hi
+    singles = [{k} for k in keys if ok[k] and all(k in m for m in must)]
+    if singles:
+        return singles, True
+    from itertools import combinations
+
+    pairs, solved = [], 0
+    rules = {k: {i for i, _ in where.get(k, [])} for k in keys}
+    for a, b in combinations(keys, 2):
+        if not all(a in m or b in m for m in must):
+            continue
+        if not rules[a] & rules[b]:  # each alone in its rules: its interval decides
+            if ok[a] and ok[b]:
+                pairs.append({a, b})
+            continue
+        solved += 1
+        if solved > MOST_SOLVED:
+            return pairs, False
+        if _can_fix(errors, x, {a, b}, errors):
+            pairs.append({a, b})
+    return pairs, bool(pairs)
+
+
+def _kept(checks: list[Check], x: dict[str, int]) -> list[Check]:
+    """The rules a change must leave holding: the error rules, and the warnings that hold."""
+    return [c for c in checks if not c.warning or c.holds(x)]
+
+
+def _alone_span(errors: list[Check], x: dict[str, int], key: str) -> tuple[float, float]:
+    """The values `key` may take, the other cells as typed, for the rules of `errors` it is in
+    to hold (and the value not to be negative): first > last when none."""
+    lo, hi = 0, float("inf")
+    for c in errors:
+        if key not in c.keys:
+            continue
+        a = c.coefs[c.keys.index(key)]
+        first, last = c.span(a, c.excess(x) - a * x[key])
+        lo, hi = max(lo, first), min(hi, last)
+    return lo, hi
+
+
+def _judge(d: Diagnosis, checks, x, decimals, weights) -> None:
+    """Whether the diagnosis's cells are the only set of their size, the smallest sets that tie
+    (most likely first, and why), and the values the equalities pin for the located cells.
+
+    A pinned value is said only as "if only these are wrong": on the bench, two slips in one sum
+    often leave its total the only cell that can change alone, and its pinned value is then wrong
+    (37 right of 102 on bench/localize.py's returns 0–19 and 1000–1019); `fixes` keep only
+    what slips single out."""
+    errors = _kept(checks, x)
+    own = {f.key for f in d.fixes} | set(d.located or [])
+    sets, complete = smallest_by_count(checks, x)
+    d.unique = complete and bool(own) and sets == [own]
+    if len(sets) > 1 and (not own or len(own) == len(sets[0])):
+
+        def slipped(s: set[str]) -> str | None:  # a slip that alone explains it: fixed, or tight
+            if s == own and own == {f.key for f in d.fixes}:
+                return d.fixes[0].why
+            if len(s) == 1:
+                (k,) = s
+                lo, hi = _alone_span(errors, x, k)
+                options = slips(x[k], decimals[k]).items()
+                return next((w for v, w in options if w not in LOOSE and lo <= v <= hi), None)
+            return None
+
+        def cost(s: set[str]) -> float:
+            return sum(weights.get(k, CELL) for k in s)
+
+        info = {frozenset(s): (slipped(s), cost(s)) for s in sets}
+        ordered = sorted(
+            sets, key=lambda s: (s != own, info[frozenset(s)][0] is None, cost(s), sorted(s))
+        )
+        d.ties = [sorted(s) for s in ordered]
+        d.why_first = _why_first(ordered, info, own, weights)
+    fixed = {f.key: f.value for f in d.fixes}
+    rest = [k for k in d.located or [] if k not in fixed]
+    if rest:
+        d.deduced = _deduced(errors, {**x, **fixed}, rest)
+
+
+def _why_first(ordered: list[set[str]], info: dict, own: set[str], weights) -> str | None:
+    """Why the first of tied sets is likelier than the second: its slip's kind, total_cell (the
+    other changes more totals), weight (the first is typed oddly: negative, with a unit), warning
+    (the other breaks a warning the first keeps); None: nothing tells them apart."""
+    (slip1, cost1), (slip2, cost2) = info[frozenset(ordered[0])], info[frozenset(ordered[1])]
+    if slip1 and not slip2:
+        return slip1
+    if cost1 < cost2 - 1e-6:
+        totals = [sum(weights.get(k) == TOTAL for k in s) for s in ordered[:2]]
+        return "total_cell" if totals[0] < totals[1] else "weight"
+    if own and ordered[0] == own and cost1 <= cost2 + 1e-6 and not slip2:
+        return "warning"  # the cheapest by weights only through the warnings it keeps
+    return None
+
+
+def _deduced(errors: list[Check], x: dict[str, int], located: list[str]) -> list[Fix]:
+    """The values of the located cells if only they are wrong: each is in an equality whose other
+    cells are not located (so it pins the value), and together they make every rule hold."""
+    values = {}
+    for k in located:
+        eq = next(
+            (
+                c
+                for c in errors
+                if c.op == "=" and k in c.keys and not set(located) & set(c.keys) - {k}
+            ),
+            None,
+        )
+        if eq is None:
+            return []
+        a = eq.coefs[eq.keys.index(k)]
+        rest = eq.excess(x) - a * x[k]
+        options = eq.pinned(x, k)
+        if not options or (
+            len(options) > 1 and abs(a * options[1] + rest) == abs(a * options[0] + rest)
+        ):
+            return []  # within rounding two values are as near exact: not pinned
+        values[k] = options[0]
+    trial = {**x, **values}
+    if any(v < 0 or v == x[k] for k, v in values.items()):
+        return []
+    if not all(c.holds(trial) for c in errors):
+        return []
+    return [Fix(k, v, "deduced") for k, v in sorted(values.items())]

@@ -621,10 +621,11 @@ def _rule_params(rule: Rule, keys: list[str], values, decimals, cells) -> dict:
     }
 
 
-def _fix(fix, new: Decimal, values, cells, unique: bool) -> dict:
+def _fix(fix, new: Decimal | None, values, cells, unique: bool) -> dict:
     """A fix as the words need it: the cell, its old and new figures, the slip, and whether
     no other change of as many cells makes the rules hold."""
     cell, entry, _ = cells[fix.key]
+    new = Decimal(fix.value).scaleb(-cell.decimals) if new is None else new
     old, value = show(values[fix.key], cell.decimals), show(new, cell.decimals)
     return {**about(cell, entry), "old": old, "new": value, "why": fix.why, "unique": unique}
 
@@ -650,14 +651,19 @@ def _advice(rule: Rule, keys, diagnosis, values, cells) -> tuple[dict, list, lis
         "fixes": said,
         "located": [about(*cells[k][:2]) for k in rest],
     }
+    ties = [[about(*cells[k][:2]) for k in tie if k in cells] for tie in diagnosis.ties]
+    advice["why_first"] = diagnosis.why_first
+    if rest and diagnosis.deduced:  # what the rules make them if only they are wrong
+        advice["deduced"] = [_fix(f, None, values, cells, False) for f in diagnosis.deduced]
+    if (fixes or rest) and len(ties) > 1:
+        advice["ties"] = ties  # the change named is one of several as small
     if fixes or rest:
         return (
             {"how": "fix" if fixes else "located", **advice},
             sugs,
             [cells[k][0].ref for k in here],
         )
-    if diagnosis.ties:
-        ties = [[about(*cells[k][:2]) for k in tie if k in cells] for tie in diagnosis.ties]
+    if ties and not diagnosis.located:  # every tied set, the likelier first
         return {"how": "ties", **advice, "ties": ties}, [], []
     named = [k for k in diagnosis.candidates if k in keys] or (
         diagnosis.candidates if diagnosis.located is None else []
@@ -751,4 +757,5 @@ def _deadline_findings(form: Form, received: date, calendar) -> list[Finding]:
         "text": deadline.text,
         "guessed": [str(y) for y in years if y not in given and not deadlines.has_official_data(y)],
     }
-    return [Finding("warning", "deadline", what="f_late", params=params)]
+    what = "f_late_assumed" if deadline.reconstructed else "f_late"  # no sentence to quote
+    return [Finding("warning", "deadline", what=what, params=params)]

@@ -179,7 +179,8 @@ class Unit(Model):
 
 
 class Deadline(Model):
-    """Something due by a date: as the notice writes it (`text`) and as it resolves (`when`)."""
+    """Something due by a date: as the notice writes it (`text`, the sentence that names the
+    date; for a reconstructed deadline, the day assumed and why) and as it resolves (`when`)."""
 
     id: str
     what: str
@@ -412,6 +413,8 @@ def _problems(form: Form, sentences: bool = True):
     for di, deadline in enumerate(form.deadlines):
         if why := deadlines.check(deadline.when):
             yield ("deadlines", di, "when"), t("bad_date", text=deadline.when, detail=why)
+        if not deadlines.names_a_day(deadline.text):
+            yield ("deadlines", di, "text"), t("deadline_text_no_day", deadline=deadline.id)
         for table in deadline.tables:
             if table not in table_ids:
                 yield (

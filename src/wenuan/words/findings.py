@@ -50,10 +50,10 @@ def words(what: str, params: dict, audience: str) -> str:
     fields = {k: _field(v, audience) for k, v in params.items()}
     if "label" in params:
         fields["item"] = item(params, audience, what in _ELSEWHERE)
-    if what == "f_late":
+    if what in ("f_late", "f_late_assumed"):
         fields["years"] = "、".join(params.get("guessed", []))
     text = t(template(what, audience), **fields)
-    if what == "f_late" and params.get("guessed"):
+    if what in ("f_late", "f_late_assumed") and params.get("guessed"):
         text += t(template("f_late_guess", audience), years=fields["years"])
     if fix := params.get("fix"):
         text += _single_fix(fix, audience)
@@ -238,15 +238,43 @@ def _advice(a: dict, audience: str) -> str:
             text += t("adv_unique_fix" if len(a["fixes"]) == 1 else "adv_unique_pair")
         if a.get("located"):
             text += t("adv_located", cells=_and([item(x, audience, True) for x in a["located"]]))
-        return text
+        return text + _others(a, audience)
     if how == "located":
         cells = _and([item(x, audience, True) for x in a["located"]])
-        return t("adv_located_unique" if a.get("unique") else "adv_located", cells=cells)
+        text = t("adv_located_unique" if a.get("unique") else "adv_located", cells=cells)
+        for x in a.get("deduced", []):  # what the rules make it, if only it is wrong
+            text += t("adv_if_only", item=item(x, audience, True), new=x["new"])
+        return text + _others(a, audience)
     if how == "ties":
         sets = [_and([item(x, audience, True) for x in tie]) for tie in a["ties"]]
-        return t("adv_ties", n=len(sets), sets=t("adv_or").join(sets))
+        text = t("adv_ties", n=len(sets), sets=t("adv_or").join(sets))
+        return text + (_why_first(a, audience) if a.get("why_first") else "")
     names = [item(x, audience, True) for x in a["located"]]  # candidates: cells of tied sets
     return t("adv_candidates", cells=t("list_sep").join(names))
+
+
+def _others(a: dict, audience: str) -> str:
+    """The other changes as small as the one named, and why the one named is likelier."""
+    if len(a.get("ties", [])) < 2:
+        return ""
+    sets = [t("set_and").join(_short(x, audience) for x in tie) for tie in a["ties"][1:]]
+    either = sets[0] if len(sets) == 1 else t("list_sep").join(sets[:-1]) + t("or") + sets[-1]
+    return t("adv_also", sets=either) + _why_first(a, audience)
+
+
+def _short(x: dict, audience: str) -> str:
+    """An item named briefly: “政府拨款” for a unit, 政府拨款（05B） for a clerk."""
+    if audience == "unit":
+        return t("item_unit", label=plain(x["label"]))
+    return t("item_clerk", label=plain(x["label"]), code=x["item"])
+
+
+def _why_first(a: dict, audience: str) -> str:
+    """Why the first of tied changes is likelier, or that they cannot be told apart."""
+    code = a.get("why_first") or "none"
+    code = code if code in ("total_cell", "weight", "warning", "none") else "slip"
+    first, second = (t("set_and").join(_short(x, audience) for x in tie) for tie in a["ties"][:2])
+    return t(f"tie_why_{code}", first=first, second=second)
 
 
 def _fix(fix: dict, audience: str) -> str:
@@ -264,4 +292,4 @@ def _single_fix(fix: dict, audience: str) -> str:
         return t(key, value=fix["new"], expr=fix.get("expr", ""))
     slip = t(f"slip_{fix['why']}")
     text = t("fix_value", old=fix.get("old", ""), value=fix["new"], slip=slip)
-    return text + (t("adv_unique_fix") if fix.get("unique") else t("stop"))
+    return text + t("stop") + (t("adv_unique_fix") if fix.get("unique") else "")

@@ -374,6 +374,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "identity_cycle": ("恒等式循环：{cycle}", "a cycle of identities: {cycle}"),
     "bad_date": ("日期 “{text}” 无法解析：{detail}", "date '{text}' does not resolve: {detail}"),
+    "deadline_text_no_day": (
+        "截止时间 {deadline} 的 text 应引用通知中写明日期的那句话，这句没有日期",
+        "deadline {deadline}: text must quote the notice's sentence that names the date; it names none",
+    ),
     "unknown_table": (
         "截止时间 {deadline} 引用了不存在的表 {table}",
         "deadline {deadline} names an unknown table {table}",
@@ -600,6 +604,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " {n} changes are equally small, so which is meant cannot be told; check each: {sets}.",
     ),
     "adv_or": ("；或", "; or "),
+    "adv_if_only": (
+        "若只有{item}填错，按各项规则应为 {new}。",
+        " If only {item} is wrong, the rules make it {new}.",
+    ),
+    "adv_also": (
+        "只改{sets}也同样能使各项相符；",
+        " Changing {sets} instead would be as small a change; ",
+    ),
     "adv_candidates": (
         "以下各项之中有填错的，请逐项核对：{cells}。",
         " One of these is wrong; check each: {cells}.",
@@ -621,7 +633,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "l_person": ("{person}：{text}", "{person}: {text}"),
     "text": ("{text}", "{text}"),
+    "tie_why_slip": (
+        "{first}像是笔误，可能性较大。",
+        "{first} looks like a slip, so it is likelier.",
+    ),
+    "tie_why_total_cell": (
+        "改{second}要改含分项的项目，它填错的可能较小，{first}可能性较大。",
+        "{second} changes an item with parts, less often the wrong figure, so {first} is likelier.",
+    ),
+    "tie_why_weight": (
+        "{first}填写有异常（负数或带单位），可能性较大。",
+        "{first} was typed oddly (negative or with a unit), so it is likelier.",
+    ),
+    "tie_why_warning": (
+        "其余改法会使另一条核实性规则不成立，{first}可能性较大。",
+        "the others would break a plausibility rule, so {first} is likelier.",
+    ),
+    "tie_why_none": ("无法区分，请一并核对。", "they cannot be told apart; check each."),
     "list_sep": ("、", ", "),
+    "or": ("或", " or "),
+    "set_and": ("与", " and "),
     "f_outlier": (
         "{item}填的是 {value} {unit}，约为其他 {n} 个单位中位数的 {times} 倍{size}，请核对",
         "{item} holds {value} {unit}, about {times}× the median of the other {n} units{size}; check it",
@@ -673,6 +704,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "f_late": (
         "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知原文：“{text}”",
         "late by {days:day} ({work:working day}): due {deadline}, received {received}. The notice: “{text}”",
+    ),
+    "f_late_assumed": (
+        "逾期 {days} 天（{work} 个工作日）：截止 {deadline}，收到 {received}。通知未写明报送时间，截止日按此推定：{text}",
+        "late by {days:day} ({work:working day}): due {deadline}, received {received}. The notice names no date; assumed: {text}",
     ),
     "f_late_guess": (
         "（{years} 年没有官方节假日安排数据，工作日按周一至周五计算；可用 --calendar 提供）",
