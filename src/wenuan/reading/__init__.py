@@ -10,9 +10,9 @@ table and each value in them (titles, header roles, codes, labels as people writ
 from pathlib import Path
 
 from wenuan.forms.model import Form
-from wenuan.reading import csvfile, header, layout, pdf, word, workbook
+from wenuan.reading import csvfile, header, layout, pdf, units, word, workbook
 from wenuan.reading.labels import canonical, fold
-from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1
+from wenuan.reading.model import Entry, Grid, Part, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
 
 READABLE = workbook.WORKBOOKS | word.WORD | pdf.PDF | csvfile.CSV
@@ -20,6 +20,7 @@ __all__ = [
     "Entry",
     "Grid",
     "META_SHEET",
+    "Part",
     "READABLE",
     "Return",
     "Unreadable",
@@ -51,6 +52,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     if "date" not in ret.header and (day := header.day_written(grids)):
         ret.header["date"] = day  # 2023年12月20日 at the top right, under the stamp, at the end
     layout.read_tables(ret, form, grids)
+    if ret.twice and len(grids) > 1:  # several units' returns, one a sheet, or a copy
+        units.split(ret, form, grids)
     if ret.missing_tables and form_id and ret.form_id != form.id:
         other = recognize(grids, forms)  # told the form, and a table of it is not here
         if other is not None and other.id != form.id:
