@@ -10,7 +10,7 @@ table and each value in them (titles, header roles, codes, labels as people writ
 from pathlib import Path
 
 from wenuan.forms.model import Form
-from wenuan.reading import csvfile, header, layout, pdf, units, word, workbook
+from wenuan.reading import blanks, csvfile, header, layout, pdf, units, word, workbook
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid, Part, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
@@ -74,12 +74,13 @@ def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
 
 
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
-    """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids, and
-    the template's mark."""
+    """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids (the
+    notice's sentences with blanks read as cells), and the template's mark."""
     for suffixes, reader in ((word.WORD, word), (pdf.PDF, pdf), (csvfile.CSV, csvfile)):
         if path.suffix.lower() in suffixes:
-            return reader.grids(path), {}
-    return workbook.grids(path)
+            return [blanks.expanded(g) for g in reader.grids(path)], {}
+    grids, meta = workbook.grids(path)
+    return [blanks.expanded(g) for g in grids], meta  # the notice's sentences with blanks
 
 
 def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:
