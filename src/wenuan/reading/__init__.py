@@ -10,7 +10,7 @@ table and each value in them (titles, header roles, codes, labels as people writ
 from pathlib import Path
 
 from wenuan.forms.model import Form
-from wenuan.reading import blanks, csvfile, header, layout, pdf, units, word, workbook
+from wenuan.reading import across, blanks, csvfile, header, layout, pdf, units, word, workbook
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid, Part, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
@@ -54,6 +54,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     layout.read_tables(ret, form, grids)
     if ret.twice and len(grids) > 1:  # several units' returns, one a sheet, or a copy
         units.split(ret, form, grids)
+    if ret.missing_tables:  # items across the columns: one unit's line of a 各单位 sheet
+        across.read_across(ret, form, grids)
     if ret.missing_tables and form_id and ret.form_id != form.id:
         other = recognize(grids, forms)  # told the form, and a table of it is not here
         if other is not None and other.id != form.id:
