@@ -130,3 +130,35 @@ def test_the_notice_form_copied_into_excel_reads_with_cells(tmp_path):
     assert [f for f in report.findings if f.severity != "info"] == []
     assert report.places["swn:01A"] == "送温暖工程统计表!C3"
     assert report.places["swn:08A[万元]"] == "送温暖工程统计表!C34第2空"
+
+
+def test_three_sentences_in_one_cell_are_three_rows(tmp_path):
+    """The printed form puts 03C, 03D and 03E in one cell, a line each (（C）（D）（E） beside)."""
+    values = samples.consistent(PDS)
+    table = PDS.tables[0]
+    items = {i.code: i for i, _ in table.walk()}
+    d = docx.Document()
+    d.add_paragraph(table.title)
+    d.add_paragraph("填报单位：叶县总工会    填报人：王芳    联系电话：0375-2916465")
+    grid = d.add_table(rows=0, cols=3)
+    for item, _ in table.walk():
+        if item.code in ("03D", "03E"):
+            continue
+        row = grid.add_row().cells
+        row[0].text, row[1].text = item.seq or "", f"（{item.code[-1]}）"
+        row[2].text = sentence(table, item, values) if item.all_values else item.label
+        if item.code == "03C":
+            row[1].text = "（C）\n（D）\n（E）"
+            row[2].text = "\n".join(
+                sentence(table, items[c], values) for c in ("03C", "03D", "03E")
+            )
+    path = tmp_path / "叶县.docx"
+    d.save(path)
+    report = validate.validate_file(path, ALL, validate.Options(received=date(2010, 1, 28)))
+    swn = {k: v for k, v in values.items() if k.startswith("swn:")}
+    assert {k: v for k, v in report.values.items() if k.startswith("swn:")} == swn
+    assert [report.places[f"swn:{c}"] for c in ("03C", "03D", "03E")] == [
+        "表格1第5行第3列",
+        "表格1第5行第3列第2句",
+        "表格1第5行第3列第3句",
+    ]

@@ -62,7 +62,7 @@ def filled_rows(row: list[str]) -> list[tuple[int, list]] | None:
     reads as, each with the sentence's index in the cell; None for any other row. The sentence
     is the row's last text, and every other text is a number or a code."""
     texts = [j for j, v in enumerate(row) if v and v.strip()]
-    if not texts or any(not _KEY.match(row[j].strip()) for j in texts[:-1]):
+    if not texts or any(not _keys(row[j]) for j in texts[:-1]):
         return None
     k = texts[-1]
     parts = sentences(row[k])
@@ -70,6 +70,11 @@ def filled_rows(row: list[str]) -> list[tuple[int, list]] | None:
     if not all(cells):
         return None
     return [(i, [*row[:k], *c]) for i, c in enumerate(cells)]
+
+
+def _keys(text: str) -> bool:
+    """01, （A）, or several a line (（C）（D）（E） beside three sentences in one cell)."""
+    return all(_KEY.match(line.strip()) for line in text.split("\n") if line.strip())
 
 
 def expanded(grid: Grid) -> Grid:
