@@ -63,8 +63,8 @@ LAYOUTS = {
 LIMITS = {
     # Amounts in 元 under a 金额（元） header: converted to 万元, or each an error at its cell.
     "yuan-columns": (ct.build_yuan_columns, (PDS, EZ, JZ23), ".xlsx", False),
-    # A township's workbook with its units' returns on other sheets: the first sheet is read and a
-    # `table` warning says the table appears more than once (README).
+    # A township's workbook with its units' returns on other sheets, no 汇总 and no sign of its
+    # own: the first sheet is read and one `table` warning says so (test_units_sheets).
     "units-on-sheets": (ct.build_units_on_sheets, (EZ, JZ23, ZZ), ".xlsx", False),
     # Zeros typed as - — ／ or left blank: the README counts them as empty (`missing`).
     "dashes-for-zero": (ct.build_dashes_for_zero, (PDS, EZ, ZZ), ".xlsx", False),

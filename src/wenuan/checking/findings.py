@@ -130,6 +130,8 @@ class FileReport:
     reading: list = field(default_factory=list, repr=False)  # where each value was read, and how
     places: dict = field(default_factory=dict, repr=False)  # "table:ref" -> the cell read
     sha256: str | None = field(default=None, repr=False)  # the file's, when already known
+    sheet: str | None = None  # a workbook of several units: the sheet read as the unit's own
+    parts: list = field(default_factory=list)  # ... and its sub-units' sheets: {sheet, unit}
 
     @property
     def errors(self) -> int:
@@ -153,6 +155,8 @@ class FileReport:
             "ok": self.ok,
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.parts:
+            out["sheet"], out["parts"] = self.sheet, self.parts
         if explain:
             out["reading"] = self.reading
         return out

@@ -15,6 +15,7 @@ from wenuan.forms import deadlines
 from wenuan.forms.model import UNITS, Cell, Form, Rule, quantize
 from wenuan.reading import Entry, Return, Unreadable, read
 from wenuan.reading.dates import parse_date
+from wenuan.reading.units import is_total
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
 _UNIT_SUFFIXES = tuple(UNITS)
@@ -181,6 +182,10 @@ def validate(
                 places[key] = entry.place
         findings += _shown_together(shown, entries)
     report.values, report.places = values, places
+    if ret.chosen:
+        findings += _parts_findings(form, ret, values)
+        report.sheet = ret.sheet
+        report.parts = [{"sheet": p.sheet, "unit": p.unit} for p in ret.parts]
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
@@ -235,6 +240,48 @@ def _reading(form: Form, ret: Return) -> list[dict]:
                     "format": entry.shown[1] if entry and entry.shown else None,
                 }
             )
+    return out
+
+
+def _parts_findings(form: Form, ret: Return, values: dict[str, Decimal]) -> list[Finding]:
+    """A workbook of several units: which sheet was read as the unit's own and why, and where
+    a 汇总 sheet differs from the sum of its sub-units' sheets (item by item)."""
+    others = "、".join(p.sheet for p in ret.parts)
+    params = {"sheet": ret.sheet, "parts": others, "count": len(ret.parts)}
+    if ret.chosen == "first":
+        out = [Finding("warning", "table", what="f_units_first", params=params)]
+    else:
+        out = [Finding("info", "table", what=f"f_units_{ret.chosen}", params=params)]
+    if ret.chosen != "total" or not is_total(ret.sheet):
+        return out  # 本级, or the sender's own: its figures are not the others' sum
+    for table, keyed in _keyed_cells(form):
+        differs = []  # (ref, the parts' sum, as said)
+        for ref, cell, key in keyed:
+            entries = [p.tables.get(table.id, {}).get(ref) for p in ret.parts]
+            parts = [_read_value(cell, e, table.id, ret)[0] for e in entries]
+            if key not in values or any(v is None for v in parts):
+                continue  # a figure not read on a sheet: its own finding, or none to compare
+            if (total := sum(parts)) != values[key]:
+                old, new = show(values[key], cell.decimals), show(total, cell.decimals)
+                plain = cell.label.removeprefix("其中")
+                differs.append((ref, total, f"{plain}（{ref}）{old}，各表之和 {new}"))
+        if differs:
+            entries = ret.tables[table.id]
+            fixes = [Suggestion(r, v, entries[r].place, "sum") for r, v, _ in differs]
+            said = "；".join(d for _, _, d in differs)
+            labels = "；".join(d.replace(f"（{r}）", "") for r, _, d in differs)
+            finding = Finding(
+                "error",
+                "rule",
+                items=[r for r, _, _ in differs],
+                cell=fixes[0].cell,
+                table=table.id,
+                suggestion=fixes[0],
+                also=fixes[1:],
+                what="f_parts_sum",
+                params={**params, "items": said, "labels": labels},
+            )
+            out.append(finding)
     return out
 
 

@@ -10,9 +10,9 @@ table and each value in them (titles, header roles, codes, labels as people writ
 from pathlib import Path
 
 from wenuan.forms.model import Form
-from wenuan.reading import csvfile, header, layout, pdf, word, workbook
+from wenuan.reading import across, blanks, csvfile, header, layout, pdf, units, word, workbook
 from wenuan.reading.labels import canonical, fold
-from wenuan.reading.model import Entry, Grid, Return, Unreadable, a1
+from wenuan.reading.model import Entry, Grid, Part, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
 
 READABLE = workbook.WORKBOOKS | word.WORD | pdf.PDF | csvfile.CSV
@@ -20,6 +20,7 @@ __all__ = [
     "Entry",
     "Grid",
     "META_SHEET",
+    "Part",
     "READABLE",
     "Return",
     "Unreadable",
@@ -51,6 +52,10 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     if "date" not in ret.header and (day := header.day_written(grids)):
         ret.header["date"] = day  # 2023年12月20日 at the top right, under the stamp, at the end
     layout.read_tables(ret, form, grids)
+    if ret.twice and len(grids) > 1:  # several units' returns, one a sheet, or a copy
+        units.split(ret, form, grids)
+    if ret.missing_tables:  # items across the columns: one unit's line of a 各单位 sheet
+        across.read_across(ret, form, grids)
     if ret.missing_tables and form_id and ret.form_id != form.id:
         other = recognize(grids, forms)  # told the form, and a table of it is not here
         if other is not None and other.id != form.id:
@@ -71,12 +76,13 @@ def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
 
 
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
-    """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids, and
-    the template's mark."""
+    """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids (the
+    notice's sentences with blanks read as cells), and the template's mark."""
     for suffixes, reader in ((word.WORD, word), (pdf.PDF, pdf), (csvfile.CSV, csvfile)):
         if path.suffix.lower() in suffixes:
-            return reader.grids(path), {}
-    return workbook.grids(path)
+            return [blanks.expanded(g) for g in reader.grids(path)], {}
+    grids, meta = workbook.grids(path)
+    return [blanks.expanded(g) for g in grids], meta  # the notice's sentences with blanks
 
 
 def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from wenuan.forms.model import UNITS, Form, Table
 from wenuan.numbers import parse
-from wenuan.reading.labels import Labels, canonical, fold, unit_in_label
+from wenuan.reading.labels import MARGIN, Labels, canonical, fold, unit_in_label
 from wenuan.reading.model import Entry, Grid, Return
 
 _UNIT_TEXT = re.compile(
@@ -420,6 +420,85 @@ def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> Non
             )
 
 
+GAP = 50  # partial similarity a row between two recognised rows must reach for an item there
+
+
+def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -> None:
+    """Rows not named yet that hold a figure, between two rows that name items, matched to the
+    form's items not named yet between those two (其中低于低保线的困难职工家庭 shortened to 低于低保
+    线的家庭): in order, each pair's partial similarity at least GAP, the best total (an
+    alignment by dynamic programming)."""
+    loose = [r for r in region.rows if r not in hits and _gap_row(region, cols, r)]
+    if not loose:
+        return  # most tables: every row with a figure is named
+    named = {c for h in hits.values() for c in h.codes}
+    anchors = sorted((r, p.labels.order[h.codes[0]]) for r, h in hits.items() if len(h.codes) == 1)
+    bounds = [(region.rows.start - 1, -1), *anchors, (region.rows.stop, len(p.labels.order))]
+    for (r1, o1), (r2, o2) in zip(bounds, bounds[1:], strict=False):
+        rows = [r for r in loose if r1 < r < r2]
+        if not rows:
+            continue
+        items = [
+            c
+            for c, o in p.labels.order.items()
+            if o1 < o < o2 and c not in named and p.labels.items[c].all_values
+        ]
+        for r, code, score in _align(region, cols.label, rows, items, p) if items else ():
+            text = _cell(region.grid, r, cols.label)
+            hits[r] = _Hit(r, cols.label, "near", (code,), None, text, score, cols.label)
+
+
+def _gap_row(region: Region, cols: _Columns, r: int) -> bool:
+    """A row with a label of four characters or more, no total's word, and a figure."""
+    text = _cell(region.grid, r, cols.label)
+    if not isinstance(text, str) or len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
+        return False
+    return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
+
+
+def _align(region: Region, col: int, rows: list[int], items: list[str], p: _Plan) -> list:
+    """Rows matched to items keeping their order: as many rows as items pair off in order (each
+    pair at least GAP alike); else the order-keeping matching with the largest total similarity
+    (dynamic programming), of which only the pairs each clearly the other's best are kept."""
+    from rapidfuzz import fuzz
+
+    texts = [canonical(_cell(region.grid, r, col)) for r in rows]
+    labels = [canonical(p.labels.items[c].label) for c in items]
+    score = [[fuzz.partial_ratio(t, lb) for lb in labels] for t in texts]
+    n, m = len(rows), len(items)
+    if n == m:
+        pairs = list(zip(range(n), range(m), strict=True))
+    else:
+        pairs = [(i, j) for i, j in _best_path(score, n, m) if _clearly(score, i, j)]
+    return [(rows[i], items[j], round(score[i][j], 1)) for i, j in pairs if score[i][j] >= GAP]
+
+
+def _best_path(score: list[list[float]], n: int, m: int) -> list[tuple[int, int]]:
+    """The order-keeping pairs (row, item) with the largest total score, pairs below GAP left."""
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = score[i][j] + best[i + 1][j + 1] if score[i][j] >= GAP else 0.0
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    out, i, j = [], 0, 0
+    while i < n and j < m:
+        if score[i][j] >= GAP and best[i][j] == score[i][j] + best[i + 1][j + 1]:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _clearly(score: list[list[float]], i: int, j: int) -> bool:
+    """Whether row i and item j are each other's best by MARGIN over any other."""
+    others = [s for jj, s in enumerate(score[i]) if jj != j]
+    others += [row[j] for ii, row in enumerate(score) if ii != i]
+    return all(score[i][j] >= s + MARGIN for s in others)
+
+
 def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]:
     """The roles (and units) the header rows just above the first item give the columns. Of
     columns headed by years (2009年 | 2010年), the latest year's holds the values."""
@@ -485,6 +564,9 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
                 v is not None and v != "" and parse(v, tuple(UNITS)).problem is None for v in cells
             ):
                 values.append(c)
+        if not values:  # the notice's form sent back empty: the blank before each unit
+            values = [c for c in sorted(units) if c - 1 > start and c - 1 not in skip | units]
+            values = [c - 1 for c in values]
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
         units |= {
             c
@@ -645,6 +727,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     cols = _columns(region, hits)
     if cols.label is not None:  # near labels, now that the label column is known
         _near_hits(region, p, cols.label, hits)
+        _gap_hits(region, p, cols, hits)
     parts_first = _parts_first(hits, p)
     sheet, place, shown = region.grid.name, region.grid.place, region.grid.shown
     full = (
@@ -675,6 +758,11 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 item, pending = waiting[0], waiting[5]
                 take(item, r, "total", None, None, pending, _slots(region, cols, r, None))
                 waiting = None
+                continue
+            if (total := _total_above(last, p, found, full)) and _is_total_row(region, cols, r):
+                # 建档困难职工情况 | parts | 小计: the heading named no item, the 小计 is its total
+                take(total, r, "total", None, None, p.refs[total], _slots(region, cols, r, None))
+                last = total
                 continue
             if last is None or not _continues(region, cols, r, last, p, found):
                 continue
@@ -707,6 +795,14 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def _total_above(last: str | None, p: _Plan, found, full) -> str | None:
+    """The item whose parts were read last, when its own figure is not read yet."""
+    total = p.labels.parent.get(last) if last else None
+    if total is None or total in full or not p.labels.items[total].all_values:
+        return None
+    return None if any(ref in found for ref, _ in p.refs[total]) else total
 
 
 def _totals_of(hit: _Hit, hits: dict[int, _Hit], p: _Plan) -> list[int]:
@@ -756,6 +852,25 @@ def _is_total_row(region: Region, cols: _Columns, r: int) -> bool:
     return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
 
 
+_MONEY_WORDS = ("金额", "款物", "资金", "款额")  # a clerk's word for a figure in 万元
+
+
+def _figure_word(label: str, item, pending: set[str]) -> bool:
+    """Whether a row's label is the word for one of an item's figures still to read: the
+    form's (共包专列 | 列, then 运送 | 人次), a label holding it (追讨欠薪金额 for 欠薪), or a word
+    for money under a count (金额, 款物, 资金) when the figure still to read is money."""
+    text = canonical(label)
+    for v in item.all_values:
+        if v.unit not in pending:
+            continue
+        word = canonical(v.label) if v.label else None
+        if word and (word == text or (word in text and len(text) <= len(word) + 4)):
+            return True
+        if v.unit in _MONEY and any(w in text for w in _MONEY_WORDS) and len(text) <= 8:
+            return True
+    return False
+
+
 def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, found) -> bool:
     """A row under a two-figure item, with no label of its own (or the word the form gives its
     other figure: 运送, 发放款物), that holds its other figure: its unit is written in the row,
@@ -764,10 +879,7 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, foun
     if not pending:
         return False
     label = _cell(region.grid, r, cols.label) if cols.label is not None else None
-    if label not in (None, "") and not any(  # 共包专列 | 列, then 运送 | 人次: the figure's word
-        v.label and v.unit in pending and canonical(v.label) == canonical(label)
-        for v in p.labels.items[last].all_values
-    ):
+    if label not in (None, "") and not _figure_word(str(label), p.labels.items[last], pending):
         return False
     row = region.grid.rows[r]
     if any(unit_word(row[c]) in pending for c in cols.units if c < len(row)):

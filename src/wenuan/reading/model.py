@@ -98,6 +98,15 @@ class Entry:
 
 
 @dataclass
+class Part:
+    """A sub-unit's return on its own sheet of a workbook that holds several units' returns."""
+
+    sheet: str
+    unit: str | None
+    tables: dict[str, dict[str, Entry]]
+
+
+@dataclass
 class Return:
     """What one file says: its form, header fields and entries by table and reference."""
 
@@ -109,6 +118,12 @@ class Return:
     missing_tables: list[str] = field(default_factory=list)
     twice: dict[str, list[str]] = field(default_factory=dict)  # table -> places of its copies
     total: bool = False  # a consolidated total (the workbook `wenuan consolidate` writes)
+    # a workbook of several units' returns: the sheet read as the unit's own, why that one
+    # ("total": named 汇总…, "sender": its 填报单位 is the file's sender, "first": no sign), and
+    # the sub-units' returns on the other sheets
+    sheet: str | None = None
+    chosen: str | None = None
+    parts: list[Part] = field(default_factory=list)
 
     def uncalculated(self, entry: Entry) -> bool:
         """Whether an empty cell holds a formula never calculated (saved by a program that does

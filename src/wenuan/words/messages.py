@@ -482,6 +482,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "《{title}》在文件中出现了不止一次（{places}），按第一处读取；请删去多余的一份",
         "the table “{title}” appears more than once ({places}); the first is read: delete the other copy",
     ),
+    "f_units_first": (
+        "文件里有几个单位的表（“{sheet}”和{parts}），没有汇总表，也看不出哪一张是本单位的："
+        "按第一张“{sheet}”读取。如本单位的数字不在这张，请只报本单位的表，或加一张名为“汇总”的表",
+        "the file holds several units' tables (“{sheet}” and {parts}), with no 汇总 sheet and "
+        "none marked as the sender's: the first, “{sheet}”, is read. If your own figures are on "
+        "another sheet, send only your own table, or add a sheet named 汇总",
+    ),
+    "f_units_total": (
+        "文件里有几个单位的表：按“{sheet}”表读取本单位的数字，另外 {count} 张是下级单位的（{parts}）",
+        "the file holds several units' tables: “{sheet}” is read as the unit's own figures; "
+        "the other {count:sheet} are its sub-units' ({parts})",
+    ),
+    "f_units_sender": (
+        "文件里有几个单位的表：按填报单位与文件名相符的“{sheet}”读取本单位的数字，"
+        "另外 {count} 张是下级单位的（{parts}）",
+        "the file holds several units' tables: “{sheet}”, whose 填报单位 the file's name names, "
+        "is read as the unit's own figures; the other {count:sheet} are its sub-units' ({parts})",
+    ),
+    "f_parts_sum": (
+        "“{sheet}”表与下级单位各表（{parts}）之和不符：{items}",
+        "“{sheet}” is not the sum of the sub-units' sheets ({parts}): {items}",
+    ),
+    "f_parts_sum@unit": (
+        "贵单位“{sheet}”表与下级单位各表（{parts}）之和不符：{labels}",
+        "your “{sheet}” sheet is not the sum of the sub-units' sheets ({parts}): {labels}",
+    ),
     "f_near_label": (
         "把“{read}”读作{item}（相似度 {score}%）；如有误请改用表中原文",
         "read “{read}” as {item} (similarity {score}%); if that is wrong, use the form's own words",
@@ -799,6 +825,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "severity_info": ("提示", "note"),
     "scope_unit": ("（仅单位报表）", " (a unit's return only)"),
     "scope_total": ("（仅汇总表）", " (a total only)"),
+    "explain_parts": (
+        "本单位的数字读自“{sheet}”；下级单位的表：{parts}",
+        "the unit's own figures are read from “{sheet}”; its sub-units' sheets: {parts}",
+    ),
+    "explain_part": ("{sheet}（{unit}）", "{sheet} ({unit})"),
     "explain_head": (
         "读取情况（每项数值取自哪个单元格、怎样认出这一行）：",
         "What was read (each value's cell, and how its row was recognized):",

@@ -60,6 +60,9 @@ def _explain(report: FileReport, titles: dict[str, str]) -> list[str]:
             how += t("how_format", code=r["format"])
         cell, label = printable(r["cell"] or "—"), printable(r["label"])
         lines.append(f"      {_pad(r['item'], 10)}{_pad(cell, 24)}{how}  {label}")
+    if report.parts:  # a workbook of several units: the sheets not read as the unit's own
+        each = [t("explain_part", sheet=p["sheet"], unit=p["unit"] or "?") for p in report.parts]
+        lines.append(f"  {t('explain_parts', sheet=report.sheet, parts='、'.join(each))}")
     return lines
 
 
