@@ -71,8 +71,9 @@ def _read_back(path: Path) -> str:
 
 def _prose(path: Path) -> list[str]:
     """The report's sentences, before its 附件 (where the codes belong) and without its tables."""
-    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
-    return paragraphs[: next(i for i, p in enumerate(paragraphs) if p.startswith("附件"))]
+    paragraphs = docx.Document(str(path)).paragraphs
+    end = next(i for i, p in enumerate(paragraphs) if p.paragraph_format.page_break_before)
+    return [p.text for p in paragraphs[:end]]
 
 
 CODE_OR_FORMULA = re.compile(r"[A-Za-z]|[=<>≤≥]")
@@ -100,7 +101,10 @@ NOTES = """\
 ## 取得成效
 困难职工普遍得到走访慰问。
 
-## 四、存在问题
+## 四、困难职工状况和政策建议
+困难职工多集中在停产半停产企业，建议将其家庭纳入城市低保。
+
+## 五、存在问题
 资金缺口较大。
 
 ## 下一步打算
@@ -137,7 +141,7 @@ def test_notes_from_word_and_a_heading_that_is_no_part(tmp_path):
     with pytest.raises(WenuanError) as e:
         narrative.read_notes(bad)
     assert str(e.value) == (
-        f"材料文件 {bad} 第 3 行：“其他” 不是报告的一部分；标题请用：基本情况、做法、成效、问题、打算"
+        f"材料文件 {bad} 第 3 行：“其他” 不是报告的一部分；标题请用：基本情况、做法、成效、困难职工状况、问题、打算"
     )
 
 
@@ -226,7 +230,11 @@ def test_allow_errors_says_on_the_first_page_the_figures_are_not_verified(tmp_pa
         "【注意：本报告所据数据未经核实。pingdingshan-2010_identity.xlsx 有 1 个错误：不符合"
     )
     assert paragraphs[2] == "市总保障部："  # a unit's return goes where the notice says
-    assert paragraphs[0] == "叶县关于2010年元旦春节送温暖活动情况的报告"
+    # a unit's own report is its union's: titled and signed so, the city's notice its basis
+    assert paragraphs[0] == "叶县总工会关于2010年元旦春节\n送温暖活动情况的报告"
+    assert paragraphs[3].startswith("根据《平顶山市总工会关于2010年元旦春节期间开展送温暖活动的")
+    assert "叶县总工会开展以“心系职工情，温暖进万家”为主题的送温暖活动。" in paragraphs[5]
+    assert _prose(out)[-2] == "叶县总工会"
 
 
 # ---- the report: section of a form file --------------------------------------------------------
