@@ -228,7 +228,15 @@ def test_a_total_of_three_units_prints_on_six_pages(tmp_path):
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(out)
     assert [wb[n].sheet_state for n in ("分单位", "各单位")] == ["visible", "hidden"]
-    assert [c.value for c in wb["分单位"][1]] == ["代码", "项目（单位）", "叶县", "卫东区", "鲁山", "合计"]
+    assert [c.value for c in wb["分单位"][1]] == [
+        "代码",
+        "项目（单位）",
+        "叶县",
+        "卫东区",
+        "鲁山",
+        "合计",
+    ]
     pages = pdf_pages(out)
     assert len(pages) == 6  # 2 tables, 2 of 分单位, 来源, the chart
-    assert [flat(p)[:10] for p in pages if "项目（单位）" in p] == ["代码项目（单位）叶县"] * 2
+    items = [p for p in pages if "项目（单位）" in p]  # the heading repeated on each page
+    assert len(items) == 2 and all("叶县" in p and "合计" in p for p in items)

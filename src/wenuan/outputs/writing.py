@@ -635,7 +635,7 @@ def _items_sheet(wb, result, keys) -> "Rows":
         rows.append(
             [(code, look["code"]), (label, look["label"])]
             + [(f, number) for f in [*figures, _figure(result.total.get(key), cell.decimals)]],
-            SMALL_LINE * _wrapped_lines(label, widths[1] * 1.1),  # 10-point text
+            SMALL_LINE * _wrapped_lines(label, widths[1] * 1.2) + 3,  # 10-point text, some air
         )
     return rows
 
