@@ -267,6 +267,11 @@ def path_option(*flags: str, **kw):
     return Annotated[Optional[Path], typer.Option(*flags, **kw)]  # noqa: UP045
 
 
+def text_option(*flags: str, **kw):
+    """An optional text option (None when not given): `typer.Option` arguments."""
+    return Annotated[Optional[str], typer.Option(*flags, **kw)]  # noqa: UP045
+
+
 PathsArg = Annotated[
     list[Path],
     typer.Argument(metavar="文件或文件夹…", help="报表文件或文件夹。Return files or folders."),
@@ -600,14 +605,8 @@ def render_cmd(
     previous: path_option(
         "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
     ) = None,
-    to: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--to", metavar="单位", help="主送单位（如 河南省总工会）。Addressee."),
-    ] = None,
-    day: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--date", metavar="日期", help="成文日期（默认今天）。Date signed."),
-    ] = None,
+    to: text_option("--to", metavar="单位", help="主送单位（如 河南省总工会）。Addressee.") = None,
+    day: text_option("--date", metavar="日期", help="成文日期（默认今天）。Date signed.") = None,
     cover: path_option(
         "--cover",
         metavar="文件.docx",
