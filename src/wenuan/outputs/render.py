@@ -178,8 +178,7 @@ def _figure(value: Decimal | None, decimals: int) -> str:
 
 @dataclass
 class Words:
-    """The report's words: each part's paragraphs, who writes to whom, and what goes to the
-    leadership in a cover note rather than into the report."""
+    """The report's words: each part's paragraphs, who writes to whom, and the 附件说明."""
 
     title: str
     to: str
@@ -190,7 +189,6 @@ class Words:
     placeholders: set[str] = field(default_factory=set)  # paragraphs for people to write
     heads: dict[str, str] = field(default_factory=dict)  # part -> 二、主要做法
     attachments: list[str] = field(default_factory=list)  # 附件：1.…, then 2.… aligned
-    suspects: list[str] = field(default_factory=list)  # figures to confirm, for the cover note
 
 
 HEADS = {
@@ -258,7 +256,7 @@ def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None, day
         )
     parts = {"results": said(text.results, ctx) + notes.get("results", [])}
     holders = set()
-    asked = [p for p in narrative.PLACEHOLDERS if p != "situation" or text.advice]
+    asked = [p for p in narrative.PLACEHOLDERS if p != "situation" or text.advice or p in notes]
     for part in asked:
         placeholder = narrative.PLACEHOLDERS[part]
         parts[part] = notes.get(part) or [placeholder]
@@ -293,7 +291,6 @@ def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None, day
         holders,
         heads,
         attachments,
-        list(suspects.values()),
     )
 
 
