@@ -505,6 +505,12 @@ def test_titles_and_headings_break_between_words():
     assert render.title_lines("平顶山市总工会关于2010年元旦春节送温暖活动情况的报告") == (
         "平顶山市总工会关于2010年元旦春节\n送温暖活动情况的报告"
     )
+    assert (
+        render.title_lines(  # never inside quotation marks
+            "郑州市总工会关于建党100周年“工会进万家”调研走访慰问活动情况的报告"
+        )
+        == "郑州市总工会关于\n建党100周年“工会进万家”\n调研走访慰问活动情况的报告"
+    )
     assert render.title_lines("叶县总工会关于送温暖活动情况的报告") == (
         "叶县总工会关于送温暖活动情况的报告"
     )

@@ -321,9 +321,11 @@ def _suspects(form: Form, data: Data) -> dict[tuple[str, str], str]:
     return out
 
 
-def title_lines(title: str, width: int = 20) -> str:
-    """A title broken into lines of at most `width` characters (a digit counts half), each
-    break between words: after 关于, before 送温暖 or 情况, or after 的; lines as even as can be."""
+def title_lines(title: str, width: int = 19) -> str:
+    """A title broken into as few lines of at most `width` characters (a digit counts half) as
+    can be, each break between words (after 关于, 期间, 周年, 活动, 的 or a closing quote, before
+    送温暖, 情况的, 的报告 or an opening quote), never inside quotation marks; lines as even as
+    can be."""
     import unicodedata
 
     def size(text: str) -> float:
@@ -331,15 +333,27 @@ def title_lines(title: str, width: int = 20) -> str:
 
     if size(title) <= width:
         return title
-    marks = ("关于", "工会", "期间", "春节", "活动", "的")
-    stops = {m.end() for m in re.finditer("|".join(marks), title)}
-    stops |= {m.start() for m in re.finditer("送温暖|情况的|工作的|的报告", title)}
-    stops = sorted(b for b in stops if 0 < b < len(title))
-    fits = [b for b in stops if size(title[:b]) <= width and size(title[b:]) <= width]
-    if not fits:
+    quoted = {i for m in re.finditer("“[^”]*”", title) for i in range(m.start() + 1, m.end())}
+    stops = {m.end() for m in re.finditer("关于|期间|周年|活动|的|”", title)}
+    stops |= {m.start() for m in re.finditer("送温暖|情况的|工作的|的报告|“", title)}
+    stops = sorted(b for b in stops - quoted if 0 < b < len(title))
+
+    def best(start: int) -> tuple | None:
+        """(lines, unevenness, breaks) for the rest of the title from `start`."""
+        if size(title[start:]) <= width:
+            return 1, 0.0, []
+        tries = []
+        for b in (b for b in stops if b > start and size(title[start:b]) <= width):
+            if (rest := best(b)) is not None:
+                gap = abs(size(title[start:b]) - size(title[b:]) / rest[0])
+                tries.append((rest[0] + 1, rest[1] + gap, [b, *rest[2]]))
+        return min(tries, default=None)
+
+    found = best(0)
+    if found is None:
         return title
-    best = min(fits, key=lambda b: (abs(size(title[:b]) - size(title[b:])), -b))
-    return title[:best] + "\n" + title[best:]
+    cuts = [0, *found[2], len(title)]
+    return "\n".join(title[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
 
 
 def _default_text():
