@@ -5,10 +5,12 @@ text, headings and styles are theirs to change; the tags say where wenuan puts t
 Its layout is that of a 送温暖活动报告 (GB/T 9704 margins, 仿宋 三号 body, 黑体 headings).
 Tags: {{ report_title }} {{ to }} (主送) {{ intro }} {{ unverified }} (figures with errors)
 {{ signer }} (落款) {{ date }} {{ union }} (the notice's union); paragraphs, each a RichText:
-{%p for para in basics %}{{r para }} (一、基本情况), methods (二、主要做法), results (三、取得成效),
-problems (四、存在问题), plans (五、下一步打算); {{p units }} (the units behind a total);
-{{ chart }} (a picture); {%p for line in chasing %} (units missing or late); {{p tables }} (the
-statistics tables, as 附件). `summary` is basics as plain text, for templates of wenuan ≤ 0.x.
+{%p for para in basics %}{{r para }} (一、基本情况), methods, results, situation (困难职工状况和
+政策建议, empty unless the notice asks for it), problems, plans, each headed {{ heads.methods }}
+(二、主要做法: numbered as the parts present); {{p units }} (the units behind a total); {{ chart }}
+(a picture); {%p for line in attachments %} (附件说明, before the 落款); {{p tables }} (the
+statistics tables, as 附件). Page numbers (— 1 —) are in the footers, odd right, even left.
+`summary` is basics as plain text and `chasing` is empty, for templates of wenuan ≤ 0.x.
 """
 
 from pathlib import Path
@@ -34,6 +36,42 @@ def east_asian(style, name: str = EAST_ASIAN, size: float | None = None) -> None
     fonts.set(qn("w:eastAsia"), name)
     if size:
         style.font.size = Pt(size)
+
+
+def page_numbers(doc) -> None:
+    """GB/T 9704 7.5: 4号 半角 宋体 — 1 —, odd pages right and even pages left, a 字 in."""
+    from docx.oxml import OxmlElement
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+        for text, field in (
+            ("— ", None),
+            (None, "begin"),
+            (" PAGE ", None),
+            (None, "end"),
+            (" —", None),
+        ):
+            run = p.add_run()
+            run.font.size = Pt(14)
+            if field:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), field)
+                run._r.append(char)
+            elif text.strip() == "PAGE":
+                code = OxmlElement("w:instrText")
+                code.set(qn("xml:space"), "preserve")
+                code.text = text
+                run._r.append(code)
+            else:
+                run.text = text
 
 
 def build() -> Path:
@@ -72,7 +110,7 @@ def build() -> Path:
         return p
 
     def part(heading: str, name: str, keep: bool = False):
-        doc.add_heading(heading, level=1)
+        doc.add_heading(heading, level=1).paragraph_format.keep_with_next = True
         para(f"{{%p for para in {name} %}}")
         para("{{r para }}", keep=keep)
         para("{%p endfor %}")
@@ -93,21 +131,24 @@ def build() -> Path:
     chart = para("{{ chart }}", WD_ALIGN_PARAGRAPH.CENTER)
     chart.paragraph_format.line_spacing = 1.0  # a fixed 28 pt line would clip the picture
     para("{%p endif %}")
-    para("{%p if chasing %}")
-    para("{%p for line in chasing %}")
-    para("{{ line }}")
-    para("{%p endfor %}")
+    part("{{ heads.methods }}", "methods")
+    part("{{ heads.results }}", "results")
+    para("{%p if situation %}")
+    part("{{ heads.situation }}", "situation")
     para("{%p endif %}")
-    part("二、主要做法", "methods")
-    part("三、取得成效", "results")
-    part("四、存在问题", "problems")
-    part("五、下一步打算", "plans", keep=True)  # its last lines go with 落款 and 日期
+    part("{{ heads.problems }}", "problems")
+    part("{{ heads.plans }}", "plans", keep=True)  # its last lines go with 落款 and 日期
+    para("", keep=True)
+    para("{%p for line in attachments %}")
+    para("{{ line }}", keep=True)  # GB/T 9704 7.3.2: 附件说明 under the text, before 署名
+    para("{%p endfor %}")
     para("", keep=True)
     signer = para("{{ signer }}", WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
     signer.paragraph_format.right_indent = Pt(32)
     day = para("{{ date }}", WD_ALIGN_PARAGRAPH.RIGHT)
     day.paragraph_format.right_indent = Pt(32)
     para("{{p tables }}")
+    page_numbers(doc)
     target = HERE / "report.docx"
     doc.core_properties.title = "送温暖活动报告"
     doc.core_properties.author = "wenuan"

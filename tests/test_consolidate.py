@@ -65,20 +65,23 @@ def test_total_is_the_sum_and_itself_a_valid_return(batch, tmp_path):
     assert (units[0][2], units[1][2]) == ("swn:01A", "当地职工总数（人）")
     assert units[-1][2] == float(expected["swn:01A"])
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
-    assert sources[1][3] == consolidate.sha256(batch / "0.xlsx") and sources[1][6] == "是"
-    assert sources[-1][1:] == ["姚电", None, None, None, None, "未报送", None]
+    assert sources[1][7] == consolidate.sha256(batch / "0.xlsx") and sources[1][5] == "是"
+    assert sources[-1][1:] == ["姚电", None, None, None, "未报送", None, None]
     with zipfile.ZipFile(out) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
         chart = z.read("xl/charts/chart1.xml").decode()
         assert "<barChart>" in chart and "'各单位'!$A$3:$A$5" in chart
-        assert "<v>当地职工总数（人）</v>" in chart and "swn:" not in chart
+        # the form's chart items, one unit of measure: never 人, 户 and 万元 on one axis
+        assert "<v>筹集慰问款物总额（万元）</v>" in chart and "swn:" not in chart
+        assert "（人）" not in chart and "（户）" not in chart
     assert wb.sheetnames == [
         "送温暖工程统计表",
         "困难职工帮扶中心统计表",
+        "分单位",  # three units: their figures an item a row, printed; 各单位 hidden
         "各单位",
-        "图表",
         "来源",
         "wenuan",
+        "图表",  # last: a chart sheet before a worksheet would shift its print area
     ]
 
 

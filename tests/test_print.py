@@ -72,15 +72,18 @@ def test_the_total_prints_in_13_pages_each_sheet_as_meant(total_pages):
     pages = total_pages
     # before issue 13: 19 pages, labels cut, the chart split over two pages
     assert len(pages) <= 13
+    assert "图表" not in pages[-1] and "各单位主要项目" in pages[-1]  # the chart sheet comes last
     assert "送温暖工程统计表" in pages[0] and "困难职工帮扶中心统计表" in pages[1]
     chart = [p for p in pages if "各单位主要项目" in p]
     assert len(chart) == 1
-    assert "当地职工总数（人）" in chart[0] and "swn:" not in chart[0]
+    assert "筹集慰问款物总额（万元）" in chart[0] and "swn:" not in chart[0]
+    assert "（人）" not in chart[0]  # one unit of measure a chart
     units = [p for p in pages if "swn:" in p or "bfzx:" in p]
     assert len(units) == len(pages) - 4  # two tables, the chart, 来源
     for page in units:  # the unit names are printed on every page of 各单位
         assert all(u.name in page for u in PDS.units), page[:200]
-    assert "SHA-256" in pages[-1]
+    sources = pages[-2]  # 来源: names and times printed, the hashes only on screen
+    assert "收到日期" in sources and "SHA-256" not in sources
 
 
 @needs_office
@@ -212,5 +215,32 @@ def test_the_total_keeps_every_text_as_sent_and_each_cell_its_look(tmp_path):
     assert (units.cell(1, 3).font.sz, units.cell(6, 2).font.sz) == (8, 8)
     assert units.row_dimensions[2].height >= writing.SMALL_LINE * 2
     # a finding's message shows a line break from a file as a visible escape (safetext)
-    assert sources.cell(3, 8).value == "注意 <1> &\\n 第二行 " and sources.cell(3, 4).font.sz == 8
+    assert sources.cell(3, 7).value == "注意 <1> &\\n 第二行 " and sources.cell(3, 8).font.sz == 8
     assert sources.cell(1, 1).font.b and sources.cell(3, 8).alignment.wrap_text
+
+
+@needs_office
+def test_a_total_of_three_units_prints_on_six_pages(tmp_path):
+    """Issue 21: 3 of 23 units printed 13 pages, nine of them 各单位 about 85 % blank; a few
+    units' figures print with an item a row (分单位), 各单位 kept hidden for render."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for i, unit in enumerate(PDS.units[:3]):
+        write_return(returns / f"{i}.xlsx", PDS, samples.consistent(PDS, i), unit.name)
+    out = tmp_path / "total.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(returns), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert [wb[n].sheet_state for n in ("分单位", "各单位")] == ["visible", "hidden"]
+    assert [c.value for c in wb["分单位"][1]] == [
+        "代码",
+        "项目（单位）",
+        "叶县",
+        "卫东区",
+        "鲁山",
+        "合计",
+    ]
+    pages = pdf_pages(out)
+    assert len(pages) == 6  # 2 tables, 2 of 分单位, 来源, the chart
+    items = [p for p in pages if "项目（单位）" in p]  # the heading repeated on each page
+    assert len(items) == 2 and all("叶县" in p and "合计" in p for p in items)

@@ -165,15 +165,28 @@ def test_report_of_a_total_lists_its_units(tmp_path, ezhou_total):
             str(out),
             "--returns",
             str(folder),
+            "--cover",
+            str(tmp_path / "说明.docx"),
+            "--to",
+            "湖北省总工会",
+            "--date",
+            "2022-01-30",
         ],
     )
     assert result.exit_code == 0, result.stderr
     units = _docx_tables(out)[0]
-    assert units[0][:3] == ["单位", "筹集送温暖款物\n（万元）", "走访慰问企业\n（个）"]
+    # headings broken between words, enterprises counted in 家
+    assert units[0][:3] == ["单位", "筹集送温暖\n款物\n（万元）", "走访慰问企业\n（家）"]
     assert [r[0] for r in units[1:]] == ["鄂城区总工会", "华容区总工会", "合计"]
     assert units[2][1] == validate.show(samples.consistent(form, 1)["swn:A"], 2)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
-    assert "葛店开发区总工会：未报送" in text
+    assert "未报送" not in text and "湖北省总工会：" in text and "2022年1月30日" in text
+    cover = [p.text for p in docx.Document(str(tmp_path / "说明.docx")).paragraphs]
+    assert cover[1] == (
+        "截至2022年1月30日，应报送的5个单位中已报送2个，3个尚未报送（梁子湖区总工会、"
+        "葛店开发区总工会、临空经济区总工会）；报告中的数字据已报送的2个单位统计，"
+        "其余单位报齐后另行补报。"
+    )
 
 
 def _template(tmp_path: Path, tag: str) -> Path:

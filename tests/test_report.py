@@ -1,5 +1,6 @@
 """The Word report as people write it, and render refusing figures it cannot vouch for."""
 
+import io
 import json
 import os
 import re
@@ -71,8 +72,9 @@ def _read_back(path: Path) -> str:
 
 def _prose(path: Path) -> list[str]:
     """The report's sentences, before its 附件 (where the codes belong) and without its tables."""
-    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
-    return paragraphs[: next(i for i, p in enumerate(paragraphs) if p.startswith("附件"))]
+    paragraphs = docx.Document(str(path)).paragraphs
+    end = next(i for i, p in enumerate(paragraphs) if p.paragraph_format.page_break_before)
+    return [p.text for p in paragraphs[:end]]
 
 
 CODE_OR_FORMULA = re.compile(r"[A-Za-z]|[=<>≤≥]")
@@ -100,7 +102,10 @@ NOTES = """\
 ## 取得成效
 困难职工普遍得到走访慰问。
 
-## 四、存在问题
+## 四、困难职工状况和政策建议
+困难职工多集中在停产半停产企业，建议将其家庭纳入城市低保。
+
+## 五、存在问题
 资金缺口较大。
 
 ## 下一步打算
@@ -137,7 +142,7 @@ def test_notes_from_word_and_a_heading_that_is_no_part(tmp_path):
     with pytest.raises(WenuanError) as e:
         narrative.read_notes(bad)
     assert str(e.value) == (
-        f"材料文件 {bad} 第 3 行：“其他” 不是报告的一部分；标题请用：基本情况、做法、成效、问题、打算"
+        f"材料文件 {bad} 第 3 行：“其他” 不是报告的一部分；标题请用：基本情况、做法、成效、困难职工状况、问题、打算"
     )
 
 
@@ -228,7 +233,11 @@ def test_allow_errors_says_on_the_first_page_the_figures_are_not_verified(tmp_pa
         "【注意：本报告所据数据未经核实。pingdingshan-2010_identity.xlsx 有 1 个错误：筹集慰问款物总额"
     )
     assert paragraphs[2] == "市总保障部："  # a unit's return goes where the notice says
-    assert paragraphs[0] == "叶县关于2010年元旦春节送温暖活动情况的报告"
+    # a unit's own report is its union's: titled and signed so, the city's notice its basis
+    assert paragraphs[0] == "叶县总工会关于2010年元旦春节\n送温暖活动情况的报告"
+    assert paragraphs[3].startswith("根据《平顶山市总工会关于2010年元旦春节期间开展送温暖活动的")
+    assert "叶县总工会开展以“心系职工情，温暖进万家”为主题的送温暖活动。" in paragraphs[5]
+    assert _prose(out)[-2] == "叶县总工会"
 
 
 # ---- the report: section of a form file --------------------------------------------------------
@@ -432,3 +441,129 @@ def test_the_child_is_killed_when_its_own_limits_do_not_stop_it(monkeypatch):
     assert time.monotonic() - began < 10
     with pytest.raises(bounded.Killed):  # a child that dies says nothing: the same
         bounded.run(os._exit, 9)
+
+
+# ---- issue 21: a report a 保障部 head would sign -------------------------------------------------
+
+
+def _seven_units(suspect: bool) -> render.Data:
+    """7 of pingdingshan's 23 units in, 鲁山's 筹集慰问款物总额 typed 100 times too large."""
+    form = ALL["pingdingshan-2010"]
+    units, total = [], {}
+    for i, unit in enumerate(form.units[:7]):
+        values = dict(samples.consistent(form, i))
+        if suspect and i == 2:
+            values["swn:05A"] *= 100
+        units.append({"unit": unit.name, "values": values})
+        for key, value in values.items():
+            total[key] = total.get(key, 0) + value
+    return render.Data(total, {}, units, missing=[u.name for u in form.units[7:]])
+
+
+def test_a_suspect_figure_stays_out_of_the_top_and_goes_to_the_cover_note():
+    form = ALL["pingdingshan-2010"]
+    said = render.words(form, _seven_units(suspect=True), None, DAY)
+    assert said.basics[0] == (
+        "截至2010年2月1日，应报送的23个单位中已有7个报送统计表，以下数字据已报送的7个单位统计。"
+    )
+    assert said.basics[-1] == (
+        "筹集慰问款物较多的是宝丰（3.57万元）、叶县（3.43万元）、新华（3.43万元）；"
+        "慰问困难职工户数较多的是鲁山（985户）、卫东区（933户）、宝丰（920户）。"
+    )
+    assert render.cover_words(form, _seven_units(suspect=True), None, DAY)[1] == (
+        "以下数字与其他单位相差悬殊，尚待核实，报告未将其列入“较多的是”："
+        "鲁山的筹集慰问款物总额（344.00万元）。"
+    )
+    plain = render.words(form, _seven_units(suspect=False), None, DAY)
+    assert plain.basics[-1].startswith(
+        "筹集慰问款物较多的是宝丰（3.57万元）、鲁山（3.44万元）、叶县"
+    )
+
+
+def test_the_top_three_only_when_more_than_three_units_reported(totals):
+    form = ALL["pingdingshan-2010"]
+    data = render.load_data(totals["pingdingshan-2010"], form, ALL)
+    assert len(data.units) == 3 and len(data.missing) == 20
+    said = render.words(form, data, None, DAY)
+    assert [p for p in said.basics if "较多的是" in p] == []
+    assert said.intro == "按照全总、省总的工作部署，现将我市2010年元旦春节送温暖活动情况报告如下："
+    assert said.to == "【请填写主送单位（上级工会，如省总工会）】："
+    assert said.heads["situation"] == "四、困难职工状况和政策建议"
+
+
+def test_a_units_report_is_signed_by_its_union():
+    form = ALL["pingdingshan-2010"]
+    names = ["叶县", "中平能化", "轻纺工会", "鲁山县总工会", "不在名单"]
+    assert [render.union_name(form, n) for n in names] == [
+        "叶县总工会",
+        "中平能化工会",  # a 直属企业's union
+        "轻纺工会",
+        "鲁山县总工会",
+        "不在名单总工会",
+    ]
+
+
+def test_titles_and_headings_break_between_words():
+    assert render.title_lines("平顶山市总工会关于2010年元旦春节送温暖活动情况的报告") == (
+        "平顶山市总工会关于2010年元旦春节\n送温暖活动情况的报告"
+    )
+    assert (
+        render.title_lines(  # never inside quotation marks
+            "郑州市总工会关于建党100周年“工会进万家”调研走访慰问活动情况的报告"
+        )
+        == "郑州市总工会关于\n建党100周年“工会进万家”\n调研走访慰问活动情况的报告"
+    )
+    assert render.title_lines("叶县总工会关于送温暖活动情况的报告") == (
+        "叶县总工会关于送温暖活动情况的报告"
+    )
+    assert [render.header_lines(x, 26) for x in ("筹集慰问款物", "筹集送温暖款物")] == [
+        "筹集慰问款物",
+        "筹集送温暖\n款物",
+    ]
+    assert render.header_lines("走访慰问困难职工家庭户数", 24) == "走访慰问\n困难职工\n家庭户数"
+
+
+def test_notes_typed_on_the_page_read_as_a_file_and_write_back():
+    typed = "主送：河南省总工会\n\n## 主要做法\n一是早部署。\n\n二是广覆盖。\n\n## 困难职工状况和政策建议\n建议纳入低保。\n"
+    notes = narrative.notes_from_text(typed)
+    assert notes == {
+        "to": ["河南省总工会"],
+        "methods": ["一是早部署。", "二是广覆盖。"],
+        "situation": ["建议纳入低保。"],
+    }
+    assert narrative.notes_from_text(narrative.notes_text(notes)) == notes
+
+
+def test_the_page_keeps_to_notes_and_date_so_the_report_has_no_placeholder(tmp_path):
+    from starlette.testclient import TestClient
+
+    from wenuan.web.app import create_app
+    from wenuan.web.campaign import Campaign
+
+    local = "http://127.0.0.1"
+    client = TestClient(
+        create_app(Campaign(tmp_path, "pingdingshan-2010")),
+        base_url=local,
+        headers={"Origin": local},
+    )
+    sent = EXAMPLES / "pingdingshan-2010_valid.xlsx"
+    files = [("files", (sent.name, sent.read_bytes(), "application/octet-stream"))]
+    assert client.post("/upload", files=files).status_code == 200
+    assert 'id="report-to"' in client.get("/").text
+    words = "\n\n".join(f"## {w}\n写了{w}。" for w in ("主要做法", "困难职工状况", "问题", "打算"))
+    r = client.post(
+        "/report-words",
+        data={"to": "河南省总工会", "date": "2010-02-01", "notes": words},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = client.get("/").text
+    assert (
+        'value="河南省总工会"' in page and 'value="2010-02-01"' in page and "写了主要做法" in page
+    )
+    r = client.get("/report.docx")
+    report = [p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs]
+    assert report[1] == "河南省总工会：" and "2010年2月1日" in report
+    assert [p for p in report if "【" in p] == []
+    r = client.post("/report-words", data={"to": "", "date": "明天", "notes": ""})
+    assert r.status_code == 400 and "无法识别的日期：明天" in r.text

@@ -112,7 +112,7 @@ def test_a_roster_of_its_own_replaces_the_forms_units(tmp_path):
         [c.value for c in row]
         for row in openpyxl.load_workbook(io.BytesIO(r.content))["来源"].iter_rows()
     ]
-    assert sources[-1][1:3] == ["湛河区", None] and sources[-1][6] == "未报送"
+    assert sources[-1][1:3] == ["湛河区", None] and sources[-1][5] == "未报送"
 
 
 def test_roster_is_wenuan_status_over_the_same_files(client, tmp_path):
@@ -432,7 +432,7 @@ def test_total_refuses_as_the_cli_does_then_adds_the_latest_returns(client, tmp_
     assert {k: float(v) for k, v in total.items()} == {k: units[-1][head.index(k)] for k in total}
     sources = [[c.value for c in row] for row in wb["来源"].iter_rows()]
     assert [s[0] for s in sources[1:3]] == ["pingdingshan-2010_valid.xlsx", "鲁山_改正.xlsx"]
-    assert sources[1][3] == validate_sha(VALID)
+    assert sources[1][7] == validate_sha(VALID)
 
 
 def test_reports_filled_table_word_and_pdf(client, tmp_path):
@@ -446,7 +446,10 @@ def test_reports_filled_table_word_and_pdf(client, tmp_path):
     import docx
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
-    assert "情况报告" in text and "卫东区：未报送" in text
+    assert "情况报告" in text and "未报送" not in text  # the chasing list: in the cover note
+    cover = client.get("/report.cover")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(cover.content)).paragraphs)
+    assert "21个尚未报送（卫东区、" in text
     assert client.get("/report.html").status_code == 404
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice (soffice) is not installed: no PDF")
@@ -459,7 +462,7 @@ def test_allow_errors_includes_and_lists_them(client):
     r = client.get("/total.xlsx?allow_errors=1")
     assert r.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
-    assert [c.value for c in next(wb["来源"].iter_rows(min_row=2, max_row=2))][6] == "是"
+    assert [c.value for c in next(wb["来源"].iter_rows(min_row=2, max_row=2))][5] == "是"
 
 
 # ---- bad uploads ---------------------------------------------------------------------------

@@ -251,7 +251,15 @@ def test_total_is_refused_then_corrected_returns_turn_green_and_add_up(site, tmp
     import docx
 
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
-    assert "情况报告" in text and "卫东区：未报送" in text
+    assert "情况报告" in text and "以下数字据已报送的2个单位统计" in text
+    assert "未报送" not in text  # who has not reported: in the cover note, not the report
+    report.unlink()
+    driver.find_element(By.ID, "report-to").send_keys("河南省总工会")
+    driver.find_element(By.ID, "keep-words").click()
+    wait(lambda: driver.current_url.endswith("/#report"))  # kept, and the page shown again
+    driver.find_element(By.ID, "make-docx").click()
+    report = downloaded(downloads, ".docx")
+    assert docx.Document(report).paragraphs[1].text == "河南省总工会："
 
 
 def test_the_pages_own_forms_post_and_its_script_runs_under_its_policy(site):

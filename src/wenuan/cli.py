@@ -267,6 +267,11 @@ def path_option(*flags: str, **kw):
     return Annotated[Optional[Path], typer.Option(*flags, **kw)]  # noqa: UP045
 
 
+def text_option(*flags: str, **kw):
+    """An optional text option (None when not given): `typer.Option` arguments."""
+    return Annotated[Optional[str], typer.Option(*flags, **kw)]  # noqa: UP045
+
+
 PathsArg = Annotated[
     list[Path],
     typer.Argument(metavar="文件或文件夹…", help="报表文件或文件夹。Return files or folders."),
@@ -593,7 +598,7 @@ def render_cmd(
     returns: path_option(
         "--returns",
         metavar="文件夹",
-        help="收到的报表文件夹：报告中列出未报、逾期单位。Returns folder.",
+        help="收到的报表文件夹：说明（--cover）中列出未报、逾期单位。Returns folder.",
     ) = None,
     notes: path_option(
         "--notes",
@@ -602,6 +607,13 @@ def render_cmd(
     ) = None,
     previous: path_option(
         "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
+    ) = None,
+    to: text_option("--to", metavar="单位", help="主送单位（如 河南省总工会）。Addressee.") = None,
+    day: text_option("--date", metavar="日期", help="成文日期（默认今天）。Date signed.") = None,
+    cover: path_option(
+        "--cover",
+        metavar="文件.docx",
+        help="另写给领导的说明：谁未报送、哪些数待核实。Cover note to the leadership.",
     ) = None,
     allow_errors: Annotated[
         bool,
@@ -638,22 +650,27 @@ def render_cmd(
             _echo(t("render_allowed_errors", path=data, errors=errors), err=True)
         if previous:
             figures.previous = render.load_previous(previous, chosen, loaded)
-        written = narrative.read_notes(notes) if notes else None
+        written = narrative.read_notes(notes) if notes else {}
+        if to:
+            written["to"] = [to.strip()]
+        signed = _day(day)
         output = output or render.default_target(chosen, figures, force)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
             render.render_xlsx(chosen, figures, output, force)
         elif suffix in (".docx", ".pdf"):
-            chasing = _chasing(returns, loaded, chosen) if returns else None
             if suffix == ".docx":
-                render.render_docx(chosen, figures, output, force, template, chasing, written)
+                render.render_docx(chosen, figures, output, force, template, written, signed)
             else:
                 import tempfile
 
                 with tempfile.TemporaryDirectory() as tmp:
                     docx = Path(tmp) / (output.stem + ".docx")
-                    render.render_docx(chosen, figures, docx, True, template, chasing, written)
+                    render.render_docx(chosen, figures, docx, True, template, written, signed)
                     render.to_pdf(docx, output, force)
+            if cover:
+                st = _chasing(returns, loaded, chosen) if returns else None
+                render.render_cover(chosen, figures, cover, force, st, signed)
         else:
             raise WenuanError("render_suffix", path=str(output))
     except WenuanError as e:
@@ -717,13 +734,12 @@ def _written(output: Path, format: Format) -> None:
         _echo(t("written", path=output), err=True)
 
 
-def _chasing(folder: Path, loaded, form) -> list[str]:
-    """Lines on units missing or late, for the report."""
+def _chasing(folder: Path, loaded, form):
+    """Who is missing or late, for the cover note."""
     from wenuan.checking import status, validate
-    from wenuan.words import status as status_words
 
     _, checked = _checked([folder], loaded, validate.Options(form_id=form.id))
-    return status_words.chasing_lines(status.status(checked, form, date.today()))
+    return status.status(checked, form, date.today())
 
 
 def _progress(items, total: int):

@@ -313,6 +313,8 @@ class ReportText(Model):
 
     title: str | None = None  # 标题; default: {union}关于{campaign}情况的报告
     to: str | None = None  # 主送; default: the returns deadline's `to` for a unit's return
+    basis: str | None = None  # a total's basis, the upper arrangement as the notice names it
+    advice: str | None = None  # the notice's words asking for 困难职工状况和政策建议, if it does
     basics: list[Paragraph] = []  # 一、基本情况
     results: list[Paragraph] = []  # 三、取得成效 (before the notes' own)
     columns: list[ReportColumn] = []  # per-unit table; default: the first table's main items

@@ -20,11 +20,14 @@ PARTS = {
     "basics": "基本情况",
     "methods": "做法",
     "results": "成效",
+    "situation": "困难职工状况",
     "problems": "问题",
     "plans": "打算",
 }
 PLACEHOLDERS = {
     "methods": "【请填写主要做法：领导重视和组织部署、资金筹集和发放、走访慰问的方式和特色等】",
+    "situation": "【请填写困难职工状况和政策建议：本地困难职工群体的数量、构成和致困原因，"
+    "从制度和机制上提出的可操作的政策建议】",
     "problems": "【请填写存在问题：工作中遇到的困难和不足】",
     "plans": "【请填写下一步打算：今后的工作安排和措施】",
 }
@@ -51,6 +54,12 @@ class Figures:
     form: Form
     units: list[dict] = field(default_factory=list)
     previous: dict[str, Decimal] | None = None
+    suspects: set[tuple[str, str]] = field(default_factory=set)  # (unit, key) to confirm first
+
+
+def shown_unit(label: str, unit: str) -> str:
+    """The unit a report writes after a figure: enterprises are counted in 家, not 个."""
+    return "家" if unit == "个" and "企业" in label else unit
 
 
 class Figure:
@@ -63,7 +72,7 @@ class Figure:
         self._cell = figures.form.table(table_id).cells[ref]
         self._figures, self._key, self._last = figures, key, last
         self.label = self._cell.label.removeprefix("其中").lstrip("：: ")
-        self.unit = self._cell.unit
+        self.unit = shown_unit(self.label, self._cell.unit)
 
     def _value(self) -> Decimal:
         source = self._figures.previous if self._last else self._figures.values
@@ -82,22 +91,24 @@ class Figure:
         return _percent(self._value(), whole._value())
 
     def per(self, count: "Figure") -> str:
-        """An amount per head (户, 人, 人次) in 元."""
+        """An amount per head (户, 人, 人次) in whole 元: the money paid to those heads only."""
         amount = self._value() * (10000 if self.unit == "万元" else 1)
         heads = count._value()
         if not heads:
             raise Absent(count._key)
-        each = amount / heads
-        return _show(each, 0 if each >= 100 else 2)
+        return _show(amount / heads, 0)
 
     def top(self, n: int = 3) -> str:
-        """The `n` units with the most of this figure, each with its figure."""
+        """The `n` units with the most of this figure, each with its figure: only when more than
+        `n` units reported, and none whose figure is a suspect still to be confirmed."""
+        units = self._figures.units
         ranked = [
             (u["values"][self._key], str(u["unit"]))
-            for u in self._figures.units
+            for u in units
             if u["values"].get(self._key)
+            and (str(u["unit"]), self._key) not in self._figures.suspects
         ]
-        if not ranked:
+        if len(units) <= n or not ranked:
             raise Absent(self._key)
         ranked.sort(key=lambda x: -x[0])
         return "、".join(
@@ -204,7 +215,7 @@ def fallback(form: Form, figures: Figures) -> list[str]:
                 continue
             figure = t[ref]
             try:
-                parts.append(f"{figure.label}{figure}{cell.unit}")
+                parts.append(f"{figure.label}{figure}{figure.unit}")
             except Absent:
                 continue
         if parts:
@@ -233,6 +244,25 @@ def read_notes(path: Path) -> dict[str, list[str]]:
         lines = list(_docx_lines(path) if path.suffix.lower() == ".docx" else _text_lines(path))
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as e:
         raise WenuanError("notes_unreadable", path=str(path), why=type(e).__name__) from None
+    return _notes(lines, path)
+
+
+def notes_from_text(text: str, name: str = "材料") -> dict[str, list[str]]:
+    """The parts people write, typed as text (the web page's box), read as `read_notes` reads
+    a Markdown file."""
+    return _notes(_lines_of(text), Path(name))
+
+
+def notes_text(notes: dict[str, list[str]]) -> str:
+    """Notes written back as the Markdown `read_notes` reads (主送 first, a heading a part)."""
+    out = [f"主送：{notes['to'][0]}", ""] if notes.get("to") else []
+    for part, word in PARTS.items():
+        if notes.get(part):
+            out += [f"## {word}", *[p + "\n" for p in notes[part]]]
+    return "\n".join(out).strip() + "\n"
+
+
+def _notes(lines, path: Path) -> dict[str, list[str]]:
     notes: dict[str, list[str]] = {}
     part, para = None, []
     known = "、".join(PARTS.values())
@@ -249,7 +279,7 @@ def read_notes(path: Path) -> dict[str, list[str]]:
             flush()
         elif text.startswith(("主送：", "主送:")):
             notes["to"] = [text[3:].strip().rstrip("：:")]
-        elif heading or (found and _NUMBERING.match(text) and len(_NUMBERING.sub("", text)) <= 10):
+        elif heading or (found and _NUMBERING.match(text) and len(_NUMBERING.sub("", text)) <= 12):
             if found is None:
                 raise WenuanError(
                     "notes_heading", path=str(path), line=number, text=text[:30], known=known
@@ -274,7 +304,10 @@ def _part(text: str) -> str | None:
 
 
 def _text_lines(path: Path):
-    text = path.read_bytes().decode("utf-8-sig")
+    return _lines_of(path.read_bytes().decode("utf-8-sig"))
+
+
+def _lines_of(text: str):
     for number, line in enumerate(text.splitlines(), 1):
         yield number, line, re.match(r"\s*#{1,2}[^#]", line) is not None, False
 

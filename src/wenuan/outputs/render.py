@@ -27,6 +27,7 @@ class Data:
     units: list[dict] = field(default_factory=list)  # per unit, when the data is a total
     check: FileReport | None = None
     previous: dict[str, Decimal] | None = None  # last year's figures (render --previous)
+    missing: list[str] = field(default_factory=list)  # the roster's units a total lacks
 
     @property
     def errors(self) -> list[str]:
@@ -42,7 +43,8 @@ def load_data(path: Path | None, form: Form, forms) -> Data:
     if path is None:
         return Data()
     report = _read(path, form, forms, "render_unreadable")
-    return Data(report.values, report.header, _units_of_total(path, form), report)
+    units, missing = _units_of_total(path, form)
+    return Data(report.values, report.header, units, report, missing=missing)
 
 
 def load_previous(path: Path, form: Form, forms) -> dict[str, Decimal]:
@@ -61,20 +63,24 @@ def _read(path: Path, form: Form, forms, refusal: str) -> FileReport:
     return report
 
 
-def _units_of_total(path: Path, form: Form) -> list[dict]:
+def _units_of_total(path: Path, form: Form) -> tuple[list[dict], list[str]]:
     """The 各单位 sheet of a workbook written by `wenuan consolidate`, if it has one: units as
     rows, a column for each item whose header holds its code (`01A（人）`, `swn:01A（人）`, or a
-    label with the code on a line of its own)."""
+    label with the code on a line of its own); and the units its 来源 sheet says 未报送."""
     from wenuan.numbers import parse
     from wenuan.reading import open_workbook
 
     wb = open_workbook(path)
     try:
         if "各单位" not in wb.sheet_names:
-            return []
+            return [], []
         rows = wb.get_sheet_by_name("各单位").to_python()
+        sources = wb.get_sheet_by_name("来源").to_python() if "来源" in wb.sheet_names else []
     finally:
         wb.close()
+    head = [str(x) for x in sources[0]] if sources else []
+    at = (head.index("单位"), head.index("计入合计")) if {"单位", "计入合计"} <= set(head) else None
+    missing = [str(r[at[0]]) for r in sources if at and r[at[1]] == "未报送" and r[at[0]]]
     keys = {f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells}
     prefix = f"{form.tables[0].id}:" if len(form.tables) == 1 else ""
     head_row = next((i for i, r in enumerate(rows) if r and str(r[0]).strip() == "单位"), 0)
@@ -85,7 +91,7 @@ def _units_of_total(path: Path, form: Form) -> list[dict]:
             key = key if key in keys else prefix + key
             if key in keys:
                 columns[key] = i
-    return [
+    units = [
         {
             "unit": row[0],
             "values": {
@@ -97,6 +103,7 @@ def _units_of_total(path: Path, form: Form) -> list[dict]:
         for row in rows[head_row + 1 :]
         if row and str(row[0]).strip() not in ("合计", "")
     ]
+    return units, missing
 
 
 # What a table's title says before its subject: the year, the period, who fills it in
@@ -171,57 +178,182 @@ def _figure(value: Decimal | None, decimals: int) -> str:
 
 @dataclass
 class Words:
-    """The report's words: each part's paragraphs, and who writes to whom."""
+    """The report's words: each part's paragraphs, who writes to whom, and the 附件说明."""
 
     title: str
     to: str
     intro: str
     signer: str
     basics: list[str]
-    parts: dict[str, list[str]]  # methods, results, problems, plans
+    parts: dict[str, list[str]]  # methods, results, situation (where asked), problems, plans
     placeholders: set[str] = field(default_factory=set)  # paragraphs for people to write
+    heads: dict[str, str] = field(default_factory=dict)  # part -> 二、主要做法
+    attachments: list[str] = field(default_factory=list)  # 附件：1.…, then 2.… aligned
 
 
-def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None) -> Words:
+HEADS = {
+    "methods": "主要做法",
+    "results": "取得成效",
+    "situation": "困难职工状况和政策建议",
+    "problems": "存在问题",
+    "plans": "下一步打算",
+}
+NUMERALS = "一二三四五六七八九十"
+TO_PLACEHOLDER = "【请填写主送单位（上级工会，如省总工会）】"
+
+
+def union_name(form: Form, unit: str) -> str:
+    """A unit's union as it signs a report: 叶县 → 叶县总工会, an enterprise's 中平能化 →
+    中平能化工会; a name that already ends in 工会 stays."""
+    if unit.endswith("工会"):
+        return unit
+    from wenuan.forms.roster import unit_key
+
+    kind = next(
+        (u.kind for u in form.units if unit_key(unit) in map(unit_key, [u.name, *u.aliases])), ""
+    )
+    return unit + ("工会" if "企业" in (kind or "") else "总工会")
+
+
+def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None, day=None) -> Words:
     """Every sentence of the report: from the form's `report:` section over the figures (or the
-    main items in words), the notes people wrote, and placeholders for what is left to write."""
+    main items in words), the notes people wrote, and placeholders for what is left to write.
+    A total says how many units it counts when not all are in; a unit's report is its union's."""
+    from datetime import date
+
     from wenuan.outputs import narrative
 
-    notes = notes or {}
+    notes, day = notes or {}, day or date.today()
     total = bool(data.units)
     unit = str(data.header.get("unit") or "").strip()
-    signer = unit if unit and not total else form.union
-    who = "全市各级工会" if total or not unit else signer
-    figures = narrative.Figures(data.values, form, data.units, data.previous)
+    signer = union_name(form, unit) if unit and not total else form.union
+    partial = total and bool(data.missing)
+    who = ("各级工会" if partial else "全市各级工会") if total or not unit else signer
+    suspects = _suspects(form, data) if total else {}
+    figures = narrative.Figures(data.values, form, data.units, data.previous, set(suspects))
     ctx = narrative.context(form, figures, who)
     text = form.report or _default_text()
     said = narrative.paragraphs
+    campaign = form.campaign.split("（")[0]
     title = said([text.title], ctx) if text.title else []
-    title = title[0] if title else f"{signer}关于{form.campaign.split('（')[0]}情况的报告"
+    title = title[0] if title else f"{signer}关于{campaign}情况的报告"
     deadline = next((d for d in form.deadlines if d.tables and d.to), None)
     to = (
         notes.get("to")
         or (said([text.to], ctx) if text.to else [])
         or ([deadline.to.split("（")[0]] if deadline and not total and data.values else [])
-        or ["【请填写主送单位】"]
+        or [TO_PLACEHOLDER]
     )[0]
     basics = (said(text.basics, ctx) if form.report else narrative.fallback(form, figures)) + (
         notes.get("basics", [])
     )
+    if partial:
+        n = len(data.units)
+        basics.insert(
+            0,
+            f"截至{_day(day)}，应报送的{n + len(data.missing)}个单位中已有{n}个报送统计表，"
+            f"以下数字据已报送的{n}个单位统计。",
+        )
     parts = {"results": said(text.results, ctx) + notes.get("results", [])}
     holders = set()
-    for part, placeholder in narrative.PLACEHOLDERS.items():
+    asked = [p for p in narrative.PLACEHOLDERS if p != "situation" or text.advice or p in notes]
+    for part in asked:
+        placeholder = narrative.PLACEHOLDERS[part]
         parts[part] = notes.get(part) or [placeholder]
         holders |= {placeholder} if part not in notes else set()
     if not parts["results"]:
         parts["results"] = ["【请填写取得成效：活动的效果和职工的反映】"]
         holders.add(parts["results"][0])
-    intro = (
-        f"根据《{form.title.replace('《', '〈').replace('》', '〉')}》"
-        + (f"（{form.doc_no}）" if form.doc_no else "")
-        + f"要求，现将{form.campaign.split('（')[0]}情况报告如下："
+    order = [p for p in HEADS if p in parts]
+    heads = {p: f"{NUMERALS[i + 1]}、{HEADS[p]}" for i, p in enumerate(order)}
+    if total:
+        basis = text.basis or f"全总、省总关于{campaign}的工作部署"
+        intro = f"按照{basis}，现将我市{campaign}情况报告如下："
+    else:
+        intro = (
+            f"根据《{form.title.replace('《', '〈').replace('》', '〉')}》"
+            + (f"（{form.doc_no}）" if form.doc_no else "")
+            + f"要求，现将{campaign}情况报告如下："
+        )
+    tables = [tb.title for tb in form.tables]
+    attachments = (
+        [f"附件：{tables[0]}"]
+        if len(tables) == 1
+        else [("附件：" if i == 1 else "　　　") + f"{i}.{t}" for i, t in enumerate(tables, 1)]
     )
-    return Words(title, to.rstrip("：:") + "：", intro, signer, basics, parts, holders)
+    return Words(
+        title,
+        to.rstrip("：:") + "：",
+        intro,
+        signer,
+        basics,
+        {p: parts[p] for p in order},
+        holders,
+        heads,
+        attachments,
+    )
+
+
+def _day(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _suspects(form: Form, data: Data) -> dict[tuple[str, str], str]:
+    """The figures the outlier screen finds far from the other units' ((unit, key) -> words):
+    kept out of 较多的是 and named to the leadership until confirmed."""
+    from wenuan.checking import screen
+    from wenuan.checking.findings import FileReport
+
+    def report_of(i: int) -> FileReport:
+        u = data.units[i]
+        return FileReport("", form.id, str(u["unit"]), values=u["values"])
+
+    out = {}
+    for i, finding in screen.outliers(form, [u["values"] for u in data.units], report_of):
+        name = str(data.units[i]["unit"])
+        for ref in finding.suspects or finding.items:
+            key = f"{finding.table}:{ref}"
+            table_id, _, _ = key.partition(":")
+            cell = form.table(table_id).cells[ref]
+            value = data.units[i]["values"].get(key)
+            shown = "" if value is None else f"{_figure(value, cell.decimals)}{cell.unit}"
+            out[(name, key)] = f"{name}的{cell.label}（{shown}）"
+    return out
+
+
+def title_lines(title: str, width: int = 19) -> str:
+    """A title broken into as few lines of at most `width` characters (a digit counts half) as
+    can be, each break between words (after 关于, 期间, 周年, 活动, 的 or a closing quote, before
+    送温暖, 情况的, 的报告 or an opening quote), never inside quotation marks; lines as even as
+    can be."""
+    import unicodedata
+
+    def size(text: str) -> float:
+        return sum(0.5 if unicodedata.east_asian_width(c) in "NaH" else 1 for c in text)
+
+    if size(title) <= width:
+        return title
+    quoted = {i for m in re.finditer("“[^”]*”", title) for i in range(m.start() + 1, m.end())}
+    stops = {m.end() for m in re.finditer("关于|期间|周年|活动|的|”", title)}
+    stops |= {m.start() for m in re.finditer("送温暖|情况的|工作的|的报告|“", title)}
+    stops = sorted(b for b in stops - quoted if 0 < b < len(title))
+
+    def best(start: int) -> tuple | None:
+        """(lines, unevenness, breaks) for the rest of the title from `start`."""
+        if size(title[start:]) <= width:
+            return 1, 0.0, []
+        tries = []
+        for b in (b for b in stops if b > start and size(title[start:b]) <= width):
+            if (rest := best(b)) is not None:
+                gap = abs(size(title[start:b]) - size(title[b:]) / rest[0])
+                tries.append((rest[0] + 1, rest[1] + gap, [b, *rest[2]]))
+        return min(tries, default=None)
+
+    found = best(0)
+    if found is None:
+        return title
+    cuts = [0, *found[2], len(title)]
+    return "\n".join(title[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
 
 
 def _default_text():
@@ -318,7 +450,13 @@ def _units_table(tpl, form: Form, data: Data):
     grid = sub.add_table(rows=1, cols=1 + len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    heads = ["单位"] + [f"{label}\n（{unit}）" for _, label, unit in columns]
+    from wenuan.outputs.narrative import shown_unit
+
+    first = 24 if len(columns) > 4 else 32
+    each = (156 - first) // len(columns)
+    heads = ["单位"] + [
+        f"{header_lines(label, each)}\n（{shown_unit(label, unit)}）" for _, label, unit in columns
+    ]
     rows = [
         [str(u["unit"])] + [_figure(u["values"].get(k), _decimals(form, k)) for k, _, _ in columns]
         for u in data.units
@@ -327,10 +465,36 @@ def _units_table(tpl, form: Form, data: Data):
     _cells(grid.rows[0].cells, heads, bold=True)
     for texts in rows:
         _cells(grid.add_row().cells, texts, bold=texts[0] == "合计", left=(0,))
-    first = 24 if len(columns) > 4 else 32
-    _widths(grid, (first, *[(156 - first) // len(columns)] * len(columns)))
+    _widths(grid, (first, *[each] * len(columns)))
     _repeat_header(grid.rows[0])
     return sub
+
+
+# Words a heading is never broken inside (a break between 送温 and 暖 reads as two words).
+WORDS = re.compile(
+    "送温暖|农民工|慰问|款物|困难|职工|企业|劳模|帮扶|走访|筹集|发放|建档|家庭|人次|救助"
+)
+
+
+def header_lines(label: str, mm: int) -> str:
+    """A column heading broken into even lines that fit `mm` (10-point characters, 4 mm of cell
+    margins), never inside a word and never one character alone on a line."""
+    fit = max(2, int((mm - 4) / 3.6))
+    if len(label) <= fit:
+        return label
+    inside = {i for m in WORDS.finditer(label) for i in range(m.start() + 1, m.end())}
+    out, rest, start = [], label, 0
+    for left in range(-(-len(label) // fit), 1, -1):
+        even = -(-len(rest) // left)
+        cuts = [
+            c
+            for c in range(2, min(fit, len(rest) - 2) + 1)
+            if start + c not in inside and len(rest) - c <= fit * (left - 1)
+        ]
+        cut = min(cuts, key=lambda c: abs(c - even)) if cuts else even
+        out.append(rest[:cut])
+        rest, start = rest[cut:], start + cut
+    return "\n".join([*out, rest])
 
 
 def _repeat_header(row) -> None:
@@ -452,12 +616,13 @@ def render_docx(
     target: Path,
     force: bool,
     template: Path | None = None,
-    chasing: list[str] | None = None,
     notes: dict[str, list[str]] | None = None,
     today=None,
 ) -> None:
     """The Word report as people write it: 标题, 主送, 一 基本情况 (the figures in sentences, the
-    units, a chart), 二 做法, 三 成效, 四 问题, 五 打算, 落款 and 日期; the tables as 附件.
+    units, a chart), 二 做法, 三 成效, (困难职工状况和政策建议 where the notice asks), 问题, 打算,
+    附件说明, 落款 and 日期, page numbers; the tables as 附件. Who has not reported goes to the
+    leadership in a cover note (`render_cover`), never into the report.
     The form's sentences and the template run bounded, in a child process (see `bounded`)."""
     from datetime import date
 
@@ -469,7 +634,7 @@ def render_docx(
 
     if data.values:
         _pyplot()  # the same, for the chart
-    args = (form, data, template, chasing, notes, today or date.today())
+    args = (form, data, template, notes, today or date.today())
     try:
         made = bounded.run(_docx, *args)
     except bounded.Killed:
@@ -483,7 +648,7 @@ def render_docx(
     write_bytes_atomically(target, made, force)
 
 
-def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) -> bytes:
+def _docx(form: Form, data: Data, template: Path | None, notes, day) -> bytes:
     """The report as a .docx file's bytes (see `render_docx`)."""
     import io
     import tempfile
@@ -503,7 +668,7 @@ def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) ->
         raise WenuanError("template_unreadable", path=str(source), why=type(e).__name__) from None
     try:
         with bounded.limits():
-            said = words(form, data, notes)
+            said = words(form, data, notes, day)
     except narrative.Broken as e:
         raise narrative.located(form, e) from None
 
@@ -519,7 +684,7 @@ def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) ->
         context = {
             "union": form.union,
             "signer": said.signer,
-            "report_title": said.title,
+            "report_title": title_lines(said.title),
             "to": said.to,
             "intro": said.intro,
             "unverified": t(
@@ -533,13 +698,16 @@ def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) ->
             "summary": said.basics,
             "basics": rich(said.basics),
             **{part: rich(paras) for part, paras in said.parts.items()},
+            "situation": rich(said.parts.get("situation", [])),
+            "heads": said.heads,
+            "attachments": said.attachments,
             "tables": _statistics_tables(tpl, form, data),
             "units": _units_table(tpl, form, data) if data.units else None,
-            "chasing": chasing or [],
+            "chasing": [],  # for templates of wenuan ≤ 0.x: it goes in the cover note now
             "chart": InlineImage(tpl, str(picture), width=Mm(150))
             if data.values and chart_png(form, data, picture)
             else None,
-            "date": f"{day.year}年{day.month}月{day.day}日",
+            "date": _day(day),
         }
         try:
             with bounded.limits():
@@ -551,6 +719,69 @@ def _docx(form: Form, data: Data, template: Path | None, chasing, notes, day) ->
         buffer = io.BytesIO()
         tpl.save(buffer)
     return buffer.getvalue()
+
+
+def cover_words(form: Form, data: Data, status=None, day=None) -> list[str]:
+    """The cover note's sentences to the leadership: who has reported (from the chasing
+    list `status`, else the total's 来源 sheet), and the figures still to be confirmed."""
+    from datetime import date
+
+    day = day or date.today()
+    if status is not None:
+        reported = [u for u in status.units if u.path]
+        missing = [u.unit for u in status.units if not u.path]
+        late = [u.unit for u in reported if u.late_days and u.late_days > 0]
+        count = len(reported)
+    else:
+        missing, late, count = data.missing, [], len(data.units)
+    late_words = f"（其中逾期{len(late)}个：{'、'.join(late)}）" if late else ""
+    if missing:
+        said = [
+            f"截至{_day(day)}，应报送的{count + len(missing)}个单位中已报送{count}个{late_words}，"
+            f"{len(missing)}个尚未报送（{'、'.join(missing)}）；"
+            f"报告中的数字据已报送的{count}个单位统计，其余单位报齐后另行补报。"
+        ]
+    else:
+        said = [f"截至{_day(day)}，应报送的{count}个单位已全部报送{late_words}。"]
+    suspects = _suspects(form, data) if data.units else {}
+    if suspects:
+        said.append(
+            "以下数字与其他单位相差悬殊，尚待核实，报告未将其列入“较多的是”："
+            + "；".join(suspects.values())
+            + "。"
+        )
+    return said
+
+
+def render_cover(
+    form: Form, data: Data, target: Path, force: bool, status=None, today=None
+) -> None:
+    """A cover note to the leadership beside the report (Word): who has reported and what is
+    still to be confirmed, in the report template's styles."""
+    import io
+    from datetime import date
+
+    import docx
+
+    from wenuan.outputs.writing import check_target, write_bytes_atomically
+
+    day = today or date.today()
+    document = docx.Document(str(templates_dir() / "report.docx"))
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("sectPr"):
+            body.remove(child)
+    campaign = form.campaign.split("（")[0]
+    document.add_paragraph(title_lines(f"关于{campaign}情况报告的说明"), style="Title")
+    for sentence in cover_words(form, data, status, day):
+        document.add_paragraph(sentence).paragraph_format.first_line_indent = docx.shared.Pt(32)
+    signed = document.add_paragraph(_day(day))
+    signed.alignment = 2  # right
+    signed.paragraph_format.right_indent = docx.shared.Pt(64)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    check_target(target, force, (".docx",))
+    write_bytes_atomically(target, buffer.getvalue(), force)
 
 
 def to_pdf(docx: Path, target: Path, force: bool) -> None:

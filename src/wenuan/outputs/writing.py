@@ -574,6 +574,8 @@ def consolidation(result, header: dict[str, object]):
     for table in form.tables:
         _table_sheet(wb, form, table, result.total, header, blank=False)
     keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
+    few = 0 < result.included <= FEW_UNITS  # a row a unit would print a page per 15 items
+    items = _items_sheet(wb, result, keys) if few else None
     units = _units_sheet(wb, result, keys)
     sources = _sources_sheet(wb, result)
     meta = wb.create_sheet(META_SHEET)
@@ -586,9 +588,58 @@ def consolidation(result, header: dict[str, object]):
     ):
         meta.append(list(row))
     count = units.count - 3  # the rows of units: not the two of headings, nor the total's
-    if count:
-        _chart_sheet(wb, form, keys, count, index=len(form.tables) + 1)
-    return Streamed(wb, [units, sources])
+    if items:
+        units.ws.sheet_state = "hidden"  # kept for render and scripts; 分单位 is printed
+    if count:  # last: a chart sheet before a worksheet shifts the worksheet's print area
+        _chart_sheet(wb, form, keys, count)
+    return Streamed(wb, [units, sources, *([items] if items else [])])
+
+
+FEW_UNITS = 8  # up to this many units, 各单位 prints with the items as rows (分单位)
+
+
+def _items_sheet(wb, result, keys) -> "Rows":
+    """分单位: the figures of a few units with an item a row and a unit a column, the total
+    last, on portrait A4 pages as wide as the units need. Returns its rows."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    form = result.form
+    units = list(result.units())
+    ws = wb.create_sheet("分单位")
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    rows = Rows(ws, 2 + len(units) + 1)
+    look = {
+        name: rows.look(Font(name=FONT, size=10, bold=name == "head"), box, align, number)
+        for name, align, number in (
+            ("head", centre, None),
+            ("label", Alignment(vertical="center", wrap_text=True), None),
+            ("code", centre, None),
+            (0, centre, "0"),
+            (1, centre, "0.00"),
+        )
+    }
+    names = [str(u["unit"] or "") for u in units]
+    widths = [14, LABEL_WIDTH - 16] + [max(10, text_width(n) + 2) for n in names] + [10]
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[_column(i)].width = width
+    ws.freeze_panes = "C2"
+    _print_setup(ws, title_rows="1:1", title_cols="A:B")
+    heads = ["代码", "项目（单位）", *names, "合计"]
+    rows.append([(h, look["head"]) for h in heads], SMALL_LINE * 2)
+    for tb, ref in keys:
+        cell = tb.cells[ref]
+        key, number = f"{tb.id}:{ref}", look[bool(cell.decimals)]
+        label = f"{cell.label}（{cell.unit}）"
+        figures = [_figure(v.get(key), cell.decimals) for v in [u["values"] for u in units]]
+        code = ref if len(form.tables) == 1 else key
+        rows.append(
+            [(code, look["code"]), (label, look["label"])]
+            + [(f, number) for f in [*figures, _figure(result.total.get(key), cell.decimals)]],
+            SMALL_LINE * _wrapped_lines(label, widths[1] * 1.2) + 3,  # 10-point text, some air
+        )
+    return rows
 
 
 def _units_sheet(wb, result, keys) -> "Rows":
@@ -646,7 +697,7 @@ def _column(n: int) -> str:
     return get_column_letter(n)
 
 
-def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
+def _chart_sheet(wb, form: Form, keys, count: int) -> None:
     """图表: the main items of the first table by unit, on a sheet of its own (one page), each
     bar named by its item's label and unit."""
     from openpyxl.chart import BarChart, Reference, Series
@@ -655,11 +706,19 @@ def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
 
     table = form.tables[0]
     depth = {it.code: d for it, d in table.walk()}
+    chosen = [c.item for c in form.report.chart] if form.report else []
     main = [
-        i for i, (tb, ref) in enumerate(keys) if tb is table and depth[tb.cells[ref].item] == 0
-    ][:4]
+        i
+        for i, (tb, ref) in enumerate(keys)
+        if (
+            f"{tb.id}:{ref}" in chosen if chosen else tb is table and depth[tb.cells[ref].item] == 0
+        )
+    ]
     if not main:
         return
+    measures = [keys[i][0].cells[keys[i][1]].unit for i in main]  # one unit of measure a chart
+    common = max(measures, key=lambda u: (measures.count(u), u == "万元"))
+    main = [i for i, unit in zip(main, measures, strict=True) if unit == common][:4]
     units = wb["各单位"]
     last = min(count, CHART_UNITS) + 2
     chart = BarChart()
@@ -673,7 +732,7 @@ def _chart_sheet(wb, form: Form, keys, count: int, index: int) -> None:
     chart.y_axis.title = "、".join(dict.fromkeys(keys[i][0].cells[keys[i][1]].unit for i in main))
     chart.x_axis.delete = chart.y_axis.delete = False  # else newer Excel hides the axes
     chart.legend.position = "b"
-    sheet = wb.create_chartsheet("图表", index)
+    sheet = wb.create_chartsheet("图表")
     sheet.pageSetup = PrintPageSetup(paperSize="9", orientation="landscape")
     sheet.add_chart(chart)
     # the size of the printed page: Excel stretches a chart sheet's chart, LibreOffice does not
@@ -687,8 +746,9 @@ def _sources_sheet(wb, result) -> "Rows":
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet("来源")
-    heads = ("文件", "单位", "收到日期", "SHA-256", "错误", "警告", "计入合计", "问题")
-    widths = (30, 16, 12, 18, 6, 6, 9, 60)
+    # the hash last and outside the print area: on paper, names and times; on screen, proof
+    heads = ("文件", "单位", "收到日期", "错误", "警告", "计入合计", "问题", "SHA-256")
+    widths = (30, 16, 12, 6, 6, 9, 60, 66)
     for col, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -702,23 +762,27 @@ def _sources_sheet(wb, result) -> "Rows":
     rows.append([(x, rows.look(Font(name=FONT, size=10, bold=True), None, wrap)) for x in heads])
 
     def row(values) -> None:
-        rows.append([(x, small if c == 3 else body) for c, x in enumerate(values)])
+        rows.append([(x, small if c == 7 else body) for c, x in enumerate(values)])
 
+    count = 1
     for s in result.sources():
+        count += 1
         row(
             (
                 s.path,
                 s.unit,
                 s.received,
-                s.sha256,
                 s.errors,
                 s.warnings,
                 "是" if s.included else "否",
                 "\n".join(s.findings),
+                s.sha256,
             )
         )
     for name in result.missing:
-        row((None, name, None, None, None, None, "未报送"))
+        count += 1
+        row((None, name, None, None, None, "未报送"))
+    ws.print_area = f"A1:G{count}"
     return rows
 
 

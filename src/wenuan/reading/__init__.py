@@ -41,6 +41,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     grids, meta = sheets(path)
     ret = Return(path=path, form_id=meta.get("form"), form_version=meta.get("version"))
     ret.total = is_total(grids, meta)
+    if ret.total:  # 分单位 repeats the tables' items and labels: not a second copy of them
+        grids = [g for g in grids if g.name not in BESIDE_TOTAL]
     form = forms.get(form_id or "") or forms.get(ret.form_id or "")
     if form is None:
         form = recognize(grids, forms)
@@ -67,12 +69,15 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
 
 
 TOTAL_SHEETS = {"各单位", "来源"}  # what `wenuan consolidate` writes beside the total
+FEW_SHEETS = {"分单位", "来源"}  # the same for a few units: their figures an item a row
+BESIDE_TOTAL = TOTAL_SHEETS | FEW_SHEETS
 
 
 def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
     """Whether the file is a consolidated total: its hidden mark says so, or (the mark lost
     when its sheets were copied into another workbook) it has the 各单位 and 来源 sheets."""
-    return meta.get("kind") == "total" or TOTAL_SHEETS <= {g.name for g in grids}
+    names = {g.name for g in grids}  # 各单位 is hidden (not read) when 分单位 is printed instead
+    return meta.get("kind") == "total" or any(s <= names for s in (TOTAL_SHEETS, FEW_SHEETS))
 
 
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:

@@ -22,7 +22,7 @@ from wenuan.checking import status as status_mod
 from wenuan.errors import WenuanError
 from wenuan.forms.roster import unit_key
 from wenuan.lists.idnumbers import mask_numbers
-from wenuan.outputs import render
+from wenuan.outputs import narrative, render
 from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign
 from wenuan.words import status as status_words
@@ -179,6 +179,9 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             received=received,
             outliers=campaign.outliers(),
             pdf=_has_office(),
+            report=(kept := campaign.report_notes()),
+            report_text=narrative.notes_text({k: v for k, v in kept.items() if k != "to"}).strip(),
+            report_day=campaign.report_day(),
         )
 
     async def home(request: Request):
@@ -289,7 +292,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
 
     def made(request: Request):
         kind = request.path_params.get("kind", "total")
-        if kind not in ("total", "xlsx", "docx", "pdf"):
+        if kind not in ("total", "xlsx", "docx", "pdf", "cover"):
             raise HTTPException(404)
         if campaign.form_id is None:
             return message("请先选择表式", [t("w_no_form")], 409)
@@ -304,13 +307,33 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
                 name = (
                     render.default_name(form, render.Data())  # as `wenuan render` names it
                     if kind == "xlsx"
+                    else render.made_name(form, "工作报告说明", ".docx")
+                    if kind == "cover"
                     else render.made_name(form, "工作报告", f".{kind}")
                 )
+                kind = "docx" if kind == "cover" else kind
         except WenuanError as e:
             return message("无法生成", [str(e)], 409)
         if data is None:
             return message("不能汇总", [said(line, labels()) for line in refusals], 409)
         return _download(data, name, kind)
+
+    async def report_words(request: Request):
+        async with request.form(max_files=1, max_fields=5) as data:
+            sent = data.get("file")
+            sent = sent if hasattr(sent, "read") and sent.filename else None
+            try:
+                await run_in_threadpool(
+                    campaign.keep_report_words,
+                    str(data.get("to") or ""),
+                    str(data.get("notes") or ""),
+                    str(data.get("date") or ""),
+                    sent.filename if sent else "",
+                    sent.file if sent else None,
+                )
+            except WenuanError as e:
+                return message("未保存", [str(e)], 400)
+        return RedirectResponse("/#report", 303)
 
     async def refused(request: Request, exc: HTTPException):
         title, line = _refusal(exc.status_code)
@@ -334,6 +357,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         Route("/submission/{id:int}/annotated", annotated),
         Route("/total.xlsx", made),
         Route("/report.{kind:str}", made),
+        Route("/report-words", report_words, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -21,7 +21,6 @@ from wenuan.forms.roster import Roster, unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render, writing
 from wenuan.web.store import Store, Submission
-from wenuan.words import status as status_words
 from wenuan.words.findings import say, to_change
 from wenuan.words.safetext import shown
 
@@ -298,13 +297,48 @@ class Campaign:
             target = Path(tmp) / f"report.{kind}"
             if kind == "xlsx":
                 render.render_xlsx(form, data, target, False)
+            elif kind == "cover":
+                target = target.with_suffix(".docx")
+                render.render_cover(form, data, target, False, self.status(), self.report_day())
             else:
-                lines = status_words.chasing_lines(self.status())
                 docx = Path(tmp) / "report.docx"
-                render.render_docx(form, data, docx, True, None, lines)
+                notes, day = self.report_notes(), self.report_day()
+                render.render_docx(form, data, docx, True, None, notes, day)
                 if kind == "pdf":
                     render.to_pdf(docx, target, False)
             return [], target.read_bytes()
+
+    def report_notes(self) -> dict[str, list[str]]:
+        """What the clerk gave for the report (主送 and the parts people write), as kept."""
+        from wenuan.outputs import narrative
+
+        return narrative.notes_from_text(self.store.setting("report_notes") or "")
+
+    def report_day(self) -> date | None:
+        """The report's date as kept (None: today)."""
+        kept = self.store.setting("report_date")
+        return date.fromisoformat(kept) if kept else None
+
+    def keep_report_words(self, to: str, text: str, day: str, file_name="", file=None) -> None:
+        """Keep 主送, the notes (typed, or from a Markdown or Word file) and the date for the
+        report; refused (nothing kept) when the notes or the date cannot be read."""
+        from wenuan.outputs import narrative
+        from wenuan.reading.dates import parse_date
+
+        if file is not None and file_name:
+            with tempfile.TemporaryDirectory(prefix="wenuan-serve-") as tmp:
+                path = Path(tmp) / writing.safe_name(shown_name(file_name))
+                path.write_bytes(file.read(MAX_FILE))
+                notes = narrative.read_notes(path)
+        else:
+            notes = narrative.notes_from_text(text)
+        if to.strip():
+            notes["to"] = [to.strip()]
+        signed = parse_date(day) if day.strip() else None
+        if day.strip() and signed is None:
+            raise WenuanError("bad_received", text=day.strip())
+        self.store.set_setting("report_notes", narrative.notes_text(notes))
+        self.store.set_setting("report_date", signed.isoformat() if signed else "")
 
 
 def sheet_cells(path: Path) -> list[dict]:

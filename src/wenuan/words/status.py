@@ -43,10 +43,3 @@ def status_text(st) -> str:
         lines.append("  " + "  ".join(parts))
     lines.append(t("s_counts", **counts(st)))
     return "\n".join(lines)
-
-
-def chasing_lines(st) -> list[str]:
-    """The lines a report gives to units missing or late: the counts, then one a unit."""
-    return [t("s_counts", **counts(st))] + [
-        f"{printable(u.unit)}：{state_words(u)}" for u in st.units if u.state != "ok"
-    ]
