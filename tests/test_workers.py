@@ -30,3 +30,33 @@ def test_a_batch_stopped_mid_way_ends_its_workers_without_an_error():
         time.sleep(0.05)
     assert multiprocessing.active_children() == []
     assert threading.active_count() == 1
+
+
+def test_openpyxl_writers_let_go_after_ctrl_c_print_nothing_and_others_still_do():
+    # Ctrl-C while the total was saved printed openpyxl's "Exception ignored … LxmlSyntaxError"
+    # tracebacks after the run had said it stopped (exit 130)
+    import gc
+    import sys
+
+    from wenuan.outputs import writing
+
+    def writer():
+        try:
+            yield
+        finally:
+            raise ValueError("inconsistent exit action in context manager")
+
+    printed, before = [], sys.unraisablehook
+    sys.unraisablehook = lambda u: printed.append(u.object.__qualname__)
+    try:
+        writing._quiet_when_let_go()
+        writing._quiet_when_let_go()  # once is enough: not wrapped twice
+        for name in ("WriteOnlyWorksheet._write_rows", "WorksheetWriter.get_stream", "other"):
+            started = writer()
+            started.__qualname__ = name
+            next(started)
+            del started
+            gc.collect()
+    finally:
+        sys.unraisablehook = before
+    assert printed == ["other"]
