@@ -27,6 +27,7 @@ class Workers:
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._running: set = set()
+        self._closed = False
 
     def call(self, fn: Callable, *args):
         """fn(*args) in a worker: its result, or the exception it raised; Died when the worker
@@ -42,9 +43,11 @@ class Workers:
         except (EOFError, OSError):
             raise Died("ended") from None
         finally:
-            if answered:
-                self._idle.put((process, conn))
-            else:
+            with self._lock:  # after close() no worker goes back to the idle ones
+                if answered and not self._closed:
+                    self._idle.put((process, conn))
+                    answered = None
+            if answered is not None:
                 self._end(process, conn)
         if ok:
             return value
@@ -69,13 +72,20 @@ class Workers:
             threads.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """End every worker."""
+        """End every worker; calls still waiting end with Died. A busy worker is killed and
+        its pipe left to the thread waiting on it: closed here, its descriptor could be reused
+        by another file while that thread still polls it."""
         with self._lock:
+            self._closed = True
             running = list(self._running)
-        for process, conn in running:
-            self._end(process, conn)
-        while not self._idle.empty():
-            self._idle.get_nowait()
+        for process, _ in running:
+            if process.is_alive():
+                process.kill()
+        while True:
+            try:
+                self._end(*self._idle.get_nowait())
+            except queue.Empty:
+                return
 
     def _take(self):
         """An idle worker, or a new one while there are fewer than `size`, else wait."""
@@ -85,6 +95,8 @@ class Workers:
             except queue.Empty:
                 pass
             with self._lock:
+                if self._closed:  # Ctrl-C: the threads still at work start no worker
+                    raise Died("closed")
                 if len(self._running) < self._size:
                     mine, theirs = self._context.Pipe()
                     process = self._context.Process(
@@ -100,7 +112,11 @@ class Workers:
                 continue
 
     def _end(self, process, conn) -> None:
+        """Kill a worker and close its pipe, once (closing a pipe twice is EBADF, or closes a
+        newer file that took its descriptor)."""
         with self._lock:
+            if (process, conn) not in self._running:
+                return
             self._running.discard((process, conn))
         if process.is_alive():
             process.kill()

@@ -571,6 +571,7 @@ def consolidation(result, header: dict[str, object]):
 
     form = result.form
     wb = Workbook(write_only=True)
+    _quiet_when_let_go()
     for table in form.tables:
         _table_sheet(wb, form, table, result.total, header, blank=False)
     keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
@@ -831,6 +832,27 @@ def _cell_xml(at: str, value, style: str) -> str:
     shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     shown = shown.replace("\r", "&#13;")  # a bare CR would be read back as a line feed
     return f'<c r="{at}" s="{style}" t="inlineStr"><is><t{space}>{shown}</t></is></c>'
+
+
+_WRITERS = {"WorksheetWriter.get_stream", "WriteOnlyWorksheet._write_rows"}
+
+
+def _quiet_when_let_go() -> None:
+    """Ctrl-C while a write-only workbook is made or saved leaves openpyxl's sheet writers half
+    done; each then prints "Exception ignored … LxmlSyntaxError" and a traceback as Python lets
+    it go, after the run has already said it stopped. Those, and only those, are not printed."""
+    import sys
+
+    shown = sys.unraisablehook
+    if getattr(shown, "wenuan", False):
+        return
+
+    def hook(unraisable) -> None:
+        if getattr(unraisable.object, "__qualname__", None) not in _WRITERS:
+            shown(unraisable)
+
+    hook.wenuan = True
+    sys.unraisablehook = hook
 
 
 class Streamed:

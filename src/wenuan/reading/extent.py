@@ -10,30 +10,35 @@ claimed A1:XFD1048576 over one cell costs nothing); an xls's DIMENSIONS record c
 allocate by, so it is bounded too.
 """
 
+import io
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from html import unescape
 from pathlib import Path
 
 from wenuan.reading.model import Unreadable, a1
 
 PIECE = 4 << 20  # bytes of XML looked at at once: a list's 100 MiB sheet is never whole in memory
+WHOLE = 1 << 20  # a file this small is read whole, once
 Far = tuple[str, int, int] | None  # (sheet, row, column) of a value past the bounds, 0-based
 
 
-def check_extent(path: Path, infos: list[zipfile.ZipInfo] | None, bounds) -> None:
+def check_extent(
+    path: Path, infos: list[zipfile.ZipInfo] | None, bounds, sheets: dict | None = None
+) -> None:
     """Refuse a workbook with a sheet that has a value past `bounds` (a workbook.Bounds): more
-    rows or columns than a return (or a list) can have. A damaged file is left to the reader."""
+    rows or columns than a return (or a list) can have. A damaged file is left to the reader.
+    `sheets`, when given, receives each xlsx sheet's XML that was inflated whole (by member)."""
     from wenuan.reading.formulas import ODD_ZIP
 
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            far = _xlsx(path, infos, bounds)
+            far = _xlsx(path, infos, bounds, sheets)
         elif suffix == ".ods":
             far = _ods(path, infos, bounds)
         elif suffix == ".xls":
@@ -79,9 +84,13 @@ def _unplain(rows: int, columns: int) -> re.Pattern:
     return re.compile(rb"r\s*=\s*[\"'](?!" + f"{letters}{digits}".encode() + rb"[\"'])")
 
 
-def _xlsx(path: Path, infos, bounds) -> Far:
-    """A sheet's far value, looking at the parts the workbook names as sheets."""
+def _xlsx(path: Path, infos, bounds, sheets: dict | None = None) -> Far:
+    """A sheet's far value, looking at the parts the workbook names as sheets; the XML of each
+    sheet inflated whole is put in `sheets` (by member name), for what reads it next."""
     with open(path, "rb") as raw:
+        if raw.seek(0, 2) <= WHOLE:  # a return: read once, its parts sliced from memory
+            raw.seek(0)
+            raw = io.BytesIO(raw.read())
         if infos is None:
             with zipfile.ZipFile(raw) as z:
                 infos = z.infolist()
@@ -89,18 +98,30 @@ def _xlsx(path: Path, infos, bounds) -> Far:
         book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
         if book is None or rels is None:
             return None  # calamine cannot open it either
-        targets = {}
-        for tag in _RELATION.findall(b"".join(_pieces(raw, rels))):
-            attrs = _attrs(tag)
-            targets[attrs.get(b"Id")] = attrs.get(b"Target", b"").decode("utf-8", "replace")
-        for tag in _SHEET.findall(b"".join(_pieces(raw, book))):
-            attrs = _attrs(tag)
-            name = unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
-            # the sheet's relation id is in r:id, under whatever prefix: try every value
-            for part in {p for v in attrs.values() for p in _parts(targets.get(v))}:
-                if (info := members.get(part)) and (far := _xlsx_sheet(raw, info, bounds)):
+        book, rels = b"".join(_pieces(raw, book)), b"".join(_pieces(raw, rels))
+        for name, parts in _sheets(book, rels):
+            for part in parts:
+                if (info := members.get(part)) and (far := _xlsx_sheet(raw, info, bounds, sheets)):
                     return name, *far
     return None
+
+
+@lru_cache(maxsize=64)
+def _sheets(book: bytes, rels: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each sheet's name and the members its XML may be in (a batch's returns made from one
+    template have the same workbook.xml and relations: worked out once)."""
+    targets = {}
+    for tag in _RELATION.findall(rels):
+        attrs = _attrs(tag)
+        targets[attrs.get(b"Id")] = attrs.get(b"Target", b"").decode("utf-8", "replace")
+    out = []
+    for tag in _SHEET.findall(book):
+        attrs = _attrs(tag)
+        name = unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        # the sheet's relation id is in r:id, under whatever prefix: try every value
+        parts = {p for v in attrs.values() for p in _parts(targets.get(v))}
+        out.append((name, tuple(sorted(parts))))
+    return tuple(out)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -115,7 +136,7 @@ def _parts(target: str | None) -> set[str]:
     return {target, "xl/" + target}
 
 
-def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds) -> tuple[int, int] | None:
+def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds, sheets: dict | None = None):
     """The place of a value past the bounds in one sheet's XML. Most sheets name every cell's
     place in its first attribute, all within bounds at a glance: one search says so; any other
     sheet is walked cell by cell."""
@@ -124,8 +145,10 @@ def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds) -> tuple[int, int] | None:
     first = next(pieces, b"")
     later = next(pieces, None)
     if later is None:  # the whole sheet in one piece: only its sheetData is looked at
-        lo, hi = first.find(b"sheetData"), first.rfind(b"sheetData")
-        if lo < 0 or not _odd(first, lo, hi, unplain):
+        if sheets is not None:
+            sheets[info.filename] = first
+        lo = first.find(b"sheetData")
+        if lo < 0 or not _odd(first, lo, first.rfind(b"sheetData"), unplain):
             return None
     elif not any(_odd(p, 0, len(p), unplain) for p in (first, later, *pieces)):
         return None
@@ -134,7 +157,7 @@ def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds) -> tuple[int, int] | None:
 
 def _odd(xml: bytes, lo: int, hi: int, unplain: re.Pattern) -> bool:
     return bool(
-        unplain.search(xml, lo, hi) or _NO_R.search(xml, lo, hi) or xml.find(b":c", lo, hi) >= 0
+        _NO_R.search(xml, lo, hi) or xml.find(b":c", lo, hi) >= 0 or unplain.search(xml, lo, hi)
     )
 
 

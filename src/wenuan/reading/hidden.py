@@ -19,26 +19,31 @@ _ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
 _DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 
 
-def hidden_columns(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+def hidden_columns(
+    path: Path, infos: list[zipfile.ZipInfo] | None = None, sheets: dict | None = None
+) -> Hidden:
     """Each sheet's hidden columns, for xlsx/xlsm, xls and ods; {} when none or unreadable.
-    `infos`: the zip's directory when the caller has read it already."""
+    `infos`: the zip's directory, `sheets`: sheets' XML by member, when the caller has read
+    them already."""
     suffix = path.suffix.lower()
     reader = {".xlsx": _xlsx, ".xlsm": _xlsx, ".xls": _xls, ".ods": _ods}.get(suffix)
     if reader is None:
         return {}
     try:
-        return _xlsx(path, infos) if reader is _xlsx else reader(path)
+        return _xlsx(path, infos, sheets) if reader is _xlsx else reader(path)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError):
         return {}  # a damaged file: the reader proper says so, or reads what it can
 
 
-def hidden_rows(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+def hidden_rows(
+    path: Path, infos: list[zipfile.ZipInfo] | None = None, sheets: dict | None = None
+) -> Hidden:
     """Each sheet's hidden rows (0-based), for xlsx/xlsm and xls: last year's table kept above
-    this year's, out of sight; {} when none or unreadable."""
+    this year's, out of sight; {} when none or unreadable. `sheets` as for hidden_columns."""
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _xlsx_rows(path, infos)
+            return _xlsx_rows(path, infos, sheets or {})
         if suffix == ".xls":
             return _xls(path, rows=True)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError, ValueError):
@@ -51,14 +56,14 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 
 
-def _xlsx_rows(path: Path, infos: list[zipfile.ZipInfo] | None) -> Hidden:
+def _xlsx_rows(path: Path, infos: list[zipfile.ZipInfo] | None, sheets: dict) -> Hidden:
     with zipfile.ZipFile(path) as z:
         parts = {}
         for info in infos if infos is not None else z.infolist():
             name = info.filename
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
-            xml = z.read(info)
+            xml = sheets.get(name) or z.read(info)
             if not _ROW_HIDDEN.search(xml):
                 continue  # most sheets: nothing hidden, no row looked at
             found = {
@@ -81,7 +86,8 @@ def _span(first: int, last: int) -> range:
     return range(first, min(last, first + WIDEST - 1) + 1)
 
 
-def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
+def _xlsx(path: Path, infos=None, sheets: dict | None = None) -> Hidden:
+    sheets = sheets or {}
     with open(path, "rb") as raw:
         if infos is None:
             with zipfile.ZipFile(raw) as z:
@@ -89,7 +95,11 @@ def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Hidden:
         parts = {}
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                head = _quick_head(raw, info)
+                if (xml := sheets.get(info.filename)) is not None:  # inflated already
+                    m = _DATA.search(xml, 0, HEAD_MOST)
+                    head = xml[: m.start() if m else HEAD_MOST]
+                else:
+                    head = _quick_head(raw, info)
                 if head is None:  # stored, or cells begin past the first kilobytes
                     with zipfile.ZipFile(raw) as z:
                         head = _head(z, info, _DATA)
@@ -136,6 +146,8 @@ def _head(z: zipfile.ZipFile, info, stop: re.Pattern) -> bytes:
 
 def _xlsx_sheet(head: bytes) -> frozenset[int]:
     found: set[int] = set()
+    if b"hidden" not in head:
+        return frozenset()  # most sheets: no column record to look at
     for col in _COL.findall(head):
         attrs = dict(_ATTR.findall(col))
         if attrs.get(b"hidden") in (b"1", b"true") and b"min" in attrs:

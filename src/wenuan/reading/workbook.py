@@ -74,17 +74,19 @@ def open_workbook(path: Path, bounds: Bounds = RETURN):
 
 
 def _opened(path: Path, bounds: Bounds):
-    """The workbook open, and the zip's directory check_container read (None for .xls)."""
+    """The workbook open, the zip's directory check_container read (None for .xls), and the
+    sheets' XML the bounds' look inflated (by member)."""
     import python_calamine as pc
 
     if path.suffix.lower() not in WORKBOOKS:
         raise Unreadable("suffix")
     if _is_encrypted(path):
         raise Unreadable("encrypted")
-    infos = check_container(path, bounds)
-    check_extent(path, infos, bounds)  # calamine's grid of a sheet is rows x columns, all of it
+    infos, sheets = check_container(path, bounds), {} if bounds is RETURN else None
+    # calamine's grid of a sheet is rows x columns, all of it
+    check_extent(path, infos, bounds, sheets)
     try:
-        return pc.CalamineWorkbook.from_path(str(path)), infos
+        return pc.CalamineWorkbook.from_path(str(path)), infos, sheets
     except pc.PasswordError:
         raise Unreadable("encrypted") from None
     except BaseException as e:  # calamine raises several types, or panics, for a damaged file
@@ -107,12 +109,12 @@ def _is_encrypted(path: Path) -> bool:
 
 def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, str]]:
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
-    workbook, infos = _opened(path, bounds)
+    workbook, infos, sheets = _opened(path, bounds)
     out, meta = [], {}
     # a list's columns all count, hidden or not
-    hidden_cols = hidden_columns(path, infos) if bounds is RETURN else {}
+    hidden_cols = hidden_columns(path, infos, sheets) if bounds is RETURN else {}
     as_wan = shown_wan(path, infos) if bounds is RETURN else {}  # 元 shown as 万元 by a format
-    lines = cache(lambda: hidden_rows(path, infos))  # read only if a table is found twice
+    lines = cache(lambda: hidden_rows(path, infos, sheets))  # read only if a table is found twice
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:

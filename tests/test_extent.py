@@ -1,0 +1,68 @@
+"""The sheets' XML inflated once by the bounds' look, and read again by the hidden columns and rows."""
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from wenuan.reading.extent import check_extent
+from wenuan.reading.hidden import hidden_columns, hidden_rows
+from wenuan.reading.model import Unreadable
+from wenuan.reading.workbook import RETURN, check_container
+
+
+def test_the_sheets_inflated_for_the_bounds_give_the_same_hidden_columns_and_rows(tmp_path):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "表一"
+    for r in range(1, 8):
+        first.append([f"项目{r}", r, r * 10, r * 100])
+    first.column_dimensions["C"].hidden = True
+    first.row_dimensions[3].hidden = True
+    second = book.create_sheet("表二")
+    second.append(["合计", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+
+    infos, sheets = check_container(path, RETURN), {}
+    check_extent(path, infos, RETURN, sheets)
+    with zipfile.ZipFile(path) as z:
+        assert sheets == {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+    assert hidden_columns(path, infos, sheets) == hidden_columns(path) == {"表一": {2}}
+    assert hidden_rows(path, infos, sheets) == hidden_rows(path) == {"表一": {2}}
+    # what the bounds' look made of one workbook's relations is not another's
+    other = tmp_path / "o.xlsx"
+    book.remove(second)
+    book.save(other)
+    sheets = {}
+    check_extent(other, check_container(other, RETURN), RETURN, sheets)
+    assert len(sheets) == 1
+
+
+FAR = b'<row r="60"><c r="ZZ60" t="n"><v>7</v></c></row>'
+FAKE_ENDS = {  # the sheet data made of the rows; python-calamine reads on past a fake end
+    "comment": lambda rows: b"<!-- </sheetData> -->" + rows + FAR,
+    "attribute": lambda rows: rows.replace(b'<c r="A1"', b'<c x="</sheetData>" r="A1"') + FAR,
+    "text": lambda rows: rows + b'<row r="9"><c r="A9" t="inlineStr"><is><t>a</sheetData>b</t></is></c></row>' + FAR,
+    "second r": lambda rows: rows.replace(b'<c r="A1"', b'<c r="A1" r="ZZ60"'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(FAKE_ENDS))
+def test_a_far_cell_behind_a_sheet_data_end_that_is_no_end_is_still_seen(tmp_path, case):
+    book = openpyxl.Workbook()
+    book.active.append(["合计", 1])
+    plain, path = tmp_path / "plain.xlsx", tmp_path / "far.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                head, rest = data.split(b"<sheetData>")
+                rows, tail = rest.split(b"</sheetData>")
+                data = head + b"<sheetData>" + FAKE_ENDS[case](rows) + b"</sheetData>" + tail
+                assert b"ZZ60" in data
+            out.writestr(name, data)
+    with pytest.raises(Unreadable) as refused:
+        check_extent(path, check_container(path, RETURN), RETURN)
+    assert refused.value.args[0] == "too_far"
