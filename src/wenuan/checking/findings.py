@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from wenuan.words.safetext import shown
 
-# The kinds a finding can have; scripts rely on these names (documented in the README).
+# The kinds a finding can have; scripts rely on these names (documented in docs/reference.md).
 KINDS = (
     "unreadable",
     "unknown_form",
