@@ -142,12 +142,12 @@ app = typer.Typer(
 )
 
 
-def command(name: str):
+def command(name: str, **options):
     """A command of `wenuan`, its help the catalogue's help_<name> (zh, or en with --lang en)."""
     from wenuan.words.messages import CATALOGUE
 
     key = "help_" + name.replace("-", "_")
-    return app.command(name, cls=_Command, help=key if key in CATALOGUE else None)
+    return app.command(name, cls=_Command, help=key if key in CATALOGUE else None, **options)
 
 
 class Format(str, Enum):
