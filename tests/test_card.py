@@ -23,6 +23,7 @@ from wenuan.outputs import render
 ALL = forms.Library()
 EXAMPLES = Path(__file__).parents[1] / "examples"
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+REFERENCE = (Path(__file__).parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
 VALIDATE = "wenuan validate return.xlsx"
 RENDER = "wenuan render --form ezhou-2022"
 CONSOLIDATE = "wenuan consolidate returns/ -o 合计.xlsx --format json"
@@ -58,8 +59,8 @@ def listing(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("line", [VALIDATE, RENDER, CONSOLIDATE])
-def test_the_readme_shows_each_line_as_typed_in_the_table_and_the_quick_start(line):
-    table = README.split("## Commands", 1)[1].strip().split("\n\n", 1)[0]
+def test_the_docs_show_each_line_as_typed_in_the_table_and_the_quick_start(line):
+    table = REFERENCE.split("## Commands 命令\n", 1)[1].strip().split("\n\n", 1)[0]
     quick = README.split("## 快速上手（中文）", 1)[1].split("\n## ", 1)[0]
     assert f"`{line}`" in table and f"`{line}`" in quick
 

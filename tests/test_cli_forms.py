@@ -249,7 +249,9 @@ def test_root_help_lists_every_command_whole():
 def typer_help(name):
     import typer
 
-    return typer.main.get_command(app).commands[name].help
+    from wenuan.words.messages import t
+
+    return t(typer.main.get_command(app).commands[name].help)  # a catalogue key, in zh
 
 
 def test_shared_options_before_the_command():

@@ -2,7 +2,6 @@
 
 from datetime import date
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -57,12 +56,29 @@ def _columns(text: str) -> int:
 typer._click.formatting.term_len = _columns  # click counts characters: help columns drift
 
 
+def _in_words(command) -> None:
+    """A command's help, epilog and placeholders (metavar), its options' and its commands', from
+    their catalogue keys in the language in use."""
+    from wenuan.words.messages import helptext
+
+    for thing in [command, *command.params]:
+        for attr in ("help", "epilog", "metavar"):
+            key = getattr(thing, f"_{attr}_key", None) or getattr(thing, attr, None)
+            if key:
+                setattr(thing, f"_{attr}_key", key)
+                setattr(thing, attr, helptext(key))
+    for sub in getattr(command, "commands", {}).values():
+        _in_words(sub)
+
+
 class _Translated:
-    """Help and usage in the user's language (typer and click write them in English)."""
+    """Help and usage in the user's language, one language at a time: our help texts are
+    catalogue keys (help_…), typer's and click's words are translated."""
 
     def get_help(self, ctx) -> str:
         from wenuan.words.messages import framework
 
+        _in_words(self)
         return framework(super().get_help(ctx))
 
     def get_usage(self, ctx) -> str:
@@ -95,6 +111,7 @@ class _Group(_Translated, typer.core.TyperGroup):
 
         args = list(sys.argv[1:] if args is None else args)
         _language_of(args)
+        _in_words(self)  # before parsing: usage errors name the placeholders in that language
         args = _hoisted(args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -115,15 +132,22 @@ class _Group(_Translated, typer.core.TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="送温暖统计表：表式、校验、汇总、报告。Statistics returns of 送温暖 campaigns.",
-    epilog="--lang、--format、--forms 可写在命令之前或之后。 -h 显示各命令的帮助。",
+    help="help_wenuan",
+    epilog="help_epilog",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
-command = partial(app.command, cls=_Command)
+
+
+def command(name: str, **options):
+    """A command of `wenuan`, its help the catalogue's help_<name> (zh, or en with --lang en)."""
+    from wenuan.words.messages import CATALOGUE
+
+    key = "help_" + name.replace("-", "_")
+    return app.command(name, cls=_Command, help=key if key in CATALOGUE else None, **options)
 
 
 class Format(str, Enum):
@@ -138,19 +162,15 @@ class Lang(str, Enum):
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", metavar="text|json", help="输出格式 text 或 json。Output format."),
+    typer.Option("--format", metavar="text|json", help="help_format"),
 ]
 LangOpt = Annotated[
     Lang,
-    typer.Option(
-        "--lang", metavar="zh|en", envvar="WENUAN_LANG", help="消息语言 zh 或 en。Message language."
-    ),
+    typer.Option("--lang", metavar="zh|en", envvar="WENUAN_LANG", help="help_lang"),
 ]
 FormsOpt = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option(
-        "--forms", metavar="文件夹", help="另加的表式目录（可多次）。Extra directory of form files."
-    ),
+    typer.Option("--forms", metavar="mv_dir", help="help_forms_dir"),
 ]
 
 
@@ -164,10 +184,10 @@ def _version(value: bool):
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="显示版本。Show version."),
+        typer.Option("--version", callback=_version, is_eager=True, help="help_version"),
     ] = False,
 ):
-    """送温暖统计表工具 wenuan."""
+    """The shared options before a command: --version."""
 
 
 def _echo(text: str, err: bool = False, nl: bool = True) -> None:
@@ -196,7 +216,7 @@ def forms_cmd(
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """列出可用的表式。List the forms: id, city, title, tables, next deadline."""
+    """List the forms."""
     from wenuan.forms import model as forms_mod
     from wenuan.words import present
 
@@ -215,14 +235,12 @@ def forms_cmd(
 
 @command("show")
 def show_cmd(
-    form: Annotated[
-        str, typer.Argument(metavar="表式", help="表式编号，如 pingdingshan-2010。Form id.")
-    ],
+    form: Annotated[str, typer.Argument(metavar="mv_form", help="help_form_id")],
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """显示一个表式：项目、规则及依据、截止时间。Show a form's items, rules and deadlines."""
+    """Show one form."""
     from wenuan.forms import model as forms_mod
     from wenuan.words import present
 
@@ -240,16 +258,16 @@ def show_cmd(
 
 @command("template")
 def template_cmd(
-    form: Annotated[str, typer.Argument(metavar="表式", help="表式编号。Form id.")],
+    form: Annotated[str, typer.Argument(metavar="mv_form", help="help_form_id")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", metavar="文件", help="写出的 xlsx 文件。Output xlsx.")
+        Path, typer.Option("-o", "--output", metavar="mv_file", help="help_template_out")
     ],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="help_force")] = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """写出空白的填报工作簿。Write a blank fillable workbook for a form."""
+    """Write a blank fillable workbook."""
     from wenuan.forms import model as forms_mod
     from wenuan.outputs import writing
 
@@ -274,22 +292,16 @@ def text_option(*flags: str, **kw):
 
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(metavar="文件或文件夹…", help="报表文件或文件夹。Return files or folders."),
+    typer.Argument(metavar="mv_paths", help="help_returns_in"),
 ]
 FormOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option(
-        "--form", metavar="表式", help="指定表式（否则自动识别）。Form id (else recognized)."
-    ),
+    typer.Option("--form", metavar="mv_form", help="help_form_recognized"),
 ]
-FormNeeded = Annotated[str, typer.Option("--form", metavar="表式", help="表式编号。Form id.")]
-RosterOpt = path_option(
-    "--roster", metavar="文件", help="报送单位名单（txt 每行一个，或 xlsx 第一列）。Roster."
-)
-CalendarOpt = path_option(
-    "--calendar", metavar="文件", help="补充的节假日（每行 2027-02-06 班 或 休）。Extra days."
-)
-ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")]
+FormNeeded = Annotated[str, typer.Option("--form", metavar="mv_form", help="help_form_needed")]
+RosterOpt = path_option("--roster", metavar="mv_file", help="help_roster")
+CalendarOpt = path_option("--calendar", metavar="mv_file", help="help_calendar")
+ForceOpt = Annotated[bool, typer.Option("--force", help="help_force")]
 
 
 def _library(forms: list[Path] | None, form: str | None):
@@ -357,28 +369,22 @@ def validate_cmd(
     form: FormOpt = None,
     received: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--received", metavar="日期", help="收到日期，如 2022-01-26。Date received."),
+        typer.Option("--received", metavar="mv_date", help="help_received"),
     ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="警告也算不通过。Warnings fail.")
-    ] = False,
-    annotate: path_option(
-        "--annotate", metavar="文件.xlsx", help="写出标注了错误的副本（xlsx）。Annotated copy."
-    ) = None,
+    strict: Annotated[bool, typer.Option("--strict", help="help_strict")] = False,
+    annotate: path_option("--annotate", metavar="mv_xlsx", help="help_annotate") = None,
     explain: Annotated[
         bool,
-        typer.Option("--explain", help="列出每项数值取自哪个单元格、怎样认出。Show what was read."),
+        typer.Option("--explain", help="help_explain"),
     ] = False,
     calendar: CalendarOpt = None,
-    previous: path_option(
-        "--previous", help="上年的报表目录，对比数值。Last year's returns."
-    ) = None,
+    previous: path_option("--previous", metavar="mv_dir", help="help_previous_returns") = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """检查报表，指出错在哪里、怎么改。Check returns: what is wrong, where, the likely fix."""
+    """Check returns."""
     from wenuan.checking import screen, validate
     from wenuan.checking.findings import report_json
     from wenuan.words import present_validate
@@ -418,32 +424,30 @@ def validate_cmd(
 def check_list_cmd(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="文件或文件夹…", help="发放明细文件或文件夹。Payment lists."),
+        typer.Argument(metavar="mv_paths", help="help_lists_in"),
     ],
     form: FormNeeded,
     list_id: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--list", metavar="明细", help="表式中的哪份明细（默认第一份）。Which list."),
+        typer.Option("--list", metavar="mv_list", help="help_list"),
     ] = None,
     register: path_option(
         "--register",
-        metavar="建档名册",
-        help="建档困难职工名册：核对依档帮扶、全覆盖。The register of 建档 families.",
+        metavar="mv_register",
+        help="help_register",
     ) = None,
     return_: path_option(
         "--return",
-        metavar="报表",
-        help="本单位的报表或报表文件夹：人数、金额与报表核对。The unit's return(s).",
+        metavar="mv_return",
+        help="help_return",
     ) = None,
-    annotate: path_option(
-        "--annotate", metavar="文件.xlsx", help="写出标注了问题的明细副本。Annotated copy."
-    ) = None,
+    annotate: path_option("--annotate", metavar="mv_xlsx", help="help_annotate_list") = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """检查实名制发放明细：身份证号、银行卡号、重复发放、通知规定。Check real-name payment lists."""
+    """Check real-name payment lists."""
     from wenuan.checking import validate
     from wenuan.lists import paylists
     from wenuan.words import present_validate
@@ -477,29 +481,23 @@ def check_list_cmd(
 @command("consolidate")
 def consolidate_cmd(
     paths: PathsArg,
-    output: path_option(
-        "-o", "--output", metavar="文件", help="写出的汇总 xlsx。Consolidated workbook."
-    ) = None,
+    output: path_option("-o", "--output", metavar="mv_file", help="help_total_out") = None,
     form: FormOpt = None,
     roster: RosterOpt = None,
-    allow_errors: Annotated[
-        bool, typer.Option("--allow-errors", help="有错误的报表也计入并列出。Include them.")
-    ] = False,
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help="help_allow_errors")] = False,
     unit: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
-            "--unit", metavar="单位", help="汇总表的填报单位（默认发文单位）。Unit of the total."
-        ),
+        typer.Option("--unit", metavar="mv_unit", help="help_unit"),
     ] = None,
     person: Annotated[
-        str, typer.Option("--person", metavar="姓名", help="汇总表的填报人。Person.")
+        str, typer.Option("--person", metavar="mv_person", help="help_person")
     ] = "汇总",
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """汇总多份报表为一份合计（本身也是合格的报表）。Add returns into a total with provenance."""
+    """Add returns into a total."""
     from wenuan.checking import consolidate, validate
     from wenuan.outputs import writing
     from wenuan.words import present_validate
@@ -539,19 +537,17 @@ def status_cmd(
     form: FormNeeded,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--as-of", metavar="日期", help="按哪一天统计（默认今天）。Day of the list."),
+        typer.Option("--as-of", metavar="mv_date", help="help_as_of"),
     ] = None,
     roster: RosterOpt = None,
-    notices: path_option(
-        "--notices", metavar="文件夹", help="为缺报、逾期、有错的单位写更正通知的文件夹。Notices."
-    ) = None,
+    notices: path_option("--notices", metavar="mv_dir", help="help_notices") = None,
     calendar: CalendarOpt = None,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """催报清单：谁未报、谁逾期、谁有错。Who has not reported, who is late, who is wrong."""
+    """The chasing list, and notices."""
     from wenuan.checking import status, validate
     from wenuan.outputs import notices as notices_out
     from wenuan.words import status as status_words
@@ -585,48 +581,35 @@ def render_cmd(
     output: path_option(
         "-o",
         "--output",
-        metavar="文件",
-        help="xlsx、docx 或 pdf（不给则写出统计表，如 鄂州2022送温暖统计表.xlsx）。"
-        "Output; without it, the table named from the form.",
+        metavar="mv_file",
+        help="help_render_out",
     ) = None,
-    data: path_option(
-        "--data", metavar="文件", help="一份报表或汇总表（不给则为空白表）。A return or a total."
-    ) = None,
-    template: path_option(
-        "--template", metavar="文件.docx", help="自己的 Word 模板（.docx）。Your own Word template."
-    ) = None,
+    data: path_option("--data", metavar="mv_file", help="help_data") = None,
+    template: path_option("--template", metavar="mv_docx", help="help_template_docx") = None,
     returns: path_option(
         "--returns",
-        metavar="文件夹",
-        help="收到的报表文件夹：说明（--cover）中列出未报、逾期单位。Returns folder.",
+        metavar="mv_dir",
+        help="help_returns",
     ) = None,
     notes: path_option(
         "--notes",
-        metavar="文件",
-        help="主要做法、成效、问题、打算的文字（Markdown 或 .docx，按标题分部分）。Notes.",
+        metavar="mv_file",
+        help="help_notes",
     ) = None,
-    previous: path_option(
-        "--previous", metavar="文件", help="上年的汇总表或报表：报告与上年对比。Last year's."
-    ) = None,
-    to: text_option("--to", metavar="单位", help="主送单位（如 河南省总工会）。Addressee.") = None,
-    day: text_option("--date", metavar="日期", help="成文日期（默认今天）。Date signed.") = None,
-    cover: path_option(
-        "--cover",
-        metavar="文件.docx",
-        help="另写给领导的说明：谁未报送、哪些数待核实。Cover note to the leadership.",
-    ) = None,
+    previous: path_option("--previous", metavar="mv_file", help="help_previous_total") = None,
+    to: text_option("--to", metavar="mv_union", help="help_to") = None,
+    day: text_option("--date", metavar="mv_date", help="help_date_signed") = None,
+    cover: path_option("--cover", metavar="mv_docx", help="help_cover") = None,
     allow_errors: Annotated[
         bool,
-        typer.Option(
-            "--allow-errors", help="数据有错也生成，首页注明未经核实。Render despite errors."
-        ),
+        typer.Option("--allow-errors", help="help_render_allow_errors"),
     ] = False,
     force: ForceOpt = False,
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。Write the table or the report."""
+    """Write the filled table or the report."""
     from wenuan.checking.findings import report_json
     from wenuan.outputs import narrative, render
     from wenuan.words import present_validate
@@ -685,33 +668,29 @@ def serve_cmd(
         Path,
         typer.Option(
             "--dir",
-            metavar="文件夹",
-            help="活动文件夹（没有则新建），数据存于其中的 wenuan-data。Campaign folder.",
+            metavar="mv_dir",
+            help="help_dir",
         ),
     ] = Path("."),
     host: Annotated[
         str,
-        typer.Option(
-            "--host", metavar="地址", help="监听地址（默认只限本机）。Address (default: loopback)."
-        ),
+        typer.Option("--host", metavar="mv_host", help="help_host"),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="端口", help="端口。Port.")] = 8765,
+    port: Annotated[int, typer.Option("--port", metavar="mv_port", help="help_port")] = 8765,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
             "--allow-host",
-            metavar="名称",
-            help="另外接受的网页地址名称（可重复）。Another name the page answers to (repeatable).",
+            metavar="mv_name",
+            help="help_allow_host",
         ),
     ] = None,
-    no_browser: Annotated[
-        bool, typer.Option("--no-browser", help="不自动打开浏览器。Do not open a browser.")
-    ] = False,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="help_no_browser")] = False,
     roster: RosterOpt = None,
     lang: LangOpt = Lang.zh,
     forms: FormsOpt = None,
 ):
-    """打开本机网页：上传、检查、催报、汇总、报告，不用命令行。A local web page for it all."""
+    """Serve the local web page."""
     from wenuan.outputs.writing import output_errors
     from wenuan.web import serve
 

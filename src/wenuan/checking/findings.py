@@ -3,7 +3,7 @@
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 
-# The kinds a finding can have; scripts rely on these names (documented in the README).
+# The kinds a finding can have; scripts rely on these names (documented in docs/reference.md).
 KINDS = (
     "unreadable",
     "unknown_form",

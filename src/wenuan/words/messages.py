@@ -8,6 +8,191 @@ _lang = (
 )
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    # the help of the command line (`wenuan -h`, `wenuan validate -h`): one language at a time
+    "help_wenuan": (
+        "送温暖统计表：表式、检查、汇总、催报、报告。",
+        "Statistics returns of 送温暖 campaigns: forms, checks, totals, chasing, reports.",
+    ),
+    "help_epilog": (
+        "--lang、--format、--forms 可写在命令之前或之后。wenuan 命令 -h 显示该命令的帮助；"
+        "--lang en 显示英文。",
+        "--lang, --format and --forms may come before or after the command. "
+        "wenuan COMMAND -h shows a command's help; --lang zh shows it in Chinese.",
+    ),
+    "help_version": ("显示版本。", "Show the version."),
+    "help_forms": (
+        "列出可用的表式：编号、城市、表名、下一个截止日期。",
+        "List the forms: id, city, title, tables, next deadline.",
+    ),
+    "help_show": (
+        "显示一个表式：项目、规则及依据、截止时间。",
+        "Show a form: its items, rules with their basis, and deadlines.",
+    ),
+    "help_template": (
+        "写出空白的填报工作簿，发给各单位填写。",
+        "Write a blank fillable workbook for units to fill in.",
+    ),
+    "help_validate": (
+        "检查报表，指出错在哪一格、怎么改。",
+        "Check returns: what is wrong, in which cell, and the likely fix.",
+    ),
+    "help_check_list": (
+        "检查实名制发放明细：身份证号、银行卡号、重复发放、通知规定。",
+        "Check real-name payment lists: ID numbers, bank cards, double payments, the notice's rules.",
+    ),
+    "help_consolidate": (
+        "把各单位报表汇总为一份合计（本身也是合格的报表）。",
+        "Add returns into a total that is itself a valid return, with its sources.",
+    ),
+    "help_status": (
+        "催报清单：谁未报、谁逾期、谁有错；可写更正通知。",
+        "The chasing list: who has not reported, who is late, who is wrong; writes notices.",
+    ),
+    "help_render": (
+        "写出填好数据的统计表（xlsx）或送温暖活动报告（docx、pdf）。",
+        "Write the filled official table (xlsx) or the campaign report (docx, pdf).",
+    ),
+    "help_serve": (
+        "打开本机网页：收表、检查、催报、汇总、报告，不用命令行。",
+        "Open a local web page to receive, check, chase, total and report without a terminal.",
+    ),
+    # the placeholders of options and arguments in help and usage (metavar)
+    "mv_paths": ("文件或文件夹…", "FILES|DIRS…"),
+    "mv_xlsx": ("文件.xlsx", "FILE.xlsx"),
+    "mv_docx": ("文件.docx", "FILE.docx"),
+    "mv_dir": ("文件夹", "DIR"),
+    "mv_file": ("文件", "FILE"),
+    "mv_union": ("单位", "UNION"),
+    "mv_register": ("建档名册", "REGISTER"),
+    "mv_return": ("报表", "RETURN"),
+    "mv_form": ("表式", "FORM"),
+    "mv_list": ("明细", "LIST"),
+    "mv_date": ("日期", "DATE"),
+    "mv_unit": ("单位", "UNIT"),
+    "mv_person": ("姓名", "NAME"),
+    "mv_name": ("名称", "NAME"),
+    "mv_host": ("地址", "ADDRESS"),
+    "mv_port": ("端口", "PORT"),
+    "help_format": ("输出格式 text 或 json。", "Output format, text or json."),
+    "help_lang": ("消息语言 zh（中文）或 en（英文）。", "Message language, zh or en."),
+    "help_forms_dir": (
+        "另加的表式文件夹（可多次）。",
+        "An extra folder of form files (repeatable).",
+    ),
+    "help_form_id": (
+        "表式编号或城市和年份，如 pingdingshan-2010、平顶山2010。",
+        "Form id, or its city and year: pingdingshan-2010, 平顶山2010.",
+    ),
+    "help_form_recognized": (
+        "指定表式（不给则自动识别）。",
+        "The form (else recognized from each file).",
+    ),
+    "help_form_needed": ("表式编号或城市和年份。", "Form id, or its city and year."),
+    "help_template_out": ("写出的 xlsx 文件。", "The xlsx file to write."),
+    "help_force": ("覆盖已有文件。", "Overwrite an existing file."),
+    "help_returns_in": ("报表文件或文件夹。", "Return files or folders."),
+    "help_roster": (
+        "报送单位名单（txt 每行一个，或 xlsx 第一列）。",
+        "Roster of units (txt, one a line, or an xlsx's first column).",
+    ),
+    "help_calendar": (
+        "补充的节假日（每行 2027-02-06 班 或 休）。",
+        "Extra days off and working days (a line each: 2027-02-06 班 or 休).",
+    ),
+    "help_received": ("收到日期，如 2022-01-26。", "Date received, e.g. 2022-01-26."),
+    "help_strict": ("警告也算不通过。", "Warnings fail too."),
+    "help_annotate": (
+        "写出标注了错误的副本（一份报表，xlsx 或 xlsm）。",
+        "Write a copy of one return with the wrong cells marked (xlsx or xlsm).",
+    ),
+    "help_explain": (
+        "列出每项数值取自哪个单元格、怎样认出。",
+        "Show the cell each value was read from and how its row was recognized.",
+    ),
+    "help_previous_returns": (
+        "上年的报表文件夹，对比数值。",
+        "Last year's returns folder, to compare figures.",
+    ),
+    "help_lists_in": ("发放明细文件或文件夹。", "Payment list files or folders."),
+    "help_list": (
+        "表式中的哪份明细（默认第一份）。",
+        "Which list of the form (default: the first).",
+    ),
+    "help_register": (
+        "建档困难职工名册：核对依档帮扶、全覆盖。",
+        "The register of 建档 families: checks 依档帮扶 and 全覆盖.",
+    ),
+    "help_return": (
+        "本单位的报表或报表文件夹：人数、金额与报表核对。",
+        "The unit's return or a returns folder: counts and sums checked against it.",
+    ),
+    "help_annotate_list": (
+        "写出标注了问题的明细副本（一份明细）。",
+        "Write a copy of one list with its findings marked.",
+    ),
+    "help_total_out": (
+        "写出的汇总表（xlsx）；不给则只显示结果。",
+        "The total workbook to write (xlsx); without it, only shown.",
+    ),
+    "help_allow_errors": (
+        "有错误的报表也计入汇总，并列出。",
+        "Include returns with errors, and list them.",
+    ),
+    "help_unit": (
+        "汇总表的填报单位（默认发文单位）。",
+        "The total's 填报单位 (default: the union that issued the notice).",
+    ),
+    "help_person": ("汇总表的填报人。", "The total's 填报人."),
+    "help_as_of": ("按哪一天统计（默认今天）。", "The day of the list (default: today)."),
+    "help_notices": (
+        "为未报、逾期、有错的单位写更正通知的文件夹。",
+        "Folder to write a notice to each unit missing, late or wrong.",
+    ),
+    "help_render_out": (
+        "xlsx、docx 或 pdf（不给则写出统计表，如 鄂州2022送温暖统计表.xlsx）。",
+        "xlsx, docx or pdf (without it, the official table named from the form).",
+    ),
+    "help_data": (
+        "一份报表或汇总表（不给则为空白表）。",
+        "A return or a total (without it, the blank table).",
+    ),
+    "help_template_docx": ("自己的 Word 模板（.docx）。", "Your own Word template (.docx)."),
+    "help_returns": (
+        "收到的报表文件夹：说明（--cover）中列出未报、逾期单位。",
+        "The returns folder: the cover note (--cover) names units missing or late.",
+    ),
+    "help_to": ("主送单位（如 河南省总工会）。", "The addressee (e.g. the provincial federation of trade unions)."),
+    "help_date_signed": ("成文日期（默认今天）。", "The date signed (default: today)."),
+    "help_cover": (
+        "另写给领导的说明：谁未报送、哪些数待核实。",
+        "A cover note to the leadership: who has not reported, which figures to confirm.",
+    ),
+    "help_notes": (
+        "主要做法、成效、问题、打算的文字（Markdown 或 .docx，按标题分部分）。",
+        "The parts people write: methods, results, problems, plans (Markdown or .docx, a heading each).",
+    ),
+    "help_previous_total": (
+        "上年的汇总表或报表：报告与上年对比。",
+        "Last year's total or return, for the report's comparisons.",
+    ),
+    "help_render_allow_errors": (
+        "数据有错也生成，首页注明未经核实。",
+        "Render despite errors; the first page says the figures are not verified.",
+    ),
+    "help_dir": (
+        "活动文件夹（没有则新建），数据存于其中的 wenuan-data。",
+        "The campaign folder (made if missing); its data is kept in wenuan-data.",
+    ),
+    "help_host": (
+        "监听地址（默认只限本机）。",
+        "Address to listen on (default: this computer only).",
+    ),
+    "help_port": ("端口。", "Port."),
+    "help_allow_host": (
+        "另外接受的网页地址名称（可重复）。",
+        "Another name the page answers to (repeatable).",
+    ),
+    "help_no_browser": ("不自动打开浏览器。", "Do not open a browser."),
     # errors that stop a command
     "form_file_error": (
         "表式文件 {path} 第 {line} 行：{problem}",
@@ -982,6 +1167,11 @@ def t(msg: str, /, **params) -> str:
     return zh.format(**params) if _lang == "zh" else _COUNTING.format(en, **params)
 
 
+def helptext(key: str) -> str:
+    """A help text of the command line in the language in use: a catalogue key, or a text as is."""
+    return t(key) if key in CATALOGUE else key
+
+
 def weekday(d) -> str:
     """The weekday of a date, as 周一 or Mon."""
     names = t("weekdays")
@@ -1001,7 +1191,7 @@ _FRAMEWORK_ZH = [
     (r"^Commands:$", "命令："),
     (r"\[required\]", "[必填]"),
     (r"env var: ", "环境变量："),
-    (r"(\[|;\s+)default: ", r"\1默认："),
+    (r"(\[|;\s+)default: ?", r"\1默认："),
     (r"Show this message and exit\.", "显示本帮助并退出。"),
     (r"Missing option (.+?)\.$", r"缺少选项 \1。"),
     (r"Missing argument (.+?)\.$", r"缺少参数 \1。"),
