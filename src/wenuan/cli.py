@@ -704,6 +704,54 @@ def serve_cmd(
         _fail(e)
 
 
+@command("links")
+def links_cmd(
+    folder: Annotated[
+        Path,
+        typer.Option("--dir", metavar="文件夹", help="活动文件夹（同 serve）。Campaign folder."),
+    ] = Path("."),
+    base: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--base",
+            metavar="网址",
+            help="各单位打开的网址开头（默认 http://本机名:8765）。Address the links start with.",
+        ),
+    ] = None,
+    renew: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--renew", metavar="单位", help="重发此单位的链接，旧链接失效（可重复）。Renew one."
+        ),
+    ] = None,
+    form: FormOpt = None,
+    roster: RosterOpt = None,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """为名单上每个单位生成专属链接（只显示一次）。Give each roster unit its own link."""
+    import socket
+
+    from wenuan.web.campaign import Campaign
+    from wenuan.words.messages import t
+
+    set_lang(lang.value)
+    try:
+        campaign = Campaign(folder, form, forms, _roster(roster))
+        links = campaign.links(base or f"http://{socket.gethostname()}:8765", renew)
+    except WenuanError as e:
+        _fail(e)
+    if format is Format.json:
+        _print_json({"links": [link.to_json() for link in links]})
+        return
+    for link in links:
+        when = (link.issued_at or "").replace("T", " ")
+        _echo(
+            f"{link.unit}  {link.url}" if link.url else t("links_given", unit=link.unit, when=when)
+        )
+
+
 def _written(output: Path, format: Format) -> None:
     """Say what was written: a line on stderr, or {"written": path} for a script."""
     from wenuan.words.messages import t

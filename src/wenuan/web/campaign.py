@@ -1,8 +1,10 @@
 """A campaign as the page sees it: the form, what each unit sent, and the library calls the CLI
 makes (validate_file, status, consolidate, render, annotate) applied to the stored files."""
 
+import hashlib
 import io
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -52,6 +54,27 @@ class Received:
             "same": self.same,
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+@dataclass
+class Link:
+    """A unit's personal link: its address when just made (else None: only its hash is kept)."""
+
+    unit: str
+    url: str | None
+    issued_at: str | None = None
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "url": self.url, "issued_at": self.issued_at}
+
+
+TOKEN_BYTES = 18  # 144 random bits, 24 characters in a link
+TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def token_hash(token: str) -> str:
+    """What the store keeps of a link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def shown_name(name: str) -> str:
@@ -110,6 +133,35 @@ class Campaign:
         name = self.roster(form_id).canonical(report.unit) if report.unit else None
         name = name or Path(report.path).stem
         return name, unit_key(name)
+
+    # ---- personal links -------------------------------------------------------------------
+
+    def links(self, base: str, renew: list[str] | None = None) -> list[Link]:
+        """Each roster unit's link under `base`: made for a unit that has none, or is named in
+        `renew` (its old link stops working); the others are listed without their address."""
+        if self.form_id is None:
+            raise WenuanError("links_no_form")
+        roster = self.roster(self.form_id)
+        again = set()
+        for name in renew or []:
+            if name not in roster:
+                raise WenuanError("links_unknown_unit", unit=name)
+            again.add(unit_key(roster.canonical(name)))
+        made = {}
+        for name in roster.names:
+            key, token = unit_key(name), secrets.token_urlsafe(TOKEN_BYTES)
+            if self.store.issue_link(key, token_hash(token), key in again):
+                made[name] = f"{base.rstrip('/')}/u/{token}"
+        issued = self.store.links()
+        return [Link(n, made.get(n), issued.get(unit_key(n))) for n in roster.names]
+
+    def linked_unit(self, token: str) -> str | None:
+        """The roster's name of the unit a link's token opens, or None: a token never given,
+        renewed since, or of a unit the roster no longer has."""
+        if self.form_id is None or len(token) > 64 or not set(token) <= TOKEN_SHAPE:
+            return None
+        key = self.store.linked(token_hash(token))
+        return next((n for n in self.roster(self.form_id).names if unit_key(n) == key), None)
 
     # ---- receiving ------------------------------------------------------------------------
 

@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS submissions (
   withdrawn INTEGER NOT NULL DEFAULT 0  -- taken back on the page: kept, not counted
 );
 CREATE INDEX IF NOT EXISTS by_unit ON submissions (form, unit_key, id);
+CREATE TABLE IF NOT EXISTS links (  -- each unit's personal link (databases before it gain it)
+  unit_key TEXT PRIMARY KEY,
+  token_sha256 TEXT NOT NULL UNIQUE,  -- the token itself is never kept: only its hash
+  issued_at TEXT NOT NULL
+);
 """
 # Databases made before it get `previous`, each submission's place in its unit's chain: a
 # submission has one successor at most, so two requests cannot both follow the same one (the
@@ -214,6 +219,32 @@ class Store:
                 (form,),
             ).fetchall()
         return {r[0]: r[1] for r in rows}
+
+    def issue_link(self, unit_key: str, token_sha256: str, renew: bool) -> bool:
+        """Give a unit the link whose token has this hash: whether it was given (a unit that
+        has one keeps it unless `renew`, and the old one stops working with the change)."""
+        verb = "INSERT OR REPLACE" if renew else "INSERT OR IGNORE"
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute(
+                f"{verb} INTO links (unit_key, token_sha256, issued_at) VALUES (?, ?, ?)",
+                (unit_key, token_sha256, datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+            return cur.rowcount > 0
+
+    def linked(self, token_sha256: str) -> str | None:
+        """The key of the unit a link's token hash belongs to."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT unit_key FROM links WHERE token_sha256 = ?", (token_sha256,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def links(self) -> dict[str, str]:
+        """When each unit with a link was given it, by unit key."""
+        with self.connect() as db:
+            return dict(db.execute("SELECT unit_key, issued_at FROM links").fetchall())
 
     def get(self, submission_id: int) -> Submission | None:
         """A submission by its id; None for an id no submission has, however large."""

@@ -832,6 +832,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "还没有选择表式：请在页面上选择，或先上传一份报表让 wenuan 识别",
         "no form chosen yet: choose one on the page, or upload a return for wenuan to recognize",
     ),
+    # wenuan links
+    "links_no_form": (
+        "还没有选择表式：请加 --form 表式，或先在 wenuan serve 的网页上选择",
+        "no form chosen yet: add --form FORM, or choose one on the wenuan serve page",
+    ),
+    "links_unknown_unit": (
+        "名单中没有单位“{unit}”，无法重发它的链接",
+        "the roster has no unit “{unit}”: its link cannot be renewed",
+    ),
+    "links_given": (
+        "{unit}：已于 {when} 发放（链接只在发放时显示一次；要重发请用 --renew {unit}，旧链接随即失效）",
+        "{unit}: given on {when} (a link is shown once, when it is made; to give it again use"
+        " --renew {unit}, and the old one stops working)",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
