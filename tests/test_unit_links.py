@@ -6,10 +6,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from wenuan.cli import app as cli_app
+from wenuan.web.app import Hosts, create_app
 from wenuan.web.campaign import Campaign, token_hash
+from wenuan.web.units import unlinked
 
 LINK = re.compile(r"^http://city\.example:8765/u/([A-Za-z0-9_-]{24})$")
 
@@ -85,3 +89,148 @@ def test_links_text_lists_a_line_a_unit(tmp_path):
         r" --renew 叶县，旧链接随即失效）",
         r.stdout.splitlines()[0],
     )
+
+
+# ---- the unit's page and its upload --------------------------------------------------------
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+VALID = EXAMPLES / "pingdingshan-2010_valid.xlsx"  # 叶县总工会's return, no finding
+LUSHAN = EXAMPLES / "own-layouts" / "鲁山_自制表_有错.xlsx"  # 鲁山's, one error
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CITY = "http://192.0.2.7:8765"  # the city's computer as a unit's phone reaches it
+TOKEN = "city-s3cret"
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A campaign served beyond loopback (behind the city's token), and each unit's token."""
+    campaign = Campaign(tmp_path, "pingdingshan-2010")
+    tokens = {link.unit: link.url.rsplit("/", 1)[1] for link in campaign.links(CITY)}
+    app = create_app(campaign, TOKEN, Hosts.bound("0.0.0.0", 8765))
+    return app, tokens
+
+
+def phone(app) -> TestClient:
+    """A unit's browser: no city token, posts from the page it is on."""
+    return TestClient(app, base_url=CITY, headers={"Origin": CITY})
+
+
+def sent(client, token: str, path: Path, name: str | None = None):
+    files = [("files", (name or path.name, path.read_bytes(), XLSX))]
+    return client.post(f"/u/{token}/upload", files=files, headers={"Accept": "application/json"})
+
+
+def test_the_unit_page_shows_its_form_deadline_and_state_without_the_city_token(served):
+    app, tokens = served
+    r = phone(app).get(f"/u/{tokens['叶县']}")
+    assert r.status_code == 200 and "set-cookie" not in r.headers  # never the city's token
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in r.text
+    assert '<h1 id="form-title">平顶山市 2010年 送温暖工程统计表</h1>' in r.text
+    assert re.search(r'<p id="deadline">报送截止：<b>2010年2月1日</b>（已过 \d+ 天）</p>', r.text)
+    assert '<b id="unit-name">叶县</b>' in r.text and ">未报送</span>" in r.text
+    assert '<p id="no-return">还没有收到本单位的报表。</p>' in r.text
+    assert f'action="/u/{tokens["叶县"]}/upload"' in r.text
+    assert "鲁山" not in r.text and 'href="/"' not in r.text  # no other unit, no city page
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_a_link_opens_its_own_unit_only_and_nothing_of_the_city(served):
+    app, tokens = served
+    city = TestClient(app, base_url=CITY, headers={"Origin": CITY}, cookies={"wenuan_token": TOKEN})
+    assert (
+        city.post(
+            "/upload",
+            files=[("files", (LUSHAN.name, LUSHAN.read_bytes(), XLSX))],
+            headers={"Accept": "application/json"},
+        ).status_code
+        == 200
+    )
+    unit = phone(app)
+    assert unit.get(f"/u/{tokens['叶县']}").status_code == 200
+    for path in (
+        "/",
+        "/api/status",
+        "/unit/鲁山",
+        "/notice/鲁山",
+        "/submission/1/original",
+        "/submission/1/annotated",
+        "/total.xlsx",
+        "/report.docx",
+    ):
+        r = unit.get(path)
+        assert (r.status_code, "set-cookie" in r.headers) == (403, False), path
+    assert unit.post("/withdraw/鲁山").status_code == 403
+    assert unit.post("/form", data={"form": "ezhou-2022"}).status_code == 403
+    lushan = unit.get(f"/u/{tokens['鲁山']}").text  # 鲁山's own page has its finding
+    assert "05A 为 85.00" in lushan and "05A 为 85.00" not in unit.get(f"/u/{tokens['叶县']}").text
+    for wrong in ("x" * 24, tokens["叶县"][:-1], tokens["叶县"] + "x", "%00", "a b"):
+        assert unit.get(f"/u/{wrong}").status_code == 404
+        assert sent(unit, wrong, VALID).status_code == 404
+    for path in (f"/u/{tokens['叶县']}/../../api/status", "/u/..", "/u/%2e%2e/api/status"):
+        assert unit.get(path).status_code in (403, 404), path
+
+
+def test_a_renewed_link_is_gone_at_once_from_the_running_page(served, tmp_path):
+    app, tokens = served
+    Campaign(tmp_path).links(CITY, ["叶县"])  # the CLI, while the page runs
+    assert phone(app).get(f"/u/{tokens['叶县']}").status_code == 404
+    assert phone(app).get(f"/u/{tokens['鲁山']}").status_code == 200
+
+
+def test_a_unit_link_keeps_the_door_host_origin_and_size(served):
+    app, tokens = served
+    evil = "http://evil.example:8765"
+    r = TestClient(app, base_url=evil, headers={"Origin": evil}).get(f"/u/{tokens['叶县']}")
+    assert r.status_code == 421  # DNS rebinding: still refused by name
+    r = sent(TestClient(app, base_url=CITY, headers={"Origin": evil}), tokens["叶县"], VALID)
+    assert r.status_code == 403 and "拒绝来自其他网站的提交" in r.text
+    r = sent(TestClient(app, base_url=CITY), tokens["叶县"], VALID)
+    assert r.status_code == 403 and "拒绝来源不明的提交" in r.text
+
+
+def test_an_upload_through_a_link_is_its_units_and_warns_when_it_names_another(served):
+    app, tokens = served
+    unit = phone(app)
+    r = sent(unit, tokens["叶县"], LUSHAN)
+    assert r.status_code == 200
+    (got,) = r.json()["received"]
+    assert (got["unit"], got["unit_key"], got["errors"], got["warnings"]) == ("叶县", "叶县", 1, 1)
+    assert got["findings"][-1] == {
+        "severity": "warning",
+        "kind": "header",
+        "items": [],
+        "cell": None,
+        "table": None,
+        "rule": None,
+        "message": "这份报表的填报单位写的是“鲁山”，但它是通过叶县的专属链接上传的，已记为叶县的报送；"
+        "如果传错了文件，请重新上传本单位的报表",
+        "suggestion": None,
+        "suggestions": [],
+        "suspects": [],
+    }
+    assert got["lines"][-1] == got["findings"][-1]["message"]
+    page = unit.get(f"/u/{tokens['叶县']}").text
+    assert ">有错误</span>" in page and page.count('<li class="sev-') == 2
+    assert "已记为叶县的报送" in page and "（以此为准）" in page
+    (own,) = sent(unit, tokens["叶县"], VALID).json()["received"]  # 叶县总工会: its own
+    assert (own["unit"], own["errors"], own["warnings"], own["findings"]) == ("叶县", 0, 0, [])
+    page = unit.get(f"/u/{tokens['叶县']}").text
+    assert '<p id="no-findings" class="good">没有发现问题。</p>' in page
+    assert page.count("　0 个错误，0 个警告（以此为准）</li>") == 1 and ">已报送</span>" in page
+    assert "　鲁山_自制表_有错.xlsx　1 个错误，1 个警告</li>" in page
+    city = TestClient(app, base_url=CITY, cookies={"wenuan_token": TOKEN})
+    lines = {u["unit"]: (u["state"], u["errors"]) for u in city.get("/api/status").json()["units"]}
+    assert lines["叶县"] == ("ok", 0) and lines["鲁山"] == ("missing", 0)
+
+
+def test_a_plain_form_upload_answers_with_the_units_page(served):
+    app, tokens = served
+    files = [("files", (LUSHAN.name, LUSHAN.read_bytes(), XLSX))]
+    r = phone(app).post(f"/u/{tokens['鲁山']}/upload", files=files)
+    assert r.status_code == 200 and '<section class="card" id="received">' in r.text
+    assert '<p><b>鲁山_自制表_有错.xlsx</b>：<span class="bad">1 个错误</span></p>' in r.text
+
+
+def test_a_token_never_reaches_the_log():
+    assert unlinked("/u/abcDEF123_-abcDEF123_-ab/upload") == "/u/…/upload"
+    assert unlinked("/unit/鲁山") == "/unit/鲁山"

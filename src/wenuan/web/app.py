@@ -25,6 +25,7 @@ from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render
 from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign
+from wenuan.web.units import OPEN, unit_routes, unlinked
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
 
@@ -190,13 +191,13 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             return message("无法选择表式", [str(e)], 400)
         return RedirectResponse("/", 303)
 
-    async def upload(request: Request):
+    async def upload(request: Request, unit: str | None = None, done=None):
         wants_json = "application/json" in request.headers.get("accept", "")
         try:
             async with request.form(max_files=MAX_FILES, max_fields=MAX_FILES) as data:
                 files = [f for f in data.getlist("files") if hasattr(f, "read")]
                 got = [
-                    await run_in_threadpool(campaign.receive, f.filename or "", f.file)
+                    await run_in_threadpool(campaign.receive, f.filename or "", f.file, unit)
                     for f in files
                 ]
         except HTTPException as e:  # the multipart parser's limits, or the request's size
@@ -207,7 +208,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             return message("未接收", [refusal], e.status_code)
         if wants_json:
             return JSONResponse({"received": [shown(r) for r in got]})
-        return await run_in_threadpool(campaign_page, request, got)
+        return await run_in_threadpool(done or campaign_page, request, got)
 
     def shown(r) -> dict:
         """What the page's script shows of a received file: the words of its findings, and the
@@ -315,7 +316,9 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return response
 
     async def server_error(request: Request, exc: Exception):
-        log.exception("error serving %s", request.url.path)  # the details go to the terminal
+        log.exception(
+            "error serving %s", unlinked(request.url.path)
+        )  # the details go to the terminal
         return message("内部错误", [t("w_internal")], 500)
 
     routes = [
@@ -331,6 +334,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         Route("/total.xlsx", made),
         Route("/report.{kind:str}", made),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        *unit_routes(campaign, page, upload),
     ]
 
     @contextlib.asynccontextmanager
@@ -435,7 +439,8 @@ class Guard:
         if scope["type"] != "http":
             return None
         refusal = self.refusal(Request(scope))
-        send = self._headers(send, cookie=bool(self.token and not refusal))
+        city = not scope["path"].startswith(OPEN)  # a unit's link never gets the city's token
+        send = self._headers(send, cookie=bool(self.token and city and not refusal))
         if refusal:
             title, line, code = refusal
             return await self.message(title, [line], code)(scope, receive, send)
@@ -458,7 +463,7 @@ class Guard:
         size = request.headers.get("content-length", "")
         if size.isdigit() and int(size) > MAX_REQUEST:
             return *_refusal(413), 413
-        if self.token:
+        if self.token and not request.scope["path"].startswith(OPEN):  # a unit's link: its token
             given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
             if not secrets.compare_digest(given.encode(), self.token.encode()):
                 return "需要口令", t("w_bad_token"), 403

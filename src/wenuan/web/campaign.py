@@ -165,10 +165,11 @@ class Campaign:
 
     # ---- receiving ------------------------------------------------------------------------
 
-    def receive(self, name: str, source) -> Received:
+    def receive(self, name: str, source, unit: str | None = None) -> Received:
         """Keep one uploaded file and check it as `wenuan validate` would: the form it names
         or looks like, else the page's form (as --form); bad files are findings, never
-        exceptions. A return of another form is kept under that form."""
+        exceptions. A return of another form is kept under that form. Sent through a unit's
+        link, it is that `unit`'s, with a warning when it names another unit of the roster."""
         name = shown_name(name)
         if (kept := self.store.keep(source, MAX_FILE)) is None:
             finding = Finding("error", "unreadable", t("read_too_large", path=name))
@@ -186,6 +187,14 @@ class Campaign:
         if form_id is None:
             return got  # no form yet and this file names none: shown, not kept for a unit
         got.unit, got.unit_key = self.key_of(report, form_id)
+        if unit is not None:
+            if got.unit != unit and got.unit in self.roster(form_id):
+                params = {"named": got.unit, "unit": unit}
+                report.findings.append(
+                    Finding("warning", "header", "", what="u_names_other", params=params)
+                )
+                got.warnings = report.warnings
+            report.unit, got.unit, got.unit_key = unit, unit, unit_key(unit)
         got.same = self.store.add(form_id, got.unit_key, name, sha, size, report) is None
         return got
 

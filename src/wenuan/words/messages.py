@@ -846,6 +846,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{unit}: given on {when} (a link is shown once, when it is made; to give it again use"
         " --renew {unit}, and the old one stops working)",
     ),
+    # a unit's own page (wenuan serve, /u/<token>)
+    "u_names_other": (
+        "这份报表的填报单位写的是“{named}”，但它是通过{unit}的专属链接上传的，已记为{unit}的报送；"
+        "如果传错了文件，请重新上传本单位的报表",
+        "this return names “{named}” as its unit, but it came through {unit}'s own link and is"
+        " recorded as {unit}'s; if it is the wrong file, upload your own return",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
