@@ -234,3 +234,121 @@ def test_a_plain_form_upload_answers_with_the_units_page(served):
 def test_a_token_never_reaches_the_log():
     assert unlinked("/u/abcDEF123_-abcDEF123_-ab/upload") == "/u/…/upload"
     assert unlinked("/unit/鲁山") == "/unit/鲁山"
+
+
+# ---- typed in ------------------------------------------------------------------------------
+
+
+def figures_of(path: Path) -> dict[str, str]:
+    """A return's figures by "table:ref", as `validate --explain` names them."""
+    from wenuan.checking.validate import Options, validate_file
+    from wenuan.forms.model import Library
+
+    report = validate_file(path, Library(None), Options())
+    return {k: str(v) for k, v in report.values.items()}
+
+
+def typed(client, token: str, values: dict, submit: bool = False, **more):
+    return client.post(f"/u/{token}/figures", json={"values": values, "submit": submit, **more})
+
+
+def test_the_typing_page_lists_every_field_by_label_and_unit_filled_from_the_last_return(served):
+    app, tokens = served
+    unit = phone(app)
+    page = unit.get(f"/u/{tokens['叶县']}/figures").text
+    assert page.count('inputmode="decimal"') == len(figures_of(VALID)) == 100
+    assert (
+        '<span class="label">08A[万元] 共协助政府有关部门帮助职工追讨欠薪（欠薪）（万元）</span>'
+        in page
+    )
+    assert 'data-key="swn:05B" name="swn:05B" value=""' in page
+    assert '<script src="/static/unit.js"></script>' in page
+    assert unit.get("/static/unit.js").status_code == 200
+    sent(unit, tokens["叶县"], VALID)
+    page = unit.get(f"/u/{tokens['叶县']}/figures").text
+    assert 'data-key="swn:05B" name="swn:05B" value="38.5"' in page
+    assert 'data-header="person" name="person" value="王芳"' in page
+
+
+def test_typed_figures_are_checked_as_they_come_and_named_by_their_fields(served, tmp_path):
+    app, tokens = served
+    values = {**figures_of(VALID), "swn:05B": "38.05"}  # 鲁山's slip, typed
+    r = typed(phone(app), tokens["叶县"], values, header={"person": "王芳", "phone": "13803751234"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["submitted"] is False
+    (wrong,) = [f for f in data["findings"] if f["severity"] == "error"]
+    assert (wrong["kind"], wrong["rule"], wrong["fields"]) == (
+        "identity",
+        "swn-05",
+        ["swn:05B", "swn:05A"],
+    )
+    assert wrong["suggestion"] == {
+        "item": "05B",
+        "value": "38.50",
+        "cell": "送温暖工程统计表!E20",
+        "why": "transposition",
+    }
+    assert wrong["words"] == wrong["message"] and "改为 38.50" in wrong["words"]
+    r = typed(phone(app), tokens["叶县"], {"swn:05A": "3.43"})  # a start: the rest unfilled
+    first = {(f["kind"], f["severity"], tuple(f["fields"])) for f in r.json()["findings"]}
+    assert {("header", "error", ("person",)), ("header", "warning", ("phone",))} <= first
+    assert ("missing", "error", ("swn:05B",)) in first and (
+        "missing",
+        "error",
+        ("swn:05A",),
+    ) not in first
+    assert not Campaign(tmp_path).store.history("pingdingshan-2010", "叶县")  # only checked
+
+
+def test_a_typed_return_is_submitted_only_without_errors_as_a_filled_template(served, tmp_path):
+    app, tokens = served
+    unit = phone(app)
+    head = {"person": "王芳", "phone": "13803751234"}
+    values = {**figures_of(VALID), "swn:05B": "38.05"}
+    r = typed(unit, tokens["叶县"], values, True, header=head)
+    assert r.status_code == 200 and r.json()["submitted"] is False
+    assert not Campaign(tmp_path).store.history("pingdingshan-2010", "叶县")
+    values["swn:05B"] = "38.50"
+    r = typed(unit, tokens["叶县"], values, True, header=head)
+    assert r.json()["submitted"] is True
+    assert [f["severity"] for f in r.json()["findings"]] == ["warning"]  # late: typed today
+    (sub,) = Campaign(tmp_path).store.history("pingdingshan-2010", "叶县")
+    assert (sub.file_name, sub.errors, sub.warnings) == ("叶县_在线填报.xlsx", 0, 1)
+    city = TestClient(app, base_url=CITY, cookies={"wenuan_token": TOKEN})
+    assert city.get("/api/status").json()["units"][0]["state"] == "late"
+    got = city.get(f"/submission/{sub.id}/original")
+    path = tmp_path / "downloaded.xlsx"
+    path.write_bytes(got.content)
+    assert figures_of(path) == {**figures_of(VALID), "swn:05B": "38.5"}
+    assert '<li class="latest">' in unit.get(f"/u/{tokens['叶县']}").text
+
+
+def test_a_typed_request_that_is_not_one_is_refused(served):
+    app, tokens = served
+    unit, token = phone(app), tokens["叶县"]
+    refused = {"refused": "填写的内容无法处理：请刷新页面后重新填写"}
+    for body in (
+        {"values": {"swn:99Z": "1"}, "submit": False},  # no such field
+        {"values": {"swn:05A": "1" * 41}, "submit": False},  # too long
+        {"values": {"swn:05A": 1}, "submit": False},  # not text
+        {"values": {}, "submit": "yes"},
+        {"values": {}, "header": {"unit": "鲁山"}, "submit": False},  # the unit is the link's
+        [1, 2],
+    ):
+        r = unit.post(f"/u/{token}/figures", json=body)
+        assert (r.status_code, r.json()) == (400, refused), body
+    r = unit.post(f"/u/{token}/figures", content=b"{" * 70000)
+    assert (r.status_code, r.json()) == (400, refused)
+    r = unit.post(f"/u/{token}/figures", content=b"not json")
+    assert (r.status_code, r.json()) == (400, refused)
+    evil = TestClient(app, base_url=CITY, headers={"Origin": "http://evil.example"})
+    assert typed(evil, token, {"swn:05A": "1"}).status_code == 403
+    assert typed(unit, "x" * 24, {"swn:05A": "1"}).status_code == 404
+
+
+def test_a_typed_formula_stays_text_and_a_fraction_of_a_count_is_seen(served):
+    app, tokens = served
+    r = typed(phone(app), tokens["叶县"], {"swn:01A": "=1+1", "swn:02A": "3.5"})
+    found = {f["fields"][0]: f["kind"] for f in r.json()["findings"] if f["fields"]}
+    assert found["swn:01A"] == "type" and found["swn:02A"] == "type"

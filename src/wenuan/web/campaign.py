@@ -4,6 +4,7 @@ makes (validate_file, status, consolidate, render, annotate) applied to the stor
 import hashlib
 import io
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -12,6 +13,7 @@ import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from wenuan.checking import consolidate, screen, validate
@@ -68,6 +70,7 @@ class Link:
         return {"unit": self.unit, "url": self.url, "issued_at": self.issued_at}
 
 
+TYPED_FIGURE = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,8})?")  # a figure as typed: else text
 TOKEN_BYTES = 18  # 144 random bits, 24 characters in a link
 TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -162,6 +165,29 @@ class Campaign:
             return None
         key = self.store.linked(token_hash(token))
         return next((n for n in self.roster(self.form_id).names if unit_key(n) == key), None)
+
+    def typed(
+        self, unit: str, values: dict[str, str], header: dict[str, str], submit: bool
+    ) -> tuple[FileReport, Received | None]:
+        """A return typed on a unit's page (figures by "table:ref", the person and phone),
+        checked as the filled template it makes (`writing.filled`), dated today: its report,
+        and when `submit` and no error is left, that workbook received as the unit's."""
+        form = self.forms[self.form_id]
+        figures = {k: _typed(v) for k, v in values.items() if v.strip()}
+        head = {**header, "unit": unit, "date": date.today()}
+        buffer = io.BytesIO()
+        writing.filled(form, figures, head).save(buffer)
+        name = f"{writing.safe_name(unit)}_在线填报.xlsx"
+        with tempfile.TemporaryDirectory(prefix="wenuan-serve-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(buffer.getvalue())
+            options = validate.Options(form_id=self.form_id)
+            report = self.workers().call(validate.check_in_worker, path, options)
+        report.path = name
+        if not submit or report.errors:
+            return report, None
+        buffer.seek(0)
+        return report, self.receive(name, buffer, unit)
 
     # ---- receiving ------------------------------------------------------------------------
 
@@ -389,6 +415,38 @@ def sheet_cells(path: Path) -> list[dict]:
         letters = [a1(0, grid.origin[1] + c)[:-1] for c in range(width)] if sheet else []
         out.append({"name": grid.name, "columns": letters, "rows": rows})
     return out
+
+
+def typed_fields(form) -> dict[str, str]:
+    """The fields of a typed return: each figure's label (with its unit) by "table:ref"."""
+    return {
+        f"{tb.id}:{ref}": f"{c.label}（{c.unit}）" if c.unit else c.label
+        for tb in form.tables
+        for ref, c in tb.cells.items()
+    }
+
+
+def field_places(form) -> dict[str, str]:
+    """Each typed field by the cell of the filled template it goes to ('sheet'!A1 and
+    sheet!A1, as findings name cells); the person and the phone by theirs."""
+    out = {}
+    for tb in form.tables:
+        sheet = writing._sheet_name(tb)
+        for ref, at in writing.cell_positions(tb).items():
+            out[f"{sheet}!{at}"] = out[f"'{sheet}'!{at}"] = f"{tb.id}:{ref}"
+        for key, at in (("person", "F3"), ("phone", "B4")):
+            out[f"{sheet}!{at}"] = out[f"'{sheet}'!{at}"] = key
+    return out
+
+
+def _typed(text: str):
+    """A typed figure as the template takes it: a number when it is one (a fraction as a
+    float, so a count typed 3.5 is checked as 3.5), else the text, for the check to judge."""
+    text = text.strip()
+    if not TYPED_FIGURE.fullmatch(text):
+        return text
+    figure = Decimal(text)
+    return figure if figure == figure.to_integral_value() else float(figure)
 
 
 def _cell_text(value) -> str:

@@ -6,17 +6,23 @@ without the city's token, and each opens only the unit the token names."""
 import re
 from datetime import date
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from wenuan.checking.findings import Finding
 from wenuan.checking.status import state_words
 from wenuan.forms.roster import unit_key
-from wenuan.web.campaign import Campaign
+from wenuan.web.campaign import Campaign, field_places, typed_fields
+from wenuan.words.messages import t
 
 OPEN = ("/u/", "/static/")  # what a unit's link may reach: its own pages and the style
 _TOKEN_PATH = re.compile(r"^/u/[^/]*")
+MAX_FIGURES_BODY = 64 << 10  # a typed return's request: every field of a large form fits
+MAX_TYPED = 40  # characters in one typed figure
+HEADER = ("person", "phone")  # what the unit types of the header: its name and the date are set
 
 
 def unlinked(path: str) -> str:
@@ -70,7 +76,79 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
     async def unit_upload(request: Request):
         return await upload(request, opened(request), unit_page)
 
+    def figures_page(request: Request):
+        unit = opened(request)
+        form = campaign.forms[campaign.form_id]
+        history = campaign.store.history(campaign.form_id, unit_key(unit))
+        last = next((s.report for s in history if s.report.form == form.id), None)
+        labels = typed_fields(form)
+        return page(
+            "unit_figures.html",
+            unit=unit,
+            token=request.path_params["token"],
+            tables=[
+                (tb.title, [(f"{tb.id}:{ref}", labels[f"{tb.id}:{ref}"]) for ref in tb.cells])
+                for tb in form.tables
+            ],
+            values={k: str(v) for k, v in last.values.items()} if last else {},
+            header={k: str(last.header.get(k) or "") for k in HEADER} if last else {},
+        )
+
+    async def figures(request: Request):
+        unit = opened(request)
+        asked = await _typed_request(request, typed_fields(campaign.forms[campaign.form_id]))
+        if asked is None:
+            return JSONResponse({"refused": t("u_bad_figures")}, 400)
+        report, got = await run_in_threadpool(campaign.typed, unit, *asked)
+        places = field_places(campaign.forms[campaign.form_id])
+        return JSONResponse(
+            {
+                "findings": [_typed_finding(f, places) for f in report.findings],
+                "submitted": got is not None,
+            }
+        )
+
     return [
         Route("/u/{token}", unit_page),
         Route("/u/{token}/upload", unit_upload, methods=["POST"]),
+        Route("/u/{token}/figures", figures_page),
+        Route("/u/{token}/figures", figures, methods=["POST"]),
     ]
+
+
+async def _typed_request(request: Request, fields: dict) -> tuple[dict, dict, bool] | None:
+    """The values, header and `submit` of a typed return's request; None when it is not one
+    (not JSON, too large, a field the form lacks, a figure too long)."""
+    import json
+
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FIGURES_BODY:
+            return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    values, header, submit = data.get("values", {}), data.get("header", {}), data.get("submit")
+    if not (isinstance(values, dict) and isinstance(header, dict) and isinstance(submit, bool)):
+        return None
+    texts = [*values.values(), *header.values()]
+    if not all(isinstance(v, str) and len(v) <= MAX_TYPED for v in texts):
+        return None
+    if not (set(values) <= set(fields) and set(header) <= set(HEADER)):
+        return None
+    return values, header, submit
+
+
+def _typed_finding(finding: Finding, places: dict[str, str]) -> dict:
+    """A finding of a typed return as the page puts it beside its fields: its JSON, its words
+    for the unit, and the fields it concerns, the likely wrong one first."""
+    cells = [s.cell for s in [finding.suggestion, *finding.also] if s] + [finding.cell]
+    fields = list(dict.fromkeys(places[c] for c in cells if c in places))
+    unfilled = {t("f_no_person"): "person", t("f_no_phone"): "phone"}  # no cell: none was read
+    if finding.kind == "header" and finding.message in unfilled:
+        fields = [unfilled[finding.message]]
+    return {**finding.to_json(), "words": _unit_words(finding), "fields": fields}

@@ -853,6 +853,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "this return names “{named}” as its unit, but it came through {unit}'s own link and is"
         " recorded as {unit}'s; if it is the wrong file, upload your own return",
     ),
+    "u_bad_figures": (
+        "填写的内容无法处理：请刷新页面后重新填写",
+        "what was typed cannot be handled: reload the page and type it again",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
