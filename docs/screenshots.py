@@ -1,6 +1,7 @@
 """The pictures of the web page in docs/ (使用说明.md, README): headless Chromium over a campaign
 with the Pingdingshan examples sent as a county would name them. Run from the repository root:
-`python docs/screenshots.py` (`… unit-link` for docs/unit-link.png alone; needs chromium, chromedriver and selenium, as the browser tests)."""
+`python docs/screenshots.py` (`… unit-link` for docs/unit-link.png alone; needs chromium,
+chromedriver and selenium, as the browser tests)."""
 
 import shutil
 import sys
