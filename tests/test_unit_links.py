@@ -352,3 +352,49 @@ def test_a_typed_formula_stays_text_and_a_fraction_of_a_count_is_seen(served):
     r = typed(phone(app), tokens["叶县"], {"swn:01A": "=1+1", "swn:02A": "3.5"})
     found = {f["fields"][0]: f["kind"] for f in r.json()["findings"] if f["fields"]}
     assert found["swn:01A"] == "type" and found["swn:02A"] == "type"
+
+
+# ---- 核实说明 --------------------------------------------------------------------------------
+
+
+def test_a_unit_explains_a_warning_and_it_counts_no_more_and_the_city_sees_why(served):
+    app, tokens = served
+    unit, token = phone(app), tokens["叶县"]
+    values = {**figures_of(VALID), "swn:08B[名]": "400"}  # more migrant workers than workers
+    r = typed(unit, token, values, True, header={"person": "王芳", "phone": "13803751234"})
+    assert r.json()["submitted"] is True
+    city = TestClient(app, base_url=CITY, headers={"Origin": CITY}, cookies={"wenuan_token": TOKEN})
+    assert city.get("/api/status").json()["units"][0]["warnings"] == 1
+    assert "08B" in city.get("/notice/叶县").text
+    page = unit.get(f"/u/{token}").text
+    (key,) = re.findall(r'<input type="hidden" name="finding" value="([0-9a-f]{16})">', page)
+    why = "本县 08A 只填了非农民工职工，08B 为农民工，数字无误"
+    r = unit.post(f"/u/{token}/explain", data={"finding": key, "text": why}, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, f"/u/{token}#findings")
+    page = unit.get(f"/u/{token}").text
+    assert f'<div class="explained">已说明：{why}</div>' in page and "修改说明" in page
+    assert city.get("/api/status").json()["units"][0]["warnings"] == 0  # explained: not counted
+    assert f"单位的核实说明：{why}" in city.get("/unit/叶县").text
+    assert "08B" not in city.get("/notice/叶县").text  # not in the correction notice either
+
+
+def test_only_a_warning_of_the_units_own_return_can_be_explained(served):
+    app, tokens = served
+    unit = phone(app)
+    sent(unit, tokens["鲁山"], LUSHAN)  # one error, no warning
+    page = unit.get(f"/u/{tokens['鲁山']}").text
+    assert 'name="finding"' not in page  # an error can only be fixed
+    r = unit.post(f"/u/{tokens['鲁山']}/explain", data={"finding": "0" * 16, "text": "对的"})
+    assert r.status_code == 404
+    values = {**figures_of(VALID), "swn:08B[名]": "400"}
+    typed(unit, tokens["叶县"], values, True, header={"person": "王芳", "phone": "13803751234"})
+    key = re.search(r'name="finding" value="(\w+)"', unit.get(f"/u/{tokens['叶县']}").text)[1]
+    r = unit.post(f"/u/{tokens['鲁山']}/explain", data={"finding": key, "text": "对的"})
+    assert r.status_code == 404  # another unit's warning
+    r = unit.post(f"/u/{tokens['叶县']}/explain", data={"finding": key, "text": "  "})
+    assert r.status_code == 400 and "核实说明未保存：请写明理由（最多 500 字）" in r.text
+    r = unit.post(f"/u/{tokens['叶县']}/explain", data={"finding": key, "text": "x" * 501})
+    assert r.status_code == 400
+    evil = TestClient(app, base_url=CITY, headers={"Origin": "http://evil.example"})
+    r = evil.post(f"/u/{tokens['叶县']}/explain", data={"finding": key, "text": "对的"})
+    assert r.status_code == 403

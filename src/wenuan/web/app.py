@@ -24,7 +24,7 @@ from wenuan.forms.roster import unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render
 from wenuan.outputs.writing import ANNOTATED
-from wenuan.web.campaign import Campaign
+from wenuan.web.campaign import Campaign, finding_key
 from wenuan.web.units import OPEN, unit_routes, unlinked
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
@@ -74,6 +74,7 @@ def _templates():
     env.filters["key"] = unit_key
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["place"] = place
+    env.filters["finding_key"] = finding_key
     return env
 
 
@@ -248,6 +249,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             preview=campaign.preview(chosen) if chosen else [],
             annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in ANNOTATED),
             notice_docx=campaign.word_notices(),
+            explained=campaign.explained(key),
         )
 
     def notice(request: Request):

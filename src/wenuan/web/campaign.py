@@ -3,6 +3,7 @@ makes (validate_file, status, consolidate, render, annotate) applied to the stor
 
 import hashlib
 import io
+import json
 import os
 import re
 import secrets
@@ -78,6 +79,13 @@ TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 def token_hash(token: str) -> str:
     """What the store keeps of a link's token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def finding_key(finding: Finding) -> str:
+    """A warning as an explanation names it: the same warning of a return sent again keeps
+    its explanation; any other figure or wording is another warning."""
+    what = [finding.kind, finding.rule, finding.items, finding.cell, finding.message]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def shown_name(name: str) -> str:
@@ -265,11 +273,32 @@ class Campaign:
 
     # ---- the chasing list -----------------------------------------------------------------
 
-    def status(self, as_of: date | None = None) -> chasing.Status:
-        """`wenuan status` over each unit's latest submission."""
+    def status(self, as_of: date | None = None, answered: bool = True) -> chasing.Status:
+        """`wenuan status` over each unit's latest submission; a warning its unit explained
+        counts no more, and is in no notice (unless not `answered`)."""
         latest = [s.report for s in self.store.latest(self.form_id)]
         form = self.forms[self.form_id]
-        return chasing.status(latest, form, as_of or date.today(), self.units)
+        st = chasing.status(latest, form, as_of or date.today(), self.units)
+        said = self.store.explanations(self.form_id) if answered else {}
+        for line in st.units if said else []:
+            key = unit_key(line.unit)
+            line.findings = [f for f in line.findings if (key, finding_key(f)) not in said]
+            line.warnings = sum(f.severity == "warning" for f in line.findings)
+        return st
+
+    def explain(self, unit: str, finding: str, text: str) -> bool:
+        """Keep a unit's 核实说明 of one warning of its standing return (by `finding_key`):
+        whether there is such a warning (an error can only be fixed)."""
+        line = next(u for u in self.status(answered=False).units if u.unit == unit)
+        if not any(f.severity == "warning" and finding_key(f) == finding for f in line.findings):
+            return False
+        self.store.explain(self.form_id, unit_key(unit), finding, text)
+        return True
+
+    def explained(self, key: str) -> dict[str, str]:
+        """A unit's explanations, by the key of the warning each explains."""
+        said = self.store.explanations(self.form_id)
+        return {finding: text for (unit, finding), text in said.items() if unit == key}
 
     def outliers(self) -> list[tuple[str, Finding]]:
         """(unit, finding) for each figure far from the other units' latest returns: the

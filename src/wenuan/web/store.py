@@ -41,6 +41,14 @@ CREATE TABLE IF NOT EXISTS links (  -- each unit's personal link (databases befo
   token_sha256 TEXT NOT NULL UNIQUE,  -- the token itself is never kept: only its hash
   issued_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS explanations (  -- 核实说明: why a warning's figure is right
+  form TEXT NOT NULL,
+  unit_key TEXT NOT NULL,
+  finding TEXT NOT NULL,      -- the warning's key (campaign.finding_key)
+  text TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  PRIMARY KEY (form, unit_key, finding)
+);
 """
 # Databases made before it get `previous`, each submission's place in its unit's chain: a
 # submission has one successor at most, so two requests cannot both follow the same one (the
@@ -245,6 +253,25 @@ class Store:
         """When each unit with a link was given it, by unit key."""
         with self.connect() as db:
             return dict(db.execute("SELECT unit_key, issued_at FROM links").fetchall())
+
+    def explain(self, form: str, unit_key: str, finding: str, text: str) -> None:
+        """Keep a unit's explanation of a warning (a later one replaces it)."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO explanations (form, unit_key, finding, text, written_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (form, unit_key, finding, text, datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+
+    def explanations(self, form: str) -> dict[tuple[str, str], str]:
+        """Every explanation of the form's warnings, by (unit key, warning key)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT unit_key, finding, text FROM explanations WHERE form = ?", (form,)
+            ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def get(self, submission_id: int) -> Submission | None:
         """A submission by its id; None for an id no submission has, however large."""

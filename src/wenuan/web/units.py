@@ -9,7 +9,7 @@ from datetime import date
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from wenuan.checking.findings import Finding
@@ -21,6 +21,7 @@ from wenuan.words.messages import t
 OPEN = ("/u/", "/static/")  # what a unit's link may reach: its own pages and the style
 _TOKEN_PATH = re.compile(r"^/u/[^/]*")
 MAX_FIGURES_BODY = 64 << 10  # a typed return's request: every field of a large form fits
+MAX_EXPLANATION = 500  # characters of a 核实说明
 MAX_TYPED = 40  # characters in one typed figure
 HEADER = ("person", "phone")  # what the unit types of the header: its name and the date are set
 
@@ -57,7 +58,7 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
 
     def unit_page(request: Request, received=None):
         unit = opened(request)
-        st = campaign.status(date.today())
+        st = campaign.status(date.today(), answered=False)
         line = next(u for u in st.units if unit_key(u.unit) == unit_key(unit))
         history = campaign.store.history(campaign.form_id, unit_key(unit))
         return page(
@@ -70,6 +71,7 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
             words=state_words(line),
             findings=[(f, _unit_words(f)) for f in line.findings],
             history=history,
+            explained=campaign.explained(unit_key(unit)),
             received=[(r, [_unit_words(f) for f in r.findings]) for r in received or []],
         )
 
@@ -108,8 +110,19 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
             }
         )
 
+    async def explain(request: Request):
+        unit = opened(request)
+        async with request.form(max_files=0, max_fields=4, max_part_size=4096) as data:
+            finding, text = str(data.get("finding") or ""), str(data.get("text") or "").strip()
+        if not 0 < len(text) <= MAX_EXPLANATION:
+            return page("message.html", 400, title="未保存", lines=[t("u_bad_explanation")])
+        if not await run_in_threadpool(campaign.explain, unit, finding, text):
+            raise HTTPException(404)
+        return RedirectResponse(f"/u/{request.path_params['token']}#findings", 303)
+
     return [
         Route("/u/{token}", unit_page),
+        Route("/u/{token}/explain", explain, methods=["POST"]),
         Route("/u/{token}/upload", unit_upload, methods=["POST"]),
         Route("/u/{token}/figures", figures_page),
         Route("/u/{token}/figures", figures, methods=["POST"]),

@@ -857,6 +857,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "填写的内容无法处理：请刷新页面后重新填写",
         "what was typed cannot be handled: reload the page and type it again",
     ),
+    "u_bad_explanation": (
+        "核实说明未保存：请写明理由（最多 500 字）",
+        "the explanation was not kept: write why (500 characters at most)",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
