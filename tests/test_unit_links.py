@@ -398,3 +398,26 @@ def test_only_a_warning_of_the_units_own_return_can_be_explained(served):
     evil = TestClient(app, base_url=CITY, headers={"Origin": "http://evil.example"})
     r = evil.post(f"/u/{tokens['叶县']}/explain", data={"finding": key, "text": "对的"})
     assert r.status_code == 403
+
+
+def test_each_link_has_its_own_rate_of_sends_and_checks(tmp_path, monkeypatch):
+    from wenuan.web import units
+
+    monkeypatch.setattr(units, "SENDS_PER_MINUTE", 2)
+    monkeypatch.setattr(units, "CHECKS_PER_MINUTE", 3)
+    campaign = Campaign(tmp_path, "pingdingshan-2010")
+    tokens = {link.unit: link.url.rsplit("/", 1)[1] for link in campaign.links(CITY)}
+    unit = phone(create_app(campaign, TOKEN, Hosts.bound("0.0.0.0", 8765)))
+    too_many = {"refused": "一分钟内提交太多次了，请稍等一分钟再试"}
+    assert [sent(unit, tokens["叶县"], VALID).status_code for _ in range(2)] == [200, 200]
+    r = sent(unit, tokens["叶县"], VALID)
+    assert (r.status_code, r.json(), r.headers["retry-after"]) == (429, too_many, "60")
+    files = [("files", (VALID.name, VALID.read_bytes(), XLSX))]
+    r = unit.post(f"/u/{tokens['叶县']}/upload", files=files)
+    assert r.status_code == 429 and "请稍等一分钟再试" in r.text
+    assert sent(unit, tokens["鲁山"], LUSHAN).status_code == 200  # its own rate
+    codes = [typed(unit, tokens["叶县"], {"swn:05A": "1"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    r = typed(unit, tokens["鲁山"], {"swn:05A": "1"}, True)  # a submission is a send
+    assert r.status_code == 200 and r.json()["submitted"] is False
+    assert typed(unit, tokens["鲁山"], {"swn:05A": "1"}, True).status_code == 429

@@ -4,6 +4,9 @@ its return from there. The token is the unit's whole credential: these routes pa
 without the city's token, and each opens only the unit the token names."""
 
 import re
+import threading
+import time
+from collections import deque
 from datetime import date
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +24,8 @@ from wenuan.words.messages import t
 OPEN = ("/u/", "/static/")  # what a unit's link may reach: its own pages and the style
 _TOKEN_PATH = re.compile(r"^/u/[^/]*")
 MAX_FIGURES_BODY = 64 << 10  # a typed return's request: every field of a large form fits
+SENDS_PER_MINUTE = 20  # uploads, submissions and explanations a link may make
+CHECKS_PER_MINUTE = 120  # typed figures checked: the page asks at most twice a second
 MAX_EXPLANATION = 500  # characters of a 核实说明
 MAX_TYPED = 40  # characters in one typed figure
 HEADER = ("person", "phone")  # what the unit types of the header: its name and the date are set
@@ -45,9 +50,36 @@ def days_left_words(days: int | None) -> str:
     return "今天截止" if days == 0 else f"已过 {-days} 天"
 
 
+class Rate:
+    """At most `most` requests a minute from each unit: one link cannot keep the server busy
+    for all the others."""
+
+    def __init__(self, most: int):
+        self.most, self.seen, self.lock = most, {}, threading.Lock()
+
+    def allow(self, unit: str) -> bool:
+        """Whether the unit may make one more request now (and count it)."""
+        now = time.monotonic()
+        with self.lock:
+            times = self.seen.setdefault(unit, deque())
+            while times and times[0] <= now - 60:
+                times.popleft()
+            if len(times) >= self.most:
+                return False
+            times.append(now)
+            return True
+
+
 def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
     """The routes of the units' pages, given the app's `page` (a template filled) and its
     `upload` (which takes the unit the files are for)."""
+    sends, checks = Rate(SENDS_PER_MINUTE), Rate(CHECKS_PER_MINUTE)
+
+    def too_many(request: Request):
+        """The refusal of a request over its unit's rate: JSON to the page's script."""
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"refused": t("u_too_many")}, 429, {"retry-after": "60"})
+        return page("message.html", 429, title="请稍后再试", lines=[t("u_too_many")])
 
     def opened(request: Request) -> str:
         """The unit the link's token opens; a token of no unit is a page that is not there."""
@@ -76,7 +108,10 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
         )
 
     async def unit_upload(request: Request):
-        return await upload(request, opened(request), unit_page)
+        unit = opened(request)
+        if not sends.allow(unit):
+            return too_many(request)
+        return await upload(request, unit, unit_page)
 
     def figures_page(request: Request):
         unit = opened(request)
@@ -101,6 +136,8 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
         asked = await _typed_request(request, typed_fields(campaign.forms[campaign.form_id]))
         if asked is None:
             return JSONResponse({"refused": t("u_bad_figures")}, 400)
+        if not (checks if not asked[2] else sends).allow(unit):
+            return JSONResponse({"refused": t("u_too_many")}, 429, {"retry-after": "60"})
         report, got = await run_in_threadpool(campaign.typed, unit, *asked)
         places = field_places(campaign.forms[campaign.form_id])
         return JSONResponse(
@@ -114,6 +151,8 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
         unit = opened(request)
         async with request.form(max_files=0, max_fields=4, max_part_size=4096) as data:
             finding, text = str(data.get("finding") or ""), str(data.get("text") or "").strip()
+        if not sends.allow(unit):
+            return too_many(request)
         if not 0 < len(text) <= MAX_EXPLANATION:
             return page("message.html", 400, title="未保存", lines=[t("u_bad_explanation")])
         if not await run_in_threadpool(campaign.explain, unit, finding, text):

@@ -861,6 +861,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "核实说明未保存：请写明理由（最多 500 字）",
         "the explanation was not kept: write why (500 characters at most)",
     ),
+    "u_too_many": (
+        "一分钟内提交太多次了，请稍等一分钟再试",
+        "too many requests in a minute: wait a minute and try again",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
