@@ -421,3 +421,23 @@ def test_each_link_has_its_own_rate_of_sends_and_checks(tmp_path, monkeypatch):
     r = typed(unit, tokens["鲁山"], {"swn:05A": "1"}, True)  # a submission is a send
     assert r.status_code == 200 and r.json()["submitted"] is False
     assert typed(unit, tokens["鲁山"], {"swn:05A": "1"}, True).status_code == 429
+
+
+def test_the_city_gives_the_links_on_its_page_as_a_list_and_a_sheet_of_qr_slips(served, tmp_path):
+    app, tokens = served  # every unit has a link already (the CLI gave them)
+    city = TestClient(app, base_url=CITY, headers={"Origin": CITY}, cookies={"wenuan_token": TOKEN})
+    assert f'name="base" value="{CITY}"' in city.get("/").text  # the address the clerk uses
+    r = city.post("/links", data={"base": CITY})
+    assert r.status_code == 200 and '<p id="no-new-links">' in r.text and "<svg" not in r.text
+    r = city.post("/links", data={"base": "http://wenuan.lan:8765", "renew": "1"})
+    listed = re.findall(r"^(\S+)　(http://wenuan\.lan:8765/u/[\w-]{24})$", r.text, re.M)
+    assert len(listed) == 23 and listed[0][0] == "叶县"
+    assert r.text.count('<svg width="') == 23 and r.text.count('<section class="slip">') == 23
+    assert f'<p class="url">{listed[0][1]}</p>' in r.text
+    campaign = Campaign(tmp_path)
+    assert campaign.linked_unit(tokens["叶县"]) is None  # all given again: the old ones go
+    assert campaign.linked_unit(listed[0][1].rsplit("/", 1)[1]) == "叶县"
+    r = city.post("/links", data={"base": "javascript:alert(1)"})
+    assert r.status_code == 400 and "网址开头应像 http://192.168.1.20:8765 这样" in r.text
+    unit = phone(app)
+    assert unit.post("/links", data={"base": CITY, "renew": "1"}).status_code == 403

@@ -25,7 +25,7 @@ from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render
 from wenuan.outputs.writing import ANNOTATED
 from wenuan.web.campaign import Campaign, finding_key
-from wenuan.web.units import OPEN, unit_routes, unlinked
+from wenuan.web.units import OPEN, default_base, unit_routes, unlinked
 from wenuan.words.messages import t
 from wenuan.words.safetext import printable, shown
 
@@ -177,6 +177,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             received=received,
             outliers=campaign.outliers(),
             pdf=_has_office(),
+            link_base=default_base(request),
         )
 
     async def home(request: Request):

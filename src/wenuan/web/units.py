@@ -159,13 +159,55 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
             raise HTTPException(404)
         return RedirectResponse(f"/u/{request.path_params['token']}#findings", 303)
 
+    def issue(request: Request, base: str, renew: bool):
+        """The city gives the links: made (or all made again), shown once as a list to copy
+        and a sheet to print, a slip a unit with its QR code."""
+        if campaign.form_id is None:
+            return page("message.html", 409, title="请先选择表式", lines=[t("w_no_form")])
+        names = campaign.roster(campaign.form_id).names if renew else []
+        links = campaign.links(base, names)
+        st = campaign.status()
+        return page(
+            "unit_links.html",
+            made=[(link, _qr(link.url)) for link in links if link.url],
+            given=[link for link in links if not link.url],
+            deadline=st.deadline,
+        )
+
+    async def give(request: Request):
+        async with request.form(max_files=0, max_fields=4, max_part_size=1024) as data:
+            base, renew = str(data.get("base") or "").strip(), data.get("renew") == "1"
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base):
+            return page("message.html", 400, title="未生成", lines=[t("u_bad_base")])
+        return await run_in_threadpool(issue, request, base, renew)
+
     return [
+        Route("/links", give, methods=["POST"]),
         Route("/u/{token}", unit_page),
         Route("/u/{token}/explain", explain, methods=["POST"]),
         Route("/u/{token}/upload", unit_upload, methods=["POST"]),
         Route("/u/{token}/figures", figures_page),
         Route("/u/{token}/figures", figures, methods=["POST"]),
     ]
+
+
+def default_base(request: Request) -> str:
+    """Where units reach this page: the address the clerk uses, unless it is this computer's
+    own (loopback), then this computer's name at the same port."""
+    url = request.url
+    if url.hostname in ("127.0.0.1", "localhost", "::1"):
+        import socket
+
+        return f"http://{socket.gethostname()}:{url.port or 80}"
+    return f"{url.scheme}://{url.netloc}"
+
+
+def _qr(url: str):
+    """A link's QR code as an inline SVG (an image the page's policy allows: no data: URL)."""
+    import segno
+    from markupsafe import Markup
+
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, title="二维码"))
 
 
 async def _typed_request(request: Request, fields: dict) -> tuple[dict, dict, bool] | None:

@@ -865,6 +865,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "一分钟内提交太多次了，请稍等一分钟再试",
         "too many requests in a minute: wait a minute and try again",
     ),
+    "u_bad_base": (
+        "链接没有生成：网址开头应像 http://192.168.1.20:8765 这样",
+        "no links were made: the address should look like http://192.168.1.20:8765",
+    ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
 }
