@@ -145,6 +145,7 @@ def test_a_link_opens_its_own_unit_only_and_nothing_of_the_city(served):
         ).status_code
         == 200
     )
+    assert '<td class="via">市总代收</td>' in city.get("/unit/鲁山").text
     unit = phone(app)
     assert unit.get(f"/u/{tokens['叶县']}").status_code == 200
     for path in (
@@ -216,11 +217,16 @@ def test_an_upload_through_a_link_is_its_units_and_warns_when_it_names_another(s
     assert (own["unit"], own["errors"], own["warnings"], own["findings"]) == ("叶县", 0, 0, [])
     page = unit.get(f"/u/{tokens['叶县']}").text
     assert '<p id="no-findings" class="good">没有发现问题。</p>' in page
-    assert page.count("　0 个错误，0 个警告（以此为准）</li>") == 1 and ">已报送</span>" in page
-    assert "　鲁山_自制表_有错.xlsx　1 个错误，1 个警告</li>" in page
+    assert (
+        page.count("　0 个错误，0 个警告（单位链接上传）（以此为准）</li>") == 1
+        and ">已报送</span>" in page
+    )
+    assert "　鲁山_自制表_有错.xlsx　1 个错误，1 个警告（单位链接上传）</li>" in page
     city = TestClient(app, base_url=CITY, cookies={"wenuan_token": TOKEN})
     lines = {u["unit"]: (u["state"], u["errors"]) for u in city.get("/api/status").json()["units"]}
     assert lines["叶县"] == ("ok", 0) and lines["鲁山"] == ("missing", 0)
+    page = city.get("/unit/叶县").text
+    assert page.count('<td class="via">单位链接上传</td>') == 2
 
 
 def test_a_plain_form_upload_answers_with_the_units_page(served):
@@ -374,7 +380,8 @@ def test_a_unit_explains_a_warning_and_it_counts_no_more_and_the_city_sees_why(s
     page = unit.get(f"/u/{token}").text
     assert f'<div class="explained">已说明：{why}</div>' in page and "修改说明" in page
     assert city.get("/api/status").json()["units"][0]["warnings"] == 0  # explained: not counted
-    assert f"单位的核实说明：{why}" in city.get("/unit/叶县").text
+    page = city.get("/unit/叶县").text
+    assert f"单位的核实说明：{why}" in page and '<td class="via">单位在线填写</td>' in page
     assert "08B" not in city.get("/notice/叶县").text  # not in the correction notice either
 
 
@@ -441,3 +448,25 @@ def test_the_city_gives_the_links_on_its_page_as_a_list_and_a_sheet_of_qr_slips(
     assert r.status_code == 400 and "网址开头应像 http://192.168.1.20:8765 这样" in r.text
     unit = phone(app)
     assert unit.post("/links", data={"base": CITY, "renew": "1"}).status_code == 403
+
+
+def test_a_database_of_before_gains_links_explanations_and_how_each_return_came(tmp_path):
+    from wenuan.web.store import SCHEMA, Store
+
+    (tmp_path / "wenuan-data").mkdir()
+    db = sqlite3.connect(tmp_path / "wenuan-data" / "wenuan.db")
+    db.executescript(SCHEMA.split("CREATE TABLE IF NOT EXISTS links")[0])  # as it was before
+    db.execute(
+        "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at, errors,"
+        " warnings, report) VALUES ('f', '叶县', 'x.xlsx', ?, 1, '', 0, 0, ?)",
+        (
+            "a" * 64,
+            '{"form": "f", "unit": "叶县", "received": null, "findings": [], "values": {},'
+            ' "header": {}}',
+        ),
+    )
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    assert [s.via for s in store.history("f", "叶县")] == ["clerk"]
+    assert store.links() == {} and store.explanations("f") == {}

@@ -75,7 +75,7 @@ def test_a_unit_types_its_return_on_a_phone_fixes_the_error_and_submits(tmp_path
             wait(lambda: driver.current_url == f"{url}/u/{token}", 20)
             assert driver.find_element(By.ID, "unit-state").text.startswith("逾期")
             history = driver.find_element(By.ID, "history").text
-            assert "叶县_在线填报.xlsx　0 个错误，1 个警告（以此为准）" in history
+            assert "叶县_在线填报.xlsx　0 个错误，1 个警告（单位在线填写）（以此为准）" in history
             logged = driver.get_log("browser")
             errors = [e for e in logged if e["level"] == "SEVERE" and "favicon" not in e["message"]]
             assert errors == []  # nothing the page's policy refused

@@ -75,6 +75,7 @@ def _templates():
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["place"] = place
     env.filters["finding_key"] = finding_key
+    env.filters["via"] = {"clerk": "市总代收", "link": "单位链接上传", "typed": "单位在线填写"}.get
     return env
 
 

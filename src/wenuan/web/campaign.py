@@ -25,7 +25,7 @@ from wenuan.forms.model import Library, Unit
 from wenuan.forms.roster import Roster, unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render, writing
-from wenuan.web.store import Store, Submission
+from wenuan.web.store import CLERK, LINK, TYPED, Store, Submission
 from wenuan.words.messages import t
 from wenuan.words.safetext import shown
 
@@ -195,15 +195,16 @@ class Campaign:
         if not submit or report.errors:
             return report, None
         buffer.seek(0)
-        return report, self.receive(name, buffer, unit)
+        return report, self.receive(name, buffer, unit, TYPED)
 
     # ---- receiving ------------------------------------------------------------------------
 
-    def receive(self, name: str, source, unit: str | None = None) -> Received:
+    def receive(self, name: str, source, unit: str | None = None, via: str = "") -> Received:
         """Keep one uploaded file and check it as `wenuan validate` would: the form it names
         or looks like, else the page's form (as --form); bad files are findings, never
         exceptions. A return of another form is kept under that form. Sent through a unit's
-        link, it is that `unit`'s, with a warning when it names another unit of the roster."""
+        link, it is that `unit`'s, with a warning when it names another unit of the roster;
+        `via` says how it came (store.CLERK, LINK, TYPED), else by the link or the clerk."""
         name = shown_name(name)
         if (kept := self.store.keep(source, MAX_FILE)) is None:
             finding = Finding("error", "unreadable", t("read_too_large", path=name))
@@ -229,7 +230,8 @@ class Campaign:
                 )
                 got.warnings = report.warnings
             report.unit, got.unit, got.unit_key = unit, unit, unit_key(unit)
-        got.same = self.store.add(form_id, got.unit_key, name, sha, size, report) is None
+        via = via or (LINK if unit else CLERK)
+        got.same = self.store.add(form_id, got.unit_key, name, sha, size, report, via) is None
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:

@@ -20,6 +20,8 @@ from pathlib import Path
 from wenuan.checking.findings import FileReport, Finding
 
 DATA = "wenuan-data"
+CLERK, LINK, TYPED = "clerk", "link", "typed"  # how a return came: dropped by the city's clerk,
+# uploaded through the unit's own link, or typed in on its page
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
@@ -80,6 +82,7 @@ class Submission:
     warnings: int
     withdrawn: int
     report: FileReport
+    via: str = CLERK
 
 
 class Store:
@@ -97,6 +100,10 @@ class Store:
             columns = {r["name"] for r in db.execute("PRAGMA table_info(submissions)")}
             for step in CHAIN if "previous" not in columns else []:
                 db.execute(step)
+            if "via" not in columns:  # how each came: by the clerk, unless a unit's link says
+                db.execute(
+                    f"ALTER TABLE submissions ADD COLUMN via TEXT NOT NULL DEFAULT '{CLERK}'"
+                )
             db.execute("COMMIT")
 
     @contextmanager
@@ -151,7 +158,7 @@ class Store:
         return self.files / sha256
 
     def add(
-        self, form: str, unit_key: str, name: str, sha256: str, size: int, report
+        self, form: str, unit_key: str, name: str, sha256: str, size: int, report, via=CLERK
     ) -> int | None:
         """Record a submission in one transaction: its id, the highest of its unit standing;
         None, recording nothing, when it is the file the unit's standing submission holds."""
@@ -171,7 +178,8 @@ class Store:
                 return None
             cur = db.execute(
                 "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
-                " errors, warnings, report, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " errors, warnings, report, previous, via)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     form,
                     unit_key,
@@ -183,6 +191,7 @@ class Store:
                     report.warnings,
                     json.dumps(data, ensure_ascii=False),
                     last["id"] if last else 0,
+                    via,
                 ),
             )
             db.execute("COMMIT")
