@@ -470,3 +470,48 @@ def test_a_database_of_before_gains_links_explanations_and_how_each_return_came(
     store = Store(tmp_path)
     assert [s.via for s in store.history("f", "叶县")] == ["clerk"]
     assert store.links() == {} and store.explanations("f") == {}
+
+
+def test_the_audit_log_says_who_did_what_when_with_which_file(served, tmp_path):
+    import hashlib
+    import io
+
+    import openpyxl
+
+    app, tokens = served
+    city = TestClient(app, base_url=CITY, headers={"Origin": CITY}, cookies={"wenuan_token": TOKEN})
+    files = [("files", ("=1+1.xlsx", LUSHAN.read_bytes(), XLSX))]
+    city.post("/upload", files=files, headers={"Accept": "application/json"})
+    unit = phone(app)
+    sent(unit, tokens["叶县"], VALID)
+    values = {**figures_of(VALID), "swn:08B[名]": "400"}
+    typed(unit, tokens["叶县"], values, True, header={"person": "王芳", "phone": "13803751234"})
+    key = re.search(r'name="finding" value="(\w+)"', unit.get(f"/u/{tokens['叶县']}").text)[1]
+    unit.post(f"/u/{tokens['叶县']}/explain", data={"finding": key, "text": "=数字无误"})
+    city.post("/withdraw/鲁山")
+    city.post("/links", data={"base": CITY})  # every unit has one: nothing given, nothing logged
+    assert unit.get("/audit.xlsx").status_code == 403
+    r = city.get("/audit.xlsx")
+    assert (
+        r.status_code == 200
+        and "filename*=UTF-8''%E6%93%8D%E4%BD%9C" in r.headers["content-disposition"]
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["操作记录"]
+    rows = [[c.value for c in row][1:] for row in ws.iter_rows()]
+    sha = hashlib.sha256
+    assert rows[0] == ["操作者", "操作", "单位", "文件 SHA-256", "说明"]
+    assert rows[24:] == [  # after the 23 links the fixture gave
+        ["市总", "市总代收报表", "鲁山", sha(LUSHAN.read_bytes()).hexdigest(), "=1+1.xlsx"],
+        ["叶县", "单位链接上传", "叶县", sha(VALID.read_bytes()).hexdigest(), VALID.name],
+        [
+            "叶县",
+            "单位在线填写",
+            "叶县",
+            Campaign(tmp_path).store.history("pingdingshan-2010", "叶县")[0].sha256,
+            "叶县_在线填报.xlsx",
+        ],
+        ["叶县", "写核实说明", "叶县", None, "=数字无误"],
+        ["市总", "撤回报送", "鲁山", None, None],
+    ]
+    assert rows[1] == ["市总", "发放链接", "叶县", None, None] and len(rows) == 29
+    assert ws["F25"].data_type == "s" and ws["F28"].data_type == "s"  # text, never a formula

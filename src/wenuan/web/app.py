@@ -338,7 +338,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         Route("/total.xlsx", made),
         Route("/report.{kind:str}", made),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        *unit_routes(campaign, page, upload),
+        *unit_routes(campaign, page, upload, _download),
     ]
 
     @contextlib.asynccontextmanager

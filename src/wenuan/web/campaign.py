@@ -72,6 +72,7 @@ class Link:
 
 
 TYPED_FIGURE = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,8})?")  # a figure as typed: else text
+CITY = "市总"  # who did it, in the audit log, when not a unit through its link
 TOKEN_BYTES = 18  # 144 random bits, 24 characters in a link
 TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -79,6 +80,17 @@ TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 def token_hash(token: str) -> str:
     """What the store keeps of a link's token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+AUDIT_WORDS = {
+    CLERK: "市总代收报表",
+    LINK: "单位链接上传",
+    TYPED: "单位在线填写",
+    "explain": "写核实说明",
+    "withdraw": "撤回报送",
+    "link_given": "发放链接",
+    "link_renewed": "重发链接",
+}
 
 
 def finding_key(finding: Finding) -> str:
@@ -163,6 +175,7 @@ class Campaign:
             key, token = unit_key(name), secrets.token_urlsafe(TOKEN_BYTES)
             if self.store.issue_link(key, token_hash(token), key in again):
                 made[name] = f"{base.rstrip('/')}/u/{token}"
+                self.store.log(CITY, "link_renewed" if key in again else "link_given", key)
         issued = self.store.links()
         return [Link(n, made.get(n), issued.get(unit_key(n))) for n in roster.names]
 
@@ -232,6 +245,7 @@ class Campaign:
             report.unit, got.unit, got.unit_key = unit, unit, unit_key(unit)
         via = via or (LINK if unit else CLERK)
         got.same = self.store.add(form_id, got.unit_key, name, sha, size, report, via) is None
+        self.store.log(unit or CITY, via, got.unit_key, sha, name)
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:
@@ -295,6 +309,7 @@ class Campaign:
         if not any(f.severity == "warning" and finding_key(f) == finding for f in line.findings):
             return False
         self.store.explain(self.form_id, unit_key(unit), finding, text)
+        self.store.log(unit, "explain", unit_key(unit), "", text)
         return True
 
     def explained(self, key: str) -> dict[str, str]:
@@ -315,6 +330,7 @@ class Campaign:
         """Take a unit's submissions out of the roster and the total; the files and the
         history stay."""
         self.store.withdraw(self.form_id, key)
+        self.store.log(CITY, "withdraw", key)
 
     def unit(self, key: str) -> tuple[chasing.UnitStatus | None, list[Submission]]:
         """A unit's line in the chasing list, and its submissions, the latest first."""
@@ -373,6 +389,24 @@ class Campaign:
                     cell["why"] = marks.get(cell["place"], [])
                     cell["place"] = mask_numbers(cell["place"])
         return out
+
+    def audit_workbook(self) -> bytes:
+        """The audit log as an xlsx: when, who, what, which unit, the file's SHA-256, detail."""
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "操作记录"
+        ws.append(["时间", "操作者", "操作", "单位", "文件 SHA-256", "说明"])
+        for at, who, what, key, sha, detail in self.store.audit():
+            ws.append([at.replace("T", " "), None, AUDIT_WORDS.get(what, what), None, sha, None])
+            for column, text in ((2, who), (4, key), (6, detail)):  # from units: never a formula
+                writing.as_text(ws.cell(ws.max_row, column), text)
+        for column, width in zip("ABCDEF", (20, 14, 16, 14, 66, 40), strict=True):
+            ws.column_dimensions[column].width = width
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
 
     # ---- totals and reports ---------------------------------------------------------------
 

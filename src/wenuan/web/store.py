@@ -51,6 +51,15 @@ CREATE TABLE IF NOT EXISTS explanations (  -- 核实说明: why a warning's figu
   written_at TEXT NOT NULL,
   PRIMARY KEY (form, unit_key, finding)
 );
+CREATE TABLE IF NOT EXISTS audit (  -- who did what, when: kept, never changed
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,          -- a unit's name (through its link), or the city
+  what TEXT NOT NULL,         -- clerk, link, typed, explain, withdraw, link_given, link_renewed
+  unit_key TEXT NOT NULL,
+  sha256 TEXT NOT NULL,       -- the file's, when there is one
+  detail TEXT NOT NULL        -- the file's name, the explanation's words
+);
 """
 # Databases made before it get `previous`, each submission's place in its unit's chain: a
 # submission has one successor at most, so two requests cannot both follow the same one (the
@@ -281,6 +290,25 @@ class Store:
                 "SELECT unit_key, finding, text FROM explanations WHERE form = ?", (form,)
             ).fetchall()
         return {(r[0], r[1]): r[2] for r in rows}
+
+    def log(self, who: str, what: str, unit_key: str, sha256: str = "", detail: str = "") -> None:
+        """Add a line to the audit log."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO audit (at, who, what, unit_key, sha256, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (datetime.now().isoformat(timespec="seconds"), who, what, unit_key, sha256, detail),
+            )
+            db.execute("COMMIT")
+
+    def audit(self) -> list[tuple]:
+        """The audit log, oldest first: (at, who, what, unit key, sha256, detail)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT at, who, what, unit_key, sha256, detail FROM audit ORDER BY id"
+            ).fetchall()
+        return [tuple(r) for r in rows]
 
     def get(self, submission_id: int) -> Submission | None:
         """A submission by its id; None for an id no submission has, however large."""

@@ -70,9 +70,10 @@ class Rate:
             return True
 
 
-def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
-    """The routes of the units' pages, given the app's `page` (a template filled) and its
-    `upload` (which takes the unit the files are for)."""
+def unit_routes(campaign: Campaign, page, upload, download) -> list[Route]:
+    """The routes of the units' pages (and the city's for their links and the audit log),
+    given the app's `page` (a template filled), its `upload` (which takes the unit the files
+    are for) and `download` (bytes as a file to save)."""
     sends, checks = Rate(SENDS_PER_MINUTE), Rate(CHECKS_PER_MINUTE)
 
     def too_many(request: Request):
@@ -181,8 +182,13 @@ def unit_routes(campaign: Campaign, page, upload) -> list[Route]:
             return page("message.html", 400, title="未生成", lines=[t("u_bad_base")])
         return await run_in_threadpool(issue, request, base, renew)
 
+    def audit(request: Request):
+        data = campaign.audit_workbook()
+        return download(data, f"操作记录_{date.today().isoformat()}.xlsx", "xlsx")
+
     return [
         Route("/links", give, methods=["POST"]),
+        Route("/audit.xlsx", audit),
         Route("/u/{token}", unit_page),
         Route("/u/{token}/explain", explain, methods=["POST"]),
         Route("/u/{token}/upload", unit_upload, methods=["POST"]),
