@@ -515,3 +515,36 @@ def test_the_audit_log_says_who_did_what_when_with_which_file(served, tmp_path):
     ]
     assert rows[1] == ["市总", "发放链接", "叶县", None, None] and len(rows) == 29
     assert ws["F25"].data_type == "s" and ws["F28"].data_type == "s"  # text, never a formula
+
+
+def test_behind_a_proxy_its_public_name_is_admitted_and_the_city_needs_its_token(
+    tmp_path, monkeypatch
+):
+    """`wenuan serve --allow-host wenuan.example.org:443` on loopback, Caddy in front: units and
+    the city come in through loopback, so the city's pages need the token there too."""
+    import socket
+
+    import uvicorn
+
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.append(app))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+    args += ["--form", "pingdingshan-2010", "--allow-host", "wenuan.example.org:443"]
+    r = CliRunner().invoke(cli_app, args)
+    token = re.search(r"\?token=(\S+)", r.output)[1]
+    public = "https://wenuan.example.org"
+    unit_token = Campaign(tmp_path).links(public)[0].url.rsplit("/", 1)[1]
+    browser = TestClient(ran[-1], base_url=public, headers={"Origin": public})
+    assert browser.get("/").status_code == 403  # the world, through the proxy
+    assert browser.get(f"/?token={token}").status_code == 200
+    browser.cookies.clear()
+    assert browser.get(f"/u/{unit_token}").status_code == 200
+    assert sent(browser, unit_token, VALID).status_code == 200
+    assert (
+        TestClient(ran[-1], base_url="https://wenuan.example.org:8443").get("/").status_code == 421
+    )
+    assert Hosts.bound("127.0.0.1", 8765, ["wenuan.lan:8080"]).admit("wenuan.lan:8080")
+    assert not Hosts.bound("127.0.0.1", 8765, ["wenuan.lan:8080"]).admit("wenuan.lan")

@@ -681,7 +681,8 @@ def serve_cmd(
         typer.Option(
             "--allow-host",
             metavar="名称",
-            help="另外接受的网页地址名称（可重复）。Another name the page answers to (repeatable).",
+            help="另外接受的网页地址名称（可重复；反向代理的公开地址写成 名称:端口）。"
+            "Another name the page answers to (repeatable; a proxy's public NAME:PORT).",
         ),
     ] = None,
     no_browser: Annotated[

@@ -102,6 +102,7 @@ class Hosts:
     names: frozenset[str] = LOOPBACK_NAMES
     port: int = 80
     any_ip: bool = False  # open to the network: colleagues may type this computer's address
+    proxied: frozenset[tuple[str, str]] = frozenset()  # NAME:PORT given: a proxy's public name
 
     @classmethod
     def bound(cls, host: str, port: int, names: list[str] | None = None) -> "Hosts":
@@ -109,11 +110,13 @@ class Hosts:
         address and this computer's name, any IP address; and the operator's `names`."""
         import socket
 
-        given = {_bracketed(n.strip().lower()) for n in names or []}
+        written = [n.strip().lower() for n in names or []]
+        ported = {m.groups() for n in written if (m := _NAME_PORT.fullmatch(n))}
+        given = {_bracketed(n) for n in written if not _NAME_PORT.fullmatch(n)}
         if host in LOOPBACK:
-            return cls(LOOPBACK_NAMES | given, port)
+            return cls(LOOPBACK_NAMES | given, port, proxied=frozenset(ported))
         own = {_bracketed(host.lower()), socket.gethostname().lower()}
-        return cls(frozenset(own | given), port, any_ip=True)
+        return cls(frozenset(own | given), port, any_ip=True, proxied=frozenset(ported))
 
     def admit(self, host: str) -> bool:
         """Whether a `Host` header names this page: one of its names at its port (a browser
@@ -121,9 +124,14 @@ class Hosts:
         name, colon, port = host.lower().rpartition(":")
         if not colon or "]" in port:  # no port: "localhost", "[::1]"
             name, port = host.lower(), ""
+        if {(name, port or "80"), (name, port or "443")} & self.proxied:
+            return True  # the public name of a proxy in front (a browser leaves out 80 and 443)
         if port != str(self.port) and (port or self.port != 80):
             return False
         return name in self.names or (self.any_ip and _is_ip(name))
+
+
+_NAME_PORT = re.compile(r"([^:\[\]]+|\[[^\]]+\]):([0-9]+)")  # wenuan.example.org:443
 
 
 def _bracketed(name: str) -> str:
