@@ -548,3 +548,14 @@ def test_behind_a_proxy_its_public_name_is_admitted_and_the_city_needs_its_token
     )
     assert Hosts.bound("127.0.0.1", 8765, ["wenuan.lan:8080"]).admit("wenuan.lan:8080")
     assert not Hosts.bound("127.0.0.1", 8765, ["wenuan.lan:8080"]).admit("wenuan.lan")
+
+
+def test_the_days_left_as_the_unit_page_says_them():
+    from wenuan.web.units import days_left_words
+
+    assert [days_left_words(d) for d in (3, 0, -2, None)] == [
+        "还有 3 天",
+        "今天截止",
+        "已过 2 天",
+        "",
+    ]

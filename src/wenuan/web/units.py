@@ -46,8 +46,8 @@ def days_left_words(days: int | None) -> str:
     if days is None:
         return ""
     if days > 0:
-        return f"还有 {days} 天"
-    return "今天截止" if days == 0 else f"已过 {-days} 天"
+        return t("u_days_left", days=days)
+    return t("u_due_today") if days == 0 else t("u_days_past", days=-days)
 
 
 class Rate:

@@ -853,6 +853,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "this return names “{named}” as its unit, but it came through {unit}'s own link and is"
         " recorded as {unit}'s; if it is the wrong file, upload your own return",
     ),
+    "u_days_left": ("还有 {days} 天", "{days} days left"),
+    "u_due_today": ("今天截止", "due today"),
+    "u_days_past": ("已过 {days} 天", "{days} days past"),
     "u_bad_figures": (
         "填写的内容无法处理：请刷新页面后重新填写",
         "what was typed cannot be handled: reload the page and type it again",
