@@ -42,13 +42,19 @@
 
   async function check(submit) {
     const state = document.getElementById("figures-state");
-    const response = await fetch(form.dataset.action, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ ...typed(), submit }),
-      credentials: "same-origin",
-    });
-    const data = await response.json();
+    let data;
+    try {
+      const response = await fetch(form.dataset.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ ...typed(), submit }),
+        credentials: "same-origin",
+      });
+      data = await response.json();
+    } catch (error) {  // the network, or a page refused (not JSON): say so, keep what was typed
+      state.textContent = "暂时连不上，请稍后再试；已填写的内容仍在页面上。";
+      return;
+    }
     if (data.refused) {
       state.textContent = data.refused;
       return;
