@@ -1,6 +1,7 @@
 """The pictures of the web page in docs/ (使用说明.md, README): headless Chromium over a campaign
 with the Pingdingshan examples sent as a county would name them. Run from the repository root:
-`python docs/screenshots.py` (needs chromium, chromedriver and selenium, as the browser tests)."""
+`python docs/screenshots.py` (`… unit-link` for docs/unit-link.png alone; needs chromium,
+chromedriver and selenium, as the browser tests)."""
 
 import shutil
 import sys
@@ -90,5 +91,31 @@ def main() -> None:
             driver.quit()
 
 
+def unit_link() -> None:
+    """docs/unit-link.png: 鲁山's own page on a phone after it sent its return with a slip."""
+    from selenium.webdriver.common.by import By
+    from test_unit_links_browser import phone
+
+    from wenuan.web.campaign import Campaign
+
+    driver = phone()
+    with tempfile.TemporaryDirectory() as tmp:
+        links = Campaign(Path(tmp), PDS).links("http://x")
+        token = next(k.url for k in links if k.unit == "鲁山").rsplit("/", 1)[1]
+        try:
+            with served(Path(tmp), PDS) as url:
+                driver.get(f"{url}/u/{token}")
+                driver.find_element(By.ID, "files").send_keys(str(EXAMPLES / SENT[-1][0]))
+                driver.find_element(By.ID, "send").click()
+                wait(lambda: driver.find_elements(By.ID, "received"))
+                height = driver.execute_script("return document.body.scrollHeight")
+                driver.set_window_size(390, height + 140)
+                save(driver.get_screenshot_as_png(), "unit-link.png")
+        finally:
+            driver.quit()
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["unit-link"]:  # `python docs/screenshots.py unit-link`: only that one
+        main()
+    unit_link()

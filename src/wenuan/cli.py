@@ -703,6 +703,48 @@ def serve_cmd(
         _fail(e)
 
 
+@command("links")
+def links_cmd(
+    folder: Annotated[
+        Path,
+        typer.Option("--dir", metavar="mv_dir", help="help_dir"),
+    ] = Path("."),
+    base: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--base", metavar="mv_url", help="help_base"),
+    ] = None,
+    renew: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--renew", metavar="mv_unit", help="help_renew"),
+    ] = None,
+    form: FormOpt = None,
+    roster: RosterOpt = None,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.zh,
+    forms: FormsOpt = None,
+):
+    """Give each roster unit its own link (shown once)."""
+    import socket
+
+    from wenuan.web.campaign import Campaign
+    from wenuan.words.messages import t
+
+    set_lang(lang.value)
+    try:
+        campaign = Campaign(folder, form, forms, _roster(roster))
+        links = campaign.links(base or f"http://{socket.gethostname()}:8765", renew)
+    except WenuanError as e:
+        _fail(e)
+    if format is Format.json:
+        _print_json({"links": [link.to_json() for link in links]})
+        return
+    for link in links:
+        when = (link.issued_at or "").replace("T", " ")
+        _echo(
+            f"{link.unit}  {link.url}" if link.url else t("links_given", unit=link.unit, when=when)
+        )
+
+
 def _written(output: Path, format: Format) -> None:
     """Say what was written: a line on stderr, or {"written": path} for a script."""
     from wenuan.words.messages import t

@@ -204,7 +204,9 @@ def filled(form: Form, values: dict[str, object], header: dict[str, object] | No
         ws = wb[_sheet_name(table)]
         for ref, at in cell_positions(table).items():
             v = values.get(f"{table.id}:{ref}")
-            if v is not None:
+            if isinstance(v, str):  # typed text stays text: `=…` is never a formula
+                as_text(ws[at], v)
+            elif v is not None:
                 ws[at] = (
                     float(v)
                     if hasattr(v, "as_tuple") and table.cells[ref].decimals

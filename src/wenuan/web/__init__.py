@@ -36,7 +36,9 @@ def serve(
     from wenuan.web.campaign import Campaign
 
     campaign = Campaign(folder, form, extra, roster)
-    token = None if host in LOOPBACK else secrets.token_urlsafe(18)
+    hosts = Hosts.bound(host, port, allow_hosts)
+    # behind a proxy (a name given with its port) the world comes in through loopback
+    token = None if host in LOOPBACK and not hosts.proxied else secrets.token_urlsafe(18)
     try:  # a port in use is the user's situation: say so, no traceback from uvicorn
         with socket.create_server((host, port)):
             pass
@@ -51,5 +53,5 @@ def serve(
     typer.echo(t("w_serving", url=url, folder=campaign.store.root))
     if open_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    app = create_app(campaign, token, Hosts.bound(host, port, allow_hosts))
+    app = create_app(campaign, token, hosts)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -24,7 +24,8 @@ from wenuan.forms.roster import unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import narrative, render
 from wenuan.outputs.writing import ANNOTATED
-from wenuan.web.campaign import Campaign
+from wenuan.web.campaign import Campaign, finding_key
+from wenuan.web.units import OPEN, default_base, unit_routes, unlinked
 from wenuan.words import status as status_words
 from wenuan.words.findings import say
 from wenuan.words.messages import t
@@ -75,6 +76,8 @@ def _templates():
     env.filters["key"] = unit_key
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["place"] = place
+    env.filters["finding_key"] = finding_key
+    env.filters["via"] = {"clerk": "市总代收", "link": "单位链接上传", "typed": "单位在线填写"}.get
     return env
 
 
@@ -101,6 +104,7 @@ class Hosts:
     names: frozenset[str] = LOOPBACK_NAMES
     port: int = 80
     any_ip: bool = False  # open to the network: colleagues may type this computer's address
+    proxied: frozenset[tuple[str, str]] = frozenset()  # NAME:PORT given: a proxy's public name
 
     @classmethod
     def bound(cls, host: str, port: int, names: list[str] | None = None) -> "Hosts":
@@ -108,11 +112,13 @@ class Hosts:
         address and this computer's name, any IP address; and the operator's `names`."""
         import socket
 
-        given = {_bracketed(n.strip().lower()) for n in names or []}
+        written = [n.strip().lower() for n in names or []]
+        ported = {m.groups() for n in written if (m := _NAME_PORT.fullmatch(n))}
+        given = {_bracketed(n) for n in written if not _NAME_PORT.fullmatch(n)}
         if host in LOOPBACK:
-            return cls(LOOPBACK_NAMES | given, port)
+            return cls(LOOPBACK_NAMES | given, port, proxied=frozenset(ported))
         own = {_bracketed(host.lower()), socket.gethostname().lower()}
-        return cls(frozenset(own | given), port, any_ip=True)
+        return cls(frozenset(own | given), port, any_ip=True, proxied=frozenset(ported))
 
     def admit(self, host: str) -> bool:
         """Whether a `Host` header names this page: one of its names at its port (a browser
@@ -120,9 +126,14 @@ class Hosts:
         name, colon, port = host.lower().rpartition(":")
         if not colon or "]" in port:  # no port: "localhost", "[::1]"
             name, port = host.lower(), ""
+        if {(name, port or "80"), (name, port or "443")} & self.proxied:
+            return True  # the public name of a proxy in front (a browser leaves out 80 and 443)
         if port != str(self.port) and (port or self.port != 80):
             return False
         return name in self.names or (self.any_ip and _is_ip(name))
+
+
+_NAME_PORT = re.compile(r"([^:\[\]]+|\[[^\]]+\]):([0-9]+)")  # wenuan.example.org:443
 
 
 def _bracketed(name: str) -> str:
@@ -182,6 +193,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             report=(kept := campaign.report_notes()),
             report_text=narrative.notes_text({k: v for k, v in kept.items() if k != "to"}).strip(),
             report_day=campaign.report_day(),
+            link_base=default_base(request),
         )
 
     async def home(request: Request):
@@ -197,13 +209,13 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             return message("无法选择表式", [str(e)], 400)
         return RedirectResponse("/", 303)
 
-    async def upload(request: Request):
+    async def upload(request: Request, unit: str | None = None, done=None):
         wants_json = "application/json" in request.headers.get("accept", "")
         try:
             async with request.form(max_files=MAX_FILES, max_fields=MAX_FILES) as data:
                 files = [f for f in data.getlist("files") if hasattr(f, "read")]
                 got = [
-                    await run_in_threadpool(campaign.receive, f.filename or "", f.file)
+                    await run_in_threadpool(campaign.receive, f.filename or "", f.file, unit)
                     for f in files
                 ]
         except HTTPException as e:  # the multipart parser's limits, or the request's size
@@ -214,7 +226,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             return message("未接收", [refusal], e.status_code)
         if wants_json:
             return JSONResponse({"received": [shown(r) for r in got]})
-        return await run_in_threadpool(campaign_page, request, got)
+        return await run_in_threadpool(done or campaign_page, request, got)
 
     def shown(r) -> dict:
         """What the page's script shows of a received file: the words of its findings, and the
@@ -254,6 +266,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
             preview=campaign.preview(chosen) if chosen else [],
             annotatable=bool(chosen and Path(chosen.file_name).suffix.lower() in ANNOTATED),
             notice_docx=campaign.word_notices(),
+            explained=campaign.explained(key),
         )
 
     def notice(request: Request):
@@ -342,7 +355,9 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         return response
 
     async def server_error(request: Request, exc: Exception):
-        log.exception("error serving %s", request.url.path)  # the details go to the terminal
+        log.exception(
+            "error serving %s", unlinked(request.url.path)
+        )  # the details go to the terminal
         return message("内部错误", [t("w_internal")], 500)
 
     routes = [
@@ -359,6 +374,7 @@ def create_app(campaign: Campaign, token: str | None = None, hosts: Hosts | None
         Route("/report.{kind:str}", made),
         Route("/report-words", report_words, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        *unit_routes(campaign, page, upload, _download),
     ]
 
     @contextlib.asynccontextmanager
@@ -463,7 +479,8 @@ class Guard:
         if scope["type"] != "http":
             return None
         refusal = self.refusal(Request(scope))
-        send = self._headers(send, cookie=bool(self.token and not refusal))
+        city = not scope["path"].startswith(OPEN)  # a unit's link never gets the city's token
+        send = self._headers(send, cookie=bool(self.token and city and not refusal))
         if refusal:
             title, line, code = refusal
             return await self.message(title, [line], code)(scope, receive, send)
@@ -486,7 +503,7 @@ class Guard:
         size = request.headers.get("content-length", "")
         if size.isdigit() and int(size) > MAX_REQUEST:
             return *_refusal(413), 413
-        if self.token:
+        if self.token and not request.scope["path"].startswith(OPEN):  # a unit's link: its token
             given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
             if not secrets.compare_digest(given.encode(), self.token.encode()):
                 return "需要口令", t("w_bad_token"), 403

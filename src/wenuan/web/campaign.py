@@ -1,8 +1,12 @@
 """A campaign as the page sees it: the form, what each unit sent, and the library calls the CLI
 makes (validate_file, status, consolidate, render, annotate) applied to the stored files."""
 
+import hashlib
 import io
+import json
 import os
+import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -10,6 +14,7 @@ import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from wenuan.checking import consolidate, screen, validate
@@ -20,7 +25,7 @@ from wenuan.forms.model import Library, Unit
 from wenuan.forms.roster import Roster, unit_key
 from wenuan.lists.idnumbers import mask_numbers
 from wenuan.outputs import render, writing
-from wenuan.web.store import Store, Submission
+from wenuan.web.store import CLERK, LINK, TYPED, Store, Submission
 from wenuan.words.findings import say, to_change
 from wenuan.words.safetext import shown
 
@@ -52,6 +57,47 @@ class Received:
             "same": self.same,
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+@dataclass
+class Link:
+    """A unit's personal link: its address when just made (else None: only its hash is kept)."""
+
+    unit: str
+    url: str | None
+    issued_at: str | None = None
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "url": self.url, "issued_at": self.issued_at}
+
+
+TYPED_FIGURE = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,8})?")  # a figure as typed: else text
+CITY = "市总"  # who did it, in the audit log, when not a unit through its link
+TOKEN_BYTES = 18  # 144 random bits, 24 characters in a link
+TOKEN_SHAPE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def token_hash(token: str) -> str:
+    """What the store keeps of a link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+AUDIT_WORDS = {
+    CLERK: "市总代收报表",
+    LINK: "单位链接上传",
+    TYPED: "单位在线填写",
+    "explain": "写核实说明",
+    "withdraw": "撤回报送",
+    "link_given": "发放链接",
+    "link_renewed": "重发链接",
+}
+
+
+def finding_key(finding: Finding) -> str:
+    """A warning as an explanation names it: the same warning of a return sent again keeps
+    its explanation; any other figure or wording is another warning."""
+    what = [finding.kind, finding.rule, finding.items, finding.cell, finding.message]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def shown_name(name: str) -> str:
@@ -111,12 +157,67 @@ class Campaign:
         name = name or Path(report.path).stem
         return name, unit_key(name)
 
+    # ---- personal links -------------------------------------------------------------------
+
+    def links(self, base: str, renew: list[str] | None = None) -> list[Link]:
+        """Each roster unit's link under `base`: made for a unit that has none, or is named in
+        `renew` (its old link stops working); the others are listed without their address."""
+        if self.form_id is None:
+            raise WenuanError("links_no_form")
+        roster = self.roster(self.form_id)
+        again = set()
+        for name in renew or []:
+            if name not in roster:
+                raise WenuanError("links_unknown_unit", unit=name)
+            again.add(unit_key(roster.canonical(name)))
+        made = {}
+        for name in roster.names:
+            key, token = unit_key(name), secrets.token_urlsafe(TOKEN_BYTES)
+            if self.store.issue_link(key, token_hash(token), key in again):
+                made[name] = f"{base.rstrip('/')}/u/{token}"
+                self.store.log(CITY, "link_renewed" if key in again else "link_given", key)
+        issued = self.store.links()
+        return [Link(n, made.get(n), issued.get(unit_key(n))) for n in roster.names]
+
+    def linked_unit(self, token: str) -> str | None:
+        """The roster's name of the unit a link's token opens, or None: a token never given,
+        renewed since, or of a unit the roster no longer has."""
+        if self.form_id is None or len(token) > 64 or not set(token) <= TOKEN_SHAPE:
+            return None
+        key = self.store.linked(token_hash(token))
+        return next((n for n in self.roster(self.form_id).names if unit_key(n) == key), None)
+
+    def typed(
+        self, unit: str, values: dict[str, str], header: dict[str, str], submit: bool
+    ) -> tuple[FileReport, Received | None]:
+        """A return typed on a unit's page (figures by "table:ref", the person and phone),
+        checked as the filled template it makes (`writing.filled`), dated today: its report,
+        and when `submit` and no error is left, that workbook received as the unit's."""
+        form = self.forms[self.form_id]
+        figures = {k: _typed(v) for k, v in values.items() if v.strip()}
+        head = {**header, "unit": unit, "date": date.today()}
+        buffer = io.BytesIO()
+        writing.filled(form, figures, head).save(buffer)
+        name = f"{writing.safe_name(unit)}_在线填报.xlsx"
+        with tempfile.TemporaryDirectory(prefix="wenuan-serve-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(buffer.getvalue())
+            options = validate.Options(form_id=self.form_id)
+            report = self.workers().call(validate.check_in_worker, path, options)
+        report.path = name
+        if not submit or report.errors:
+            return report, None
+        buffer.seek(0)
+        return report, self.receive(name, buffer, unit, TYPED)
+
     # ---- receiving ------------------------------------------------------------------------
 
-    def receive(self, name: str, source) -> Received:
+    def receive(self, name: str, source, unit: str | None = None, via: str = "") -> Received:
         """Keep one uploaded file and check it as `wenuan validate` would: the form it names
         or looks like, else the page's form (as --form); bad files are findings, never
-        exceptions. A return of another form is kept under that form."""
+        exceptions. A return of another form is kept under that form. Sent through a unit's
+        link, it is that `unit`'s, with a warning when it names another unit of the roster;
+        `via` says how it came (store.CLERK, LINK, TYPED), else by the link or the clerk."""
         name = shown_name(name)
         if (kept := self.store.keep(source, MAX_FILE)) is None:
             params = {"path": name}
@@ -135,7 +236,17 @@ class Campaign:
         if form_id is None:
             return got  # no form yet and this file names none: shown, not kept for a unit
         got.unit, got.unit_key = self.key_of(report, form_id)
-        got.same = self.store.add(form_id, got.unit_key, name, sha, size, report) is None
+        if unit is not None:
+            if got.unit != unit and got.unit in self.roster(form_id):
+                params = {"named": got.unit, "unit": unit}
+                report.findings.append(
+                    Finding("warning", "header", what="u_names_other", params=params)
+                )
+                got.warnings = report.warnings
+            report.unit, got.unit, got.unit_key = unit, unit, unit_key(unit)
+        via = via or (LINK if unit else CLERK)
+        got.same = self.store.add(form_id, got.unit_key, name, sha, size, report, via) is None
+        self.store.log(unit or CITY, via, got.unit_key, sha, name)
         return got
 
     def check(self, sha: str, name: str, form_id: str | None) -> FileReport:
@@ -179,11 +290,33 @@ class Campaign:
 
     # ---- the chasing list -----------------------------------------------------------------
 
-    def status(self, as_of: date | None = None) -> chasing.Status:
-        """`wenuan status` over each unit's latest submission."""
+    def status(self, as_of: date | None = None, answered: bool = True) -> chasing.Status:
+        """`wenuan status` over each unit's latest submission; a warning its unit explained
+        counts no more, and is in no notice (unless not `answered`)."""
         latest = [s.report for s in self.store.latest(self.form_id)]
         form = self.forms[self.form_id]
-        return chasing.status(latest, form, as_of or date.today(), self.units)
+        st = chasing.status(latest, form, as_of or date.today(), self.units)
+        said = self.store.explanations(self.form_id) if answered else {}
+        for line in st.units if said else []:
+            key = unit_key(line.unit)
+            line.findings = [f for f in line.findings if (key, finding_key(f)) not in said]
+            line.warnings = sum(f.severity == "warning" for f in line.findings)
+        return st
+
+    def explain(self, unit: str, finding: str, text: str) -> bool:
+        """Keep a unit's 核实说明 of one warning of its standing return (by `finding_key`):
+        whether there is such a warning (an error can only be fixed)."""
+        line = next(u for u in self.status(answered=False).units if u.unit == unit)
+        if not any(f.severity == "warning" and finding_key(f) == finding for f in line.findings):
+            return False
+        self.store.explain(self.form_id, unit_key(unit), finding, text)
+        self.store.log(unit, "explain", unit_key(unit), "", text)
+        return True
+
+    def explained(self, key: str) -> dict[str, str]:
+        """A unit's explanations, by the key of the warning each explains."""
+        said = self.store.explanations(self.form_id)
+        return {finding: text for (unit, finding), text in said.items() if unit == key}
 
     def outliers(self) -> list[tuple[str, Finding]]:
         """(unit, finding) for each figure far from the other units' latest returns: the
@@ -198,6 +331,7 @@ class Campaign:
         """Take a unit's submissions out of the roster and the total; the files and the
         history stay."""
         self.store.withdraw(self.form_id, key)
+        self.store.log(CITY, "withdraw", key)
 
     def unit(self, key: str) -> tuple[chasing.UnitStatus | None, list[Submission]]:
         """A unit's line in the chasing list, and its submissions, the latest first."""
@@ -259,6 +393,24 @@ class Campaign:
                     cell["why"] = marks.get(cell["place"], [])
                     cell["place"] = mask_numbers(cell["place"])
         return out
+
+    def audit_workbook(self) -> bytes:
+        """The audit log as an xlsx: when, who, what, which unit, the file's SHA-256, detail."""
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "操作记录"
+        ws.append(["时间", "操作者", "操作", "单位", "文件 SHA-256", "说明"])
+        for at, who, what, key, sha, detail in self.store.audit():
+            ws.append([at.replace("T", " "), None, AUDIT_WORDS.get(what, what), None, sha, None])
+            for column, text in ((2, who), (4, key), (6, detail)):  # from units: never a formula
+                writing.as_text(ws.cell(ws.max_row, column), text)
+        for column, width in zip("ABCDEF", (20, 14, 16, 14, 66, 40), strict=True):
+            ws.column_dimensions[column].width = width
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
 
     # ---- totals and reports ---------------------------------------------------------------
 
@@ -367,6 +519,38 @@ def sheet_cells(path: Path) -> list[dict]:
         letters = [a1(0, grid.origin[1] + c)[:-1] for c in range(width)] if sheet else []
         out.append({"name": grid.name, "columns": letters, "rows": rows})
     return out
+
+
+def typed_fields(form) -> dict[str, str]:
+    """The fields of a typed return: each figure's label (with its unit) by "table:ref"."""
+    return {
+        f"{tb.id}:{ref}": f"{c.label}（{c.unit}）" if c.unit else c.label
+        for tb in form.tables
+        for ref, c in tb.cells.items()
+    }
+
+
+def field_places(form) -> dict[str, str]:
+    """Each typed field by the cell of the filled template it goes to ('sheet'!A1 and
+    sheet!A1, as findings name cells); the person and the phone by theirs."""
+    out = {}
+    for tb in form.tables:
+        sheet = writing._sheet_name(tb)
+        for ref, at in writing.cell_positions(tb).items():
+            out[f"{sheet}!{at}"] = out[f"'{sheet}'!{at}"] = f"{tb.id}:{ref}"
+        for key, at in (("person", "F3"), ("phone", "B4")):
+            out[f"{sheet}!{at}"] = out[f"'{sheet}'!{at}"] = key
+    return out
+
+
+def _typed(text: str):
+    """A typed figure as the template takes it: a number when it is one (a fraction as a
+    float, so a count typed 3.5 is checked as 3.5), else the text, for the check to judge."""
+    text = text.strip()
+    if not TYPED_FIGURE.fullmatch(text):
+        return text
+    figure = Decimal(text)
+    return figure if figure == figure.to_integral_value() else float(figure)
 
 
 def _cell_text(value) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 from wenuan.checking.findings import FileReport, Finding
 
 DATA = "wenuan-data"
+CLERK, LINK, TYPED = "clerk", "link", "typed"  # how a return came: dropped by the city's clerk,
+# uploaded through the unit's own link, or typed in on its page
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
@@ -36,6 +38,28 @@ CREATE TABLE IF NOT EXISTS submissions (
   withdrawn INTEGER NOT NULL DEFAULT 0  -- taken back on the page: kept, not counted
 );
 CREATE INDEX IF NOT EXISTS by_unit ON submissions (form, unit_key, id);
+CREATE TABLE IF NOT EXISTS links (  -- each unit's personal link (databases before it gain it)
+  unit_key TEXT PRIMARY KEY,
+  token_sha256 TEXT NOT NULL UNIQUE,  -- the token itself is never kept: only its hash
+  issued_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS explanations (  -- 核实说明: why a warning's figure is right
+  form TEXT NOT NULL,
+  unit_key TEXT NOT NULL,
+  finding TEXT NOT NULL,      -- the warning's key (campaign.finding_key)
+  text TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  PRIMARY KEY (form, unit_key, finding)
+);
+CREATE TABLE IF NOT EXISTS audit (  -- who did what, when: kept, never changed
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,          -- a unit's name (through its link), or the city
+  what TEXT NOT NULL,         -- clerk, link, typed, explain, withdraw, link_given, link_renewed
+  unit_key TEXT NOT NULL,
+  sha256 TEXT NOT NULL,       -- the file's, when there is one
+  detail TEXT NOT NULL        -- the file's name, the explanation's words
+);
 """
 # Databases made before it get `previous`, each submission's place in its unit's chain: a
 # submission has one successor at most, so two requests cannot both follow the same one (the
@@ -67,6 +91,7 @@ class Submission:
     warnings: int
     withdrawn: int
     report: FileReport
+    via: str = CLERK
 
 
 class Store:
@@ -84,6 +109,10 @@ class Store:
             columns = {r["name"] for r in db.execute("PRAGMA table_info(submissions)")}
             for step in CHAIN if "previous" not in columns else []:
                 db.execute(step)
+            if "via" not in columns:  # how each came: by the clerk, unless a unit's link says
+                db.execute(
+                    f"ALTER TABLE submissions ADD COLUMN via TEXT NOT NULL DEFAULT '{CLERK}'"
+                )
             db.execute("COMMIT")
 
     @contextmanager
@@ -138,7 +167,7 @@ class Store:
         return self.files / sha256
 
     def add(
-        self, form: str, unit_key: str, name: str, sha256: str, size: int, report
+        self, form: str, unit_key: str, name: str, sha256: str, size: int, report, via=CLERK
     ) -> int | None:
         """Record a submission in one transaction: its id, the highest of its unit standing;
         None, recording nothing, when it is the file the unit's standing submission holds."""
@@ -158,7 +187,8 @@ class Store:
                 return None
             cur = db.execute(
                 "INSERT INTO submissions (form, unit_key, file_name, sha256, size, uploaded_at,"
-                " errors, warnings, report, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " errors, warnings, report, previous, via)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     form,
                     unit_key,
@@ -170,6 +200,7 @@ class Store:
                     report.warnings,
                     json.dumps(data, ensure_ascii=False),
                     last["id"] if last else 0,
+                    via,
                 ),
             )
             db.execute("COMMIT")
@@ -214,6 +245,70 @@ class Store:
                 (form,),
             ).fetchall()
         return {r[0]: r[1] for r in rows}
+
+    def issue_link(self, unit_key: str, token_sha256: str, renew: bool) -> bool:
+        """Give a unit the link whose token has this hash: whether it was given (a unit that
+        has one keeps it unless `renew`, and the old one stops working with the change)."""
+        verb = "INSERT OR REPLACE" if renew else "INSERT OR IGNORE"
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute(
+                f"{verb} INTO links (unit_key, token_sha256, issued_at) VALUES (?, ?, ?)",
+                (unit_key, token_sha256, datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+            return cur.rowcount > 0
+
+    def linked(self, token_sha256: str) -> str | None:
+        """The key of the unit a link's token hash belongs to."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT unit_key FROM links WHERE token_sha256 = ?", (token_sha256,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def links(self) -> dict[str, str]:
+        """When each unit with a link was given it, by unit key."""
+        with self.connect() as db:
+            return dict(db.execute("SELECT unit_key, issued_at FROM links").fetchall())
+
+    def explain(self, form: str, unit_key: str, finding: str, text: str) -> None:
+        """Keep a unit's explanation of a warning (a later one replaces it)."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO explanations (form, unit_key, finding, text, written_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (form, unit_key, finding, text, datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+
+    def explanations(self, form: str) -> dict[tuple[str, str], str]:
+        """Every explanation of the form's warnings, by (unit key, warning key)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT unit_key, finding, text FROM explanations WHERE form = ?", (form,)
+            ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    def log(self, who: str, what: str, unit_key: str, sha256: str = "", detail: str = "") -> None:
+        """Add a line to the audit log."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO audit (at, who, what, unit_key, sha256, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (datetime.now().isoformat(timespec="seconds"), who, what, unit_key, sha256, detail),
+            )
+            db.execute("COMMIT")
+
+    def audit(self) -> list[tuple]:
+        """The audit log, oldest first: (at, who, what, unit key, sha256, detail)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT at, who, what, unit_key, sha256, detail FROM audit ORDER BY id"
+            ).fetchall()
+        return [tuple(r) for r in rows]
 
     def get(self, submission_id: int) -> Submission | None:
         """A submission by its id; None for an id no submission has, however large."""

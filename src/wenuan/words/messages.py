@@ -73,6 +73,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "mv_name": ("名称", "NAME"),
     "mv_host": ("地址", "ADDRESS"),
     "mv_port": ("端口", "PORT"),
+    "mv_url": ("网址", "URL"),
     "help_format": ("输出格式 text 或 json。", "Output format, text or json."),
     "help_lang": ("消息语言 zh（中文）或 en（英文）。", "Message language, zh or en."),
     "help_forms_dir": (
@@ -161,7 +162,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "收到的报表文件夹：说明（--cover）中列出未报、逾期单位。",
         "The returns folder: the cover note (--cover) names units missing or late.",
     ),
-    "help_to": ("主送单位（如 河南省总工会）。", "The addressee (e.g. the provincial federation of trade unions)."),
+    "help_to": (
+        "主送单位（如 河南省总工会）。",
+        "The addressee (e.g. the provincial federation of trade unions).",
+    ),
     "help_date_signed": ("成文日期（默认今天）。", "The date signed (default: today)."),
     "help_cover": (
         "另写给领导的说明：谁未报送、哪些数待核实。",
@@ -189,8 +193,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help_port": ("端口。", "Port."),
     "help_allow_host": (
-        "另外接受的网页地址名称（可重复）。",
-        "Another name the page answers to (repeatable).",
+        "另外接受的网页地址名称（可重复；反向代理的公开地址写成 名称:端口）。",
+        "Another name the page answers to (repeatable; a proxy's public NAME:PORT).",
+    ),
+    "help_links": (
+        "为名单上每个单位生成专属填报链接（只显示一次）。",
+        "Give each roster unit its own link to the page (shown once).",
+    ),
+    "help_base": (
+        "各单位打开的网址开头（默认 http://本机名:8765）。",
+        "What the links start with (default: http://THIS-COMPUTER:8765).",
+    ),
+    "help_renew": (
+        "重发此单位的链接，旧链接随即失效（可重复）。",
+        "Give this unit a new link; the old one stops working (repeatable).",
     ),
     "help_no_browser": ("不自动打开浏览器。", "Do not open a browser."),
     # errors that stop a command
@@ -1130,6 +1146,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "w_no_form": (
         "还没有选择表式：请在页面上选择，或先上传一份报表让 wenuan 识别",
         "no form chosen yet: choose one on the page, or upload a return for wenuan to recognize",
+    ),
+    # wenuan links
+    "links_no_form": (
+        "还没有选择表式：请加 --form 表式，或先在 wenuan serve 的网页上选择",
+        "no form chosen yet: add --form FORM, or choose one on the wenuan serve page",
+    ),
+    "links_unknown_unit": (
+        "名单中没有单位“{unit}”，无法重发它的链接",
+        "the roster has no unit “{unit}”: its link cannot be renewed",
+    ),
+    "links_given": (
+        "{unit}：已于 {when} 发放（链接只在发放时显示一次；要重发请用 --renew {unit}，旧链接随即失效）",
+        "{unit}: given on {when} (a link is shown once, when it is made; to give it again use"
+        " --renew {unit}, and the old one stops working)",
+    ),
+    # a unit's own page (wenuan serve, /u/<token>)
+    "u_names_other": (
+        "这份报表的填报单位写的是“{named}”，但它是通过{unit}的专属链接上传的，已记为{unit}的报送；"
+        "如果传错了文件，请重新上传本单位的报表",
+        "this return names “{named}” as its unit, but it came through {unit}'s own link and is"
+        " recorded as {unit}'s; if it is the wrong file, upload your own return",
+    ),
+    "u_days_left": ("还有 {days} 天", "{days} days left"),
+    "u_due_today": ("今天截止", "due today"),
+    "u_days_past": ("已过 {days} 天", "{days} days past"),
+    "u_bad_figures": (
+        "填写的内容无法处理：请刷新页面后重新填写",
+        "what was typed cannot be handled: reload the page and type it again",
+    ),
+    "u_bad_explanation": (
+        "核实说明未保存：请写明理由（最多 500 字）",
+        "the explanation was not kept: write why (500 characters at most)",
+    ),
+    "u_too_many": (
+        "一分钟内提交太多次了，请稍等一分钟再试",
+        "too many requests in a minute: wait a minute and try again",
+    ),
+    "u_bad_base": (
+        "链接没有生成：网址开头应像 http://192.168.1.20:8765 这样",
+        "no links were made: the address should look like http://192.168.1.20:8765",
     ),
     "colon": ("：", ": "),
     "paren": ("（{x}）", " ({x})"),
