@@ -567,3 +567,13 @@ def test_the_page_keeps_to_notes_and_date_so_the_report_has_no_placeholder(tmp_p
     assert [p for p in report if "【" in p] == []
     r = client.post("/report-words", data={"to": "", "date": "明天", "notes": ""})
     assert r.status_code == 400 and "无法识别的日期：明天" in r.text
+
+
+def test_a_report_is_dated_today_or_as_it_was_due_when_the_campaign_is_past():
+    from datetime import date
+
+    from wenuan.outputs.render import signing_day
+
+    form = ALL["pingdingshan-2010"]
+    assert signing_day(form, date(2026, 12, 3)) == date(2010, 2, 1)  # written afterwards
+    assert signing_day(form, date(2010, 1, 28)) == date(2010, 1, 28)  # during the campaign

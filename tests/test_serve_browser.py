@@ -94,10 +94,17 @@ def site(browser, tmp_path_factory):
 
 
 def wait(condition, seconds: float = 60):
+    """The condition's value once true; a page between two loads (its elements gone, or stale)
+    is looked at again."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     end = time.time() + seconds
     while time.time() < end:
-        if value := condition():
-            return value
+        try:
+            if value := condition():
+                return value
+        except (NoSuchElementException, StaleElementReferenceException):
+            pass
         time.sleep(0.1)
     raise AssertionError("timed out")
 

@@ -89,7 +89,7 @@ def test_two_units_send_through_their_links_and_the_city_sees_both(tmp_path):
             field.send_keys("38.05")
             note = 'div.notes[data-for="swn:05B"] .note.sev-error'
             shown = wait(lambda: driver.find_elements(By.CSS_SELECTOR, note), 20)
-            assert "改为 38.50" in shown[0].text and shown[0].text.startswith("错误：")
+            assert "38.05 疑为 38.50" in shown[0].text and shown[0].text.startswith("错误：")
             field.clear()
             field.send_keys("38.50")
             wait(lambda: not driver.find_elements(By.CSS_SELECTOR, note), 20)

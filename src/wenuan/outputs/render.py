@@ -215,15 +215,24 @@ def union_name(form: Form, unit: str) -> str:
     return unit + ("工会" if "企业" in (kind or "") else "总工会")
 
 
+def signing_day(form: Form, today=None):
+    """The day a report is dated when none is given: today, or the day the returns and the
+    report were due when the campaign is past (a report written afterwards is dated as due)."""
+    from datetime import date
+
+    today = today or date.today()
+    due = next((d.date for d in form.deadlines if d.tables), None)
+    return min(today, due) if due else today
+
+
 def words(form: Form, data: Data, notes: dict[str, list[str]] | None = None, day=None) -> Words:
     """Every sentence of the report: from the form's `report:` section over the figures (or the
     main items in words), the notes people wrote, and placeholders for what is left to write.
     A total says how many units it counts when not all are in; a unit's report is its union's."""
-    from datetime import date
 
     from wenuan.outputs import narrative
 
-    notes, day = notes or {}, day or date.today()
+    notes, day = notes or {}, day or signing_day(form)
     total = bool(data.units)
     unit = str(data.header.get("unit") or "").strip()
     signer = union_name(form, unit) if unit and not total else form.union
@@ -624,7 +633,6 @@ def render_docx(
     附件说明, 落款 and 日期, page numbers; the tables as 附件. Who has not reported goes to the
     leadership in a cover note (`render_cover`), never into the report.
     The form's sentences and the template run bounded, in a child process (see `bounded`)."""
-    from datetime import date
 
     import docxtpl  # noqa: F401  (imported once here, not again in each report's child)
 
@@ -634,7 +642,7 @@ def render_docx(
 
     if data.values:
         _pyplot()  # the same, for the chart
-    args = (form, data, template, notes, today or date.today())
+    args = (form, data, template, notes, today or signing_day(form))
     try:
         made = bounded.run(_docx, *args)
     except bounded.Killed:
@@ -724,9 +732,8 @@ def _docx(form: Form, data: Data, template: Path | None, notes, day) -> bytes:
 def cover_words(form: Form, data: Data, status=None, day=None) -> list[str]:
     """The cover note's sentences to the leadership: who has reported (from the chasing
     list `status`, else the total's 来源 sheet), and the figures still to be confirmed."""
-    from datetime import date
 
-    day = day or date.today()
+    day = day or signing_day(form)
     if status is not None:
         reported = [u for u in status.units if u.path]
         missing = [u.unit for u in status.units if not u.path]
@@ -759,13 +766,12 @@ def render_cover(
     """A cover note to the leadership beside the report (Word): who has reported and what is
     still to be confirmed, in the report template's styles."""
     import io
-    from datetime import date
 
     import docx
 
     from wenuan.outputs.writing import check_target, write_bytes_atomically
 
-    day = today or date.today()
+    day = today or signing_day(form)
     document = docx.Document(str(templates_dir() / "report.docx"))
     body = document.element.body
     for child in list(body):

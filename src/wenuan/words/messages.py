@@ -166,7 +166,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "主送单位（如 河南省总工会）。",
         "The addressee (e.g. the provincial federation of trade unions).",
     ),
-    "help_date_signed": ("成文日期（默认今天）。", "The date signed (default: today)."),
+    "help_date_signed": (
+        "成文日期（默认今天；活动已过则为报送截止日）。",
+        "The date signed (default: today, or the day returns were due once the campaign is past).",
+    ),
     "help_cover": (
         "另写给领导的说明：谁未报送、哪些数待核实。",
         "A cover note to the leadership: who has not reported, which figures to confirm.",
