@@ -112,6 +112,7 @@ def _text(value) -> str:
 
 def _filled(row: list) -> list[tuple[int, list]] | None:
     """filled_rows of a row whose cells may hold numbers (a sheet's 1 | （A） | sentence)."""
-    if not any(isinstance(v, str) and len(v) > 5 for v in row):
-        return None  # no sentence: most rows of most sheets
+    last = next((v for v in reversed(row) if v is not None and v != ""), None)
+    if not isinstance(last, str) or len(last.strip()) < 5:
+        return None  # the row's last text is no sentence (a figure, a unit): most rows
     return filled_rows([_text(v) for v in row])
