@@ -162,7 +162,10 @@ def test_a_link_opens_its_own_unit_only_and_nothing_of_the_city(served):
         assert (r.status_code, "set-cookie" in r.headers) == (403, False), path
     assert unit.post("/withdraw/鲁山").status_code == 403
     assert unit.post("/form", data={"form": "ezhou-2022"}).status_code == 403
-    lushan = unit.get(f"/u/{tokens['鲁山']}").text  # 鲁山's own page has its finding
+    page = unit.get(f"/u/{tokens['鲁山']}")
+    assert page.headers["cache-control"] == "no-store"  # no shared browser or proxy keeps it
+    assert "cache-control" not in city.get("/unit/鲁山").headers
+    lushan = page.text  # 鲁山's own page has its finding
     said = "筹集慰问款物总额 85.00 万元"
     assert said in lushan and said not in unit.get(f"/u/{tokens['叶县']}").text
     for wrong in ("x" * 24, tokens["叶县"][:-1], tokens["叶县"] + "x", "%00", "a b"):

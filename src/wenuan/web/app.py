@@ -480,7 +480,8 @@ class Guard:
             return None
         refusal = self.refusal(Request(scope))
         city = not scope["path"].startswith(OPEN)  # a unit's link never gets the city's token
-        send = self._headers(send, cookie=bool(self.token and city and not refusal))
+        unit = scope["path"].startswith("/u/")  # a unit's figures, its token in the address
+        send = self._headers(send, bool(self.token and city and not refusal), unit)
         if refusal:
             title, line, code = refusal
             return await self.message(title, [line], code)(scope, receive, send)
@@ -516,8 +517,10 @@ class Guard:
             return "拒绝", t("w_cross_site"), 403
         return None
 
-    def _headers(self, send, cookie: bool):
+    def _headers(self, send, cookie: bool, private: bool = False):
         headers = list(HEADERS)
+        if private:  # kept by no cache: a shared computer's browser, a proxy
+            headers.append((b"cache-control", b"no-store"))
         if cookie:  # a link with the token works in this browser from now
             value = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
             headers.append((b"set-cookie", value.encode()))
