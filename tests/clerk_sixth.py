@@ -364,6 +364,41 @@ def build_area_columns(form: Form, values, header, path: Path) -> dict:
     return positions
 
 
+def wu(table: Table, ref: str, v: Decimal):
+    """A figure as typed by a clerk who writes 无 for nothing."""
+    return "无" if v == 0 else num(table, ref, v)
+
+
+def build_wu_for_zero(form: Form, values, header, path: Path) -> dict:
+    """The template's columns retyped, each figure 0 typed as 无 (nothing to report)."""
+    wb, positions = cl.new_book(), {}
+    for table in form.tables:
+        ws = wb.create_sheet(table.title[:12])
+        ws.cell(1, 1, table.title)
+        top = cl.header_cells(ws, 2, header)
+        stat_rows(ws, table, values, top + 1, positions, NAMES, shown=wu)
+    wb.save(path)
+    return positions
+
+
+def build_header_right_slash_date(form: Form, values, header, path: Path) -> dict:
+    """填报单位 at the left of the line under the title and `填报日期：2022/1/24` typed as text in
+    the table's last column of that line, as a clerk right-aligns it; 填表人 and phone at the foot."""
+    wb, positions = cl.new_book(), {}
+    d = header["date"]
+    for table in form.tables:
+        ws = wb.create_sheet(table.title[:12])
+        ws.cell(1, 1, table.title)
+        ws.cell(2, 1, "填报单位：")
+        ws.cell(2, 2, header["unit"])
+        ws.cell(2, 6, f"填报日期：{d.year}/{d.month}/{d.day}")
+        r = stat_rows(ws, table, values, 3, positions, NAMES)
+        ws.cell(r, 1, f"填表人：{header['person']}")
+        ws.cell(r, 4, f"联系电话：{header['phone']}")
+    wb.save(path)
+    return positions
+
+
 # --- Word --------------------------------------------------------------------------------------
 
 
