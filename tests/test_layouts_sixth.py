@@ -68,9 +68,7 @@ LIMITS = {
     "wu-for-zero": (c6.build_wu_for_zero, (PDS, EZ), ".xlsx", False),
 }
 # (layout, form, kind): what wenuan said, for the xfail mark
-STAMP = (
-    "填报单位 read as '叶县总工会(盖章)': the （盖章） typed after the unit's name is kept in it"
-)
+STAMP = "填报单位 read with its stamp mark: '叶县总工会(盖章)' for 填报单位：叶县总工会（盖章）"
 TEXTBOX = "unknown_form 认不出…是哪个表式: the title and the tables inside a text box are not read"
 PAGE_HEADER = (
     "error header 未填写填报单位, 未填写填报人; warning 未填写联系电话; info + warning deadline"
