@@ -68,26 +68,7 @@ LIMITS = {
     "wu-for-zero": (c6.build_wu_for_zero, (PDS, EZ), ".xlsx", False),
 }
 # (layout, form, kind): what wenuan said, for the xfail mark
-STAMP = "填报单位 read with its stamp mark: '叶县总工会(盖章)' for 填报单位：叶县总工会（盖章）"
-TEXTBOX = "unknown_form 认不出…是哪个表式: the title and the tables inside a text box are not read"
-PAGE_HEADER = (
-    "error header 未填写填报单位, 未填写填报人; warning 未填写联系电话; info + warning deadline"
-    " (逾期, judged by the file's date): the page header (页眉) and footer (页脚) are not read"
-)
-KNOWN: dict[tuple[str, str, str], str] = {
-    **{
-        (n, f, k): STAMP
-        for n, fs in (
-            ("title-stamp-line", (PDS, EZ, JZ23)),
-            ("title-stamp-line-xls", (JZ19,)),
-            ("pdf-from-xlsx", (PDS, EZ)),
-        )
-        for f in fs
-        for k in ("valid", "slip")
-    },
-    **{("word-textbox", f, k): TEXTBOX for f in (JZ23, ZZ) for k in ("valid", "slip")},
-    **{("word-page-header", f, k): PAGE_HEADER for f in (PDS, JZ19) for k in ("valid", "slip")},
-}
+KNOWN: dict[tuple[str, str, str], str] = {}  # none left: issue 22 met them all
 KINDS = ("valid", "slip")
 
 

@@ -103,7 +103,7 @@ def expanded(grid: Grid) -> Grid:
                     + (f"第{blank}空" if blank > 1 else "")
                 )
             rows.append(line)
-    return Grid(grid.name, rows, covered, places=places, hidden=grid.hidden)
+    return Grid(grid.name, rows, covered, places=places, hidden=grid.hidden, margins=grid.margins)
 
 
 def _text(value) -> str:

@@ -41,6 +41,8 @@ class Grid:
     # cells whose number format shows 元 as 万元 (0!.0000): the row holds the figure shown,
     # this the stored value and the format
     shown: dict[tuple[int, int], tuple[object, str]] = field(default_factory=dict)
+    # a Word document's page headers and footers: read for the header fields the body lacks
+    margins: list["Grid"] = field(default_factory=list)
     # hidden rows, looked up only when a table is found twice (a zero-argument function)
     find_hidden_rows: Callable[[], frozenset[int]] | None = field(default=None, compare=False)
 
