@@ -182,7 +182,9 @@ def _take(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
 
 
 # 叶县总工会（盖章）, （单位公章）, （签章）: where the stamp goes, not the unit's name
-_STAMP_MARK = re.compile(r"[(（]\s*[^()（）]{0,6}?(?:章|签\s*字|签\s*名)\s*[)）]|\s+(?:盖章|公章|签章)$")
+_STAMP_MARK = re.compile(
+    r"[(（]\s*[^()（）]{0,6}?(?:章|签\s*字|签\s*名)\s*[)）]|\s+(?:盖章|公章|签章)$"
+)
 
 
 def unstamped(unit: str) -> str:
