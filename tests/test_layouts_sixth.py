@@ -177,20 +177,7 @@ def test_sixth_layout(tmp_path, name, form_id, kind):
     assert report.unit == HEADERS[form_id]["unit"]
 
 
-MERGED = (
-    "error missing E1 (jiaozuo-2019) / C1 (zhengzhou-2021) named at F17 / F10, the empty second"
-    " 本期数 column, not at D17 / D10 where the merged cell shows the figure"
-)
-LIMIT_CASES = [
-    pytest.param(
-        n,
-        f,
-        id=f"{f}-{n}",
-        marks=[pytest.mark.xfail(strict=True, reason=MERGED)] if n.startswith("merged") else [],
-    )
-    for n, (_, fs, _, _) in LIMITS.items()
-    for f in fs
-]
+LIMIT_CASES = [pytest.param(n, f, id=f"{f}-{n}") for n, (_, fs, _, _) in LIMITS.items() for f in fs]
 
 
 @pytest.mark.parametrize("name, form_id", LIMIT_CASES)
@@ -217,3 +204,22 @@ def test_the_day_in_chinese_numerals():
     assert c6.cn_numeral_date(date(2010, 1, 28)) == "二〇一〇年一月二十八日"
     assert c6.cn_numeral_date(date(2023, 12, 10)) == "二〇二三年十二月十日"
     assert c6.cn_numeral_date(date(2022, 1, 4)) == "二〇二二年一月四日"
+
+
+@pytest.mark.parametrize("form_id, item, span", [(JZ19, "E1", "D16:D17"), (ZZ, "C1", "D9:D10")])
+def test_a_figure_merged_with_another_is_named_at_its_merged_cell(tmp_path, form_id, item, span):
+    """758 typed once in a cell merged over E's and E1's: E is read, E1 is not (never 758
+    silently), and the one finding says the cell is merged, at E1's own row, with the fill."""
+    values = samples.consistent(ALL[form_id])
+    path, positions = build(tmp_path, "merged-equal-figures", form_id, values, LIMITS)
+    report = check(path)
+    (found,) = [f for f in report.findings if f.severity == "error"]
+    key = next(k for k in values if k.endswith(f":{item}"))
+    assert (found.kind, found.what, found.items, found.cell) == (
+        "missing",
+        "f_merged",
+        [item],
+        positions[key],
+    )
+    assert found.params["span"] == span and found.suggestion.value == values[key]
+    assert f"合并成了一个格（{span}）" in found.message

@@ -368,6 +368,9 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     if value is None:
         if entry and ret.uncalculated(entry):
             return None, _finding("error", "formula", "f_formula", cell, entry, table)
+        if entry and entry.merged:  # one figure shown for two: neither is read
+            params = {"span": entry.merged}
+            return None, _finding("error", "missing", "f_merged", cell, entry, table, params)
         if cell.required:
             typed = str(entry.raw).strip() if entry and entry.raw is not None else ""
             what = "f_dash" if typed else "f_missing"

@@ -748,6 +748,10 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 entry.shown = shown.get((r, slot.col))
             found[ref] = entry
             named += 1
+        if region.grid.merges:  # 758 typed once in a cell merged over E's and E1's: not read
+            for ref, unit in pending:
+                if not _filled(found, ref) and (m := _merged_over(region, cols, r, unit)):
+                    found[ref] = Entry(None, sheet, place(r, m[0]), how, label, merged=m[1])
         if len(p.refs[item]) == 1 or all(_filled(found, ref) for ref, _ in p.refs[item]):
             full.add(item)  # every value of the item read: its label names no other row
 
@@ -795,6 +799,24 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def _merged_over(region: Region, cols: _Columns, r: int, unit: str) -> tuple | None:
+    """(the column, D16:D17) of the row's value cell for `unit` when it is under a filled merged
+    cell that starts in another figure's cell: it shows one figure for two."""
+    grid = region.grid
+    for c in cols.values:
+        if (r, c) not in grid.covered:
+            continue
+        u = cols.unit_beside.get(c)
+        if (unit_word(_cell(grid, r, u)) if u is not None else None) not in (None, unit):
+            continue
+        for top, left, bottom, right in grid.merges:
+            if top <= r <= bottom and left <= c <= right:
+                if left in cols.values and _cell(grid, top, left) not in (None, ""):
+                    return c, f"{grid.place(top, left)}:{grid.place(bottom, right)}"
+                break
+    return None
 
 
 def _total_above(last: str | None, p: _Plan, found, full) -> str | None:
