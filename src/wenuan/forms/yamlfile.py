@@ -34,10 +34,6 @@ Lines = dict[tuple, int]
 
 def load(path: Path) -> tuple[dict, Lines]:
     """The form file as plain data (all scalars strings or None) and the line of every path."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.composer import MaxDepthExceededError
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise FormFileError(path, None, t("yaml_too_large", size=size, limit=MAX_BYTES))
@@ -49,6 +45,10 @@ def load(path: Path) -> tuple[dict, Lines]:
             return stored["data"], {tuple(k): v for k, v in stored["lines"]}
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged cache entry: parse the file again
+    from ruamel.yaml import YAML  # a fifth of a command's start: only when not cached
+    from ruamel.yaml.composer import MaxDepthExceededError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     text = raw.decode("utf-8-sig", errors="replace")
     yaml = YAML(typ="rt")
     yaml.max_depth = MAX_DEPTH  # composing recurses: a file nested thousands deep stops here
