@@ -784,6 +784,9 @@ def main():
     """Entry point of the console script."""
     import os
 
+    # pydantic looks for plugins of its own in every installed package's metadata when the first
+    # model is built (some 6 ms of a command's start): wenuan has none, and needs none
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: no traceback
