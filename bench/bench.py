@@ -207,7 +207,8 @@ def main() -> None:
         report = validate.validate_file(own[0], loaded, options)
         assert report.ok and not report.findings, report.findings
         own_floor, own_ours = paired(calamine_read, check, own)
-        exe = [sys.executable, "-m", "wenuan"]
+        script = Path(sys.executable).with_name("wenuan")  # as a user types it: no runpy
+        exe = [str(script)] if script.exists() else [sys.executable, "-m", "wenuan"]
         version = wall([*exe, "--version"])
         one = wall([*exe, "validate", str(paths[0])])
         size = paths[0].stat().st_size
