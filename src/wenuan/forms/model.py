@@ -407,7 +407,10 @@ def load_form(path: Path, sentences: bool = True) -> Form:
         raise FormFileError(path, yamlfile.line_of(lines, loc), problem)
     form._file = path
     if kept:
-        yamlfile.store(kept, pickle.dumps(form))
+        try:
+            yamlfile.store(kept, pickle.dumps(form))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass  # a form that cannot be kept is checked each time
     return form
 
 
@@ -419,7 +422,7 @@ def _code_stamp() -> str:
     return " ".join(f"{s.st_mtime_ns}:{s.st_size}" for s in map(os.stat, code))
 
 
-def _kept(entry: Path | None) -> "Form | None":
+def _kept(entry: Path | None) -> Form | None:
     """The checked form the cache keeps, if it can be read (else it is checked again)."""
     try:
         form = pickle.loads(entry.read_bytes()) if entry else None
