@@ -495,3 +495,18 @@ def test_validating_one_return_imports_only_what_it_needs():
     for _ in range(2):  # the first run may parse the form and cache it
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.splitlines()[-2:] == ["exit 0", "[]"], run.stderr
+
+
+def test_pydantic_asks_its_plugin_loader_for_get_plugins_alone():
+    """cli._without_pydantic_plugins stands in for pydantic.plugin._loader with `get_plugins`
+    only: a pydantic that imports anything else from it must fail here, not in a user's run."""
+    import pydantic
+
+    root = Path(pydantic.__file__).parent
+    uses = {
+        line.strip()
+        for path in root.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "_loader" in line and "import" in line
+    }
+    assert uses == {"from ._loader import get_plugins"}

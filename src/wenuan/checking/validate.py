@@ -411,8 +411,8 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
 def typed_as(raw) -> str:
     """A cell's content as the clerk typed it: 932000, not the 932000.0 a workbook stores."""
     if type(raw) is float:
-        number = Decimal(repr(raw))
-        return f"{number.quantize(1):f}" if number == number.to_integral_value() else f"{number:f}"
+        number = Decimal(repr(raw))  # 932000.0 as 932000; 1.8e308 whole, not rounded to 28 digits
+        return f"{number.to_integral_value() if number == number.to_integral_value() else number:f}"
     return str(raw)
 
 
