@@ -82,6 +82,7 @@ def regular_file(path: Path) -> bool:
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
+_FLOAT_TOO_LARGE = float(TOO_LARGE)  # the same bound, compared with a float at a float's cost
 PARALLEL_FROM = 64  # fewer files are checked by one worker: more would cost more to start
 
 
@@ -346,12 +347,12 @@ def _finding(severity, kind, what, cell: Cell, entry, table, params=None, **kw) 
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < TOO_LARGE and not entry.unit:
+    if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and not entry.unit:
         if raw == int(raw):
             return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
-        if cell.decimals and not entry.shown:  # an amount to its decimals, nothing to say
-            value = numbers.parse(raw).value
-            if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
+        if (decimals := cell.decimals) and not entry.shown:  # an amount to its decimals
+            value = numbers.of_float(raw)
+            if value < TOO_LARGE and value.as_tuple().exponent >= -decimals:
                 return value, None
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:

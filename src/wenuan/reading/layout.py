@@ -13,7 +13,7 @@
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from wenuan.forms.model import UNITS, Form, Table
@@ -26,6 +26,7 @@ _UNIT_TEXT = re.compile(
     r"\)?(?:\([0-9A-Za-z\[\]]+\))?$"
 )
 SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
+_UNIT_NAMES = tuple(UNITS)  # the units a figure may be written with (12人)
 _YUAN_SLIPS = {("元", "万元"), ("万元", "元")}  # a unit beside a value that changes its scale
 NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
@@ -184,10 +185,11 @@ def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
     known = _titles(form)
     out = []
     for r, c, text in grid.texts:
-        if text not in known:
-            known[text] = _titled(text, form)
-        if known[text]:
-            out.append((r, c, known[text]))
+        table = known.get(text, 0)  # None: seen, no title
+        if table == 0:
+            table = known[text] = _titled(text, form)
+        if table:
+            out.append((r, c, table))
     return out
 
 
@@ -340,6 +342,7 @@ class _Columns:
     def __post_init__(self):
         # each value column with its unit column and its header's unit, for every row
         self.slotted = [(c, self.unit_beside.get(c), self.unit_of.get(c)) for c in self.values]
+        self.lone = len(self.values) == 1 and bool(self.units)  # one value, its unit in the row
 
 
 def _cell(grid: Grid, r: int, c: int):
@@ -406,8 +409,8 @@ def _code_with_label(folded: str, p: _Plan) -> str | None:
 def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
     """Rows not named yet whose label-column text is near an item's label."""
     for r in region.rows:
-        v = _cell(region.grid, r, col)
-        if r not in hits and isinstance(v, str) and (m := p.labels.match(v)):
+        v = _cell(region.grid, r, col) if r not in hits else None
+        if isinstance(v, str) and (m := p.labels.match(v)):
             hits[r] = _Hit(
                 r,
                 col,
@@ -451,7 +454,9 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
 def _gap_row(region: Region, cols: _Columns, r: int) -> bool:
     """A row with a label of four characters or more, no total's word, and a figure."""
     text = _cell(region.grid, r, cols.label)
-    if not isinstance(text, str) or len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
+    if not text or not isinstance(text, str):
+        return False
+    if len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
         return False
     return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
 
@@ -561,22 +566,18 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             if any(unit_word(v) for v in cells):
                 units.add(c)
             elif any(
-                v is not None and v != "" and parse(v, tuple(UNITS)).problem is None for v in cells
+                v is not None and v != "" and parse(v, _UNIT_NAMES).problem is None for v in cells
             ):
                 values.append(c)
         if not values:  # the notice's form sent back empty: the blank before each unit
             values = [c for c in sorted(units) if c - 1 > start and c - 1 not in skip | units]
             values = [c - 1 for c in values]
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
+        other = set(shown).difference(key_cols, values, units)
         units |= {
             c
             for r, c, text in grid.texts_in(region.rows)
-            if r in hits
-            and c in shown
-            and c not in key_cols
-            and c not in values
-            and c not in units
-            and _unit_word(text)
+            if c in other and r in hits and _unit_word(text)
         }
     # A value's unit is written beside it: after it (数值 | 单位, as the notice prints ____人)
     # or before it (单位 | 数值, as the template); which, the first of the columns tells. A value
@@ -634,6 +635,9 @@ class _Slot(NamedTuple):
     beside: bool = False  # the hint is the row's own unit cell beside the value
 
 
+_slot = partial(tuple.__new__, _Slot)  # a _Slot made without NamedTuple's slower call
+
+
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it: in the unit column beside
     it, in the column's header, in the label, or in the row's one unit column."""
@@ -646,10 +650,10 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
         beside = row[u] if u is not None and u < width else None
         own = _unit_word(beside) if beside and isinstance(beside, str) else None
         hint = own or header_unit or label_unit
-        if hint is None and len(cols.values) == 1 and cols.units:
+        if hint is None and cols.lone:
             found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
             hint = found.pop() if len(found) == 1 else None
-        out.append(_Slot(c, row[c] if c < width else None, hint, own is not None))
+        out.append(_slot((c, row[c] if c < width else None, hint, own is not None)))
     return out
 
 
@@ -700,21 +704,20 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
     free = list(slots)
     out, rest = [], []
     for ref in pending:
-        s = next((s for s in free if s.hint == ref[1]), None)
-        if s:
-            free.remove(s)
-            out.append((ref, s))
+        for s in free:
+            if s.hint == ref[1]:
+                free.remove(s)
+                out.append((ref, s))
+                break
         else:
             rest.append(ref)
-    units = {u for _, u in pending}
+    units = {u for _, u in pending} if rest and free else ()
     for ref in rest:
-        s = next(
-            (s for s in free if (s.hint is None or s.hint not in units) and _may_be(s, ref[1])),
-            None,
-        )
-        if s:
-            free.remove(s)
-            out.append((ref, s))
+        for s in free:
+            if (s.hint is None or s.hint not in units) and _may_be(s, ref[1]):
+                free.remove(s)
+                out.append((ref, s))
+                break
     return out
 
 
@@ -741,14 +744,14 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
 
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
-        for (ref, unit), slot in _assign(pending, slots):
-            hint = slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
-            entry = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
+        for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
+            hint = hint if (hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
+            found[ref] = entry = Entry(raw, sheet, place(r, col), how, label, hint, score)
             if shown:
-                entry.shown = shown.get((r, slot.col))
-            found[ref] = entry
+                entry.shown = shown.get((r, col))
             named += 1
-        if len(p.refs[item]) == 1 or all(_filled(found, ref) for ref, _ in p.refs[item]):
+        refs = p.refs[item]
+        if len(refs) == 1 or all(_filled(found, ref) for ref, _ in refs):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -885,7 +888,7 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, foun
     if any(unit_word(row[c]) in pending for c in cols.units if c < len(row)):
         return True
     figures = [s.raw for s in _slots(region, cols, r, None) if s.raw not in (None, "")]
-    return bool(figures) and all(parse(v, tuple(UNITS)).problem is None for v in figures)
+    return bool(figures) and all(parse(v, _UNIT_NAMES).problem is None for v in figures)
 
 
 # --- the whole file ------------------------------------------------------------------------
@@ -937,10 +940,8 @@ def _halves(region: Region) -> list[Region]:
     as its left and right halves; else the region itself."""
     grid, rows, cols = region.grid, region.rows, region.cols
     heads: dict[int, list[tuple[int, str]]] = {}  # the first rows' header words, by row
-    for r, c, v in grid.texts:  # in reading order: stop below the first rows
-        if r >= rows.start + 8:
-            break
-        if r in rows and c in cols and (role := role_of(v)):
+    for r, c, v in grid.texts_in(range(rows.start, min(rows.stop, rows.start + 8))):
+        if c in cols and (role := role_of(v)):
             heads.setdefault(r, []).append((c, role))
     for roles in heads.values():
         labels = [c for c, role in roles if role == "label"]
