@@ -12,6 +12,7 @@
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -437,10 +438,12 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     named = {c for h in hits.values() for c in h.codes}
     anchors = sorted((r, p.labels.order[h.codes[0]]) for r, h in hits.items() if len(h.codes) == 1)
     bounds = [(region.rows.start - 1, -1), *anchors, (region.rows.stop, len(p.labels.order))]
-    for (r1, o1), (r2, o2) in zip(bounds, bounds[1:], strict=False):
-        rows = [r for r in loose if r1 < r < r2]
-        if not rows:
-            continue
+    between: dict[int, list[int]] = {}  # the loose rows between bounds[i] and bounds[i + 1]
+    starts = [r for r, _ in bounds]
+    for r in loose:  # a loose row is no anchor: it falls strictly between two
+        between.setdefault(bisect_left(starts, r) - 1, []).append(r)
+    for i, rows in between.items():  # in the rows' order, as `loose` is
+        (_, o1), (_, o2) = bounds[i], bounds[i + 1]
         items = [
             c
             for c, o in p.labels.order.items()
@@ -513,10 +516,12 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
     years: dict[int, int] = {}
     for r in range(max(region.rows.start, first - 3), first):
         row_roles, row_units, row_years, carried = {}, {}, {}, None
+        row = grid.rows[r]
         for c in region.cols:
-            v = _cell(grid, r, c)
             if (r, c) in grid.covered:  # a header merged over several columns names each
                 v = carried
+            else:
+                v = row[c] if c < len(row) else None
             carried = v if isinstance(v, str) else None
             if not isinstance(v, str) or c in key_cols:
                 continue
@@ -524,8 +529,8 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
                 row_roles[c] = role
                 if u := unit_in_label(v) or unit_word(v):
                     row_units[c] = u
-            if (found := _YEAR_IN.findall(fold(v))) and len(fold(v)) <= 16 and "月" not in v:
-                row_years[c] = max(map(int, found))  # 2010年元旦春节, not a date or a name
+            if year := _header_year(v):
+                row_years[c] = year
         if len(set(row_years.values())) < 2:
             row_years = {}  # years head columns only when the row sets two side by side
         if len(row_roles) + min(len(row_years), 2) < 2:
@@ -540,6 +545,13 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
             if roles.get(c) in (None, "value"):
                 roles[c] = "value" if year == max(years.values()) else "prior"
     return roles, units
+
+
+@lru_cache(maxsize=1 << 12)
+def _header_year(text: str) -> int | None:
+    """The year a header cell names (2010年元旦春节), not a date's nor a long text's."""
+    found = _YEAR_IN.findall(fold(text))
+    return max(map(int, found)) if found and len(fold(text)) <= 16 and "月" not in text else None
 
 
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
