@@ -592,12 +592,11 @@ def check_total(form: Form, values: dict[str, Decimal]) -> list[Finding]:
 def _rule_findings(
     form: Form, values: dict[str, Decimal], cells, findings, total: bool = False
 ) -> list[Finding]:
-    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        if not all(k in values for k in keys):
+        if not all(map(values.__contains__, keys)):
             continue  # an empty or bad value is already a finding of its own
         if not (
             check.holds(values)
@@ -608,6 +607,7 @@ def _rule_findings(
     negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
+    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     decimals = {k: c[0].decimals for k, c in cells.items()}
     model, totals, _ = rule_model(form, total)
     x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
@@ -735,6 +735,8 @@ def _fill_suggestions(
 ) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
+    if not missing:
+        return []  # nothing empty to fill: most returns
     for rule, _, keys in _bound_rules(form, total):
         if rule.parsed.op != "=":
             continue
