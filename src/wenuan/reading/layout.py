@@ -355,11 +355,13 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
     """Each row's naming cell: a code beats a label; labels matched exactly (after folding)."""
     out: dict[int, _Hit] = {}
     coded: set[int] = set()  # rows named by a code: the rest of the row is not looked at
-    covered, rows, cols = region.grid.covered, region.rows, region.cols
+    covered, rows, cols, names = region.grid.covered, region.rows, region.cols, p.names
     for r, c, v in region.grid.texts_in(rows):
+        named = names.get(v)
+        if named is not None and not named:
+            continue  # a text seen before that names nothing: most texts of a batch
         if c not in cols or r in coded or (covered and (r, c) in covered):
             continue
-        named = p.names.get(v)
         if named is None:
             if len(p.names) > NAMES_KEPT:  # a long batch meets many names and phones
                 p.names.clear()
