@@ -413,7 +413,7 @@ def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> Non
     """Rows not named yet whose label-column text is near an item's label."""
     for r in region.rows:
         v = _cell(region.grid, r, col) if r not in hits else None
-        if isinstance(v, str) and (m := p.labels.match(v)):
+        if v and isinstance(v, str) and (m := p.labels.match(v)):  # "" names nothing
             hits[r] = _Hit(
                 r,
                 col,
