@@ -82,6 +82,7 @@ def regular_file(path: Path) -> bool:
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
+_FLOAT_TOO_LARGE = float(TOO_LARGE)  # the same bound, compared with a float at a float's cost
 PARALLEL_FROM = 64  # fewer files are checked by one worker: more would cost more to start
 
 
@@ -346,12 +347,12 @@ def _finding(severity, kind, what, cell: Cell, entry, table, params=None, **kw) 
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < TOO_LARGE and not entry.unit:
+    if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and not entry.unit:
         if raw == int(raw):
             return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
-        if cell.decimals and not entry.shown:  # an amount to its decimals, nothing to say
-            value = numbers.parse(raw).value
-            if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
+        if (decimals := cell.decimals) and not entry.shown:  # an amount to its decimals
+            value = numbers.of_float(raw)
+            if value < TOO_LARGE and value.as_tuple().exponent >= -decimals:
                 return value, None
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
@@ -594,12 +595,11 @@ def check_total(form: Form, values: dict[str, Decimal]) -> list[Finding]:
 def _rule_findings(
     form: Form, values: dict[str, Decimal], cells, findings, total: bool = False
 ) -> list[Finding]:
-    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        if not all(k in values for k in keys):
+        if not all(map(values.__contains__, keys)):
             continue  # an empty or bad value is already a finding of its own
         if not (
             check.holds(values)
@@ -610,6 +610,7 @@ def _rule_findings(
     negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
+    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     decimals = {k: c[0].decimals for k, c in cells.items()}
     model, totals, _ = rule_model(form, total)
     x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
@@ -737,6 +738,8 @@ def _fill_suggestions(
 ) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
+    if not missing:
+        return []  # nothing empty to fill: most returns
     for rule, _, keys in _bound_rules(form, total):
         if rule.parsed.op != "=":
             continue
