@@ -9,11 +9,11 @@ import functools
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from wenuan.checking import screen
 from wenuan.checking.findings import FileReport, Finding
@@ -67,6 +67,8 @@ class Result:
     outliers: list[tuple[str | None, str, Finding]] = field(default_factory=list)  # unit, path
     findings: list[Finding] = field(default_factory=list)  # the total's, by the total's rules
     provenance: IO[str] | None = None  # a JSON line per file: a Source
+    book: Any = None  # what took each unit's row and each file's Source as they came
+    scores: Any = None  # the figures on the batch screen's scale, gathered as they came
 
     @property
     def refused(self) -> bool:
@@ -93,7 +95,7 @@ class Result:
             yield Source(**row)
 
     def close(self) -> None:
-        for f in (self.spill, self.provenance):
+        for f in (self.spill, self.provenance, self.book):
             if f:
                 f.close()
 
@@ -122,8 +124,11 @@ def consolidate(
     form_id: str | None = None,
     roster: list[Unit] | None = None,
     allow_errors: bool = False,
+    book: Callable[[Form], Any] | None = None,
 ) -> Result:
-    """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
+    """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors.
+    `book(form)`, once the form is known, makes what takes each added unit's row (`unit`) and
+    each file's Source (`source`) as they come: the total workbook, written meanwhile."""
     result = Result(form=forms[form_id] if form_id else None)
     seen: dict[str, str] = {}  # unit key -> its file: the one thing kept a unit
     result.spill = out = _temp()
@@ -135,20 +140,29 @@ def consolidate(
                 result.form = forms[report.form]
             if names is None and result.form is not None:
                 names = Roster(roster if roster is not None else result.form.units)
+                result.scores = screen.Scores(result.form)
+                if book is not None:
+                    result.book = book(result.form)
+                    for earlier in result.sources():  # the unreadable ones before the form
+                        result.book.source(earlier)
             source = _take(result, report, names, seen, allow_errors, out)
             log.write(json.dumps(vars(source), ensure_ascii=False) + "\n")
+            if result.book is not None and not result.refused:
+                result.book.source(source)
     except BaseException:
         result.close()
         raise
     if names is not None:
         result.missing = [n for n in names.names if unit_key(n) not in seen]
+    if result.refused and result.book is not None:  # never written: let go of its rows now
+        result.book.close()
+        result.book = None
     if result.form is not None and not result.refused:
         from wenuan.checking.validate import check_total
 
         result.findings = check_total(result.form, result.total)
-        values = (u["values"] for u in result.units())
         unit_of = functools.cache(result.unit)  # a far unit is read back once, not twice
-        for i, finding in screen.outliers(result.form, values, unit_of):
+        for i, finding in screen.outliers(result.form, result.scores, unit_of):
             report = unit_of(i)
             result.outliers.append((report.unit, report.path, finding))
     return result
@@ -201,6 +215,7 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
     if report.errors:
         result.with_errors.append(unit or str(path))
     add(result.total, report.values)
+    result.scores.add(report.values)
     row = {
         "unit": unit,
         "path": str(path),
@@ -209,4 +224,6 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
     }
     result.starts.append(out.tell())
     out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if result.book is not None and not result.refused:
+        result.book.unit({**row, "values": report.values})
     return source
