@@ -62,11 +62,11 @@ class Result:
     included: int = 0
     with_errors: list[str] = field(default_factory=list)  # included despite errors
     # anonymous temporary files (no name on disk, so even a killed run leaves none behind)
-    spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
+    spill: IO[bytes] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
     starts: list[int] = field(default_factory=list)  # where each unit's line starts in spill
     outliers: list[tuple[str | None, str, Finding]] = field(default_factory=list)  # unit, path
     findings: list[Finding] = field(default_factory=list)  # the total's, by the total's rules
-    provenance: IO[str] | None = None  # a JSON line per file: a Source
+    provenance: IO[bytes] | None = None  # a JSON line per file: a Source
     book: Any = None  # what took each unit's row and each file's Source as they came
     scores: Any = None  # the figures on the batch screen's scale, gathered as they came
 
@@ -100,7 +100,7 @@ class Result:
                 f.close()
 
 
-def _lines(spill: IO[str] | None) -> Iterator[dict]:
+def _lines(spill: IO[bytes] | None) -> Iterator[dict]:
     if spill is None:
         return
     spill.seek(0)
@@ -108,8 +108,13 @@ def _lines(spill: IO[str] | None) -> Iterator[dict]:
         yield json.loads(line)
 
 
-def _temp() -> IO[str]:
-    return tempfile.TemporaryFile("w+", encoding="utf-8", prefix="wenuan-", suffix=".jsonl")
+def _temp() -> IO[bytes]:
+    """A file of JSON lines, in bytes: a text file's `tell` costs as much as the line."""
+    return tempfile.TemporaryFile("w+b", prefix="wenuan-", suffix=".jsonl")
+
+
+def _line(row: dict) -> bytes:
+    return (json.dumps(row, ensure_ascii=False) + "\n").encode()
 
 
 def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
@@ -146,7 +151,7 @@ def consolidate(
                     for earlier in result.sources():  # the unreadable ones before the form
                         result.book.source(earlier)
             source = _take(result, report, names, seen, allow_errors, out)
-            log.write(json.dumps(vars(source), ensure_ascii=False) + "\n")
+            log.write(_line(vars(source)))
             if result.book is not None and not result.refused:
                 result.book.source(source)
     except BaseException:
@@ -223,7 +228,7 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
         "places": report.places,
     }
     result.starts.append(out.tell())
-    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.write(_line(row))
     if result.book is not None and not result.refused:
         result.book.unit({**row, "values": report.values})
     return source

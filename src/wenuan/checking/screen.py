@@ -110,9 +110,11 @@ class Scores:
 
     def add(self, row: dict) -> None:
         """One unit's figures."""
-        for k in self.keys:
+        log10, nan = math.log10, math.nan
+        for k, scores in self.raw.items():
             v = row.get(k)
-            self.raw[k].append(math.log10(v) if v is not None and v > 0 else math.nan)
+            v = nan if v is None else float(v)  # as log10 takes a Decimal: through its float
+            scores.append(log10(v) if v > 0 else nan)
 
 
 class _Stats:

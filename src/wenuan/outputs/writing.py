@@ -9,6 +9,7 @@ import io
 import os
 import tempfile
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from wenuan.errors import WenuanError
@@ -265,9 +266,9 @@ def text_width(value) -> int:
 
 def _figure(value, decimals: int):
     """A value as it goes into a cell: counts whole, 万元 as a number with two decimals."""
-    if value is None or not hasattr(value, "as_tuple"):
-        return value
-    return float(value) if decimals else int(value)
+    if isinstance(value, Decimal):
+        return float(value) if decimals else int(value)
+    return value
 
 
 def _merge(ws, ref: str) -> None:
@@ -874,15 +875,18 @@ class Rows:
         r = self.count
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
         xml = "".join(
-            _cell_xml(f"{col}{r}", value, style)
-            for col, (value, style) in zip(self.columns, cells, strict=False)
+            [
+                _cell_xml(f"{col}{r}", value, style)
+                for col, (value, style) in zip(self.columns, cells, strict=False)
+            ]
         )
         self.file.write(f'<row r="{r}"{size}>{xml}</row>'.encode("utf-8", "replace"))
 
 
 def _cell_xml(at: str, value, style: str) -> str:
     """A cell as openpyxl writes it: a number, text inline (never a formula), or empty."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    kind = type(value)  # the figures of 各单位 first: most cells a large total has
+    if kind is float or kind is int or isinstance(value, int | float) and kind is not bool:
         return f'<c r="{at}" s="{style}" t="n"><v>{value:.16g}</v></c>'
     if value is None or value == "":
         return f'<c r="{at}" s="{style}"/>'
