@@ -717,6 +717,11 @@ class _Units:
         figure = {d: rows.look(body, box, centre, "0.00" if d else "0") for d in (0, 1)}
         self.columns = [(f"{tb.id}:{ref}", tb.cells[ref].decimals) for tb, ref in keys]
         self.looks = [figure[bool(d)] for _, d in self.columns]
+        # a row's figures, all numbers, in one format: {0} the row, {1}… the figures
+        self.numbers = "".join(
+            f'<c r="{col}{{0}}" s="{look}" t="n"><v>{{{i}:.16g}}</v></c>'
+            for i, (col, look) in enumerate(zip(rows.columns[2:], self.looks, strict=True), 1)
+        )
 
     def figures(self, values: dict) -> list:
         return [
@@ -730,7 +735,12 @@ class _Units:
             max(self.widths[0], text_width(unit or "")),
             max(self.widths[1], text_width(name)),
         ]
-        self.rows.append([(unit, self.name), (name, self.file)] + self.figures(values))
+        head = [(unit, self.name), (name, self.file)]
+        figures = [_figure(values.get(k), d) for k, d in self.columns]
+        try:
+            self.rows.append(head, rest=self.numbers.format(self.rows.count + 1, *figures))
+        except (TypeError, ValueError):  # an empty figure: cell by cell
+            self.rows.append(head + list(zip(figures, self.looks, strict=True)))
 
     def finish(self, total: dict) -> "Rows":
         """The total's row, the column widths, the panes and the print settings."""
@@ -868,9 +878,9 @@ class Rows:
             cell.number_format = number_format
         return str(cell.style_id)
 
-    def append(self, cells: list[tuple], height: float | None = None) -> None:
+    def append(self, cells: list[tuple], height: float | None = None, rest: str = "") -> None:
         """One row: a (value, style id) a cell, as openpyxl writes it (text inline, never a
-        formula); `height` in points."""
+        formula), then the XML of the `rest` of its cells; `height` in points."""
         self.count += 1
         r = self.count
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
@@ -880,7 +890,7 @@ class Rows:
                 for col, (value, style) in zip(self.columns, cells, strict=False)
             ]
         )
-        self.file.write(f'<row r="{r}"{size}>{xml}</row>'.encode("utf-8", "replace"))
+        self.file.write(f'<row r="{r}"{size}>{xml}{rest}</row>'.encode("utf-8", "replace"))
 
 
 def _cell_xml(at: str, value, style: str) -> str:
