@@ -74,10 +74,12 @@ class Result:
     def refused(self) -> bool:
         return bool(self.refusals)
 
-    def units(self) -> Iterator[dict]:
-        """Each included unit's figures, read back from the spill file."""
+    def units(self, text: bool = False) -> Iterator[dict]:
+        """Each included unit's figures, read back from the spill file: Decimal, or with
+        `text` as written ("12.50")."""
         for row in _lines(self.spill):
-            row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
+            if not text:
+                row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
             yield row
 
     def unit(self, i: int) -> FileReport:
