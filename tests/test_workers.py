@@ -88,3 +88,13 @@ def test_items_sent_ahead_to_a_worker_that_dies_go_to_the_next_and_keep_their_or
         raise AssertionError("no ValueError")
     results.close()
     assert list(Workers(2).map(_item, [5, 6, 7, 8, 9])) == [50, 60, 70, 80, 90]
+
+
+def test_an_item_that_cannot_be_sent_to_a_worker_is_raised_in_its_place():
+    import pytest
+
+    results = Workers(2).map(_item, [1, (x for x in ()), 2])  # a generator cannot be pickled
+    assert next(results) == 10
+    with pytest.raises(TypeError, match="pickle"):
+        next(results)
+    results.close()

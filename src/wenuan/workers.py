@@ -37,10 +37,13 @@ class Workers:
         process, conn = self._take()
         try:
             conn.send((fn, args))
-        except OSError:
+            answer = self._answer(process, conn)
+        except OSError:  # sending: the worker has ended
             self._end(process, conn)
             raise Died("ended") from None
-        answer = self._answer(process, conn)
+        except BaseException:  # what cannot be sent, Ctrl-C: that worker's answer is lost
+            self._end(process, conn)
+            raise
         if isinstance(answer, Died):
             raise answer
         self._give_back(process, conn)
@@ -78,6 +81,7 @@ class Workers:
         todo = deque(enumerate(items))
         count = len(todo)
         done: dict = {}  # index -> (True, result or Died) or (False, the exception to raise)
+        failed: list = []  # what ended a thread that drove a worker (a bug): raised here
         ready = threading.Condition()
 
         def put(i: int, answer: tuple) -> None:
@@ -99,9 +103,13 @@ class Workers:
                         return
                     if conn is None:
                         process, conn = self._take()  # Died once closed
-                        more = sent
-                    for _, item in more:
-                        _send(conn, fn, item)
+                        more = list(sent)
+                    for entry in more:
+                        if (why := _send(conn, fn, entry[1])) is not None:
+                            sent.remove(entry)
+                            put(entry[0], (False, why))
+                    if not sent:
+                        continue
                     answer = self._answer(process, conn)
                     i, _ = sent.popleft()
                     if isinstance(answer, Died):
@@ -112,9 +120,9 @@ class Workers:
                 for i, _ in sent:
                     put(i, (True, e))
             except BaseException as e:  # a bug: raised in the caller's thread
+                failed.append(e)
                 for i, _ in sent:
                     put(i, (False, e))
-                raise
             finally:
                 if conn is not None:
                     self._give_back(process, conn)
@@ -127,7 +135,8 @@ class Workers:
                 with ready:
                     while i not in done and any(t.is_alive() for t in threads):
                         ready.wait(0.5)
-                    ok, value = done.pop(i, (True, Died("closed")))
+                    gone = (False, failed[0]) if failed else (True, Died("closed"))
+                    ok, value = done.pop(i, gone)
                 if not ok:
                     raise value
                 yield value
@@ -189,12 +198,16 @@ class Workers:
         conn.close()
 
 
-def _send(conn, fn: Callable, item) -> None:
-    """Send a worker an item; if it has ended, reading its answer says so."""
+def _send(conn, fn: Callable, item) -> Exception | None:
+    """Send a worker an item: None, or why it cannot be sent (not an ended worker: reading
+    its answer says so)."""
     try:
         conn.send((fn, (item,)))
     except OSError:
         pass
+    except Exception as e:  # an item that cannot be pickled
+        return e
+    return None
 
 
 def _serve(conn, initializer, initargs) -> None:
