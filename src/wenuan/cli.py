@@ -509,7 +509,8 @@ def consolidate_cmd(
         if output:
             writing.check_target(output, force)
         _, checked = _checked(paths, loaded, validate.Options(form_id=form))
-        result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors)
+        book = writing.Total if output else None  # its rows written while the returns are read
+        result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors, book)
     except WenuanError as e:
         _fail(e)
     try:
