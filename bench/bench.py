@@ -86,10 +86,17 @@ def sheet_bounds(paths) -> float:
     """ms per return of looking how far each sheet reaches (validate does, before
     python-calamine opens the file; the zip's directory read already)."""
     from wenuan.reading.extent import check_extent
+    from wenuan.reading.package import Package
     from wenuan.reading.workbook import RETURN, check_container
 
-    infos = {p: check_container(p) for p in paths}
-    return per_return(lambda p: check_extent(p, infos[p], RETURN), paths)
+    infos = {p: check_container(Package.open(p)) for p in paths}
+
+    def bounds(p: Path) -> None:
+        package = Package.open(p)  # the file read, as before the look
+        package.infos = infos[p]
+        check_extent(package, RETURN)
+
+    return per_return(bounds, paths)
 
 
 def openpyxl_load(path: Path) -> None:

@@ -690,14 +690,15 @@ import os, time
 from wenuan.reading import workbook
 import wenuan.workers
 real = workbook.check_container
-def check_container(path, bounds=workbook.RETURN):
+def check_container(package, bounds=workbook.RETURN):
+    path = package.path
     if path.name == os.environ.get("WENUAN_TEST_ABORT"):
         os.abort()  # as python-calamine does when an allocation fails
     if path.name == os.environ.get("WENUAN_TEST_HANG"):
         time.sleep(600)
     if path.name == os.environ.get("WENUAN_TEST_GREEDY"):
         b"x" * (3 << 30)  # past the worker's memory limit
-    return real(path, bounds)
+    return real(package, bounds)
 workbook.check_container = check_container
 wenuan.workers.SECONDS = 3.0
 """

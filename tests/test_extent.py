@@ -8,6 +8,7 @@ import pytest
 from wenuan.reading.extent import check_extent
 from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Unreadable
+from wenuan.reading.package import Package
 from wenuan.reading.workbook import RETURN, check_container
 
 
@@ -24,19 +25,21 @@ def test_the_sheets_inflated_for_the_bounds_give_the_same_hidden_columns_and_row
     path = tmp_path / "r.xlsx"
     book.save(path)
 
-    infos, sheets = check_container(path, RETURN), {}
-    check_extent(path, infos, RETURN, sheets)
+    package = Package.open(path)
+    check_container(package, RETURN)
+    check_extent(package, RETURN)
     with zipfile.ZipFile(path) as z:
-        assert sheets == {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
-    assert hidden_columns(path, infos, sheets) == hidden_columns(path) == {"表一": {2}}
-    assert hidden_rows(path, infos, sheets) == hidden_rows(path) == {"表一": {2}}
+        sheets = {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+    assert {n: x for n, x in package.parts.items() if n.startswith("xl/worksheets/")} == sheets
+    assert hidden_columns(package) == hidden_columns(path) == {"表一": {2}}
+    assert hidden_rows(package) == hidden_rows(path) == {"表一": {2}}
     # what the bounds' look made of one workbook's relations is not another's
     other = tmp_path / "o.xlsx"
     book.remove(second)
     book.save(other)
-    sheets = {}
-    check_extent(other, check_container(other, RETURN), RETURN, sheets)
-    assert len(sheets) == 1
+    package = Package.open(other)
+    check_extent(package, RETURN)
+    assert sum(n.startswith("xl/worksheets/") for n in package.parts) == 1
 
 
 FAR = b'<row r="60"><c r="ZZ60" t="n"><v>7</v></c></row>'
@@ -66,5 +69,5 @@ def test_a_far_cell_behind_a_sheet_data_end_that_is_no_end_is_still_seen(tmp_pat
                 assert len(data) > len(z.read(name))
             out.writestr(name, data)
     with pytest.raises(Unreadable) as refused:
-        check_extent(path, check_container(path, RETURN), RETURN)
+        check_extent(Package.open(path), RETURN)
     assert refused.value.args[0] == "too_far"

@@ -10,7 +10,6 @@ claimed A1:XFD1048576 over one cell costs nothing); an xls's DIMENSIONS record c
 allocate by, so it is bounded too.
 """
 
-import io
 import re
 import struct
 import zipfile
@@ -18,7 +17,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from html import unescape
-from pathlib import Path
 
 from wenuan.reading.model import Unreadable, a1
 
@@ -27,22 +25,20 @@ WHOLE = 1 << 20  # a file this small is read whole, once
 Far = tuple[str, int, int] | None  # (sheet, row, column) of a value past the bounds, 0-based
 
 
-def check_extent(
-    path: Path, infos: list[zipfile.ZipInfo] | None, bounds, sheets: dict | None = None
-) -> None:
-    """Refuse a workbook with a sheet that has a value past `bounds` (a workbook.Bounds): more
-    rows or columns than a return (or a list) can have. A damaged file is left to the reader.
-    `sheets`, when given, receives each xlsx sheet's XML that was inflated whole (by member)."""
+def check_extent(package, bounds) -> None:
+    """Refuse a workbook (a package.Package) with a sheet that has a value past `bounds` (a
+    workbook.Bounds): more rows or columns than a return (or a list) can have. A damaged file
+    is left to the reader. Each xlsx sheet's XML inflated whole stays in `package.parts`."""
     from wenuan.reading.formulas import ODD_ZIP
 
-    suffix = path.suffix.lower()
+    suffix = package.suffix
     try:
         if suffix in (".xlsx", ".xlsm"):
-            far = _xlsx(path, infos, bounds, sheets)
+            far = _xlsx(package, bounds)
         elif suffix == ".ods":
-            far = _ods(path, infos, bounds)
+            far = _ods(package, bounds)
         elif suffix == ".xls":
-            far = _xls(path, bounds)
+            far = _xls(package, bounds)
         else:
             return
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError):
@@ -87,24 +83,16 @@ def _unplain(rows: int, columns: int) -> tuple[re.Pattern, re.Pattern]:
     return cells, others
 
 
-def _xlsx(path: Path, infos, bounds, sheets: dict | None = None) -> Far:
-    """A sheet's far value, looking at the parts the workbook names as sheets; the XML of each
-    sheet inflated whole is put in `sheets` (by member name), for what reads it next."""
-    with open(path, "rb") as raw:
-        if raw.seek(0, 2) <= WHOLE:  # a return: read once, its parts sliced from memory
-            raw.seek(0)
-            raw = io.BytesIO(raw.read())
-        if infos is None:
-            with zipfile.ZipFile(raw) as z:
-                infos = z.infolist()
-        members = {i.filename.lower(): i for i in infos}
-        book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
-        if book is None or rels is None:
-            return None  # calamine cannot open it either
-        for name, parts in _sheets(_part(raw, book), _part(raw, rels)):
-            for part in parts:
-                if (info := members.get(part)) and (far := _xlsx_sheet(raw, info, bounds, sheets)):
-                    return name, *far
+def _xlsx(package, bounds) -> Far:
+    """A sheet's far value, looking at the parts the workbook names as sheets."""
+    members = {i.filename.lower(): i for i in package.directory()}
+    book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return None  # calamine cannot open it either
+    for name, parts in _sheets(package.read(book.filename), package.read(rels.filename)):
+        for part in parts:
+            if (info := members.get(part)) and (far := _xlsx_sheet(package, info, bounds)):
+                return name, *far
     return None
 
 
@@ -138,17 +126,16 @@ def _parts(target: str | None) -> set[str]:
     return {target, "xl/" + target}
 
 
-def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds, sheets: dict | None = None):
+def _xlsx_sheet(package, info: zipfile.ZipInfo, bounds):
     """The place of a value past the bounds in one sheet's XML. Most sheets name every cell's
     place in its first attribute, all within bounds at a glance: two searches say so; any other
     sheet is walked cell by cell."""
     if info.file_size > PIECE:  # a list's long sheet, looked at piece by piece
-        if not any(_odd(p, 0, len(p), bounds) for p in _pieces(raw, info)):
-            return None
-        return _walk(_pieces(raw, info), bounds)
-    xml = _whole(raw, info)
-    if sheets is not None:
-        sheets[info.filename] = xml
+        with package.raw() as raw:
+            if not any(_odd(p, 0, len(p), bounds) for p in _pieces(raw, info)):
+                return None
+            return _walk(_pieces(raw, info), bounds)
+    xml = package.read(info.filename)
     lo = xml.find(b"sheetData")  # only the sheet data is looked at
     if lo < 0 or not _odd(xml, lo, xml.rfind(b"sheetData"), bounds):
         return None
@@ -265,19 +252,17 @@ _ROWS = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
 _COLS = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
 
 
-def _ods(path: Path, infos, bounds) -> Far:
+def _ods(package, bounds) -> Far:
     """content.xml's tables: a cell's place counts the repeated rows and columns before it; a
     cell with a value (or anything inside it) repeated past the bounds is far. LibreOffice's
     own empty cells repeated to column 16384 and rows to 1048576 are not."""
-    with open(path, "rb") as raw:
-        if infos is None:
-            with zipfile.ZipFile(raw) as z:
-                infos = z.infolist()
-        content = next((i for i in infos if i.filename == "content.xml"), None)
+    with package.raw() as raw:
+        content = next((i for i in package.directory() if i.filename == "content.xml"), None)
         if content is None:
             return None
         sheet, row, rows, col = "", -1, 1, 0
-        for xml in _pieces(raw, content):
+        whole = content.file_size <= PIECE  # inflated once, for the readers after too
+        for xml in (package.read(content.filename),) if whole else _pieces(raw, content):
             for closing, kind, attrs, empty in _ODS_TAG.findall(xml):
                 if closing:
                     continue
@@ -306,12 +291,12 @@ _CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6}
 _MULRK, _DIMENSIONS, _BOUNDSHEET, _BOF = 0x00BD, 0x0200, 0x0085, 0x0809
 
 
-def _xls(path: Path, bounds) -> Far:
+def _xls(package, bounds) -> Far:
     """Each sheet's DIMENSIONS record (calamine reserves its rows x columns) and each value's
     record; BOUNDSHEET names where a sheet starts."""
     from wenuan.reading.hidden import biff_stream
 
-    data = biff_stream(path)
+    data = biff_stream(package)
     if data is None:
         return None
     starts: dict[int, str] = {}

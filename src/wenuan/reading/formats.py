@@ -14,12 +14,12 @@ written as text, every digit place is a whole-number digit: `0!.0000` shows 1234
 
 import re
 import struct
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
+from wenuan.reading.package import Package, package
 
 WAN = 10000
 
@@ -90,17 +90,18 @@ _R = re.compile(rb'\br="([A-Z]*)(\d+)"')
 _S = re.compile(rb'\bs="(\d+)"')
 
 
-def shown_wan(path: Path, infos: list[zipfile.ZipInfo] | None = None) -> Shown:
+def shown_wan(source: "Path | Package") -> Shown:
     """Each sheet's cells whose format shows their number ÷ 10,000 ({} when none, for most
-    returns after reading only the styles; {} too for a damaged file: the reader says so)."""
-    suffix = path.suffix.lower()
+    returns after reading only the styles; {} too for a damaged file: the reader says so).
+    `source`: the file, or its Package."""
+    suffix = source.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _xlsx(path, infos)
+            return _xlsx(package(source))
         if suffix == ".xls":
-            return _xls(path)
+            return _xls(package(source))
         if suffix == ".ods":
-            return _ods(path)
+            return _ods(package(source))
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError, ValueError):
         pass
     return {}
@@ -118,42 +119,40 @@ def _codes(styles: bytes) -> dict[int, str]:
     return codes
 
 
-def _xlsx(path: Path, infos: list[zipfile.ZipInfo] | None) -> Shown:
+def _xlsx(package: Package) -> Shown:
     from wenuan.reading.hidden import _quick_head
 
-    with open(path, "rb") as raw:
-        if infos is None:
-            with zipfile.ZipFile(raw) as z:
-                infos = z.infolist()
-        styles = next((i for i in infos if i.filename == "xl/styles.xml"), None)
-        # the number formats come first, before the fonts: most returns stop there
-        if styles is None or ((head := _quick_head(raw, styles, _FONTS)) and not _codes(head)):
-            return {}
-    with zipfile.ZipFile(path) as z:
-        names = {i.filename: i for i in infos}
-        styles = z.read(names["xl/styles.xml"])
-        codes = _codes(styles)
-        if not codes:
-            return {}
-        from defusedxml.ElementTree import fromstring
+    names = package.members()
+    if (styles := names.get("xl/styles.xml")) is None:
+        return {}
+    # the number formats come first, before the fonts: most returns stop there
+    if "xl/styles.xml" not in package.parts:
+        with package.raw() as raw:
+            if (head := _quick_head(raw, styles, _FONTS)) and not _codes(head):
+                return {}
+    styles = package.read("xl/styles.xml")
+    codes = _codes(styles)
+    if not codes:
+        return {}
+    from defusedxml.ElementTree import fromstring
 
-        root = fromstring(styles)
-        xfs = next((e for e in root if e.tag.endswith("cellXfs")), [])
-        styled = {
-            str(k).encode(): codes[n]
-            for k, xf in enumerate(xfs)
-            if (n := int(xf.get("numFmtId", "0"))) in codes
-        }
-        found: dict[str, dict[tuple[int, int], str]] = {}
-        for name, info in names.items():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if cells := _xlsx_cells(z.read(info), styled):
-                    found[name] = cells
-        if not found:
-            return {}
-        book = fromstring(z.read("xl/workbook.xml"))
-        sheets = [s.get("name") for s in book.iter(f"{_NS}sheet")]
-        return {n: found[p] for n in sheets if (p := sheet_part(z, n)) in found}
+    root = fromstring(styles)
+    xfs = next((e for e in root if e.tag.endswith("cellXfs")), [])
+    styled = {
+        str(k).encode(): codes[n]
+        for k, xf in enumerate(xfs)
+        if (n := int(xf.get("numFmtId", "0"))) in codes
+    }
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for name in names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            if cells := _xlsx_cells(package.read(name), styled):
+                found[name] = cells
+    if not found:
+        return {}
+    book = fromstring(package.read("xl/workbook.xml"))
+    sheets = [s.get("name") for s in book.iter(f"{_NS}sheet")]
+    return {n: found[p] for n in sheets if (p := sheet_part(package, n)) in found}
 
 
 def _xlsx_cells(xml: bytes, styled: dict[bytes, str]) -> dict[tuple[int, int], str]:
@@ -189,12 +188,12 @@ def _column(letters: bytes) -> int:
 # --- xls --------------------------------------------------------------------------------------
 
 
-def _xls(path: Path) -> Shown:
+def _xls(package: Package) -> Shown:
     """BIFF8: FORMAT records give the codes, XF records (in order) their format, and each
     number's record (NUMBER, RK, MULRK, FORMULA) its XF; BOUNDSHEET names where a sheet starts."""
     from wenuan.reading.hidden import biff_stream
 
-    data = biff_stream(path)
+    data = biff_stream(package)
     if data is None:
         return {}
     codes: dict[int, str] = {}
@@ -285,14 +284,13 @@ def _ods_code(body: bytes) -> str | None:
     return None
 
 
-def _ods(path: Path) -> Shown:
+def _ods(package: Package) -> Shown:
     """content.xml's cells whose cell style has a data style showing ÷ 10,000 (the data styles
     are in styles.xml or content.xml); rows and columns counted as repeated."""
-    with zipfile.ZipFile(path) as z:
-        content = z.read("content.xml")
-        parts = [content]
-        if "styles.xml" in z.namelist():
-            parts.append(z.read("styles.xml"))
+    content = package.read("content.xml")
+    parts = [content]
+    if "styles.xml" in package.members():
+        parts.append(package.read("styles.xml"))
     if not any(b"number:embedded-text" in part for part in parts):
         return {}  # most files: no text inside a number, no cell looked at
     bodies = {n: b for part in parts for n, b in _NUMBER_STYLE.findall(part)}

@@ -62,8 +62,9 @@ ODD_ZIP = (
 )
 
 
-def sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
-    """The zip member holding a sheet's XML, by the sheet's name."""
+def sheet_part(z, sheet: str) -> str:
+    """The zip member holding a sheet's XML, by the sheet's name (`z`: a zipfile.ZipFile or a
+    package.Package)."""
     from defusedxml.ElementTree import fromstring
 
     book = fromstring(z.read("xl/workbook.xml"))

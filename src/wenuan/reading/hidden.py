@@ -9,9 +9,11 @@ import zlib
 from pathlib import Path
 
 from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
+from wenuan.reading.package import Package, package
 
 Hidden = dict[str, frozenset[int]]  # sheet name -> 0-based hidden columns
 HEAD_MOST = 1 << 20  # column records come before the cells, in the first few kilobytes
+BIFF = "<BIFF>"  # in Package.parts: an xls's workbook stream (no zip member has such a name)
 WIDEST = 256  # a record may hide every column to the sheet's edge: the table is in the first
 
 _COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
@@ -19,33 +21,27 @@ _ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
 _DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 
 
-def hidden_columns(
-    path: Path, infos: list[zipfile.ZipInfo] | None = None, sheets: dict | None = None
-) -> Hidden:
+def hidden_columns(source: "Path | Package") -> Hidden:
     """Each sheet's hidden columns, for xlsx/xlsm, xls and ods; {} when none or unreadable.
-    `infos`: the zip's directory, `sheets`: sheets' XML by member, when the caller has read
-    them already."""
-    suffix = path.suffix.lower()
-    reader = {".xlsx": _xlsx, ".xlsm": _xlsx, ".xls": _xls, ".ods": _ods}.get(suffix)
+    `source`: the file, or its Package (the parts the caller inflated read again from it)."""
+    reader = {".xlsx": _xlsx, ".xlsm": _xlsx, ".xls": _xls, ".ods": _ods}.get(source.suffix.lower())
     if reader is None:
         return {}
     try:
-        return _xlsx(path, infos, sheets) if reader is _xlsx else reader(path)
+        return reader(package(source))
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError):
         return {}  # a damaged file: the reader proper says so, or reads what it can
 
 
-def hidden_rows(
-    path: Path, infos: list[zipfile.ZipInfo] | None = None, sheets: dict | None = None
-) -> Hidden:
+def hidden_rows(source: "Path | Package") -> Hidden:
     """Each sheet's hidden rows (0-based), for xlsx/xlsm and xls: last year's table kept above
-    this year's, out of sight; {} when none or unreadable. `sheets` as for hidden_columns."""
-    suffix = path.suffix.lower()
+    this year's, out of sight; {} when none or unreadable. `source` as for hidden_columns."""
+    suffix = source.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _xlsx_rows(path, infos, sheets or {})
+            return _xlsx_rows(package(source))
         if suffix == ".xls":
-            return _xls(path, rows=True)
+            return _xls(package(source), rows=True)
     except (*ODD_ZIP, struct.error, IndexError, UnicodeDecodeError, ValueError):
         pass  # a damaged file: the reader proper says so, or reads what it can
     return {}
@@ -56,46 +52,45 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 
 
-def _xlsx_rows(path: Path, infos: list[zipfile.ZipInfo] | None, sheets: dict) -> Hidden:
-    with zipfile.ZipFile(path) as z:
-        parts = {}
-        for info in infos if infos is not None else z.infolist():
-            name = info.filename
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            xml = sheets.get(name) or z.read(info)
-            if not _ROW_HIDDEN.search(xml):
-                continue  # most sheets: nothing hidden, no row looked at
-            found = {
-                int(n.group(1)) - 1
-                for tag in _ROW_TAG.findall(xml)
-                if _ROW_HIDDEN.search(tag) and (n := _ROW_NUMBER.search(tag))
-            }
-            if found:
-                parts[name] = frozenset(found)
-        if not parts:
-            return {}
-        from defusedxml.ElementTree import fromstring
+def _xlsx_rows(package: Package) -> Hidden:
+    parts = {}
+    for name in package.members():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        xml = package.read(name)
+        if not _ROW_HIDDEN.search(xml):
+            continue  # most sheets: nothing hidden, no row looked at
+        found = {
+            int(n.group(1)) - 1
+            for tag in _ROW_TAG.findall(xml)
+            if _ROW_HIDDEN.search(tag) and (n := _ROW_NUMBER.search(tag))
+        }
+        if found:
+            parts[name] = frozenset(found)
+    return _by_sheet(package, parts)
 
-        book = fromstring(z.read("xl/workbook.xml"))
-        names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
-        return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
+
+def _by_sheet(package: Package, parts: dict[str, frozenset[int]]) -> Hidden:
+    """What was found by sheet part, by sheet name."""
+    if not parts:
+        return {}
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(package.read("xl/workbook.xml"))
+    names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
+    return {n: parts[p] for n in names if (p := sheet_part(package, n)) in parts}
 
 
 def _span(first: int, last: int) -> range:
     return range(first, min(last, first + WIDEST - 1) + 1)
 
 
-def _xlsx(path: Path, infos=None, sheets: dict | None = None) -> Hidden:
-    sheets = sheets or {}
-    with open(path, "rb") as raw:
-        if infos is None:
-            with zipfile.ZipFile(raw) as z:
-                infos = z.infolist()
-        parts = {}
-        for info in infos:
+def _xlsx(package: Package) -> Hidden:
+    parts = {}
+    with package.raw() as raw:
+        for info in package.directory():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                if (xml := sheets.get(info.filename)) is not None:  # inflated already
+                if (xml := package.parts.get(info.filename)) is not None:  # inflated already
                     m = _DATA.search(xml, 0, HEAD_MOST)
                     head = xml[: m.start() if m else HEAD_MOST]
                 else:
@@ -105,14 +100,7 @@ def _xlsx(path: Path, infos=None, sheets: dict | None = None) -> Hidden:
                         head = _head(z, info, _DATA)
                 if found := _xlsx_sheet(head):
                     parts[info.filename] = found
-        if not parts:
-            return {}  # most returns: nothing hidden, the directory read once, by the caller
-        from defusedxml.ElementTree import fromstring
-
-        with zipfile.ZipFile(raw) as z:
-            book = fromstring(z.read("xl/workbook.xml"))
-            names = [s.get("name") for s in book.iter(f"{_NS}sheet")]
-            return {n: parts[p] for n in names if (p := sheet_part(z, n)) in parts}
+    return _by_sheet(package, parts)  # most returns: nothing hidden, {}
 
 
 def _quick_head(raw, info: zipfile.ZipInfo, stop: re.Pattern = _DATA) -> bytes | None:
@@ -156,20 +144,23 @@ def _xlsx_sheet(head: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def biff_stream(path: Path) -> bytes | None:
-    """An xls file's workbook stream (BIFF8 records), or None when it has none."""
+def biff_stream(source: "Path | Package") -> bytes | None:
+    """An xls file's workbook stream (BIFF8 records), or None when it has none; read once."""
     import olefile
 
-    with olefile.OleFileIO(str(path)) as ole:
-        name = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-        return None if name is None else ole.openstream(name).read()
+    source = package(source)
+    if BIFF not in source.parts:
+        with source.raw() as raw, olefile.OleFileIO(raw) as ole:
+            name = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            source.parts[BIFF] = None if name is None else ole.openstream(name).read()
+    return source.parts[BIFF]
 
 
-def _xls(path: Path, rows: bool = False) -> Hidden:
+def _xls(package: Package, rows: bool = False) -> Hidden:
     """BIFF8: BOUNDSHEET records name each sheet and where its records start; a sheet's
     COLINFO records say which columns are hidden (bit 0 of their options), its ROW records
     which rows (bit 5, fDyZero), when `rows`."""
-    data = biff_stream(path)
+    data = biff_stream(package)
     if data is None:
         return {}
     starts: dict[int, str] = {}
@@ -203,14 +194,13 @@ _REPEAT = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _ROW = re.compile(rb"<table:table-row\b")
 
 
-def _ods(path: Path) -> Hidden:
+def _ods(package: Package) -> Hidden:
     """content.xml: each table's column elements, before its rows; a collapsed one is hidden."""
     from html import unescape
 
-    with zipfile.ZipFile(path) as z:
-        if z.getinfo("content.xml").file_size > 64 << 20:
-            return {}
-        xml = z.read("content.xml")
+    if package.members()["content.xml"].file_size > 64 << 20:
+        return {}
+    xml = package.read("content.xml")
     out: Hidden = {}
     tables = list(_TABLE.finditer(xml))
     for k, m in enumerate(tables):

@@ -23,9 +23,10 @@ def grids(path: Path, bounds=None) -> list[Grid]:
             raise Unreadable("too_large")
         with tempfile.TemporaryDirectory(prefix="wenuan-word-") as tmp:
             return grids(_to_docx(path, Path(tmp)), bounds)
+    from wenuan.reading.package import Package
     from wenuan.reading.workbook import RETURN, check_container
 
-    check_container(path, bounds or RETURN)
+    check_container(Package(path), bounds or RETURN)
     try:
         import docx
 

@@ -1,5 +1,6 @@
 """Workbooks (xlsx, xlsm, xls, ods) opened safely and turned into grids of cell values."""
 
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -8,6 +9,7 @@ from wenuan.reading.extent import check_extent
 from wenuan.reading.formats import WAN, shown_wan, wan
 from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
+from wenuan.reading.package import Package
 
 META_SHEET = "wenuan"
 WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -39,18 +41,17 @@ RETURN = Bounds(rows=5000, columns=200, entry=16 << 20, total=64 << 20)
 LIST = Bounds(rows=120_000, columns=100, entry=128 << 20, total=160 << 20)
 
 
-def check_container(path: Path, bounds: Bounds = RETURN) -> list | None:
-    """Refuse a file that is too large, or a zip whose parts inflate too far, without reading it;
-    the zip's directory (None for an .xls)."""
+def check_container(package: Package, bounds: Bounds = RETURN) -> list | None:
+    """Refuse a file that is too large, or a zip whose parts inflate too far, without inflating
+    any; the zip's directory (None for an .xls), kept in `package.infos`."""
     import zipfile
 
-    if path.stat().st_size > MAX_FILE:
+    if package.size > MAX_FILE:
         raise Unreadable("too_large")
-    if path.suffix.lower() == ".xls":
+    if package.suffix == ".xls":
         return None  # an OLE file: its size is its size
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
+        infos = package.directory()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
         raise Unreadable("corrupt") from None
     total = 0
@@ -74,19 +75,22 @@ def open_workbook(path: Path, bounds: Bounds = RETURN):
 
 
 def _opened(path: Path, bounds: Bounds):
-    """The workbook open, the zip's directory check_container read (None for .xls), and the
-    sheets' XML the bounds' look inflated (by member)."""
+    """The workbook open, and its file read once (a Package: the zip's directory check_container
+    read, the parts the bounds' look inflated)."""
     import python_calamine as pc
 
     if path.suffix.lower() not in WORKBOOKS:
         raise Unreadable("suffix")
-    if _is_encrypted(path):
+    package = Package.open(path)
+    if _is_encrypted(package):
         raise Unreadable("encrypted")
-    infos, sheets = check_container(path, bounds), {} if bounds is RETURN else None
+    check_container(package, bounds)
     # calamine's grid of a sheet is rows x columns, all of it
-    check_extent(path, infos, bounds, sheets)
+    check_extent(package, bounds)
     try:
-        return pc.CalamineWorkbook.from_path(str(path)), infos, sheets
+        if package.data is None:
+            return pc.CalamineWorkbook.from_path(str(path)), package
+        return pc.CalamineWorkbook.from_filelike(io.BytesIO(package.data)), package
     except pc.PasswordError:
         raise Unreadable("encrypted") from None
     except BaseException as e:  # calamine raises several types, or panics, for a damaged file
@@ -95,13 +99,12 @@ def _opened(path: Path, bounds: Bounds):
         raise Unreadable("corrupt") from None
 
 
-def _is_encrypted(path: Path) -> bool:
+def _is_encrypted(package: Package) -> bool:
     """An encrypted xlsx is an OLE file holding an EncryptionInfo stream, not a zip."""
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or path.suffix.lower() == ".xls":
-        return False
-    with open(path, "rb") as f:
+    with package.raw() as f:
+        if f.read(8) != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or package.suffix == ".xls":
+            return False
+        f.seek(0)
         return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in f.read(
             1 << 20
         )
@@ -109,12 +112,13 @@ def _is_encrypted(path: Path) -> bool:
 
 def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, str]]:
     """The visible sheets as grids, and what the hidden `wenuan` sheet of a template records."""
-    workbook, infos, sheets = _opened(path, bounds)
+    workbook, package = _opened(path, bounds)
+    if bounds is not RETURN:
+        package = None  # a list's columns all count, hidden or not; its sheets' XML let go
     out, meta = [], {}
-    # a list's columns all count, hidden or not
-    hidden_cols = hidden_columns(path, infos, sheets) if bounds is RETURN else {}
-    as_wan = shown_wan(path, infos) if bounds is RETURN else {}  # 元 shown as 万元 by a format
-    lines = cache(lambda: hidden_rows(path, infos, sheets))  # read only if a table is found twice
+    hidden_cols = hidden_columns(package) if package else {}
+    as_wan = shown_wan(package) if package else {}  # 元 shown as 万元 by a format
+    lines = cache(lambda: hidden_rows(package))  # read only if a table is found twice
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
