@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
+from wenuan.reading.formulas import ODD_ZIP
 from wenuan.reading.package import Package, package
 
 WAN = 10000
@@ -120,7 +120,7 @@ def _codes(styles: bytes) -> dict[int, str]:
 
 
 def _xlsx(package: Package) -> Shown:
-    from wenuan.reading.hidden import _quick_head
+    from wenuan.reading.hidden import _quick_head, by_sheet
 
     names = package.members()
     if (styles := names.get("xl/styles.xml")) is None:
@@ -148,11 +148,7 @@ def _xlsx(package: Package) -> Shown:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             if cells := _xlsx_cells(package.read(name), styled):
                 found[name] = cells
-    if not found:
-        return {}
-    book = fromstring(package.read("xl/workbook.xml"))
-    sheets = [s.get("name") for s in book.iter(f"{_NS}sheet")]
-    return {n: found[p] for n in sheets if (p := sheet_part(package, n)) in found}
+    return by_sheet(package, found)
 
 
 def _xlsx_cells(xml: bytes, styled: dict[bytes, str]) -> dict[tuple[int, int], str]:

@@ -67,11 +67,11 @@ def _xlsx_rows(package: Package) -> Hidden:
         }
         if found:
             parts[name] = frozenset(found)
-    return _by_sheet(package, parts)
+    return by_sheet(package, parts)
 
 
-def _by_sheet(package: Package, parts: dict[str, frozenset[int]]) -> Hidden:
-    """What was found by sheet part, by sheet name."""
+def by_sheet(package: Package, parts: dict[str, frozenset[int]]) -> Hidden:
+    """What was found in each sheet's part (by member), by the sheet's name."""
     if not parts:
         return {}
     from defusedxml.ElementTree import fromstring
@@ -100,7 +100,7 @@ def _xlsx(package: Package) -> Hidden:
                         head = _head(z, info, _DATA)
                 if found := _xlsx_sheet(head):
                     parts[info.filename] = found
-    return _by_sheet(package, parts)  # most returns: nothing hidden, {}
+    return by_sheet(package, parts)  # most returns: nothing hidden, {}
 
 
 def _quick_head(raw, info: zipfile.ZipInfo, stop: re.Pattern = _DATA) -> bytes | None:
