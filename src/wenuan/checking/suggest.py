@@ -395,11 +395,19 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     found: list[tuple[int, tuple[Fix, ...]]] = []
     now = len(failing) + len(negative)
     before, where = _excesses(checks, x)
-    for key in keys:
+    checks_of = {c.index: c for c in checks}
+    for key in keys:  # a change of `key` moves only its own rules: the rest are counted once
+        mine = [(checks_of[i], a) for i, a in where[key]]
+        rest = [c for c in checks if c.index not in {i for i, _ in where[key]}]
+        if not all(c.warning or c.within(before[c.index]) for c in rest):
+            continue  # an error rule without the cell fails whatever its value
+        still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
         for new, kind in _tries(checks, failing, x, key, decimals):
-            trial = _moved(before, where[key], new - x[key])
-            left = _failing(checks, trial) + len(negative - {key})
-            if _consistent(checks, trial, before) and left < now:
+            moved = [(c, before[c.index] + a * (new - x[key])) for c, a in mine]
+            left = still + sum(not c.within(e) for c, e in moved)
+            if left < now and all(
+                c.within(e) or (c.warning and not c.within(before[c.index])) for c, e in moved
+            ):
                 found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
