@@ -398,17 +398,22 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     checks_of = {c.index: c for c in checks}
     for key in keys:  # a change of `key` moves only its own rules: the rest are counted once
         mine = [(checks_of[i], a) for i, a in where[key]]
-        rest = [c for c in checks if c.index not in {i for i, _ in where[key]}]
+        rest = [c for c in checks if all(i != c.index for i, _ in where[key])]
         if not all(c.warning or c.within(before[c.index]) for c in rest):
             continue  # an error rule without the cell fails whatever its value
         still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
+        lo, hi = -float("inf"), float("inf")  # where its error rules, and warnings that held, hold
+        for c, a in mine:
+            if not c.warning or c.within(before[c.index]):
+                first, last = c.span(a, before[c.index] - a * x[key])
+                lo, hi = max(lo, first), min(hi, last)
         for new, kind in _tries(checks, failing, x, key, decimals):
-            moved = [(c, before[c.index] + a * (new - x[key])) for c, a in mine]
-            left = still + sum(not c.within(e) for c, e in moved)
-            if left < now and all(
-                c.within(e) or (c.warning and not c.within(before[c.index])) for c, e in moved
-            ):
-                found.append((left, (Fix(key, new, kind),)))
+            if lo <= new <= hi:
+                left = still + sum(
+                    not c.within(before[c.index] + a * (new - x[key])) for c, a in mine
+                )
+                if left < now:
+                    found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
     if not found:

@@ -607,20 +607,23 @@ def _rule_findings(
     negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
-    decimals = {k: c[0].decimals for k, c in cells.items()}
-    model, totals, _ = rule_model(form, total)
-    x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
-    weights = {k: _weight(k, v, cells[k][1], totals) for k, v in values.items()}
-    diagnoses = {}
+    model, totals, decimals = rule_model(form, total)
     wanted = {i for i, *_ in failing}
-    for group in model.groups:
-        if any(c.index in wanted or negative.intersection(c.keys) for c in group):
-            found = suggest.diagnose(group, x, decimals, weights)
-            diagnoses.update({c.index: found for c in group})
-            if found:
-                _sign_fixes(
-                    found, {k for _, _, _, keys in failing for k in keys}, cells, values, ranges
-                )
+    groups = [
+        group
+        for group in model.groups
+        if any(c.index in wanted or negative.intersection(c.keys) for c in group)
+    ]
+    looked = {k for group in groups for c in group for k in c.keys if k in values}
+    x = {k: int(quantize(values[k], decimals[k]).scaleb(decimals[k])) for k in looked}
+    weights = {k: _weight(k, values[k], cells[k][1], totals) for k in looked}
+    diagnoses = {}
+    in_failing = {k for _, _, _, keys in failing for k in keys}
+    for group in groups:
+        found = suggest.diagnose(group, x, decimals, weights)
+        diagnoses.update({c.index: found for c in group})
+        if found:
+            _sign_fixes(found, in_failing, cells, values, ranges)
     out = []
     for index, rule, table, keys in failing:
         params = _rule_params(rule, keys, values, decimals, cells)

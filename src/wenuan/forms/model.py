@@ -3,7 +3,7 @@
 import os
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -37,10 +37,13 @@ UNITS: dict[str, int] = {
 FORMS_ENV = "WENUAN_FORMS"
 
 
+_WIDE = Context(prec=100)  # the default 28 digits fail on absurd values
+
+
 def quantize(value: Decimal, decimals: int) -> Decimal:
     """Round half-up, as a clerk and Excel do, never through float."""
-    with localcontext(Context(prec=100)):  # the default 28 digits fail on absurd values
-        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exponent = Decimal(1).scaleb(-decimals, _WIDE)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 class Model(BaseModel):
