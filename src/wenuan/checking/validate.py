@@ -737,7 +737,8 @@ def _fill_suggestions(
 ) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
-    for rule, _, keys in _bound_rules(form, total):
+    bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
+    for (rule, _, keys), check in bound:
         if rule.parsed.op != "=":
             continue
         empty = [k for k in keys if k not in values]
@@ -748,7 +749,7 @@ def _fill_suggestions(
         finding = missing.get((tb, cell.ref))
         if finding is None or finding.suggestion:
             continue
-        new = suggest.solve(rule.parsed, keys, key, values)
+        new = check.solve(values, key) if check else suggest.solve(rule.parsed, keys, key, values)
         if new is None or new < 0:
             continue
         new = quantize(new, cell.decimals)
