@@ -26,10 +26,12 @@ once, which would otherwise land on whichever form comes first.
 Then, per class of single slip the rules place without the solver (typo, unit, sign, empty),
 what a failing return costs over a valid one: the CPU time of validating and screening the
 class's N returns alone over that of N valid returns of the same seeds, the medians of three
-rounds (issue 25's target: 2× at most).
+rounds, each over fresh copies of the files (what the reader keeps of a file by its path, such
+as its formulas, is not reused; issue 25's target: 2× at most).
 """
 
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -364,8 +366,9 @@ def _costs(form, n: int, folder: Path, loaded, start: int, paths, cases) -> dict
     for kind in SINGLE:
         batches[kind] = [p for p, case in zip(paths, cases, strict=True) if case[0] == kind]
     times: dict[str, list[float]] = {k: [] for k in batches}
-    for _ in range(3):
+    for r in range(3):
         for kind, batch in batches.items():
+            batch = [shutil.copy(p, folder / f"round{r}-{p.name}") for p in batch]  # no cache
             begin = time.process_time()
             screen.screen(list(validate.check_all(batch, loaded, validate.Options())), loaded)
             times[kind].append(time.process_time() - begin)
