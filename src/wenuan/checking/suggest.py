@@ -412,11 +412,17 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         if not all(c.warning or c.within(before[c.index]) for c in rest):
             continue  # an error rule without the cell fails whatever its value
         still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
-        lo, hi = _room(mine, before, x[key])
+        lo, hi = _room(mine, before, x[key])  # within it, only warnings failing already may fail
+        loose = [(c, a) for c, a in mine if c.warning and not c.within(before[c.index])]
+        if still >= now and not loose:
+            continue
         for new, kind in _tries(checks, failing, x, key, decimals):
             if lo <= new <= hi:
-                left = still + sum(
-                    not c.within(before[c.index] + a * (new - x[key])) for c, a in mine
+                left = (
+                    still
+                    + sum(not c.within(before[c.index] + a * (new - x[key])) for c, a in loose)
+                    if loose
+                    else still
                 )
                 if left < now:
                     found.append((left, (Fix(key, new, kind),)))
