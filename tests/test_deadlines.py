@@ -94,3 +94,37 @@ def test_a_deadline_no_sentence_names_says_it_is_assumed_not_quoted():
         "逾期 3 天（0 个工作日）：截止 2024-02-09，收到 2024-02-12。通知未写明报送时间，截止日按此推定："
         "2024年春节前（焦作2019年、鄂州2022年、平顶山2010年的通知都要求春节前报送）"
     ]
+
+
+def test_the_table_of_spring_festivals_and_la_yue_is_lunar_pythons_for_every_year():
+    from lunar_python import Lunar
+
+    def lunar(year, month, day):
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    years = range(deadlines.TABLED, deadlines.TABLED + 151)
+    assert years[-1] == 2100
+    for year in years:
+        for month, day in [(1, 1), (1, 15), (1, 29), (12, 1), (12, 18), (12, 29)]:
+            assert deadlines._tabled(year, month, day) == lunar(year, month, day), (year, month)
+    assert deadlines._tabled(2101, 1, 1) is None  # past the table: lunar-python's
+    assert deadlines.lunar_to_solar(2101, 1, 1) == lunar(2101, 1, 1)
+    assert deadlines._tabled(2024, 12, 30) is None  # a 30th that may not be there: lunar-python's
+    with pytest.raises(deadlines.DateError):
+        deadlines.resolve("农历2024年腊月三十")  # 2024's 腊月 has 29 days
+
+
+def test_the_built_in_forms_deadlines_resolve_without_lunar_python():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from wenuan.forms import model\n"
+        "for fid in model.catalogue():\n"
+        "    model.get_form(fid)\n"
+        "print('lunar_python' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout == "False\n"

@@ -45,6 +45,8 @@ FAKE_ENDS = {  # the sheet data made of the rows; python-calamine reads on past 
     "attribute": lambda rows: rows.replace(b'<c r="A1"', b'<c x="</sheetData>" r="A1"') + FAR,
     "text": lambda rows: rows + b'<row r="9"><c r="A9" t="inlineStr"><is><t>a</sheetData>b</t></is></c></row>' + FAR,
     "second r": lambda rows: rows.replace(b'<c r="A1"', b'<c r="A1" r="ZZ60"'),
+    "second r later": lambda rows: rows.replace(b'<c r="A1"', b'<c r="A1" s="0"\tr =\'ZZ60\''),
+    "prefixed cells": lambda rows: rows + b'<row r="60">' + b"<x:c><v>7</v></x:c>" * 702 + b"</row>",
 }  # fmt: skip
 
 
@@ -61,7 +63,7 @@ def test_a_far_cell_behind_a_sheet_data_end_that_is_no_end_is_still_seen(tmp_pat
                 head, rest = data.split(b"<sheetData>")
                 rows, tail = rest.split(b"</sheetData>")
                 data = head + b"<sheetData>" + FAKE_ENDS[case](rows) + b"</sheetData>" + tail
-                assert b"ZZ60" in data
+                assert len(data) > len(z.read(name))
             out.writestr(name, data)
     with pytest.raises(Unreadable) as refused:
         check_extent(path, check_container(path, RETURN), RETURN)

@@ -176,6 +176,38 @@ def test_second_load_comes_from_the_cache_and_keeps_lines(tmp_path, monkeypatch)
     assert form.id == "demo"
 
 
+def test_a_checked_form_comes_back_from_the_cache_unchecked_for_the_same_bytes_and_code(
+    tmp_path, monkeypatch
+):
+    from wenuan.forms import model
+
+    path, first = _load(tmp_path, GOOD)
+    monkeypatch.setattr(model.Form, "model_validate", lambda *a: pytest.fail("checked again"))
+    again = load_form(path)
+    assert again == first and again is not first and again.file == path
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "demo.yaml").write_bytes(path.read_bytes())
+    assert load_form(moved / "demo.yaml").file == moved / "demo.yaml"  # where it is now
+    with pytest.raises(pytest.fail.Exception, match="checked again"):
+        _load(tmp_path, GOOD.replace("测试通知", "另一通知"))  # new bytes: checked anew
+    path.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(model, "_code_stamp", lambda: "other code")
+    with pytest.raises(pytest.fail.Exception, match="checked again"):
+        load_form(path)  # the same bytes checked by other code: checked again
+
+
+def test_a_damaged_cache_entry_is_checked_again(tmp_path):
+    from wenuan.forms import yamlfile
+
+    path, first = _load(tmp_path, GOOD)
+    raw = path.read_bytes()
+    for entry in yamlfile.cache_dir().glob("checked-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert load_form(path) == first
+    assert raw == path.read_bytes()
+
+
 def test_cache_can_be_turned_off(tmp_path, monkeypatch):
     from wenuan.forms import yamlfile
 

@@ -577,3 +577,115 @@ def test_the_unit_named_before_the_title_when_no_line_names_it(tmp_path, title, 
     report = check(path)
     assert report.values == values and report.unit == unit
     assert [f.message for f in report.findings] == ([] if unit else ["未填写填报单位"])
+
+
+@pytest.mark.parametrize(
+    "rows, unit",
+    [
+        ([["填报单位：叶县总工会（盖章）　　2010年1月28日"]], "叶县总工会"),
+        ([["填报单位：叶县总工会(公章)"]], "叶县总工会"),
+        ([["填报单位：叶县总工会（单位盖章）"]], "叶县总工会"),
+        ([["填报单位：叶县总工会 盖章"]], "叶县总工会"),
+        ([["填报单位：", "叶县总工会（签章）"]], "叶县总工会"),
+        ([["填报单位（盖章）：叶县总工会"]], "叶县总工会"),
+        ([["填报单位：（盖章）"], ["填报单位：叶县总工会"]], "叶县总工会"),
+        ([["填报单位：叶县总工会（城关）"]], "叶县总工会(城关)"),
+    ],
+    ids=[
+        "stamp-then-day",
+        "half-width",
+        "unit-stamp",
+        "bare-word",
+        "next-cell",
+        "after-name",
+        "stamp-only",
+        "not-a-stamp",
+    ],
+)
+def test_the_unit_is_read_without_the_stamps_mark(rows, unit):
+    found = header.read_header([_grid(rows)])
+    assert found["unit"].raw == unit
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_BOXES = (
+    f'<w:r xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml"'
+    ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>'
+    "<w:txbxContent/></wps:txbx></wps:wsp></w:drawing></mc:Choice>"
+    "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict>"
+    "</mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_a_return_in_a_text_box_is_read_once_where_it_is_anchored(tmp_path):
+    """WPS writes a text box twice (DrawingML and its VML fallback): one copy is read."""
+    from copy import deepcopy
+
+    from docx.oxml import parse_xml
+
+    from wenuan.reading import word
+
+    plain = tmp_path / "plain.docx"
+    values = _word_return(plain)
+    d = docx.Document(str(plain))
+    body = d.element.body
+    content = [e for e in body if not e.tag.endswith("sectPr")]
+    run = parse_xml(_BOXES)
+    for box in run.iter(f"{{{W}}}txbxContent"):
+        box.extend(deepcopy(e) for e in content)
+    for e in content:
+        body.remove(e)
+    d.add_paragraph("附：")._p.append(run)
+    boxed = tmp_path / "boxed.docx"
+    d.save(boxed)
+    (before,), (after,) = word.grids(plain), word.grids(boxed)
+    assert after.rows == [["附："], *before.rows]
+    assert sorted(after.places.values()) == sorted(before.places.values())
+    report = check(boxed)
+    assert (report.form, report.findings, report.values) == ("pingdingshan-2010", [], values)
+
+
+def test_the_page_header_and_footer_give_the_fields_the_body_lacks(tmp_path):
+    path = tmp_path / "页眉.docx"
+    values = _word_return(path)
+    d = docx.Document(str(path))
+    first, second = d.paragraphs[:2]  # the body's header lines: only 填报单位 kept
+    first.text, second.text = "填报单位：叶县总工会", ""
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "填报单位：别的单位　　填报人：王芳"
+    section.footer.paragraphs[0].text = "联系电话：0375-2916465　　2010.1.28"
+    d.add_section().header.is_linked_to_previous = True
+    d.save(path)
+    report = check(path)
+    found = {k: (str(e.raw), e.place) for k, e in report_header(path).items()}
+    assert found == {
+        "unit": ("叶县总工会", "第1段"),
+        "person": ("王芳", "页眉"),
+        "phone": ("0375-2916465", "页脚"),
+        "date": ("2010.1.28", "页脚"),
+    }
+    assert (report.findings, report.values) == ([], values)
+
+
+def report_header(path):
+    from wenuan import reading
+
+    return reading.read(path, ALL)[0].header
+
+
+@pytest.mark.parametrize("body_day", [True, False], ids=["body-day-first", "footer-day"])
+def test_a_day_alone_in_the_footer_counts_only_when_the_body_has_none(tmp_path, body_day):
+    path = tmp_path / "页脚.docx"
+    _word_return(path)
+    d = docx.Document(str(path))
+    d.paragraphs[1].text = ""  # no 填报日期 line
+    if body_day:
+        d.add_paragraph("2010年1月28日")
+    d.sections[0].footer.paragraphs[0].text = "2010年2月3日"
+    d.save(path)
+    day = report_header(path)["date"]
+    assert (day.raw, day.place) == (
+        ("2010年1月28日", f"第{day.cell[1:-1]}段") if body_day else ("2010年2月3日", "页脚")
+    )

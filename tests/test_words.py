@@ -82,9 +82,24 @@ def _returns(tmp: Path) -> list[Finding]:
     out += check(write(tmp, "ezhou-2022", name="late.xlsx"), received=date(2027, 1, 4)).findings
     v = samples.consistent(ALL["jiaozuo-2019"])
     out += check(write(tmp, "jiaozuo-2019", {"bfzx:08C[人次]": v["bfzx:08C[人次]"] + 37})).findings
+    out += _merged(write(tmp, "jiaozuo-2019", name="merged.xlsx"))
     (tmp / "bad.xlsx").write_bytes(b"not a workbook")
     out += validate.validate_file(tmp / "bad.xlsx", lib, validate.Options()).findings
     return out
+
+
+def _merged(path: Path) -> list[Finding]:
+    """E and E1 (equal) typed once in one cell merged over both: E1 is `f_merged`."""
+    import openpyxl
+
+    places = check(path).places
+    (sheet, top), (_, below) = (places[k].rsplit("!", 1) for k in ("swn:E", "swn:E1"))
+    wb = openpyxl.load_workbook(path)
+    wb[sheet.strip("'")].merge_cells(f"{top}:{below}")
+    wb.save(path)
+    found = check(path).findings
+    assert [(f.what, f.cell) for f in found] == [("f_merged", places["swn:E1"])]
+    return found
 
 
 def _batch(places: dict[str, str], n: int, changes: dict[int, dict]) -> list:

@@ -60,3 +60,41 @@ def test_openpyxl_writers_let_go_after_ctrl_c_print_nothing_and_others_still_do(
     finally:
         sys.unraisablehook = before
     assert printed == ["other"]
+
+
+def _item(x):
+    import os
+
+    if x == 3:  # ends its worker: 4, already sent to that worker, goes to the next one
+        os._exit(1)
+    if x == 4:
+        raise ValueError(x)
+    return x * 10
+
+
+def test_items_sent_ahead_to_a_worker_that_dies_go_to_the_next_and_keep_their_order():
+    from wenuan.workers import Died
+
+    got = []
+    results = Workers(1).map(_item, [1, 2, 3, 4, 5, 6])
+    for _ in range(3):
+        got.append(next(results))
+    assert got[:2] == [10, 20] and isinstance(got[2], Died)
+    try:
+        next(results)
+    except ValueError as e:  # raised in the worker, raised here, in the item's place
+        assert e.args == (4,)
+    else:
+        raise AssertionError("no ValueError")
+    results.close()
+    assert list(Workers(2).map(_item, [5, 6, 7, 8, 9])) == [50, 60, 70, 80, 90]
+
+
+def test_an_item_that_cannot_be_sent_to_a_worker_is_raised_in_its_place():
+    import pytest
+
+    results = Workers(2).map(_item, [1, (x for x in ()), 2])  # a generator cannot be pickled
+    assert next(results) == 10
+    with pytest.raises(TypeError, match="pickle"):
+        next(results)
+    results.close()

@@ -509,7 +509,8 @@ def consolidate_cmd(
         if output:
             writing.check_target(output, force)
         _, checked = _checked(paths, loaded, validate.Options(form_id=form))
-        result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors)
+        book = writing.Total if output else None  # its rows written while the returns are read
+        result = consolidate.consolidate(checked, loaded, form, _roster(roster), allow_errors, book)
     except WenuanError as e:
         _fail(e)
     try:
@@ -780,10 +781,26 @@ def _progress(items, total: int):
             progress.advance(task)
 
 
+def _without_pydantic_plugins() -> None:
+    """pydantic looks for plugins in every installed package's metadata when it builds its first
+    validator: importing importlib.metadata and reading them is some 20 ms of a command's start.
+    wenuan uses none; unless the user asks for them (PYDANTIC_DISABLE_PLUGINS set otherwise),
+    that look-up is skipped, and so is the module that makes it."""
+    import os
+    import sys
+    import types
+
+    if os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1") in ("1", "true", "__all__"):
+        none = types.ModuleType("pydantic.plugin._loader")
+        none.get_plugins = lambda: ()  # what pydantic's own returns when plugins are disabled
+        sys.modules.setdefault(none.__name__, none)
+
+
 def main():
     """Entry point of the console script."""
     import os
 
+    _without_pydantic_plugins()
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: no traceback

@@ -17,6 +17,12 @@ class Parsed(NamedTuple):
     problem: str | None = None  # "not_number"
 
 
+def of_float(raw: float) -> Decimal:
+    """A finite float as the number a workbook shows: 15 significant digits, as Excel itself
+    keeps (0.1+0.2 is 0.3, not binary noise)."""
+    return Decimal(f"{raw:.15g}")
+
+
 def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
     """Read a cell's raw value (number, text, date or empty) as a Decimal."""
     if type(raw) is float and raw == raw and abs(raw) < 2**53 and raw == int(raw):
@@ -30,8 +36,7 @@ def parse(raw, units: tuple[str, ...] = ()) -> Parsed:
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(None, problem="not_number")
-        # 15 significant digits, as Excel itself keeps: 0.1+0.2 is 0.3, not binary noise
-        return Parsed(Decimal(f"{raw:.15g}"))
+        return Parsed(of_float(raw))
     if not isinstance(raw, str):
         return Parsed(None, problem="not_number")
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")

@@ -5,9 +5,11 @@ makes that file's finding; the others go on, and a new worker takes the dead one
 import os
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 MEMORY = 2 << 30  # bytes a worker may map (RLIMIT_AS, where the system has it)
+DEPTH = 2  # items a worker is sent at a time in a batch: the one in hand and the next
 SECONDS = 130.0  # one file's time in a worker: a .doc's conversion alone may take 120 s
 
 
@@ -33,43 +35,115 @@ class Workers:
         """fn(*args) in a worker: its result, or the exception it raised; Died when the worker
         ends before it answers, or is ended after SECONDS."""
         process, conn = self._take()
-        answered = False
         try:
             conn.send((fn, args))
-            if not conn.poll(SECONDS):
-                raise Died("time")
-            ok, value = conn.recv()
-            answered = True
-        except (EOFError, OSError):
+            answer = self._answer(process, conn)
+        except OSError:  # sending: the worker has ended
+            self._end(process, conn)
             raise Died("ended") from None
-        finally:
-            with self._lock:  # after close() no worker goes back to the idle ones
-                if answered and not self._closed:
-                    self._idle.put((process, conn))
-                    answered = None
-            if answered is not None:
-                self._end(process, conn)
+        except BaseException:  # what cannot be sent, Ctrl-C: that worker's answer is lost
+            self._end(process, conn)
+            raise
+        if isinstance(answer, Died):
+            raise answer
+        self._give_back(process, conn)
+        ok, value = answer
         if ok:
             return value
         raise value
 
+    def _answer(self, process, conn):
+        """The worker's next answer, (ok, value); or Died, the worker ended, when it ends
+        before it answers or is ended after SECONDS."""
+        try:
+            if not conn.poll(SECONDS):
+                self._end(process, conn)
+                return Died("time")
+            return conn.recv()
+        except (EOFError, OSError):
+            self._end(process, conn)
+            return Died("ended")
+
+    def _give_back(self, process, conn) -> None:
+        """A worker that answered back among the idle ones; after close(), ended."""
+        with self._lock:
+            if not self._closed:
+                self._idle.put((process, conn))
+                return
+        self._end(process, conn)
+
     def map(self, fn: Callable, items: Iterable) -> Iterator:
         """fn(item) for each item, in the items' order, each in a worker; Died in place of the
-        result of an item whose worker died."""
-        from concurrent.futures import ThreadPoolExecutor
+        result of an item whose worker died. Each worker is sent its next item before it
+        answers the one in hand (DEPTH at a time), so it never waits for this process to read
+        its answer and send another: on a busy machine that left it idle a millisecond or more
+        an item."""
+        todo = deque(enumerate(items))
+        count = len(todo)
+        done: dict = {}  # index -> (True, result or Died) or (False, the exception to raise)
+        failed: list = []  # what ended a thread that drove a worker (a bug): raised here
+        ready = threading.Condition()
 
-        def one(item):
+        def put(i: int, answer: tuple) -> None:
+            with ready:
+                done[i] = answer
+                ready.notify_all()
+
+        def drive() -> None:
+            """One worker's items: sent ahead, answered in order; a dead worker's unanswered
+            items go to the next one it is replaced by."""
+            sent: deque = deque()  # (index, item) sent to this worker, not yet answered
+            process = conn = None
             try:
-                return self.call(fn, item)
+                while True:
+                    with ready:
+                        more = [todo.popleft() for _ in range(min(DEPTH - len(sent), len(todo)))]
+                    sent += more
+                    if not sent:
+                        return
+                    if conn is None:
+                        process, conn = self._take()  # Died once closed
+                        more = list(sent)
+                    for entry in more:
+                        if (why := _send(conn, fn, entry[1])) is not None:
+                            sent.remove(entry)
+                            put(entry[0], (False, why))
+                    if not sent:
+                        continue
+                    answer = self._answer(process, conn)
+                    i, _ = sent.popleft()
+                    if isinstance(answer, Died):
+                        process = conn = None  # ended: the items sent after it go to the next
+                        answer = (True, answer)
+                    put(i, answer)
             except Died as e:
-                return e
+                for i, _ in sent:
+                    put(i, (True, e))
+            except BaseException as e:  # a bug: raised in the caller's thread
+                failed.append(e)
+                for i, _ in sent:
+                    put(i, (False, e))
+            finally:
+                if conn is not None:
+                    self._give_back(process, conn)
 
-        threads = ThreadPoolExecutor(self._size)
+        threads = [threading.Thread(target=drive, daemon=True) for _ in range(self._size)]
         try:
-            yield from threads.map(one, items)
+            for thread in threads:
+                thread.start()
+            for i in range(count):
+                with ready:
+                    while i not in done and any(t.is_alive() for t in threads):
+                        ready.wait(0.5)
+                    gone = (False, failed[0]) if failed else (True, Died("closed"))
+                    ok, value = done.pop(i, gone)
+                if not ok:
+                    raise value
+                yield value
         finally:
+            with ready:
+                todo.clear()
             self.close()
-            threads.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """End every worker; calls still waiting end with Died. A busy worker is killed and
@@ -122,6 +196,18 @@ class Workers:
             process.kill()
         process.join(5)
         conn.close()
+
+
+def _send(conn, fn: Callable, item) -> Exception | None:
+    """Send a worker an item: None, or why it cannot be sent (not an ended worker: reading
+    its answer says so)."""
+    try:
+        conn.send((fn, (item,)))
+    except OSError:
+        pass
+    except Exception as e:  # an item that cannot be pickled
+        return e
+    return None
 
 
 def _serve(conn, initializer, initargs) -> None:

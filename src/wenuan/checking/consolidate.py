@@ -9,11 +9,11 @@ import functools
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from wenuan.checking import screen
 from wenuan.checking.findings import FileReport, Finding
@@ -62,20 +62,24 @@ class Result:
     included: int = 0
     with_errors: list[str] = field(default_factory=list)  # included despite errors
     # anonymous temporary files (no name on disk, so even a killed run leaves none behind)
-    spill: IO[str] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
+    spill: IO[bytes] | None = None  # a JSON line per included unit: {"unit", "path", "values"…}
     starts: list[int] = field(default_factory=list)  # where each unit's line starts in spill
     outliers: list[tuple[str | None, str, Finding]] = field(default_factory=list)  # unit, path
     findings: list[Finding] = field(default_factory=list)  # the total's, by the total's rules
-    provenance: IO[str] | None = None  # a JSON line per file: a Source
+    provenance: IO[bytes] | None = None  # a JSON line per file: a Source
+    book: Any = None  # what took each unit's row and each file's Source as they came
+    scores: Any = None  # the figures on the batch screen's scale, gathered as they came
 
     @property
     def refused(self) -> bool:
         return bool(self.refusals)
 
-    def units(self) -> Iterator[dict]:
-        """Each included unit's figures, read back from the spill file."""
+    def units(self, text: bool = False) -> Iterator[dict]:
+        """Each included unit's figures, read back from the spill file: Decimal, or with
+        `text` as written ("12.50")."""
         for row in _lines(self.spill):
-            row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
+            if not text:
+                row["values"] = {k: Decimal(v) for k, v in row["values"].items()}
             yield row
 
     def unit(self, i: int) -> FileReport:
@@ -93,12 +97,12 @@ class Result:
             yield Source(**row)
 
     def close(self) -> None:
-        for f in (self.spill, self.provenance):
+        for f in (self.spill, self.provenance, self.book):
             if f:
                 f.close()
 
 
-def _lines(spill: IO[str] | None) -> Iterator[dict]:
+def _lines(spill: IO[bytes] | None) -> Iterator[dict]:
     if spill is None:
         return
     spill.seek(0)
@@ -106,8 +110,13 @@ def _lines(spill: IO[str] | None) -> Iterator[dict]:
         yield json.loads(line)
 
 
-def _temp() -> IO[str]:
-    return tempfile.TemporaryFile("w+", encoding="utf-8", prefix="wenuan-", suffix=".jsonl")
+def _temp() -> IO[bytes]:
+    """A file of JSON lines, in bytes: a text file's `tell` costs as much as the line."""
+    return tempfile.TemporaryFile("w+b", prefix="wenuan-", suffix=".jsonl")
+
+
+def _line(row: dict) -> bytes:
+    return (json.dumps(row, ensure_ascii=False) + "\n").encode()
 
 
 def add(total: dict[str, Decimal], values: dict[str, Decimal]) -> None:
@@ -122,8 +131,11 @@ def consolidate(
     form_id: str | None = None,
     roster: list[Unit] | None = None,
     allow_errors: bool = False,
+    book: Callable[[Form], Any] | None = None,
 ) -> Result:
-    """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors."""
+    """Add checked returns; refuse (refusals set) on mixed forms, a unit twice, or errors.
+    `book(form)`, once the form is known, makes what takes each added unit's row (`unit`) and
+    each file's Source (`source`) as they come: the total workbook, written meanwhile."""
     result = Result(form=forms[form_id] if form_id else None)
     seen: dict[str, str] = {}  # unit key -> its file: the one thing kept a unit
     result.spill = out = _temp()
@@ -135,20 +147,29 @@ def consolidate(
                 result.form = forms[report.form]
             if names is None and result.form is not None:
                 names = Roster(roster if roster is not None else result.form.units)
+                result.scores = screen.Scores(result.form)
+                if book is not None:
+                    result.book = book(result.form)
+                    for earlier in result.sources():  # the unreadable ones before the form
+                        result.book.source(earlier)
             source = _take(result, report, names, seen, allow_errors, out)
-            log.write(json.dumps(vars(source), ensure_ascii=False) + "\n")
+            log.write(_line(vars(source)))
+            if result.book is not None and not result.refused:
+                result.book.source(source)
     except BaseException:
         result.close()
         raise
     if names is not None:
         result.missing = [n for n in names.names if unit_key(n) not in seen]
+    if result.refused and result.book is not None:  # never written: let go of its rows now
+        result.book.close()
+        result.book = None
     if result.form is not None and not result.refused:
         from wenuan.checking.validate import check_total
 
         result.findings = check_total(result.form, result.total)
-        values = (u["values"] for u in result.units())
         unit_of = functools.cache(result.unit)  # a far unit is read back once, not twice
-        for i, finding in screen.outliers(result.form, values, unit_of):
+        for i, finding in screen.outliers(result.form, result.scores, unit_of):
             report = unit_of(i)
             result.outliers.append((report.unit, report.path, finding))
     return result
@@ -201,6 +222,7 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
     if report.errors:
         result.with_errors.append(unit or str(path))
     add(result.total, report.values)
+    result.scores.add(report.values)
     row = {
         "unit": unit,
         "path": str(path),
@@ -208,5 +230,7 @@ def _take(result: Result, report: FileReport, names, seen, allow_errors, out) ->
         "places": report.places,
     }
     result.starts.append(out.tell())
-    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.write(_line(row))
+    if result.book is not None and not result.refused:
+        result.book.unit({**row, "values": report.values})
     return source

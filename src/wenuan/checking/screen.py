@@ -40,11 +40,14 @@ def screen(reports: list[FileReport], forms, previous: list[FileReport] | None =
         _against_last_year(reports, previous, forms)
 
 
-def outliers(form: Form, values: Iterable[dict], report_of) -> Iterator[tuple[int, Finding]]:
+def outliers(
+    form: Form, values: "Iterable[dict] | Scores", report_of
+) -> Iterator[tuple[int, Finding]]:
     """(index, `outlier` finding) for each figure far from the other units'. `values` is read
-    once (the figures of a big batch may come from a file); `report_of(i)` gives the i-th
+    once, or was gathered as the returns came (`Scores`); `report_of(i)` gives the i-th
     unit's report, its values, findings already made and cells, only for a figure far out."""
-    keys, raw = _raw_scores(form, values)
+    scores = values if isinstance(values, Scores) else Scores(form, values)
+    keys, raw = scores.keys, scores.raw
     n = len(raw[keys[0]]) if keys else 0
     if n <= MIN_OTHERS:
         return
@@ -95,15 +98,23 @@ def outliers(form: Form, values: Iterable[dict], report_of) -> Iterator[tuple[in
             )
 
 
-def _raw_scores(form: Form, values: Iterable[dict]) -> tuple[list[str], dict[str, array]]:
-    """Each figure of each unit on a log scale (NaN where empty or not positive), in one pass."""
-    keys = [f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells]
-    raw = {k: array("d") for k in keys}
-    for row in values:
-        for k in keys:
+class Scores:
+    """Each figure of each unit on a log scale (NaN where empty or not positive), gathered a
+    unit at a time (a big batch's as its returns come)."""
+
+    def __init__(self, form: Form, values: Iterable[dict] = ()):
+        self.keys = [f"{tb.id}:{ref}" for tb in form.tables for ref in tb.cells]
+        self.raw = {k: array("d") for k in self.keys}
+        for row in values:
+            self.add(row)
+
+    def add(self, row: dict) -> None:
+        """One unit's figures."""
+        log10, nan = math.log10, math.nan
+        for k, scores in self.raw.items():
             v = row.get(k)
-            raw[k].append(math.log10(v) if v is not None and v > 0 else math.nan)
-    return keys, raw
+            v = nan if v is None else float(v)  # as log10 takes a Decimal: through its float
+            scores.append(log10(v) if v > 0 else nan)
 
 
 class _Stats:

@@ -82,6 +82,7 @@ def regular_file(path: Path) -> bool:
 
 
 TOO_LARGE = Decimal(10) ** 12  # no count of people nor sum of 万元 in a return comes near
+_FLOAT_TOO_LARGE = float(TOO_LARGE)  # the same bound, compared with a float at a float's cost
 PARALLEL_FROM = 64  # fewer files are checked by one worker: more would cost more to start
 
 
@@ -346,12 +347,12 @@ def _finding(severity, kind, what, cell: Cell, entry, table, params=None, **kw) 
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
     raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < TOO_LARGE and not entry.unit:
+    if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and not entry.unit:
         if raw == int(raw):
             return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
-        if cell.decimals and not entry.shown:  # an amount to its decimals, nothing to say
-            value = numbers.parse(raw).value
-            if value < TOO_LARGE and value.as_tuple().exponent >= -cell.decimals:
+        if (decimals := cell.decimals) and not entry.shown:  # an amount to its decimals
+            value = numbers.of_float(raw)
+            if value < TOO_LARGE and value.as_tuple().exponent >= -decimals:
                 return value, None
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
@@ -368,6 +369,9 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     if value is None:
         if entry and ret.uncalculated(entry):
             return None, _finding("error", "formula", "f_formula", cell, entry, table)
+        if entry and entry.merged:  # one figure shown for two: neither is read
+            params = {"span": entry.merged}
+            return None, _finding("error", "missing", "f_merged", cell, entry, table, params)
         if cell.required:
             typed = str(entry.raw).strip() if entry and entry.raw is not None else ""
             what = "f_dash" if typed else "f_missing"
@@ -408,8 +412,8 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
 def typed_as(raw) -> str:
     """A cell's content as the clerk typed it: 932000, not the 932000.0 a workbook stores."""
     if type(raw) is float:
-        number = Decimal(repr(raw))
-        return f"{number.quantize(1):f}" if number == number.to_integral_value() else f"{number:f}"
+        number = Decimal(repr(raw))  # 932000.0 as 932000; 1.8e308 whole, not rounded to 28 digits
+        return f"{number.to_integral_value() if number == number.to_integral_value() else number:f}"
     return str(raw)
 
 
@@ -591,12 +595,11 @@ def check_total(form: Form, values: dict[str, Decimal]) -> list[Finding]:
 def _rule_findings(
     form: Form, values: dict[str, Decimal], cells, findings, total: bool = False
 ) -> list[Finding]:
-    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     interval = _interval_of(cells)
     failing = []
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        if not all(k in values for k in keys):
+        if not all(map(values.__contains__, keys)):
             continue  # an empty or bad value is already a finding of its own
         if not (
             check.holds(values)
@@ -607,6 +610,7 @@ def _rule_findings(
     negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
+    ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     model, totals, decimals = rule_model(form, total)
     wanted = {i for i, *_ in failing}
     groups = [
@@ -737,6 +741,8 @@ def _fill_suggestions(
 ) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
+    if not missing:
+        return []  # nothing empty to fill: most returns
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for (rule, _, keys), check in bound:
         if rule.parsed.op != "=":

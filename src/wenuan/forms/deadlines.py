@@ -1,8 +1,8 @@
 """Dates as notices write them (2010年春节前, 农历2009年腊月十八, 2024年2月中旬), resolved to days.
 
-Lunar dates go through lunar-python and official working days through chinese-calendar; no
-festival date is written down here. A form file writes `when` with its year, so it resolves on
-its own; the notice's exact words stay beside it in `text`.
+Lunar dates go through lunar-python (正月 and 腊月 of 1950–2100 through a table of its dates)
+and official working days through chinese-calendar. A form file writes `when` with its year, so
+it resolves on its own; the notice's exact words stay beside it in `text`.
 """
 
 import calendar
@@ -44,8 +44,47 @@ def _cn_number(text: str) -> int:
     raise DateError(text)
 
 
+# 正月初一 of each Chinese year from 1950 to 2101, as its day of the Gregorian year, and whether
+# the 腊月 of each year from 1950 to 2100 has 30 days (1) or 29 (0): lunar-python's own dates
+# (tests/test_deadlines.py compares them all), so that a form's 春节前 or 腊月十八 does not import
+# it (a tenth of a command's start)
+TABLED = 1950
+_SPRING = [
+    int(n)
+    for n in """
+48 37 27 45 34 24 43 31 49 39 28 46 36 25 44 33 21 40 30 48
+37 27 46 34 23 42 31 49 38 28 47 36 25 44 33 51 40 29 48 37
+27 46 35 23 41 31 50 38 28 47 36 24 43 32 22 40 29 49 38 26
+45 34 23 41 31 50 39 28 47 36 25 43 32 22 41 29 48 37 26 44
+34 23 42 31 50 39 28 46 35 24 43 32 22 41 30 48 37 26 45 33
+23 42 32 50 39 28 46 35 24 43 33 21 40 29 48 36 26 45 34 23
+42 31 50 38 27 46 36 24 43 33 22 40 29 48 37 26 45 34 24 41
+30 49 38 27 46 36 25 43 32 21 40 29
+""".split()
+]
+_LA_YUE_30 = (
+    "01101110100100100110111111100011111100011110110010"
+    "01011011111001101111101100000100111111000111111100"
+    "01111010000001011011111001001111101101000000101111"
+    "0"
+)
+
+
+def _tabled(year: int, month: int, day: int) -> date | None:
+    """A day of 正月 or 腊月 (up to the 29th, which every month has) from the table above."""
+    i = year - TABLED
+    if not (0 <= i < len(_LA_YUE_30) and month in (1, 12) and 1 <= day <= 29):
+        return None
+    if month == 1:
+        return date(year, 1, 1) + timedelta(days=_SPRING[i] - 1 + day - 1)
+    next_first = date(year + 1, 1, 1) + timedelta(days=_SPRING[i + 1] - 1)
+    return next_first - timedelta(days=29 + int(_LA_YUE_30[i]) - (day - 1))
+
+
 def lunar_to_solar(year: int, month: int, day: int) -> date:
     """The Gregorian date of a day of the Chinese calendar (lunar year, month, day)."""
+    if tabled := _tabled(year, month, day):
+        return tabled
     from lunar_python import Lunar
 
     try:

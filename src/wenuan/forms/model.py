@@ -1,10 +1,11 @@
 """Forms as data: the pydantic model of a notice's forms, and loading them from YAML files."""
 
 import os
+import pickle
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -47,7 +48,9 @@ def quantize(value: Decimal, decimals: int) -> Decimal:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a validator is built when a form file is first checked, not at import: a checked form
+    # comes back from the cache without one (load_form)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Value(Model):
@@ -385,8 +388,14 @@ _PYDANTIC_KEYS = {"extra_forbidden": "unknown_key", "missing": "missing_key"}
 def load_form(path: Path, sentences: bool = True) -> Form:
     """Load and check one form file; a broken file raises FormFileError naming file and line.
     `sentences=False` leaves the report's sentences unchecked (jinja2 costs a command's start
-    a tenth of a second): for the built-in forms, whose sentences the tests check."""
-    data, lines = yamlfile.load(path)
+    a tenth of a second): for the built-in forms, whose sentences the tests check. A form
+    checked once is kept in the cache, for the same bytes checked by the same code."""
+    raw = yamlfile.read(path)
+    kept = yamlfile.cache_file(raw, "checked", ".pickle", f"{_code_stamp()} {sentences}")
+    if (form := _kept(kept)) is not None:
+        form._file = path
+        return form
+    data, lines = yamlfile.load(path, raw)
     try:
         form = Form.model_validate(data)
     except ValidationError as e:
@@ -400,7 +409,29 @@ def load_form(path: Path, sentences: bool = True) -> Form:
     for loc, problem in _problems(form, sentences):
         raise FormFileError(path, yamlfile.line_of(lines, loc), problem)
     form._file = path
+    if kept:
+        try:
+            yamlfile.store(kept, pickle.dumps(form))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass  # a form that cannot be kept is checked each time
     return form
+
+
+@cache
+def _code_stamp() -> str:
+    """When and how large the code that reads and checks a form is: a form checked by other
+    code (another version, a file edited in a checkout) is checked again."""
+    code = (__file__, rules.__file__, deadlines.__file__, yamlfile.__file__)
+    return " ".join(f"{s.st_mtime_ns}:{s.st_size}" for s in map(os.stat, code))
+
+
+def _kept(entry: Path | None) -> Form | None:
+    """The checked form the cache keeps, if it can be read (else it is checked again)."""
+    try:
+        form = pickle.loads(entry.read_bytes()) if entry else None
+    except Exception:  # missing, damaged, or made by other code: pickle raises many kinds
+        return None
+    return form if isinstance(form, Form) else None
 
 
 def _problems(form: Form, sentences: bool = True):

@@ -32,23 +32,29 @@ _PLAIN_TAGS = {
 Lines = dict[tuple, int]
 
 
-def load(path: Path) -> tuple[dict, Lines]:
-    """The form file as plain data (all scalars strings or None) and the line of every path."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.composer import MaxDepthExceededError
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
+def read(path: Path) -> bytes:
+    """A form file's bytes, refused when too large to be one."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise FormFileError(path, None, t("yaml_too_large", size=size, limit=MAX_BYTES))
-    raw = path.read_bytes()
-    cached = _cache_file(raw)
+    return path.read_bytes()
+
+
+def load(path: Path, raw: bytes | None = None) -> tuple[dict, Lines]:
+    """The form file as plain data (all scalars strings or None) and the line of every path.
+    `raw`: the file's bytes, when read already."""
+    raw = read(path) if raw is None else raw
+    cached = cache_file(raw)
     if cached and cached.is_file():
         try:
             stored = json.loads(cached.read_text(encoding="utf-8"))
             return stored["data"], {tuple(k): v for k, v in stored["lines"]}
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged cache entry: parse the file again
+    from ruamel.yaml import YAML  # some 15 ms of a command's start: only when not cached
+    from ruamel.yaml.composer import MaxDepthExceededError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     text = raw.decode("utf-8-sig", errors="replace")
     yaml = YAML(typ="rt")
     yaml.max_depth = MAX_DEPTH  # composing recurses: a file nested thousands deep stops here
@@ -66,7 +72,8 @@ def load(path: Path) -> tuple[dict, Lines]:
     lines: Lines = {}
     data = _convert(node, (), lines, set(), path)
     if cached:
-        _store(cached, {"data": data, "lines": [[list(k), v] for k, v in lines.items()]})
+        entry = {"data": data, "lines": [[list(k), v] for k, v in lines.items()]}
+        store(cached, json.dumps(entry, ensure_ascii=False).encode())
     return data, lines
 
 
@@ -80,21 +87,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "wenuan"
 
 
-def _cache_file(raw: bytes) -> Path | None:
-    """The cache entry for a file's exact bytes: YAML parsing is the slow part of loading a form."""
+def cache_file(
+    raw: bytes, kind: str = "form", suffix: str = ".json", salt: str = ""
+) -> Path | None:
+    """The cache entry for a file's exact bytes (and `salt`): YAML parsing is the slow part of
+    loading a form."""
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(raw + __version__.encode()).hexdigest()
-    return folder / f"form-{digest}.json"
+    digest = hashlib.sha256(raw + __version__.encode() + salt.encode()).hexdigest()
+    return folder / f"{kind}-{digest}{suffix}"
 
 
-def _store(target: Path, content: dict) -> None:
+def store(target: Path, content: bytes) -> None:
     """Write a cache entry atomically; a cache that cannot be written is simply not used."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        tmp.write_bytes(content)
         os.replace(tmp, target)
     except OSError:
         pass

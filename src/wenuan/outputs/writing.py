@@ -9,6 +9,7 @@ import io
 import os
 import tempfile
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from wenuan.errors import WenuanError
@@ -265,9 +266,9 @@ def text_width(value) -> int:
 
 def _figure(value, decimals: int):
     """A value as it goes into a cell: counts whole, 万元 as a number with two decimals."""
-    if value is None or not hasattr(value, "as_tuple"):
-        return value
-    return float(value) if decimals else int(value)
+    if isinstance(value, Decimal):
+        return float(value) if decimals else int(value)
+    return value
 
 
 def _merge(ws, ref: str) -> None:
@@ -300,7 +301,9 @@ def _print_setup(
         ws.print_title_cols = title_cols
 
 
-def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=True) -> None:
+def _table_sheet(
+    wb, form: Form, table: Table, values=None, header=None, blank=True, index=None
+) -> None:
     """One table laid out as the notice prints it, on A4: `blank`, for a unit to fill (only the
     yellow cells, the header and 备注 open; each value cell with a prompt naming its item and
     unit and a check; totals coloured while they disagree with their parts), or holding figures
@@ -309,7 +312,7 @@ def _table_sheet(wb, form: Form, table: Table, values=None, header=None, blank=T
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
     values, header = values or {}, header or {}
-    ws = wb.create_sheet(_sheet_name(table))
+    ws = wb.create_sheet(_sheet_name(table), index)
     positions = cell_positions(table)
     thin = Side(style="thin")
     box, underline = Border(left=thin, right=thin, top=thin, bottom=thin), Border(bottom=thin)
@@ -565,50 +568,86 @@ def _wrapped_lines(value, width: float) -> int:
     return max(1, -(-text_width(value) // max(int(width) - 1, 1)))
 
 
-def consolidation(result, header: dict[str, object]):
+def consolidation(result, header: dict[str, object]) -> "Streamed":
     """The consolidated workbook, written as it streams and printable as it is: the total in
     the form's layout, every unit's figures (a row a unit, a column an item), a chart of the
-    main items on a sheet of its own, and the provenance of each file."""
-    from openpyxl import Workbook
+    main items on a sheet of its own, and the provenance of each file. Its rows of units and
+    files are those `result.book` took as the returns came, or else read back now."""
+    book = result.book
+    if book is None:
+        book = Total(result.form)
+        for row in result.units():
+            book.unit(row)
+        for source in result.sources():
+            book.source(source)
+    return book.finish(result, header)
 
-    form = result.form
-    wb = Workbook(write_only=True)
-    _quiet_when_let_go()
-    for table in form.tables:
-        _table_sheet(wb, form, table, result.total, header, blank=False)
-    keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
-    few = 0 < result.included <= FEW_UNITS  # a row a unit would print a page per 15 items
-    items = _items_sheet(wb, result, keys) if few else None
-    units = _units_sheet(wb, result, keys)
-    sources = _sources_sheet(wb, result)
-    meta = wb.create_sheet(META_SHEET)
-    meta.sheet_state = "hidden"
-    for row in (
-        ("form", form.id),
-        ("version", str(form.version)),
-        ("tables", ",".join(tb.id for tb in form.tables)),
-        ("kind", "total"),
-    ):
-        meta.append(list(row))
-    count = units.count - 3  # the rows of units: not the two of headings, nor the total's
-    if items:
-        units.ws.sheet_state = "hidden"  # kept for render and scripts; 分单位 is printed
-    if count:  # last: a chart sheet before a worksheet shifts the worksheet's print area
-        _chart_sheet(wb, form, keys, count)
-    return Streamed(wb, [units, sources, *([items] if items else [])])
+
+class Total:
+    """The consolidated workbook made as the returns come: each unit's row of 各单位 and each
+    file's of 来源 written as it is added (so little is left once the last return is in), the
+    total's own sheets by `finish`."""
+
+    def __init__(self, form: Form):
+        from openpyxl import Workbook
+
+        self.form, self.wb = form, Workbook(write_only=True)
+        _quiet_when_let_go()
+        self.keys = [(tb, ref) for tb in form.tables for ref in tb.cells]
+        self.units = _Units(self.wb, form, self.keys)
+        self.sources = _Sources(self.wb)
+
+    def unit(self, row: dict) -> None:
+        """One included unit's row: {"unit", "path", "values"}."""
+        self.units.add(row["unit"], row["path"], row["values"])
+
+    def source(self, source) -> None:
+        """One file's line of provenance (a consolidate.Source)."""
+        self.sources.add(source)
+
+    def close(self) -> None:
+        """Let go of the rows (a total refused is never saved)."""
+        self.units.rows.file.close()
+        self.sources.rows.file.close()
+
+    def finish(self, result, header: dict[str, object]) -> "Streamed":
+        """The workbook once every return is in: the total's tables first, the rows' ends,
+        the chart."""
+        form, wb, keys = self.form, self.wb, self.keys
+        for i, table in enumerate(form.tables):
+            _table_sheet(wb, form, table, result.total, header, blank=False, index=i)
+        few = 0 < result.included <= FEW_UNITS  # a row a unit would print a page per 15 items
+        items = _items_sheet(wb, result, keys, len(form.tables)) if few else None
+        units = self.units.finish(result.total)
+        sources = self.sources.finish(result.missing)
+        meta = wb.create_sheet(META_SHEET)
+        meta.sheet_state = "hidden"
+        for row in (
+            ("form", form.id),
+            ("version", str(form.version)),
+            ("tables", ",".join(tb.id for tb in form.tables)),
+            ("kind", "total"),
+        ):
+            meta.append(list(row))
+        count = units.count - 3  # the rows of units: not the two of headings, nor the total's
+        if items:
+            units.ws.sheet_state = "hidden"  # kept for render and scripts; 分单位 is printed
+        if count:  # last: a chart sheet before a worksheet shifts the worksheet's print area
+            _chart_sheet(wb, form, keys, count)
+        return Streamed(wb, [units, sources, *([items] if items else [])])
 
 
 FEW_UNITS = 8  # up to this many units, 各单位 prints with the items as rows (分单位)
 
 
-def _items_sheet(wb, result, keys) -> "Rows":
+def _items_sheet(wb, result, keys, index: int) -> "Rows":
     """分单位: the figures of a few units with an item a row and a unit a column, the total
     last, on portrait A4 pages as wide as the units need. Returns its rows."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
     form = result.form
     units = list(result.units())
-    ws = wb.create_sheet("分单位")
+    ws = wb.create_sheet("分单位", index)
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -645,53 +684,77 @@ def _items_sheet(wb, result, keys) -> "Rows":
     return rows
 
 
-def _units_sheet(wb, result, keys) -> "Rows":
+class _Units:
     """各单位: a row a unit and a column an item, headed by the item's label and unit (its code
     in the small first row), the total last; the headings and unit names stay on screen and
-    are printed on every page. Returns its rows."""
-    from openpyxl.styles import Alignment, Border, Font, Side
+    are printed on every page. Each unit's row is written as it comes."""
 
-    form = result.form
-    ws = wb.create_sheet("各单位")
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    body, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
-    small = Font(name=FONT, size=8, color="808080")
-    names = [(row["unit"] or "", Path(row["path"]).name) for row in result.units()]
-    ws.column_dimensions["A"].width = max([text_width(n) for n, _ in names] + [8]) + 3
-    ws.column_dimensions["B"].width = min(max([text_width(f) for _, f in names] + [6]) + 2, 24)
-    for i in range(len(keys)):
-        ws.column_dimensions[_column(3 + i)].width = ITEM_WIDTH
-    labels = [f"{tb.cells[ref].label}（{tb.cells[ref].unit}）" for tb, ref in keys]
-    ws.freeze_panes = "C3"
-    _print_setup(ws, landscape=True, title_rows="1:2", title_cols="A:A", fit_width=False)
+    def __init__(self, wb, form: Form, keys):
+        from openpyxl.styles import Alignment, Border, Font, Side
 
-    rows = Rows(ws, 2 + len(keys))
-    heading, plain = rows.look(bold, box, centre), rows.look(body, box, centre)
-    code, name, file = (
-        rows.look(small, box, centre),
-        rows.look(body, box, left),
-        rows.look(small, box, left),
-    )
-    # the codes stay the first row: render (and scripts) find the columns by them
-    codes = [ref if len(form.tables) == 1 else f"{tb.id}:{ref}" for tb, ref in keys]
-    rows.append([("单位", heading), ("文件", heading)] + [(c, code) for c in codes])
-    height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
-    rows.append([(None, plain), (None, plain)] + [(x, heading) for x in labels], height)
-    _merge(ws, "A1:A2")
-    _merge(ws, "B1:B2")
-    figure = {d: rows.look(body, box, centre, "0.00" if d else "0") for d in (0, 1)}
-    columns = [(f"{tb.id}:{ref}", tb.cells[ref].decimals) for tb, ref in keys]
+        ws = wb.create_sheet("各单位")
+        thin = Side(style="thin")
+        box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        body, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+        small = Font(name=FONT, size=8, color="808080")
+        self.widths = [8, 6]  # the widest unit name and file name so far
+        labels = [f"{tb.cells[ref].label}（{tb.cells[ref].unit}）" for tb, ref in keys]
+        self.rows = rows = Rows(ws, 2 + len(keys))
+        self.heading, self.plain = rows.look(bold, box, centre), rows.look(body, box, centre)
+        code, self.name, self.file = (
+            rows.look(small, box, centre),
+            rows.look(body, box, left),
+            rows.look(small, box, left),
+        )
+        # the codes stay the first row: render (and scripts) find the columns by them
+        codes = [ref if len(form.tables) == 1 else f"{tb.id}:{ref}" for tb, ref in keys]
+        rows.append([("单位", self.heading), ("文件", self.heading)] + [(c, code) for c in codes])
+        height = SMALL_LINE * max(_wrapped_lines(x, ITEM_WIDTH) for x in labels)
+        heads = [(None, self.plain), (None, self.plain)] + [(x, self.heading) for x in labels]
+        rows.append(heads, height)
+        figure = {d: rows.look(body, box, centre, "0.00" if d else "0") for d in (0, 1)}
+        self.columns = [(f"{tb.id}:{ref}", tb.cells[ref].decimals) for tb, ref in keys]
+        self.looks = [figure[bool(d)] for _, d in self.columns]
+        # a row's figures, all numbers, in one format: {0} the row, {1}… the figures
+        self.numbers = "".join(
+            f'<c r="{col}{{0}}" s="{look}" t="n"><v>{{{i}:.16g}}</v></c>'
+            for i, (col, look) in enumerate(zip(rows.columns[2:], self.looks, strict=True), 1)
+        )
 
-    def figures(values: dict) -> list:
-        return [(_figure(values.get(k), d), figure[bool(d)]) for k, d in columns]
+    def figures(self, values: dict) -> list:
+        return [
+            (_figure(values.get(k), d), look)
+            for (k, d), look in zip(self.columns, self.looks, strict=True)
+        ]
 
-    for row in result.units():
-        rows.append([(row["unit"], name), (Path(row["path"]).name, file)] + figures(row["values"]))
-    rows.append([("合计", heading), (None, plain)] + figures(result.total))
-    return rows
+    def add(self, unit: str | None, path: str, values: dict) -> None:
+        name = Path(path).name
+        self.widths = [
+            max(self.widths[0], text_width(unit or "")),
+            max(self.widths[1], text_width(name)),
+        ]
+        head = [(unit, self.name), (name, self.file)]
+        figures = [_figure(values.get(k), d) for k, d in self.columns]
+        try:
+            self.rows.append(head, rest=self.numbers.format(self.rows.count + 1, *figures))
+        except (TypeError, ValueError):  # an empty figure: cell by cell
+            self.rows.append(head + list(zip(figures, self.looks, strict=True)))
+
+    def finish(self, total: dict) -> "Rows":
+        """The total's row, the column widths, the panes and the print settings."""
+        rows, ws = self.rows, self.rows.ws
+        ws.column_dimensions["A"].width = self.widths[0] + 3
+        ws.column_dimensions["B"].width = min(self.widths[1] + 2, 24)
+        for i in range(len(self.columns)):
+            ws.column_dimensions[_column(3 + i)].width = ITEM_WIDTH
+        ws.freeze_panes = "C3"
+        _print_setup(ws, landscape=True, title_rows="1:2", title_cols="A:A", fit_width=False)
+        _merge(ws, "A1:A2")
+        _merge(ws, "B1:B2")
+        rows.append([("合计", self.heading), (None, self.plain)] + self.figures(total))
+        return rows
 
 
 def _column(n: int) -> str:
@@ -743,34 +806,30 @@ def _chart_sheet(wb, form: Form, keys, count: int) -> None:
     chart.anchor.ext = XDRPositiveSize2D(*A4_LANDSCAPE_EMU)
 
 
-def _sources_sheet(wb, result) -> "Rows":
+class _Sources:
     """来源: each file, its unit, when received, its SHA-256, what was found, whether counted;
-    and the units that did not report. Returns its rows."""
-    from openpyxl.styles import Alignment, Font
+    and the units that did not report. Each file's row is written as it comes."""
 
-    ws = wb.create_sheet("来源")
-    # the hash last and outside the print area: on paper, names and times; on screen, proof
-    heads = ("文件", "单位", "收到日期", "错误", "警告", "计入合计", "问题", "SHA-256")
-    widths = (30, 16, 12, 6, 6, 9, 60, 66)
-    for col, width in zip("ABCDEFGH", widths, strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    _print_setup(ws, landscape=True, title_rows="1:1")
-    wrap = Alignment(vertical="top", wrap_text=True)
-    rows = Rows(ws, len(heads))
-    body, small = (
-        rows.look(Font(name=FONT, size=10), None, wrap),
-        rows.look(Font(name=FONT, size=8), None, wrap),
-    )
-    rows.append([(x, rows.look(Font(name=FONT, size=10, bold=True), None, wrap)) for x in heads])
+    HEADS = ("文件", "单位", "收到日期", "错误", "警告", "计入合计", "问题", "SHA-256")
 
-    def row(values) -> None:
-        rows.append([(x, small if c == 7 else body) for c, x in enumerate(values)])
+    def __init__(self, wb):
+        from openpyxl.styles import Alignment, Font
 
-    count = 1
-    for s in result.sources():
-        count += 1
-        row(
+        ws = wb.create_sheet("来源")
+        wrap = Alignment(vertical="top", wrap_text=True)
+        self.rows = rows = Rows(ws, len(self.HEADS))
+        self.body, self.small = (
+            rows.look(Font(name=FONT, size=10), None, wrap),
+            rows.look(Font(name=FONT, size=8), None, wrap),
+        )
+        bold = rows.look(Font(name=FONT, size=10, bold=True), None, wrap)
+        rows.append([(x, bold) for x in self.HEADS])
+
+    def _row(self, values) -> None:
+        self.rows.append([(x, self.small if c == 7 else self.body) for c, x in enumerate(values)])
+
+    def add(self, s) -> None:
+        self._row(
             (
                 s.path,
                 s.unit,
@@ -782,11 +841,20 @@ def _sources_sheet(wb, result) -> "Rows":
                 s.sha256,
             )
         )
-    for name in result.missing:
-        count += 1
-        row((None, name, None, None, None, "未报送"))
-    ws.print_area = f"A1:G{count}"
-    return rows
+
+    def finish(self, missing: list[str]) -> "Rows":
+        """The units that did not report, the widths, the panes and the print settings."""
+        for name in missing:
+            self._row((None, name, None, None, None, "未报送"))
+        ws = self.rows.ws
+        # the hash last and outside the print area: on paper, names and times; on screen, proof
+        widths = (30, 16, 12, 6, 6, 9, 60, 66)
+        for col, width in zip("ABCDEFGH", widths, strict=True):
+            ws.column_dimensions[col].width = width
+        ws.freeze_panes = "A2"
+        _print_setup(ws, landscape=True, title_rows="1:1")
+        ws.print_area = f"A1:G{self.rows.count}"
+        return self.rows
 
 
 class Rows:
@@ -810,22 +878,25 @@ class Rows:
             cell.number_format = number_format
         return str(cell.style_id)
 
-    def append(self, cells: list[tuple], height: float | None = None) -> None:
+    def append(self, cells: list[tuple], height: float | None = None, rest: str = "") -> None:
         """One row: a (value, style id) a cell, as openpyxl writes it (text inline, never a
-        formula); `height` in points."""
+        formula), then the XML of the `rest` of its cells; `height` in points."""
         self.count += 1
         r = self.count
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
         xml = "".join(
-            _cell_xml(f"{col}{r}", value, style)
-            for col, (value, style) in zip(self.columns, cells, strict=False)
+            [
+                _cell_xml(f"{col}{r}", value, style)
+                for col, (value, style) in zip(self.columns, cells, strict=False)
+            ]
         )
-        self.file.write(f'<row r="{r}"{size}>{xml}</row>'.encode("utf-8", "replace"))
+        self.file.write(f'<row r="{r}"{size}>{xml}{rest}</row>'.encode("utf-8", "replace"))
 
 
 def _cell_xml(at: str, value, style: str) -> str:
     """A cell as openpyxl writes it: a number, text inline (never a formula), or empty."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    kind = type(value)  # the figures of 各单位 first: most cells a large total has
+    if kind is float or kind is int or isinstance(value, int | float) and kind is not bool:
         return f'<c r="{at}" s="{style}" t="n"><v>{value:.16g}</v></c>'
     if value is None or value == "":
         return f'<c r="{at}" s="{style}"/>'

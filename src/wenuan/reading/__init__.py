@@ -94,12 +94,13 @@ def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:
     """The form whose table titles and item labels the file's texts match best, if any."""
     # every text once (an empty cell's "" too, as a sheet's rows always hold one)
     texts = {canonical(v) for g in grids for _, _, v in g.texts} | {""}
+    joined = "\n".join(texts)  # a title in any text is in this (no canonical text has a \n)
     best, best_score = None, 0
     for form in forms.values():
         score = 0
         for table in form.tables:
             p = layout.plan(table)
-            score += 5 * any(p.title in t for t in texts) + len(p.labels.exact.keys() & texts)
+            score += 5 * (p.title in joined) + len(p.labels.exact.keys() & texts)
         if score > best_score:
             best, best_score = form, score
     return best if best_score >= 3 else None

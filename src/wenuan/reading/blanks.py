@@ -5,6 +5,7 @@ the label, then each blank's figure and unit (共包专列　2　列，运送　
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from wenuan.forms.model import UNITS
 from wenuan.reading.model import Grid
@@ -65,11 +66,15 @@ def filled_rows(row: list[str]) -> list[tuple[int, list]] | None:
     if not texts or any(not _keys(row[j]) for j in texts[:-1]):
         return None
     k = texts[-1]
-    parts = sentences(row[k])
-    cells = [blanks(p) for p in parts]
-    if not all(cells):
-        return None
-    return [(i, [*row[:k], *c]) for i, c in enumerate(cells)]
+    cells = _sentence_cells(row[k])
+    return [(i, [*row[:k], *c]) for i, c in enumerate(cells)] if cells else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _sentence_cells(text: str) -> tuple | None:
+    """Each sentence of a cell as its cells, or None (kept per text: a batch repeats its rows)."""
+    cells = tuple(blanks(p) for p in sentences(text))
+    return cells if all(cells) else None
 
 
 def _keys(text: str) -> bool:
@@ -103,7 +108,7 @@ def expanded(grid: Grid) -> Grid:
                     + (f"第{blank}空" if blank > 1 else "")
                 )
             rows.append(line)
-    return Grid(grid.name, rows, covered, places=places, hidden=grid.hidden)
+    return Grid(grid.name, rows, covered, places=places, hidden=grid.hidden, margins=grid.margins)
 
 
 def _text(value) -> str:
@@ -112,7 +117,11 @@ def _text(value) -> str:
 
 def _filled(row: list) -> list[tuple[int, list]] | None:
     """filled_rows of a row whose cells may hold numbers (a sheet's 1 | （A） | sentence)."""
-    last = next((v for v in reversed(row) if v is not None and v != ""), None)
-    if not isinstance(last, str) or len(last.strip()) < 5:
+    for last in reversed(row):
+        if last is not None and last != "":
+            break
+    else:
+        return None
+    if not isinstance(last, str) or len(last := last.strip()) < 5 or not _sentence_cells(last):
         return None  # the row's last text is no sentence (a figure, a unit): most rows
     return filled_rows([_text(v) for v in row])

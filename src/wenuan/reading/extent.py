@@ -15,7 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from html import unescape
 from pathlib import Path
@@ -70,18 +70,21 @@ _TAG = re.compile(
 )
 _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"\s*([A-Za-z]*)(\d*)\s*")
-_NO_R = re.compile(rb'<c(?! r=")')  # a cell whose place is not its first attribute
 
 
 @cache
-def _unplain(rows: int, columns: int) -> re.Pattern:
-    """Any `r=` whose value is not, at a glance, a place inside `rows` x `columns`: a column of
-    one letter, or two when the bound allows every second letter up to it (AZ, BZ, …), and a row
-    of fewer digits than the bound has."""
+def _unplain(rows: int, columns: int) -> tuple[re.Pattern, re.Pattern]:
+    """Two searches that between them find every cell whose place is not, at a glance, inside
+    `rows` x `columns`: a `<c` not followed at once by ` r="…"` holding such a place, and any
+    other `r=` (a second one on a cell, a row's, one in text) not holding one. A place at a
+    glance: a column of one letter, or two when the bound allows every second letter up to it
+    (AZ, BZ, …), and a row of fewer digits than the bound has."""
     firsts = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: max(0, (columns - 26) // 26)]
-    letters = (f"[{firsts[0]}-{firsts[-1]}]?" if firsts else "") + "[A-Z]?"
-    digits = rf"\d{{1,{len(str(rows)) - 1}}}"
-    return re.compile(rb"r\s*=\s*[\"'](?!" + f"{letters}{digits}".encode() + rb"[\"'])")
+    letters = (f"[{firsts[0]}-{firsts[-1]}]?+" if firsts else "") + "[A-Z]?+"
+    plain = f"{letters}\\d{{1,{len(str(rows)) - 1}}}+".encode()
+    cells = re.compile(rb'<c(?! r="' + plain + rb'")')
+    others = re.compile(rb"""r(?<!<c r)\s*=\s*["'](?!""" + plain + rb"""["'])""")
+    return cells, others
 
 
 def _xlsx(path: Path, infos, bounds, sheets: dict | None = None) -> Far:
@@ -98,8 +101,7 @@ def _xlsx(path: Path, infos, bounds, sheets: dict | None = None) -> Far:
         book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
         if book is None or rels is None:
             return None  # calamine cannot open it either
-        book, rels = b"".join(_pieces(raw, book)), b"".join(_pieces(raw, rels))
-        for name, parts in _sheets(book, rels):
+        for name, parts in _sheets(_part(raw, book), _part(raw, rels)):
             for part in parts:
                 if (info := members.get(part)) and (far := _xlsx_sheet(raw, info, bounds, sheets)):
                     return name, *far
@@ -138,30 +140,31 @@ def _parts(target: str | None) -> set[str]:
 
 def _xlsx_sheet(raw, info: zipfile.ZipInfo, bounds, sheets: dict | None = None):
     """The place of a value past the bounds in one sheet's XML. Most sheets name every cell's
-    place in its first attribute, all within bounds at a glance: one search says so; any other
+    place in its first attribute, all within bounds at a glance: two searches say so; any other
     sheet is walked cell by cell."""
-    unplain = _unplain(bounds.rows, bounds.columns)
-    pieces = _pieces(raw, info)
-    first = next(pieces, b"")
-    later = next(pieces, None)
-    if later is None:  # the whole sheet in one piece: only its sheetData is looked at
-        if sheets is not None:
-            sheets[info.filename] = first
-        lo = first.find(b"sheetData")
-        if lo < 0 or not _odd(first, lo, first.rfind(b"sheetData"), unplain):
+    if info.file_size > PIECE:  # a list's long sheet, looked at piece by piece
+        if not any(_odd(p, 0, len(p), bounds) for p in _pieces(raw, info)):
             return None
-    elif not any(_odd(p, 0, len(p), unplain) for p in (first, later, *pieces)):
+        return _walk(_pieces(raw, info), bounds)
+    xml = _whole(raw, info)
+    if sheets is not None:
+        sheets[info.filename] = xml
+    lo = xml.find(b"sheetData")  # only the sheet data is looked at
+    if lo < 0 or not _odd(xml, lo, xml.rfind(b"sheetData"), bounds):
         return None
-    return _walk(_pieces(raw, info), bounds)
+    return _walk((xml,), bounds)
 
 
-def _odd(xml: bytes, lo: int, hi: int, unplain: re.Pattern) -> bool:
+def _odd(xml: bytes, lo: int, hi: int, bounds) -> bool:
+    cells, others = _unplain(bounds.rows, bounds.columns)
     return bool(
-        _NO_R.search(xml, lo, hi) or xml.find(b":c", lo, hi) >= 0 or unplain.search(xml, lo, hi)
+        cells.search(xml, lo, hi)
+        or (xml.find(b":", lo, hi) >= 0 and xml.find(b":c", lo, hi) >= 0)  # <x:c
+        or others.search(xml, lo, hi)
     )
 
 
-def _walk(pieces: Iterator[bytes], bounds) -> tuple[int, int] | None:
+def _walk(pieces: Iterable[bytes], bounds) -> tuple[int, int] | None:
     """Each cell's place as calamine reads it: its `r` (the last, when there are two), else the
     column after the cell before it, in the row of its `<row r>` or the row after the last; a
     cell written `<c …/>` holds no value and does not count."""
@@ -188,10 +191,24 @@ def _column(letters: bytes) -> int:
     return n - 1
 
 
-def _pieces(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A part's bytes, inflated straight from the file in pieces of about PIECE bytes, each cut
-    after a ">" so that a tag is whole in one; no more than the part says it holds (a zip can
-    lie about that: check_container trusted it)."""
+def _part(raw, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, whole."""
+    return _whole(raw, info) if info.file_size <= PIECE else b"".join(_pieces(raw, info))
+
+
+def _whole(raw, info: zipfile.ZipInfo) -> bytes:
+    """A part of at most PIECE bytes inflated at once; no more than the part says it holds."""
+    _at_data(raw, info)
+    body = raw.read(info.compress_size)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        body = zlib.decompressobj(-15).decompress(body, info.file_size + 1)
+    if len(body) > info.file_size:
+        raise Unreadable("too_large")
+    return body
+
+
+def _at_data(raw, info: zipfile.ZipInfo) -> None:
+    """Seek to a part's data, past its local header (whose names a zip may make long)."""
     raw.seek(info.header_offset)
     local = raw.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -200,6 +217,13 @@ def _pieces(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
     raw.seek(info.header_offset + 30 + name_len + extra_len)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise NotImplementedError  # calamine's zip reads deflate and stored parts only
+
+
+def _pieces(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes, inflated straight from the file in pieces of about PIECE bytes, each cut
+    after a ">" so that a tag is whole in one; no more than the part says it holds (a zip can
+    lie about that: check_container trusted it)."""
+    _at_data(raw, info)
     inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, seen, tail = info.compress_size, 0, b""
     while True:

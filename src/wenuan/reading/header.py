@@ -50,9 +50,10 @@ _UNITS_ONLY = re.compile(
 
 
 def read_header(grids: list[Grid]) -> dict[str, Entry]:
-    """Each header field's first appearance, in reading order."""
+    """Each header field's first appearance, in reading order; then, for the fields the body
+    lacks, in a Word document's page headers and footers."""
     out: dict[str, Entry] = {}
-    for grid in grids:
+    for grid in [*grids, *(m for g in grids for m in g.margins)]:
         for r, c, text in grid.texts:
             if fields_in(text):
                 _take(grid, r, c, out)
@@ -72,7 +73,14 @@ _LEADS = re.compile(r"(?:日期|时间|截至|截止|止|至|前)\s*[:：]?\s*$"
 def day_written(grids: list[Grid]) -> Entry | None:
     """填报日期 written without its name, where clerks put it: a day alone on the line of
     another header field (填表人：王芳 | 2023年12月20日), at the top right, in brackets after the
-    title, or on the line under the stamp; else the last line of the file."""
+    title, or on the line under the stamp; else the last line of the file; else in a page
+    header or footer."""
+    return _day_in(grids) or date_at_end(grids) or _day_in([m for g in grids for m in g.margins])
+
+
+def _day_in(grids: list[Grid]) -> Entry | None:
+    """A day alone on a header field's line, at the top right, after the title or under the
+    stamp (see `day_written`)."""
     for grid in grids:
         stamped = False  # the line above was the stamp's
         for r, row in enumerate(grid.rows):
@@ -91,7 +99,7 @@ def day_written(grids: list[Grid]) -> Entry | None:
                     return _day_entry(grid, r, c, m.group(1))
             if texts:
                 stamped = any(_STAMPED.search(v) for v in texts)
-    return date_at_end(grids)
+    return None
 
 
 def _alone(value) -> bool:
@@ -160,6 +168,8 @@ def _take(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
             value, at = grid.rows[r][nxt], nxt
         else:
             at = c
+        if key == "unit" and isinstance(value, str):
+            value = unstamped(value)
         if value in (None, ""):
             continue
         if key == "both":
@@ -169,6 +179,17 @@ def _take(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
                     out[k] = Entry(v, grid.name, grid.place(r, at), "label")
         elif key not in out:
             out[key] = Entry(value, grid.name, grid.place(r, at), "label")
+
+
+# 叶县总工会（盖章）, （单位公章）, （签章）: where the stamp goes, not the unit's name
+_STAMP_MARK = re.compile(
+    r"[(（]\s*[^()（）]{0,6}?(?:章|签\s*字|签\s*名)\s*[)）]|\s+(?:盖章|公章|签章)$"
+)
+
+
+def unstamped(unit: str) -> str:
+    """A 填报单位 without the stamp's mark written after it."""
+    return _STAMP_MARK.sub("", unit).strip() if "章" in unit or "签" in unit else unit
 
 
 def _name_and_phone(text: str) -> tuple[str, str]:

@@ -12,8 +12,9 @@
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from wenuan.forms.model import UNITS, Form, Table
@@ -26,6 +27,7 @@ _UNIT_TEXT = re.compile(
     r"\)?(?:\([0-9A-Za-z\[\]]+\))?$"
 )
 SIDE_BY_SIDE_ROWS = 3  # titles this close in rows belong to tables side by side
+_UNIT_NAMES = tuple(UNITS)  # the units a figure may be written with (12人)
 _YUAN_SLIPS = {("元", "万元"), ("万元", "元")}  # a unit beside a value that changes its scale
 NAMES_KEPT = 50_000  # texts whose meaning a plan remembers
 TITLE_SLACK = 16  # characters a title cell may add to the title: 附件2、2010年 …、（续表）
@@ -184,10 +186,11 @@ def _title_cells(grid: Grid, form: Form) -> list[tuple[int, int, str]]:
     known = _titles(form)
     out = []
     for r, c, text in grid.texts:
-        if text not in known:
-            known[text] = _titled(text, form)
-        if known[text]:
-            out.append((r, c, known[text]))
+        table = known.get(text, 0)  # None: seen, no title
+        if table == 0:
+            table = known[text] = _titled(text, form)
+        if table:
+            out.append((r, c, table))
     return out
 
 
@@ -340,6 +343,7 @@ class _Columns:
     def __post_init__(self):
         # each value column with its unit column and its header's unit, for every row
         self.slotted = [(c, self.unit_beside.get(c), self.unit_of.get(c)) for c in self.values]
+        self.lone = len(self.values) == 1 and bool(self.units)  # one value, its unit in the row
 
 
 def _cell(grid: Grid, r: int, c: int):
@@ -351,11 +355,13 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
     """Each row's naming cell: a code beats a label; labels matched exactly (after folding)."""
     out: dict[int, _Hit] = {}
     coded: set[int] = set()  # rows named by a code: the rest of the row is not looked at
-    covered, rows, cols = region.grid.covered, region.rows, region.cols
+    covered, rows, cols, names = region.grid.covered, region.rows, region.cols, p.names
     for r, c, v in region.grid.texts_in(rows):
+        named = names.get(v)
+        if named is not None and not named:
+            continue  # a text seen before that names nothing: most texts of a batch
         if c not in cols or r in coded or (covered and (r, c) in covered):
             continue
-        named = p.names.get(v)
         if named is None:
             if len(p.names) > NAMES_KEPT:  # a long batch meets many names and phones
                 p.names.clear()
@@ -406,8 +412,8 @@ def _code_with_label(folded: str, p: _Plan) -> str | None:
 def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
     """Rows not named yet whose label-column text is near an item's label."""
     for r in region.rows:
-        v = _cell(region.grid, r, col)
-        if r not in hits and isinstance(v, str) and (m := p.labels.match(v)):
+        v = _cell(region.grid, r, col) if r not in hits else None
+        if v and isinstance(v, str) and (m := p.labels.match(v)):  # "" names nothing
             hits[r] = _Hit(
                 r,
                 col,
@@ -434,10 +440,12 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     named = {c for h in hits.values() for c in h.codes}
     anchors = sorted((r, p.labels.order[h.codes[0]]) for r, h in hits.items() if len(h.codes) == 1)
     bounds = [(region.rows.start - 1, -1), *anchors, (region.rows.stop, len(p.labels.order))]
-    for (r1, o1), (r2, o2) in zip(bounds, bounds[1:], strict=False):
-        rows = [r for r in loose if r1 < r < r2]
-        if not rows:
-            continue
+    between: dict[int, list[int]] = {}  # the loose rows between bounds[i] and bounds[i + 1]
+    starts = [r for r, _ in bounds]
+    for r in loose:  # a loose row is no anchor: it falls strictly between two
+        between.setdefault(bisect_left(starts, r) - 1, []).append(r)
+    for i, rows in between.items():  # in the rows' order, as `loose` is
+        (_, o1), (_, o2) = bounds[i], bounds[i + 1]
         items = [
             c
             for c, o in p.labels.order.items()
@@ -451,7 +459,9 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
 def _gap_row(region: Region, cols: _Columns, r: int) -> bool:
     """A row with a label of four characters or more, no total's word, and a figure."""
     text = _cell(region.grid, r, cols.label)
-    if not isinstance(text, str) or len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
+    if not text or not isinstance(text, str):
+        return False
+    if len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
         return False
     return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
 
@@ -508,10 +518,12 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
     years: dict[int, int] = {}
     for r in range(max(region.rows.start, first - 3), first):
         row_roles, row_units, row_years, carried = {}, {}, {}, None
+        row = grid.rows[r]
         for c in region.cols:
-            v = _cell(grid, r, c)
             if (r, c) in grid.covered:  # a header merged over several columns names each
                 v = carried
+            else:
+                v = row[c] if c < len(row) else None
             carried = v if isinstance(v, str) else None
             if not isinstance(v, str) or c in key_cols:
                 continue
@@ -519,8 +531,8 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
                 row_roles[c] = role
                 if u := unit_in_label(v) or unit_word(v):
                     row_units[c] = u
-            if (found := _YEAR_IN.findall(fold(v))) and len(fold(v)) <= 16 and "月" not in v:
-                row_years[c] = max(map(int, found))  # 2010年元旦春节, not a date or a name
+            if year := _header_year(v):
+                row_years[c] = year
         if len(set(row_years.values())) < 2:
             row_years = {}  # years head columns only when the row sets two side by side
         if len(row_roles) + min(len(row_years), 2) < 2:
@@ -535,6 +547,13 @@ def _header(region: Region, first: int, key_cols: set[int]) -> tuple[dict, dict]
             if roles.get(c) in (None, "value"):
                 roles[c] = "value" if year == max(years.values()) else "prior"
     return roles, units
+
+
+@lru_cache(maxsize=1 << 12)
+def _header_year(text: str) -> int | None:
+    """The year a header cell names (2010年元旦春节), not a date's nor a long text's."""
+    found = _YEAR_IN.findall(fold(text))
+    return max(map(int, found)) if found and len(fold(text)) <= 16 and "月" not in text else None
 
 
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
@@ -561,22 +580,18 @@ def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
             if any(unit_word(v) for v in cells):
                 units.add(c)
             elif any(
-                v is not None and v != "" and parse(v, tuple(UNITS)).problem is None for v in cells
+                v is not None and v != "" and parse(v, _UNIT_NAMES).problem is None for v in cells
             ):
                 values.append(c)
         if not values:  # the notice's form sent back empty: the blank before each unit
             values = [c for c in sorted(units) if c - 1 > start and c - 1 not in skip | units]
             values = [c - 1 for c in values]
     else:  # unit words in a column the header did not name (the template's 单位 beside 数值)
+        other = set(shown).difference(key_cols, values, units)
         units |= {
             c
             for r, c, text in grid.texts_in(region.rows)
-            if r in hits
-            and c in shown
-            and c not in key_cols
-            and c not in values
-            and c not in units
-            and _unit_word(text)
+            if c in other and r in hits and _unit_word(text)
         }
     # A value's unit is written beside it: after it (数值 | 单位, as the notice prints ____人)
     # or before it (单位 | 数值, as the template); which, the first of the columns tells. A value
@@ -634,6 +649,9 @@ class _Slot(NamedTuple):
     beside: bool = False  # the hint is the row's own unit cell beside the value
 
 
+_slot = partial(tuple.__new__, _Slot)  # a _Slot made without NamedTuple's slower call
+
+
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it: in the unit column beside
     it, in the column's header, in the label, or in the row's one unit column."""
@@ -646,10 +664,10 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
         beside = row[u] if u is not None and u < width else None
         own = _unit_word(beside) if beside and isinstance(beside, str) else None
         hint = own or header_unit or label_unit
-        if hint is None and len(cols.values) == 1 and cols.units:
+        if hint is None and cols.lone:
             found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
             hint = found.pop() if len(found) == 1 else None
-        out.append(_Slot(c, row[c] if c < width else None, hint, own is not None))
+        out.append(_slot((c, row[c] if c < width else None, hint, own is not None)))
     return out
 
 
@@ -700,21 +718,20 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
     free = list(slots)
     out, rest = [], []
     for ref in pending:
-        s = next((s for s in free if s.hint == ref[1]), None)
-        if s:
-            free.remove(s)
-            out.append((ref, s))
+        for s in free:
+            if s.hint == ref[1]:
+                free.remove(s)
+                out.append((ref, s))
+                break
         else:
             rest.append(ref)
-    units = {u for _, u in pending}
+    units = {u for _, u in pending} if rest and free else ()
     for ref in rest:
-        s = next(
-            (s for s in free if (s.hint is None or s.hint not in units) and _may_be(s, ref[1])),
-            None,
-        )
-        if s:
-            free.remove(s)
-            out.append((ref, s))
+        for s in free:
+            if (s.hint is None or s.hint not in units) and _may_be(s, ref[1]):
+                free.remove(s)
+                out.append((ref, s))
+                break
     return out
 
 
@@ -741,14 +758,18 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
 
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
-        for (ref, unit), slot in _assign(pending, slots):
-            hint = slot.hint if (slot.hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
-            entry = Entry(slot.raw, sheet, place(r, slot.col), how, label, hint, score)
+        for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
+            hint = hint if (hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
+            found[ref] = entry = Entry(raw, sheet, place(r, col), how, label, hint, score)
             if shown:
-                entry.shown = shown.get((r, slot.col))
-            found[ref] = entry
+                entry.shown = shown.get((r, col))
             named += 1
-        if len(p.refs[item]) == 1 or all(_filled(found, ref) for ref, _ in p.refs[item]):
+        if region.grid.merges:  # 758 typed once in a cell merged over E's and E1's: not read
+            for ref, unit in pending:
+                if not _filled(found, ref) and (m := _merged_over(region, cols, r, unit)):
+                    found[ref] = Entry(None, sheet, place(r, m[0]), how, label, merged=m[1])
+        refs = p.refs[item]
+        if len(refs) == 1 or all(_filled(found, ref) for ref, _ in refs):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -795,6 +816,24 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def _merged_over(region: Region, cols: _Columns, r: int, unit: str) -> tuple | None:
+    """(the column, D16:D17) of the row's value cell for `unit` when it is under a filled merged
+    cell that starts in another figure's cell: it shows one figure for two."""
+    grid = region.grid
+    for c in cols.values:
+        if (r, c) not in grid.covered:
+            continue
+        u = cols.unit_beside.get(c)
+        if (unit_word(_cell(grid, r, u)) if u is not None else None) not in (None, unit):
+            continue
+        for top, left, bottom, right in grid.merges:
+            if top <= r <= bottom and left <= c <= right:
+                if left in cols.values and _cell(grid, top, left) not in (None, ""):
+                    return c, f"{grid.place(top, left)}:{grid.place(bottom, right)}"
+                break
+    return None
 
 
 def _total_above(last: str | None, p: _Plan, found, full) -> str | None:
@@ -885,7 +924,7 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, foun
     if any(unit_word(row[c]) in pending for c in cols.units if c < len(row)):
         return True
     figures = [s.raw for s in _slots(region, cols, r, None) if s.raw not in (None, "")]
-    return bool(figures) and all(parse(v, tuple(UNITS)).problem is None for v in figures)
+    return bool(figures) and all(parse(v, _UNIT_NAMES).problem is None for v in figures)
 
 
 # --- the whole file ------------------------------------------------------------------------
@@ -937,10 +976,8 @@ def _halves(region: Region) -> list[Region]:
     as its left and right halves; else the region itself."""
     grid, rows, cols = region.grid, region.rows, region.cols
     heads: dict[int, list[tuple[int, str]]] = {}  # the first rows' header words, by row
-    for r, c, v in grid.texts:  # in reading order: stop below the first rows
-        if r >= rows.start + 8:
-            break
-        if r in rows and c in cols and (role := role_of(v)):
+    for r, c, v in grid.texts_in(range(rows.start, min(rows.stop, rows.start + 8))):
+        if c in cols and (role := role_of(v)):
             heads.setdefault(r, []).append((c, role))
     for roles in heads.values():
         labels = [c for c, role in roles if role == "label"]

@@ -41,6 +41,10 @@ class Grid:
     # cells whose number format shows 元 as 万元 (0!.0000): the row holds the figure shown,
     # this the stored value and the format
     shown: dict[tuple[int, int], tuple[object, str]] = field(default_factory=dict)
+    # a sheet's merged cells (top, left, bottom, right): the cell each covered cell is under
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # a Word document's page headers and footers: read for the header fields the body lacks
+    margins: list["Grid"] = field(default_factory=list)
     # hidden rows, looked up only when a table is found twice (a zero-argument function)
     find_hidden_rows: Callable[[], frozenset[int]] | None = field(default=None, compare=False)
 
@@ -56,7 +60,7 @@ class Grid:
             (r, c, v)
             for r, row in enumerate(self.rows)
             for c, v in enumerate(row)
-            if v and isinstance(v, str)
+            if v.__class__ is str and v  # a cell's value is a str, a number, a date or None
         ]
 
     @cached_property
@@ -90,6 +94,7 @@ class Entry:
     score: float | None = None  # similarity of a near label, 0-100
     shown: tuple[object, str] | None = None  # (stored value, format) when raw is the figure
     # a number format shows: 123456 stored, 0!.0000, raw 12.3456
+    merged: str | None = None  # D16:D17: its cell is under a merged cell showing another figure
 
     @property
     def place(self) -> str:

@@ -9,6 +9,7 @@ from wenuan.reading.model import Grid, Unreadable
 
 WORD = {".docx", ".doc", ".wps"}
 CONVERT_SECONDS = 120
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def grids(path: Path, bounds=None) -> list[Grid]:
@@ -30,8 +31,17 @@ def grids(path: Path, bounds=None) -> list[Grid]:
 
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())
+        margins = list(_margins(document))
     except Exception:
         raise Unreadable("corrupt") from None
+    body = _grid(blocks)
+    body.margins = [_grid(part.iter_inner_content(), where) for part, where in margins]
+    return [body]
+
+
+def _grid(blocks, prefix: str = "") -> Grid:
+    """Paragraphs and tables as one grid, text boxes read where they are anchored; `prefix`
+    names the part in a place (页眉, 页脚; the body has none)."""
     rows: list[list] = []
     covered: set[tuple[int, int]] = set()
     places: dict[tuple[int, int], str] = {}
@@ -41,7 +51,11 @@ def grids(path: Path, bounds=None) -> list[Grid]:
         nonlocal tables
         for block in blocks:
             if not hasattr(block, "rows"):
+                if prefix:
+                    places[(len(rows), 0)] = prefix
                 rows.append([block.text])
+                for box in _boxes(block):
+                    read(box)
                 continue
             tables += 1
             if any(cell.tables for row in block.rows for cell in row.cells):
@@ -60,14 +74,48 @@ def grids(path: Path, bounds=None) -> list[Grid]:
                 tcs = [c._tc for c in cells]
                 r = len(rows)
                 for j, tc in enumerate(tcs):
-                    places[(r, j)] = f"表格{tables}第{i + 1}行第{j + 1}列"
+                    places[(r, j)] = f"{prefix}表格{tables}第{i + 1}行第{j + 1}列"
                     if (j and tc is tcs[j - 1]) or (j < len(above) and tc is above[j]):
                         covered.add((r, j))  # a merged cell is read once, where it starts
                 rows.append([c.text if (r, j) not in covered else "" for j, c in enumerate(cells)])
                 above = tcs
 
     read(blocks)
-    return [Grid("", rows, covered, places=places)]
+    return Grid("", rows, covered, places=places)
+
+
+def _boxes(paragraph):
+    """What each text box anchored in a paragraph holds, as paragraphs and tables: a VML
+    v:textbox or a DrawingML wps:txbx, once (mc:AlternateContent holds both; its Fallback is
+    skipped), a box inside a box read with the outer box."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    p, box_tag = paragraph._p, qn("w:txbxContent")
+    for box in p.iter(box_tag):
+        up = box.getparent()
+        while up is not None and up is not p and up.tag not in (box_tag, FALLBACK):
+            up = up.getparent()
+        if up is p:  # not in a fallback, nor in another box
+            yield [
+                Paragraph(e, paragraph) if e.tag == qn("w:p") else Table(e, paragraph)
+                for e in box
+                if e.tag in (qn("w:p"), qn("w:tbl"))
+            ]
+
+
+def _margins(document):
+    """Each page header and footer of the document once, with its name: 页眉, 页脚."""
+    seen: set = set()
+    for section in document.sections:
+        parts = [(section.header, "页眉"), (section.footer, "页脚")]
+        if section.different_first_page_header_footer:
+            parts += [(section.first_page_header, "页眉"), (section.first_page_footer, "页脚")]
+        for part, where in parts:
+            if not part.is_linked_to_previous and id(part.part) not in seen:
+                seen.add(id(part.part))
+                yield part, where
 
 
 def _to_docx(path: Path, folder: Path) -> Path:

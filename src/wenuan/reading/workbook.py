@@ -155,8 +155,9 @@ def _grid(
         raise Unreadable("too_many_rows", limit=most)
     rows = sheet.to_python()
     r0, c0 = sheet.start or (0, 0)
-    covered = set()
+    covered, merges = set(), []
     for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
+        merges.append((ra - r0, ca - c0, rb - r0, cb - c0))
         for r in range(ra, rb + 1):
             for c in range(ca, cb + 1):
                 if (r, c) != (ra, ca):
@@ -166,6 +167,7 @@ def _grid(
         rows,
         covered,
         (r0, c0),
+        merges=merges,
         hidden=frozenset(c - c0 for c in hidden),
         find_hidden_rows=hidden_lines and (lambda: frozenset(r - r0 for r in hidden_lines())),
         shown=_as_shown(rows, shown, r0, c0) if shown else {},

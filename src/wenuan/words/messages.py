@@ -674,6 +674,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # findings
     "f_missing": ("{item}未填写", "{item} is empty"),
+    "f_merged": (
+        "{item}的格与另一项的格合并成了一个格（{span}），只写了一个数，读不出两项各是多少；"
+        "请取消合并，每项的数填在自己的格里",
+        "{item} shares one merged cell ({span}) with another figure: it shows one number, not "
+        "one for each; unmerge the cells and type each figure in its own cell",
+    ),
     "f_dash": (
         "{item}填的是“{raw}”，不是数字；没有的请填 0",
         "{item} holds “{raw}”, not a number; type 0 if there is none",

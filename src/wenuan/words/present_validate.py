@@ -83,12 +83,8 @@ def consolidation_data(result) -> dict:
         "missing": result.missing,
         "total": {k: str(v) for k, v in result.total.items()},
         "units": [
-            {
-                "unit": u["unit"],
-                "path": u["path"],
-                "values": {k: str(v) for k, v in u["values"].items()},
-            }
-            for u in result.units()
+            {"unit": u["unit"], "path": u["path"], "values": u["values"]}
+            for u in result.units(text=True)  # as str(Decimal) wrote them
         ],
         "sources": [vars(s) for s in result.sources()],
         "outliers": [
