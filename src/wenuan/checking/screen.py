@@ -204,10 +204,12 @@ def _named(report: FileReport, key: str, suspects: bool = True) -> bool:
 def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | None:
     """The one slip of the figure that lands among the others (as it stands or as a ratio to
     the unit's size) and keeps every rule holding."""
-    x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in report.values.items()}
+    values = report.values
+    checks = [c for c in model.checks if key in c.keys and all(k in values for k in c.keys)]
+    looked = {key} | {k for c in checks for k in c.keys}  # only the figures its rules hold
+    x = {k: int(quantize(values[k], decimals[k]).scaleb(decimals[k])) for k in looked}
     d = decimals[key]
     old = x[key]
-    checks = [c for c in model.checks if key in c.keys and all(k in x for k in c.keys)]
     fits = []
     for new, kind in suggest.slips(old, d).items():
         if new <= 0 or not any(

@@ -194,6 +194,16 @@ class Affine:
             diff += c * values[k]
         return compares(self.op, diff - self.width, diff + self.width)
 
+    def solve(self, values: dict[str, Decimal], target: str) -> Decimal | None:
+        """What `solve` gives: the value of `target` that makes the rule an equality."""
+        slope, rest = Decimal(0), self.const
+        for k, c in self.terms:
+            if k == target:
+                slope += c
+            else:
+                rest += c * values[k]
+        return -rest / slope if slope else None
+
 
 def affine(expr: Expr, keys: list[str], half: Mapping[str, Decimal]) -> Affine | None:
     """The rule as an Affine (`half`: each key's half unit); None when it multiplies two
@@ -395,12 +405,27 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     found: list[tuple[int, tuple[Fix, ...]]] = []
     now = len(failing) + len(negative)
     before, where = _excesses(checks, x)
-    for key in keys:
+    checks_of = {c.index: c for c in checks}
+    for key in keys:  # a change of `key` moves only its own rules: the rest are counted once
+        mine = [(checks_of[i], a) for i, a in where[key]]
+        rest = [c for c in checks if all(i != c.index for i, _ in where[key])]
+        if not all(c.warning or c.within(before[c.index]) for c in rest):
+            continue  # an error rule without the cell fails whatever its value
+        still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
+        lo, hi = _room(mine, before, x[key])  # within it, only warnings failing already may fail
+        loose = [(c, a) for c, a in mine if c.warning and not c.within(before[c.index])]
+        if still >= now and not loose:
+            continue
         for new, kind in _tries(checks, failing, x, key, decimals):
-            trial = _moved(before, where[key], new - x[key])
-            left = _failing(checks, trial) + len(negative - {key})
-            if _consistent(checks, trial, before) and left < now:
-                found.append((left, (Fix(key, new, kind),)))
+            if lo <= new <= hi:
+                left = (
+                    still
+                    + sum(not c.within(before[c.index] + a * (new - x[key])) for c, a in loose)
+                    if loose
+                    else still
+                )
+                if left < now:
+                    found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
         found = _pairs(checks, x, keys, decimals)
     if not found:
@@ -421,6 +446,17 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         and all(_stands(f, g, checks, failing, x, decimals) for p in top for g in p if g != f)
     ]
     return sure, len(top) == 1 and len(sure) == 2
+
+
+def _room(mine: list[tuple[Check, int]], before: dict[int, int], old: int) -> tuple[float, float]:
+    """The values a cell (now `old`) may take for its rules (check, coefficient) to stay
+    consistent, as `_consistent` says: every error rule and every warning that held, holding."""
+    lo, hi = -float("inf"), float("inf")
+    for c, a in mine:
+        if not c.warning or c.within(before[c.index]):
+            first, last = c.span(a, before[c.index] - a * old)
+            lo, hi = max(lo, first), min(hi, last)
+    return lo, hi
 
 
 def _stands(f: Fix, g: Fix, checks, failing, x, decimals) -> bool:
@@ -469,17 +505,13 @@ def one_over_two(
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
-        others = [o for o in checks if k in o.keys and o.index != eq.index]
-        before, where = _excesses(others, x)
+        others = [
+            (o, o.coefs[o.keys.index(k)]) for o in checks if k in o.keys and o.index != eq.index
+        ]
+        first, last = _room(others, {o.index: o.excess(x) for o, _ in others}, x[k])
         options = slips(x[k], decimals[k])
         singles += len(options)
-        moves.append(
-            sorted(
-                c * (new - x[k])
-                for new in options
-                if not others or _consistent(others, _moved(before, where[k], new - x[k]), before)
-            )
-        )
+        moves.append(sorted(c * (new - x[k]) for new in options if first <= new <= last))
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
 
     def matching(a: list[int], b: list[int]) -> int:  # (d, e) of a × b with lo <= d + e <= hi

@@ -611,20 +611,23 @@ def _rule_findings(
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
     ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
-    decimals = {k: c[0].decimals for k, c in cells.items()}
-    model, totals, _ = rule_model(form, total)
-    x = {k: int(quantize(v, decimals[k]).scaleb(decimals[k])) for k, v in values.items()}
-    weights = {k: _weight(k, v, cells[k][1], totals) for k, v in values.items()}
-    diagnoses = {}
+    model, totals, decimals = rule_model(form, total)
     wanted = {i for i, *_ in failing}
-    for group in model.groups:
-        if any(c.index in wanted or negative.intersection(c.keys) for c in group):
-            found = suggest.diagnose(group, x, decimals, weights)
-            diagnoses.update({c.index: found for c in group})
-            if found:
-                _sign_fixes(
-                    found, {k for _, _, _, keys in failing for k in keys}, cells, values, ranges
-                )
+    groups = [
+        group
+        for group in model.groups
+        if any(c.index in wanted or negative.intersection(c.keys) for c in group)
+    ]
+    looked = {k for group in groups for c in group for k in c.keys if k in values}
+    x = {k: int(quantize(values[k], decimals[k]).scaleb(decimals[k])) for k in looked}
+    weights = {k: _weight(k, values[k], cells[k][1], totals) for k in looked}
+    diagnoses = {}
+    in_failing = {k for _, _, _, keys in failing for k in keys}
+    for group in groups:
+        found = suggest.diagnose(group, x, decimals, weights)
+        diagnoses.update({c.index: found for c in group})
+        if found:
+            _sign_fixes(found, in_failing, cells, values, ranges)
     out = []
     for index, rule, table, keys in failing:
         params = _rule_params(rule, keys, values, decimals, cells)
@@ -740,7 +743,8 @@ def _fill_suggestions(
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
     if not missing:
         return []  # nothing empty to fill: most returns
-    for rule, _, keys in _bound_rules(form, total):
+    bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
+    for (rule, _, keys), check in bound:
         if rule.parsed.op != "=":
             continue
         empty = [k for k in keys if k not in values]
@@ -751,7 +755,7 @@ def _fill_suggestions(
         finding = missing.get((tb, cell.ref))
         if finding is None or finding.suggestion:
             continue
-        new = suggest.solve(rule.parsed, keys, key, values)
+        new = check.solve(values, key) if check else suggest.solve(rule.parsed, keys, key, values)
         if new is None or new < 0:
             continue
         new = quantize(new, cell.decimals)

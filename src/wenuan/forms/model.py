@@ -4,7 +4,7 @@ import os
 import pickle
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
@@ -38,10 +38,13 @@ UNITS: dict[str, int] = {
 FORMS_ENV = "WENUAN_FORMS"
 
 
+_WIDE = Context(prec=100)  # the default 28 digits fail on absurd values
+
+
 def quantize(value: Decimal, decimals: int) -> Decimal:
     """Round half-up, as a clerk and Excel do, never through float."""
-    with localcontext(Context(prec=100)):  # the default 28 digits fail on absurd values
-        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exponent = Decimal(1).scaleb(-decimals, _WIDE)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 class Model(BaseModel):

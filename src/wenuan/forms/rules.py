@@ -8,6 +8,7 @@ number within ±0.005 of it, so an identity of amounts holds when its two sides'
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from wenuan.words.messages import t
 
@@ -153,6 +154,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1024)  # a finding's words parse its rule again: the same few rules
 def parse(text: str) -> Expr:
     """Parse `LEFT OP RIGHT`. A bare whole number is a number: codes of digits only are headings."""
     tokens = _tokens(text)

@@ -65,10 +65,17 @@ ODD_ZIP = (
 def sheet_part(z, sheet: str) -> str:
     """The zip member holding a sheet's XML, by the sheet's name (`z`: a zipfile.ZipFile or a
     package.Package)."""
+    book, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    find = _part if len(book) + len(rels) <= 1 << 16 else _part.__wrapped__  # kept when small
+    return find(book, rels, sheet)
+
+
+@lru_cache(maxsize=64)  # the returns filled in from one template share these two parts
+def _part(book_xml: bytes, rels_xml: bytes, sheet: str) -> str:
     from defusedxml.ElementTree import fromstring
 
-    book = fromstring(z.read("xl/workbook.xml"))
-    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    book = fromstring(book_xml)
+    rels = fromstring(rels_xml)
     rid = next(s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet)
     target = next(r.get("Target") for r in rels if r.get("Id") == rid)
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
