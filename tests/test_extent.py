@@ -71,3 +71,27 @@ def test_a_far_cell_behind_a_sheet_data_end_that_is_no_end_is_still_seen(tmp_pat
     with pytest.raises(Unreadable) as refused:
         check_extent(Package.open(path), RETURN)
     assert refused.value.args[0] == "too_far"
+
+
+def test_a_return_is_read_from_disk_once_and_its_readers_share_it(tmp_path):
+    from wenuan.reading.formats import shown_wan
+    from wenuan.reading.workbook import _opened
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "表一"
+    for r in range(1, 6):
+        sheet.append([f"项目{r}", r * 10000, r])
+    sheet["B2"].number_format = "0!.0000"
+    sheet.column_dimensions["C"].hidden = True
+    sheet.row_dimensions[4].hidden = True
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    expected = hidden_columns(path), hidden_rows(path), shown_wan(path)
+    assert expected == ({"表一": {2}}, {"表一": {3}}, {"表一": {(1, 1): "0!.0000"}})
+
+    opened, package = _opened(path, RETURN)
+    path.unlink()  # what follows reads the package alone
+    assert (hidden_columns(package), hidden_rows(package), shown_wan(package)) == expected
+    assert opened.get_sheet_by_name("表一").to_python()[1][:2] == ["项目2", 20000]
+    assert {"xl/styles.xml", "xl/workbook.xml"} <= package.parts.keys()
