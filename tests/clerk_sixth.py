@@ -187,17 +187,22 @@ def adding(table: Table, ref: str, v: Decimal):
     return f"={part}+{v - part}"
 
 
-def build_adding_formulas(form: Form, values, header, path: Path) -> dict:
-    """Each figure typed as the addition the clerk did in the cell (=900+32: the townships'
-    figures added as they were phoned in); saved by LibreOffice, so each cell has its value."""
+def _retyped(form: Form, values, header, path: Path, shown) -> dict:
+    """The template's columns retyped, a sheet a table, each figure as `shown` types it."""
     wb, positions = cl.new_book(), {}
     for table in form.tables:
         ws = wb.create_sheet(table.title[:12])
         ws.cell(1, 1, table.title)
         top = cl.header_cells(ws, 2, header)
-        stat_rows(ws, table, values, top + 1, positions, NAMES, shown=adding)
+        stat_rows(ws, table, values, top + 1, positions, NAMES, shown=shown)
     wb.save(path)
     return positions
+
+
+def build_adding_formulas(form: Form, values, header, path: Path) -> dict:
+    """Each figure typed as the addition the clerk did in the cell (=900+32: the townships'
+    figures added as they were phoned in); saved by LibreOffice, so each cell has its value."""
+    return _retyped(form, values, header, path, adding)
 
 
 def _stamp_png(path: Path) -> Path:
@@ -371,14 +376,7 @@ def wu(table: Table, ref: str, v: Decimal):
 
 def build_wu_for_zero(form: Form, values, header, path: Path) -> dict:
     """The template's columns retyped, each figure 0 typed as 无 (nothing to report)."""
-    wb, positions = cl.new_book(), {}
-    for table in form.tables:
-        ws = wb.create_sheet(table.title[:12])
-        ws.cell(1, 1, table.title)
-        top = cl.header_cells(ws, 2, header)
-        stat_rows(ws, table, values, top + 1, positions, NAMES, shown=wu)
-    wb.save(path)
-    return positions
+    return _retyped(form, values, header, path, wu)
 
 
 def build_header_right_slash_date(form: Form, values, header, path: Path) -> dict:
@@ -402,24 +400,13 @@ def build_header_right_slash_date(form: Form, values, header, path: Path) -> dic
 # --- Word --------------------------------------------------------------------------------------
 
 
-def _word_stats(wt, table, values, n, positions, first_row):
-    """项目 | 计量单位 | 数量 | 计量单位 | 数量 rows from `first_row` (0-based)."""
-    for i, (item, depth, refs) in enumerate(lines(table)):
-        r = first_row + i
-        wt.cell(r, 0).text = ("　" * depth) + item.label
-        for j, ref in enumerate(refs):
-            wt.cell(r, 1 + 2 * j).text = unit(table, ref)
-            wt.cell(r, 2 + 2 * j).text = plain_text(table, ref, values[f"{table.id}:{ref}"])
-            positions[f"{table.id}:{ref}"] = f"表格{n}第{r + 1}行第{3 + 2 * j}列"
-
-
 def _word_table(container, table, values, n, positions):
     rows = list(lines(table))
     wt = container.add_table(rows=1 + len(rows), cols=5)
     wt.style = "Table Grid"
     for c, name in enumerate(("项目", "计量单位", "数量", "计量单位", "数量")):
         wt.cell(0, c).text = name
-    _word_stats(wt, table, values, n, positions, 1)
+    c4._fill_stats(wt, table, values, n, positions, 1)
     return wt
 
 
@@ -464,7 +451,7 @@ def build_word_whole_in_table(form: Form, values, header, path: Path) -> dict:
             wt.cell(r, 0).merge(wt.cell(r, 4)).text = text
         for c, name in enumerate(("项目", "计量单位", "数量", "计量单位", "数量")):
             wt.cell(2, c).text = name
-        _word_stats(wt, table, values, n, positions, 3)
+        c4._fill_stats(wt, table, values, n, positions, 3)
         doc.add_paragraph("")
     doc.save(path)
     return positions

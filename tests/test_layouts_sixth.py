@@ -20,6 +20,7 @@ import clerk_third as ct
 import pytest
 from test_layouts import ALL, HEADERS, _broken, _swaps, equalities
 from test_layouts_fourth import _candidates, broken
+from test_layouts_third import build as third_build
 from test_layouts_third import expected, seen, zeroed
 
 from wenuan.checking import samples, validate
@@ -111,11 +112,7 @@ CASES = [_param(n, f, k) for n, (_, fs, _, _) in LAYOUTS.items() for f in fs for
 
 
 def build(tmp_path, name, form_id, values, layouts=LAYOUTS):
-    builder, _, suffix, needs = layouts[name]
-    if needs and not cl.soffice():
-        pytest.skip("LibreOffice (soffice) is not installed: it makes this layout")
-    path = tmp_path / f"{form_id}-{name}{suffix}"
-    return path, builder(ALL[form_id], values, HEADERS[form_id], path)
+    return third_build(tmp_path, name, form_id, values, layouts)
 
 
 def check(path):
