@@ -131,11 +131,12 @@ def slips(form_id: str) -> bool:
     return next(equalities(ALL[form_id]), None) is not None
 
 
-def slip(form):
+def slip(form, values=None):
     """(key, typed, original, values, rule): one part of an identity mistyped, two neighbouring
     digits swapped, so that only that identity breaks: the form's first identity where such a slip
-    exists (jiaozuo-2019's first, 01A = 01B + 01C, has 01B = 66 and no swap that keeps 02B <= 01B)."""
-    values = samples.consistent(form)
+    exists (jiaozuo-2019's first, 01A = 01B + 01C, has 01B = 66 and no swap that keeps 02B <= 01B).
+    The figures are `values`, else the form's consistent sample."""
+    values = samples.consistent(form) if values is None else values
     for table, rule, parts in equalities(form):
         for ref in parts:
             key = f"{table.id}:{ref}"
