@@ -7,7 +7,6 @@ records the line of every path, so that pydantic's error locations map back to l
 """
 
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -43,6 +42,8 @@ def read(path: Path) -> bytes:
 def load(path: Path, raw: bytes | None = None) -> tuple[dict, Lines]:
     """The form file as plain data (all scalars strings or None) and the line of every path.
     `raw`: the file's bytes, when read already."""
+    import json  # a command reading checked forms (the cache's pickle) needs none
+
     raw = read(path) if raw is None else raw
     cached = cache_file(raw)
     if cached and cached.is_file():

@@ -2,7 +2,6 @@
 comma- or tab-separated, read as one sheet named after the file, every cell as text."""
 
 import codecs
-import csv
 import io
 from pathlib import Path
 
@@ -15,6 +14,8 @@ MAX_COLUMNS = 16_384  # Excel's last column, XFD
 def grids(path: Path, bounds=None) -> list[Grid]:
     """The file as one grid named after it (Excel names the sheet so); cells are A1 as in Excel.
     `bounds` (a workbook.Bounds) limits its rows: a return's by default."""
+    import csv
+
     from wenuan.reading.workbook import MAX_FILE, RETURN
 
     most = (bounds or RETURN).rows

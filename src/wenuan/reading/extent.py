@@ -60,10 +60,9 @@ def _past(bounds, row: int, col: int) -> bool:
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
 _RELATION = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# a cell or row tag whole (a quoted value may hold a ">"), and whether it closes at once
-_TAG = re.compile(
-    rb"""<(?:[\w.-]+:)?(row|c)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
-)
+# a cell or row tag whole (a quoted value may hold a ">"), and whether it closes at once: only a
+# sheet written oddly is walked tag by tag, so it is kept as text, compiled when first needed
+_TAG = rb"""<(?:[\w.-]+:)?(row|c)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
 _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"\s*([A-Za-z]*)(\d*)\s*")
 
@@ -157,7 +156,7 @@ def _walk(pieces: Iterable[bytes], bounds) -> tuple[int, int] | None:
     cell written `<c …/>` holds no value and does not count."""
     row, col = -1, -1
     for xml in pieces:
-        for kind, attrs, empty in _TAG.findall(xml):
+        for kind, attrs, empty in re.findall(_TAG, xml):
             places = [m.group(1) or m.group(2) or b"" for m in _R.finditer(attrs)]
             ref = _REF.fullmatch(places[-1]) if places else None  # no place: calamine's error
             letters, digits = ref.groups() if ref else (b"", b"")
@@ -243,7 +242,7 @@ def _pieces(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 # --- ods --------------------------------------------------------------------------------------
 
-_ODS_TAG = re.compile(
+_ODS_TAG = (  # compiled when an .ods file is first read, as _TAG
     rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
     rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
 )
@@ -263,7 +262,7 @@ def _ods(package, bounds) -> Far:
         sheet, row, rows, col = "", -1, 1, 0
         whole = content.file_size <= PIECE  # inflated once, for the readers after too
         for xml in (package.read(content.filename),) if whole else _pieces(raw, content):
-            for closing, kind, attrs, empty in _ODS_TAG.findall(xml):
+            for closing, kind, attrs, empty in re.findall(_ODS_TAG, xml):
                 if closing:
                     continue
                 if kind == b"table":

@@ -236,25 +236,22 @@ def _xls(package: Package) -> Shown:
 
 # --- ods --------------------------------------------------------------------------------------
 
-_NUMBER_STYLE = re.compile(
-    rb'<number:number-style\b[^>]*\bstyle:name="([^"]*)"[^>]*>(.*?)</number:number-style>', re.S
+# an .ods file's patterns, kept as text: re compiles each when an .ods file first needs it
+_NUMBER_STYLE = (
+    rb'(?s)<number:number-style\b[^>]*\bstyle:name="([^"]*)"[^>]*>(.*?)</number:number-style>'
 )
-_NUMBER = re.compile(rb"<number:number\b([^>]*)>(.*?)</number:number>", re.S)
-_EMBEDDED = re.compile(rb'<number:embedded-text\b[^>]*number:position="(\d+)"[^>]*>([^<]*)<')
-_PLACES = re.compile(rb'number:decimal-places="(\d+)"')
-_FACTOR = re.compile(rb'number:display-factor="(\d+)"')
-_LEAST = re.compile(rb'number:min-(integer-digits|decimal-places)="(\d+)"')
-_POSITIVE = re.compile(
-    rb'<style:map\b[^>]*condition="value\(\)&gt;=?0"[^>]*apply-style-name="([^"]*)"'
-)
-_CELL_STYLE = re.compile(
-    rb'<style:style\b[^>]*\bstyle:name="([^"]*)"[^>]*data-style-name="([^"]*)"'
-)
-_ODS_TAG = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
-_NAME = re.compile(rb'\btable:name="([^"]*)"')
-_STYLE = re.compile(rb'\btable:style-name="([^"]*)"')
-_ROWS = re.compile(rb'\btable:number-rows-repeated="(\d+)"')
-_COLS = re.compile(rb'\btable:number-columns-repeated="(\d+)"')
+_NUMBER = rb"(?s)<number:number\b([^>]*)>(.*?)</number:number>"
+_EMBEDDED = rb'<number:embedded-text\b[^>]*number:position="(\d+)"[^>]*>([^<]*)<'
+_PLACES = rb'number:decimal-places="(\d+)"'
+_FACTOR = rb'number:display-factor="(\d+)"'
+_LEAST = rb'number:min-(integer-digits|decimal-places)="(\d+)"'
+_POSITIVE = rb'<style:map\b[^>]*condition="value\(\)&gt;=?0"[^>]*apply-style-name="([^"]*)"'
+_CELL_STYLE = rb'<style:style\b[^>]*\bstyle:name="([^"]*)"[^>]*data-style-name="([^"]*)"'
+_ODS_TAG = rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>"
+_NAME = rb'\btable:name="([^"]*)"'
+_STYLE = rb'\btable:style-name="([^"]*)"'
+_ROWS = rb'\btable:number-rows-repeated="(\d+)"'
+_COLS = rb'\btable:number-columns-repeated="(\d+)"'
 _MOST_ROWS = 5000  # a return's rows (workbook.RETURN): repeated rows past it hold no figure
 
 
@@ -262,14 +259,14 @@ def _ods_code(body: bytes) -> str | None:
     """An ODF number style written as the Excel code it came from, when it is the trick: a point
     as embedded text (LibreOffice's `0"."0000`), or an embedded "!" before the decimals (its
     `0\\!.0000`); None for any other style."""
-    m = _NUMBER.search(body)
+    m = re.search(_NUMBER, body)
     if not m or b'number:grouping="true"' in m.group(1):
         return None
-    places = int(p.group(1)) if (p := _PLACES.search(m.group(1))) else 0
-    least = {k: int(v) for k, v in _LEAST.findall(m.group(1))}  # digits shown even when 0
-    factor = int(f.group(1)) if (f := _FACTOR.search(m.group(1))) else 1
+    places = int(p.group(1)) if (p := re.search(_PLACES, m.group(1))) else 0
+    least = {k: int(v) for k, v in re.findall(_LEAST, m.group(1))}  # digits shown even when 0
+    factor = int(f.group(1)) if (f := re.search(_FACTOR, m.group(1))) else 1
     commas = {1: "", 1000: ",", 1000000: ",,"}.get(factor)
-    texts = _EMBEDDED.findall(m.group(2))
+    texts = re.findall(_EMBEDDED, m.group(2))
     if commas is None or len(texts) != 1:
         return None
     (position, text) = texts[0]
@@ -289,17 +286,17 @@ def _ods(package: Package) -> Shown:
         parts.append(package.read("styles.xml"))
     if not any(b"number:embedded-text" in part for part in parts):
         return {}  # most files: no text inside a number, no cell looked at
-    bodies = {n: b for part in parts for n, b in _NUMBER_STYLE.findall(part)}
+    bodies = {n: b for part in parts for n, b in re.findall(_NUMBER_STYLE, part)}
     codes = {}
     for name, body in bodies.items():
-        if positive := _POSITIVE.search(body):
+        if positive := re.search(_POSITIVE, body):
             body = bodies.get(positive.group(1), body)
         if (code := _ods_code(body)) and wan(code):
             codes[name] = code
     styled = {
         cell: codes[data]
         for part in parts
-        for cell, data in _CELL_STYLE.findall(part)
+        for cell, data in re.findall(_CELL_STYLE, part)
         if data in codes
     }
     if not styled:
@@ -308,18 +305,18 @@ def _ods(package: Package) -> Shown:
 
     out: Shown = {}
     sheet, row, col, rows = None, -1, 0, 1
-    for m in _ODS_TAG.finditer(content):
+    for m in re.finditer(_ODS_TAG, content):
         kind, attrs = m.group(1), m.group(2)
         if kind == b"table":
-            name = _NAME.search(attrs)
+            name = re.search(_NAME, attrs)
             sheet, row, rows = unescape(name.group(1).decode("utf-8")) if name else None, -1, 1
         elif kind == b"table-row":
             row += rows
-            rows = int(n.group(1)) if (n := _ROWS.search(attrs)) else 1
+            rows = int(n.group(1)) if (n := re.search(_ROWS, attrs)) else 1
             col = 0
         else:
-            cols = int(n.group(1)) if (n := _COLS.search(attrs)) else 1
-            s = _STYLE.search(attrs)
+            cols = int(n.group(1)) if (n := re.search(_COLS, attrs)) else 1
+            s = re.search(_STYLE, attrs)
             if sheet and s and s.group(1) in styled and b"office:value=" in attrs:
                 for r in range(row, min(row + rows, _MOST_ROWS)):
                     for c in range(col, col + min(cols, 256)):

@@ -62,12 +62,13 @@ def read_header(grids: list[Grid]) -> dict[str, Entry]:
     return out
 
 
-_LONE_DATE = re.compile(rf"\s*(?:{_DAY})\s*")
-_IN_TITLE = re.compile(rf"表\s*[(（]\s*({_DAY})\s*[)）]\s*$")  # …统计表（2023年12月20日）
-_STAMPED = re.compile(r"盖章|公章|[(（]\s*章\s*[)）]")
+# the patterns below match what a return seldom has: kept as text, re compiles each on first use
+_LONE_DATE = rf"\s*(?:{_DAY})\s*"
+_IN_TITLE = rf"表\s*[(（]\s*({_DAY})\s*[)）]\s*$"  # …统计表（2023年12月20日）
+_STAMPED = r"盖章|公章|[(（]\s*章\s*[)）]"
 TOP_ROWS = 5  # a day at the top right is in the title's rows, above the table
 # a text that leads to a day which is not the filled one: 统计截止日期 | 2009年12月31日
-_LEADS = re.compile(r"(?:日期|时间|截至|截止|止|至|前)\s*[:：]?\s*$")
+_LEADS = r"(?:日期|时间|截至|截止|止|至|前)\s*[:：]?\s*$"
 
 
 def day_written(grids: list[Grid]) -> Entry | None:
@@ -90,15 +91,15 @@ def _day_in(grids: list[Grid]) -> Entry | None:
                 others = [v for v in texts if not _alone(v)]
                 if (
                     any(fields_in(v) for v in others)
-                    or (r < TOP_ROWS and not any(_LEADS.search(v) for v in others))
+                    or (r < TOP_ROWS and not any(re.search(_LEADS, v) for v in others))
                     or (stamped and not others)
                 ):
                     return _day_entry(grid, r, days[0], row[days[0]])
             for c, v in enumerate(row):
-                if isinstance(v, str) and (m := _IN_TITLE.search(v)):
+                if isinstance(v, str) and (m := re.search(_IN_TITLE, v)):
                     return _day_entry(grid, r, c, m.group(1))
             if texts:
-                stamped = any(_STAMPED.search(v) for v in texts)
+                stamped = any(re.search(_STAMPED, v) for v in texts)
     return None
 
 
@@ -106,7 +107,7 @@ def _alone(value) -> bool:
     """Whether a cell holds a day and nothing else: a date cell, or its text."""
     if isinstance(value, date):
         return True
-    return isinstance(value, str) and _LONE_DATE.fullmatch(value) is not None
+    return isinstance(value, str) and re.fullmatch(_LONE_DATE, value) is not None
 
 
 def _day_entry(grid: Grid, r: int, c: int, raw) -> Entry:
@@ -118,9 +119,9 @@ def date_at_end(grids: list[Grid]) -> Entry | None:
     its date on the last line), for a return that names no 填报日期."""
     for grid in grids:
         texts = grid.texts
-        if texts and _LONE_DATE.fullmatch(texts[-1][2]):
+        if texts and re.fullmatch(_LONE_DATE, texts[-1][2]):
             r = texts[-1][0]
-            if not any(_LEADS.search(v) for row, _, v in texts[:-1] if row == r):
+            if not any(re.search(_LEADS, v) for row, _, v in texts[:-1] if row == r):
                 return _day_entry(grid, *texts[-1])  # not 以上数据统计截至 | 2010年1月28日
     return None
 
@@ -182,14 +183,12 @@ def _take(grid: Grid, r: int, c: int, out: dict[str, Entry]) -> None:
 
 
 # 叶县总工会（盖章）, （单位公章）, （签章）: where the stamp goes, not the unit's name
-_STAMP_MARK = re.compile(
-    r"[(（]\s*[^()（）]{0,6}?(?:章|签\s*字|签\s*名)\s*[)）]|\s+(?:盖章|公章|签章)$"
-)
+_STAMP_MARK = r"[(（]\s*[^()（）]{0,6}?(?:章|签\s*字|签\s*名)\s*[)）]|\s+(?:盖章|公章|签章)$"
 
 
 def unstamped(unit: str) -> str:
     """A 填报单位 without the stamp's mark written after it."""
-    return _STAMP_MARK.sub("", unit).strip() if "章" in unit or "签" in unit else unit
+    return re.sub(_STAMP_MARK, "", unit).strip() if "章" in unit or "签" in unit else unit
 
 
 def _name_and_phone(text: str) -> tuple[str, str]:

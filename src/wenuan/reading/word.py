@@ -2,7 +2,6 @@
 .wps converted to .docx through LibreOffice first, when it is installed."""
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from wenuan.reading.model import Grid, Unreadable
@@ -17,6 +16,8 @@ def grids(path: Path, bounds=None) -> list[Grid]:
     table nested in a cell read where it stands (tables are numbered in document order).
     `bounds` (a workbook.Bounds) limits its size: a return's by default."""
     if path.suffix.lower() != ".docx":
+        import tempfile
+
         from wenuan.reading.workbook import MAX_FILE
 
         if path.stat().st_size > MAX_FILE:  # before any copy or conversion

@@ -7,7 +7,6 @@ direction mark or override (U+061C, U+200E/U+200F, U+202A–U+202E, U+2066–U+2
 paragraph separator (U+2028/U+2029) is written as Python writes it in a string: `\\x1b`, `\\n`,
 `\\u202e`. Nothing else changes, a backslash neither."""
 
-import json
 import re
 
 _BIDI = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"  # with U+2028/9, line separators
@@ -37,5 +36,7 @@ def shown(text) -> str:
 def json_text(data) -> str:
     """`data` as indented JSON whose text holds no control or bidi character: JSON writes C0
     controls as `\\u001b` itself; the others are written so too (a JSON reader gets them back)."""
+    import json  # only for --format json: not in every command's start
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _NOT_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
