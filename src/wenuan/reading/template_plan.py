@@ -167,13 +167,14 @@ def _at(a1: str) -> tuple[int, int]:
     return int(a1[1:]) - 1, ord(a1[0]) - 65
 
 
-def _grids(form: Form, values: dict) -> list[Grid]:
-    """The template's sheets as the workbook reader gives them, `values` in the value cells."""
+def _grids(form: Form, values: dict, header: dict | None = None) -> list[Grid]:
+    """The template's sheets as the workbook reader gives them, `values` in the value cells
+    (and `header` in the header cells)."""
     from wenuan.outputs import writing
 
     out = []
     for table in form.tables:
-        rows = writing.sheet_rows(form, table, values)[0]
+        rows = writing.sheet_rows(form, table, values, header)[0]
         width = len(writing.COLUMNS)
         rows = [["" if v is None else v for v in row] + [""] * (width - len(row)) for row in rows]
         merges, covered = [], set()
