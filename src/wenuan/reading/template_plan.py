@@ -110,13 +110,14 @@ class Plan:
 
     def read(self, ret: Return, grids: list[Grid]) -> None:
         """Each table's entries at the template's cells, in the general reader's order."""
+        entry = layout.cell_entry
         for tid, groups in self.tables:
             found: dict[str, Entry] = {}
             for group in _ordered(groups, grids):
-                for ref, s, r, c, unit, hint, how, label, score in group.entries:
-                    grid = grids[s]
-                    raw = grid.rows[r][c]
-                    found[ref] = layout.cell_entry(grid, r, c, raw, unit, hint, how, label, score)
+                grid = grids[group.sheet]
+                row = grid.rows[group.row]
+                for ref, _, r, c, unit, hint, how, label, score in group.entries:
+                    found[ref] = entry(grid, r, c, row[c], unit, hint, how, label, score)
             ret.tables[tid] = found
 
 
