@@ -139,10 +139,10 @@ def notepad_bytes(text: str) -> bytes:
 def text(value):
     """A value from a file as it may go into a cell: text stays text (never a formula, never
     a control character openpyxl refuses)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if not isinstance(value, str):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # only for a text: the plan writes none
+
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
@@ -311,36 +311,14 @@ def _table_sheet(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
-    values, header = values or {}, header or {}
     ws = wb.create_sheet(_sheet_name(table), index)
-    positions = cell_positions(table)
     thin = Side(style="thin")
     box, underline = Border(left=thin, right=thin, top=thin, bottom=thin), Border(bottom=thin)
     body, bold = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    heading = "　".join(x for x in (form.union, form.doc_no, form.campaign) if x)
-    rows: list[list] = [[table.title], [heading], [None] * 8, [None] * 8, list(COLUMNS)]
-    for key, label, r, c, _ in HEADER_FIELDS:
-        rows[r - 1][c], rows[r - 1][c + 1] = label, text(header.get(key))
-    depths, units = [], {}
-    for item, depth in table.walk():
-        row = [item.seq, item.code, item.label, None, None, None, None, None]
-        refs = [r for r, c in table.cells.items() if c.item == item.code]
-        for ref, unit_col in zip(refs, UNIT_COLUMNS, strict=False):
-            cell = table.cells[ref]
-            col = ord(unit_col) - 65
-            row[col] = (
-                cell.unit
-                if ref in (item.code, f"{item.code}[{cell.unit}]")
-                else f"{cell.unit}（{ref}）"
-            )
-            row[col + 1] = _figure(values.get(f"{table.id}:{ref}"), cell.decimals)
-            units[positions[ref]] = cell
-        rows.append(row)
-        depths.append(depth)
-    last = len(rows)  # the last row of the table proper
-    if table.note:
-        rows += [[], [f"注：{table.note}"]]
+    positions = cell_positions(table)
+    rows, depths, units = sheet_rows(form, table, values, header)
+    last = len(depths) + FIRST_ITEM_ROW - 1  # the last row of the table proper
 
     # widths from the text: every heading, unit and header label whole, labels wrapped
     widths = [max(text_width(r[c]) for r in rows[4:last]) + 3 for c in range(8)]
@@ -415,8 +393,7 @@ def _table_sheet(
                 cell.border = underline
                 cells[c] = cell
         ws.append(cells)
-    notes = [f"A{len(rows)}:H{len(rows)}"] if table.note else []
-    for ref in ("A1:H1", "A2:H2", *(span for *_, span in HEADER_FIELDS), *notes):
+    for ref in merged_ranges(table, len(rows)):
         _merge(ws, ref)
     if blank:
         for at, cell in units.items():
@@ -427,6 +404,43 @@ def _table_sheet(
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
     ws.print_area = f"A1:H{len(rows)}"
+
+
+def sheet_rows(form: Form, table: Table, values=None, header=None) -> tuple[list, list, dict]:
+    """The rows a table's sheet holds (title, heading, header fields, column heads, an item a
+    row, the note), each item row's depth, and the value cells' Cell by A1."""
+    values, header = values or {}, header or {}
+    positions = cell_positions(table)
+    heading = "　".join(x for x in (form.union, form.doc_no, form.campaign) if x)
+    rows: list[list] = [[table.title], [heading], [None] * 8, [None] * 8, list(COLUMNS)]
+    for key, label, r, c, _ in HEADER_FIELDS:
+        rows[r - 1][c], rows[r - 1][c + 1] = label, text(header.get(key))
+    depths, units = [], {}
+    for item, depth in table.walk():
+        row = [item.seq, item.code, item.label, None, None, None, None, None]
+        refs = [r for r, c in table.cells.items() if c.item == item.code]
+        for ref, unit_col in zip(refs, UNIT_COLUMNS, strict=False):
+            cell = table.cells[ref]
+            col = ord(unit_col) - 65
+            row[col] = (
+                cell.unit
+                if ref in (item.code, f"{item.code}[{cell.unit}]")
+                else f"{cell.unit}（{ref}）"
+            )
+            row[col + 1] = _figure(values.get(f"{table.id}:{ref}"), cell.decimals)
+            units[positions[ref]] = cell
+        rows.append(row)
+        depths.append(depth)
+    if table.note:
+        rows += [[], [f"注：{table.note}"]]
+    return rows, depths, units
+
+
+def merged_ranges(table: Table, height: int) -> tuple[str, ...]:
+    """The merged cells of a table's sheet of `height` rows: title, heading, header values,
+    the note."""
+    notes = (f"A{height}:H{height}",) if table.note else ()
+    return ("A1:H1", "A2:H2", *(span for *_, span in HEADER_FIELDS), *notes)
 
 
 def _value_rule(at: str, cell):

@@ -10,7 +10,18 @@ table and each value in them (titles, header roles, codes, labels as people writ
 from pathlib import Path
 
 from wenuan.forms.model import Form
-from wenuan.reading import across, blanks, csvfile, header, layout, pdf, units, word, workbook
+from wenuan.reading import (
+    across,
+    blanks,
+    csvfile,
+    header,
+    layout,
+    pdf,
+    template_plan,
+    units,
+    word,
+    workbook,
+)
 from wenuan.reading.labels import canonical, fold
 from wenuan.reading.model import Entry, Grid, Part, Return, Unreadable, a1
 from wenuan.reading.workbook import META_SHEET, open_workbook
@@ -53,7 +64,8 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
         ret.header["unit"] = unit  # 温县总工会冬日送温暖统计表, and no 填报单位 line
     if "date" not in ret.header and (day := header.day_written(grids)):
         ret.header["date"] = day  # 2023年12月20日 at the top right, under the stamp, at the end
-    layout.read_tables(ret, form, grids)
+    if not template_plan.read_tables(ret, form, grids):  # wenuan's own template, filled in
+        layout.read_tables(ret, form, grids)
     if ret.twice and len(grids) > 1:  # several units' returns, one a sheet, or a copy
         units.split(ret, form, grids)
     if ret.missing_tables:  # items across the columns: one unit's line of a 各单位 sheet

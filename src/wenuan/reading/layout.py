@@ -746,7 +746,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         _near_hits(region, p, cols.label, hits)
         _gap_hits(region, p, cols, hits)
     parts_first = _parts_first(hits, p)
-    sheet, place, shown = region.grid.name, region.grid.place, region.grid.shown
+    sheet, place = region.grid.name, region.grid.place
     full = (
         {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
         if found
@@ -759,10 +759,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
         for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
-            hint = hint if (hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
-            found[ref] = entry = Entry(raw, sheet, place(r, col), how, label, hint, score)
-            if shown:
-                entry.shown = shown.get((r, col))
+            found[ref] = cell_entry(region.grid, r, col, raw, unit, hint, how, label, score)
             named += 1
         if region.grid.merges:  # 758 typed once in a cell merged over E's and E1's: not read
             for ref, unit in pending:
@@ -816,6 +813,16 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     if waiting:
         take(*waiting)
     return named
+
+
+def cell_entry(grid: Grid, r: int, col: int, raw, unit: str, hint, how: str, label, score) -> Entry:
+    """The Entry of a value read from a cell for a figure in `unit`, the unit written for it
+    `hint` (kept when it is 元 for 万元 or the reverse), with its 万元 format's stored value."""
+    hint = hint if (hint, unit) in _YUAN_SLIPS else None
+    out = Entry(raw, grid.name, grid.place(r, col), how, label, hint, score)
+    if grid.shown:
+        out.shown = grid.shown.get((r, col))
+    return out
 
 
 def _merged_over(region: Region, cols: _Columns, r: int, unit: str) -> tuple | None:
