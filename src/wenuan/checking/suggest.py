@@ -406,24 +406,28 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     now = len(failing) + len(negative)
     before, where = _excesses(checks, x)
     checks_of = {c.index: c for c in checks}
+    bad = {c.index for c in checks if not c.within(before[c.index])}
+    bad_errors = {i for i in bad if not checks_of[i].warning}
     for key in keys:  # a change of `key` moves only its own rules: the rest are counted once
         mine = [(checks_of[i], a) for i, a in where[key]]
-        rest = [c for c in checks if all(i != c.index for i, _ in where[key])]
-        if not all(c.warning or c.within(before[c.index]) for c in rest):
+        own = {i for i, _ in where[key]}
+        if not bad_errors <= own:
             continue  # an error rule without the cell fails whatever its value
-        still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
+        still = len(bad - own) + len(negative - {key})
         lo, hi = _room(mine, before, x[key])  # within it, only warnings failing already may fail
-        loose = [(c, a) for c, a in mine if c.warning and not c.within(before[c.index])]
+        # the failing warnings the cell is in, by the values that make each hold
+        loose = [
+            c.span(a, before[c.index] - a * x[key])
+            for c, a in mine
+            if c.warning and not c.within(before[c.index])
+        ]
         if still >= now and not loose:
             continue
         for new, kind in _tries(checks, failing, x, key, decimals):
             if lo <= new <= hi:
-                left = (
-                    still
-                    + sum(not c.within(before[c.index] + a * (new - x[key])) for c, a in loose)
-                    if loose
-                    else still
-                )
+                left = still
+                for first, last in loose:  # a loop: most slips tried meet one or two
+                    left += not first <= new <= last
                 if left < now:
                     found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
