@@ -452,6 +452,13 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     return sure, len(top) == 1 and len(sure) == 2
 
 
+def room(checks: Iterable[Check], x: dict[str, int], key: str) -> tuple[float, float]:
+    """The values `key` may take, the other cells as in `x`, for the `checks` it is in to stay
+    consistent: every error rule and every warning that held, holding."""
+    mine = [(c, c.coefs[c.keys.index(key)]) for c in checks if key in c.keys]
+    return _room(mine, {c.index: c.excess(x) for c, _ in mine}, x[key])
+
+
 def _room(mine: list[tuple[Check, int]], before: dict[int, int], old: int) -> tuple[float, float]:
     """The values a cell (now `old`) may take for its rules (check, coefficient) to stay
     consistent, as `_consistent` says: every error rule and every warning that held, holding."""
@@ -509,10 +516,7 @@ def one_over_two(
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
-        others = [
-            (o, o.coefs[o.keys.index(k)]) for o in checks if k in o.keys and o.index != eq.index
-        ]
-        first, last = _room(others, {o.index: o.excess(x) for o, _ in others}, x[k])
+        first, last = room((o for o in checks if o.index != eq.index), x, k)
         options = slips(x[k], decimals[k])
         singles += len(options)
         moves.append(sorted(c * (new - x[k]) for new in options if first <= new <= last))
