@@ -837,16 +837,18 @@ def smallest_by_count(checks: list[Check], x: dict[str, int]) -> tuple[list[set[
     if not must:
         return [set()], True
     checks_of = {c.index: c for c in errors}
-    ok = {}  # whether the cell alone can make its own rules hold (as `_alone_span`, by excesses)
-    for k in keys:
+
+    def alone(k: str) -> bool:  # the cell alone can make its own rules hold (`_alone_span`)
         lo, hi = 0, float("inf")
         for i, a in where.get(k, []):
             first, last = checks_of[i].span(a, before[i] - a * x[k])
             lo, hi = max(lo, first), min(hi, last)
-        ok[k] = lo <= hi
-    singles = [{k} for k in keys if ok[k] and all(k in m for m in must)]
+        return lo <= hi
+
+    singles = [{k} for k in keys if all(k in m for m in must) and alone(k)]
     if singles:
         return singles, True
+    ok = {k: alone(k) for k in keys}
     from itertools import combinations
 
     pairs, solved = [], 0
