@@ -25,6 +25,7 @@ Values are integers of each cell's last decimal (0.01 万元, one person), so co
 """
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,6 +45,7 @@ LOOSE = {"digit", "dropped", "extra"}
 # A loose slip alone in one failing sum is suggested only when one slip explains the difference
 # at least this many times more often than two slips in the sum do (a coincidence otherwise).
 ONE_OVER_TWO = 4.0
+FEW_SUMS = 3  # a difference within fewer sums than this is counted by look-ups, not searches
 
 
 @dataclass(frozen=True)
@@ -523,6 +525,9 @@ def one_over_two(
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
 
     def matching(a: list[int], b: list[int]) -> int:  # (d, e) of a × b with lo <= d + e <= hi
+        if hi - lo < FEW_SUMS:  # a sum of counts (no rounding): each d meets one e, looked up
+            get = Counter(b).get
+            return sum(get(s - d, 0) for s in range(lo, hi + 1) for d in a)
         return sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
 
     # pairs of slips in two different cells: all ordered pairs, less those within one cell
