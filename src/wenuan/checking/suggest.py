@@ -425,6 +425,9 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         ]
         if still >= now and not loose:
             continue
+        if still + len(loose) >= now:  # a slip must make a failing warning hold: in a span
+            lo = max(lo, min(first for first, _ in loose))
+            hi = min(hi, max(last for _, last in loose))
         for new, kind in _tries(checks, failing, x, key, decimals):
             if lo <= new <= hi:
                 left = still
