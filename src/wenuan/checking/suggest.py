@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from itertools import repeat
 from math import lcm
 from types import MappingProxyType
 
@@ -259,6 +260,12 @@ def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) 
 
 
 # ---- typos ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _ordered_slips(old: int, decimals: int) -> list[int]:
+    """The values of `slips`, in increasing order (kept as they are)."""
+    return sorted(slips(old, decimals))
 
 
 @lru_cache(maxsize=4096)
@@ -522,16 +529,19 @@ def one_over_two(
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
         first, last = room((o for o in checks if o.index != eq.index), x, k)
-        options = slips(x[k], decimals[k])
-        singles += len(options)
-        moves.append(sorted(c * (new - x[k]) for new in options if first <= new <= last))
+        singles += len(slips(x[k], decimals[k]))
+        ordered = _ordered_slips(x[k], decimals[k])  # c · (new - old) keeps (or reverses) it
+        moved = [c * (new - x[k]) for new in ordered if first <= new <= last]
+        moves.append(moved if c > 0 else moved[::-1])
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
 
     def matching(a: list[int], b: list[int]) -> int:  # (d, e) of a × b with lo <= d + e <= hi
+        n = len(a)  # (C functions mapped over the list: no Python frame a d)
         if hi - lo < FEW_SUMS:  # a sum of counts (no rounding): each d meets one e, looked up
             get = Counter(b).get
-            return sum(get(s - d, 0) for s in range(lo, hi + 1) for d in a)
-        return sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+            return sum(sum(map(get, [s - d for d in a], repeat(0, n))) for s in range(lo, hi + 1))
+        below = sum(map(bisect_left, repeat(b, n), [lo - d for d in a]))
+        return sum(map(bisect_right, repeat(b, n), [hi - d for d in a])) - below
 
     # pairs of slips in two different cells: all ordered pairs, less those within one cell
     every = sorted(d for m in moves for d in m)
