@@ -265,6 +265,21 @@ def test_formula_without_cached_value(tmp_path):
     )
 
 
+def test_formula_found_in_the_file_as_read(tmp_path):
+    """The empty cell's formula is looked for in the parts the reader inflated, not in the file
+    opened again: the file gone by the time the return is checked, the finding is the same."""
+    from wenuan.reading import read
+
+    path = write(tmp_path, "pingdingshan-2010")
+    wb = openpyxl.load_workbook(path)
+    wb["送温暖工程统计表"]["E19"] = "=E20+E21+E22"
+    wb.save(path)
+    ret, form = read(path, ALL)
+    path.unlink()
+    f = _only(validate.validate(form, ret, validate.Options()), "formula")
+    assert (f.cell, f.what) == ("送温暖工程统计表!E19", "f_formula")
+
+
 def test_foreign_layout_is_read(tmp_path):
     """Codes and values in other columns, rows shuffled, a merged title, notes, a hidden row."""
     form = ALL["ezhou-2022"]

@@ -210,14 +210,22 @@ def _slip_back(report, key, decimals, model, scales) -> tuple[Decimal, str] | No
     x = {k: int(quantize(values[k], decimals[k]).scaleb(decimals[k])) for k in looked}
     d = decimals[key]
     old = x[key]
+    lo, hi = suggest.room(checks, x, key)  # the values every rule still holds at
+    # and near the others by some scale: a band a little wider than the test below allows
+    band = [
+        d + shift + med + side * NEAR * mad for _, med, mad, _, shift in scales for side in (-1, 1)
+    ]
+    lo, hi = max(lo, 10 ** (min(band) - 0.01)), min(hi, 10 ** (max(band) + 0.01))
     fits = []
     for new, kind in suggest.slips(old, d).items():
-        if new <= 0 or not any(
-            abs(math.log10(new) - d - shift - med) / mad <= NEAR for _, med, mad, _, shift in scales
+        if (
+            0 < new
+            and lo <= new <= hi
+            and any(
+                abs(math.log10(new) - d - shift - med) / mad <= NEAR
+                for _, med, mad, _, shift in scales
+            )
         ):
-            continue
-        trial = {**x, key: new}
-        if all(c.holds(trial) or (c.warning and not c.holds(x)) for c in checks):
             fits.append((new, kind))
     if len(fits) > 1 and not checks:
         # no rule to tell them apart: a slip with no look-alikes (×10000, a trailing 0 typed

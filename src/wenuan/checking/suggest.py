@@ -25,11 +25,13 @@ Values are integers of each cell's last decimal (0.01 万元, one person), so co
 """
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from itertools import repeat
 from math import lcm
 from types import MappingProxyType
 
@@ -44,6 +46,7 @@ LOOSE = {"digit", "dropped", "extra"}
 # A loose slip alone in one failing sum is suggested only when one slip explains the difference
 # at least this many times more often than two slips in the sum do (a coincidence otherwise).
 ONE_OVER_TWO = 4.0
+FEW_SUMS = 3  # a difference within fewer sums than this is counted by look-ups, not searches
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,12 @@ def solve(expr: Expr, keys: list[str], target: str, values: dict[str, Decimal]) 
 
 
 @lru_cache(maxsize=4096)
+def _ordered_slips(old: int, decimals: int) -> list[int]:
+    """The values of `slips`, in increasing order (kept as they are)."""
+    return sorted(slips(old, decimals))
+
+
+@lru_cache(maxsize=4096)
 def slips(old: int, decimals: int) -> Mapping[int, str]:
     """Every value `old` may be a slip for, with the kind of slip (old and values scaled);
     read-only, as it is kept for the next cell of the same value."""
@@ -406,24 +415,31 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
     now = len(failing) + len(negative)
     before, where = _excesses(checks, x)
     checks_of = {c.index: c for c in checks}
+    bad = {c.index for c in checks if not c.within(before[c.index])}
+    bad_errors = {i for i in bad if not checks_of[i].warning}
     for key in keys:  # a change of `key` moves only its own rules: the rest are counted once
         mine = [(checks_of[i], a) for i, a in where[key]]
-        rest = [c for c in checks if all(i != c.index for i, _ in where[key])]
-        if not all(c.warning or c.within(before[c.index]) for c in rest):
+        own = {i for i, _ in where[key]}
+        if not bad_errors <= own:
             continue  # an error rule without the cell fails whatever its value
-        still = sum(not c.within(before[c.index]) for c in rest) + len(negative - {key})
+        still = len(bad - own) + len(negative - {key})
         lo, hi = _room(mine, before, x[key])  # within it, only warnings failing already may fail
-        loose = [(c, a) for c, a in mine if c.warning and not c.within(before[c.index])]
+        # the failing warnings the cell is in, by the values that make each hold
+        loose = [
+            c.span(a, before[c.index] - a * x[key])
+            for c, a in mine
+            if c.warning and not c.within(before[c.index])
+        ]
         if still >= now and not loose:
             continue
+        if still + len(loose) >= now:  # a slip must make a failing warning hold: in a span
+            lo = max(lo, min(first for first, _ in loose))
+            hi = min(hi, max(last for _, last in loose))
         for new, kind in _tries(checks, failing, x, key, decimals):
             if lo <= new <= hi:
-                left = (
-                    still
-                    + sum(not c.within(before[c.index] + a * (new - x[key])) for c, a in loose)
-                    if loose
-                    else still
-                )
+                left = still
+                for first, last in loose:  # a loop: most slips tried meet one or two
+                    left += not first <= new <= last
                 if left < now:
                     found.append((left, (Fix(key, new, kind),)))
     if not found and len(keys) <= MAX_PAIR_CELLS:
@@ -446,6 +462,13 @@ def _typos(checks, failing, x, decimals) -> tuple[list[Fix], bool]:
         and all(_stands(f, g, checks, failing, x, decimals) for p in top for g in p if g != f)
     ]
     return sure, len(top) == 1 and len(sure) == 2
+
+
+def room(checks: Iterable[Check], x: dict[str, int], key: str) -> tuple[float, float]:
+    """The values `key` may take, the other cells as in `x`, for the `checks` it is in to stay
+    consistent: every error rule and every warning that held, holding."""
+    mine = [(c, c.coefs[c.keys.index(key)]) for c in checks if key in c.keys]
+    return _room(mine, {c.index: c.excess(x) for c, _ in mine}, x[key])
 
 
 def _room(mine: list[tuple[Check, int]], before: dict[int, int], old: int) -> tuple[float, float]:
@@ -505,17 +528,20 @@ def one_over_two(
     lo, hi = -e - eq.tol, -e + eq.tol  # the changes of the left side that make it hold
     moves, singles = [], 0  # per cell: the sorted changes of the left side its matching slips make
     for k, c in zip(eq.keys, eq.coefs, strict=True):
-        others = [
-            (o, o.coefs[o.keys.index(k)]) for o in checks if k in o.keys and o.index != eq.index
-        ]
-        first, last = _room(others, {o.index: o.excess(x) for o, _ in others}, x[k])
-        options = slips(x[k], decimals[k])
-        singles += len(options)
-        moves.append(sorted(c * (new - x[k]) for new in options if first <= new <= last))
+        first, last = room((o for o in checks if o.index != eq.index), x, k)
+        singles += len(slips(x[k], decimals[k]))
+        ordered = _ordered_slips(x[k], decimals[k])  # c · (new - old) keeps (or reverses) it
+        moved = [c * (new - x[k]) for new in ordered if first <= new <= last]
+        moves.append(moved if c > 0 else moved[::-1])
     one = sum(bisect_right(m, hi) - bisect_left(m, lo) for m in moves)
 
     def matching(a: list[int], b: list[int]) -> int:  # (d, e) of a × b with lo <= d + e <= hi
-        return sum(bisect_right(b, hi - d) - bisect_left(b, lo - d) for d in a)
+        n = len(a)  # (C functions mapped over the list: no Python frame a d)
+        if hi - lo < FEW_SUMS:  # a sum of counts (no rounding): each d meets one e, looked up
+            get = Counter(b).get
+            return sum(sum(map(get, [s - d for d in a], repeat(0, n))) for s in range(lo, hi + 1))
+        below = sum(map(bisect_left, repeat(b, n), [lo - d for d in a]))
+        return sum(map(bisect_right, repeat(b, n), [hi - d for d in a])) - below
 
     # pairs of slips in two different cells: all ordered pairs, less those within one cell
     every = sorted(d for m in moves for d in m)
@@ -829,16 +855,18 @@ def smallest_by_count(checks: list[Check], x: dict[str, int]) -> tuple[list[set[
     if not must:
         return [set()], True
     checks_of = {c.index: c for c in errors}
-    ok = {}  # whether the cell alone can make its own rules hold (as `_alone_span`, by excesses)
-    for k in keys:
+
+    def alone(k: str) -> bool:  # the cell alone can make its own rules hold (`_alone_span`)
         lo, hi = 0, float("inf")
         for i, a in where.get(k, []):
             first, last = checks_of[i].span(a, before[i] - a * x[k])
             lo, hi = max(lo, first), min(hi, last)
-        ok[k] = lo <= hi
-    singles = [{k} for k in keys if ok[k] and all(k in m for m in must)]
+        return lo <= hi
+
+    singles = [{k} for k in keys if all(k in m for m in must) and alone(k)]
     if singles:
         return singles, True
+    ok = {k: alone(k) for k in keys}
     from itertools import combinations
 
     pairs, solved = [], 0

@@ -51,6 +51,7 @@ def read(path: Path, forms: dict[str, Form], form_id: str | None = None) -> tupl
     """Read a return; the form is `form_id`, else the one the file records, else the best match."""
     grids, meta = sheets(path)
     ret = Return(path=path, form_id=meta.get("form"), form_version=meta.get("version"))
+    ret.uncalculated_in = {g.name: g.find_uncalculated for g in grids if g.find_uncalculated}
     ret.total = is_total(grids, meta)
     if ret.total:  # 分单位 repeats the tables' items and labels: not a second copy of them
         grids = [g for g in grids if g.name not in BESIDE_TOTAL]

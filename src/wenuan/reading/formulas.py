@@ -13,38 +13,52 @@ import zlib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from wenuan.reading.model import Unreadable
+from wenuan.reading.package import Package
+
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MAX_XML = 50_000_000
+XLSX = (".xlsx", ".xlsm")
 FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a formula element, with or without a prefix
 
 
 @lru_cache(maxsize=64)
 def uncalculated(path: Path, sheet: str) -> frozenset[str]:
-    """A1 references of the sheet's formula cells that have no cached value."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    """A1 references of the sheet's formula cells that have no cached value, the file read
+    from disk (`in_package` when the reader's package is at hand)."""
+    if path.suffix.lower() not in XLSX:
         return frozenset()  # xls and ods always store results
+    try:
+        return in_package(Package.open(path), sheet)
+    except OSError:
+        return frozenset()
+
+
+def in_package(package: Package, sheet: str) -> frozenset[str]:
+    """`uncalculated` over the file as the reader had it: its parts inflated once."""
+    if package.suffix not in XLSX:
+        return frozenset()
     from defusedxml.ElementTree import iterparse
 
     try:
-        with zipfile.ZipFile(path) as z:
-            name = sheet_part(z, sheet)
-            if z.getinfo(name).file_size > MAX_XML:
-                return frozenset()
-            data = z.read(name)
-            if not FORMULA.search(data):
-                return frozenset()  # most sheets: no formula at all, nothing to parse
-            found = set()
-            with io.BytesIO(data) as xml:
-                for _, el in iterparse(xml):
-                    if el.tag == f"{_NS}c":
-                        has_formula = el.find(f"{_NS}f") is not None
-                        v = el.find(f"{_NS}v")
-                        if has_formula and (v is None or not (v.text or "").strip()):
-                            found.add(el.get("r"))
-                        el.clear()
-            return frozenset(found)
-    except ODD_ZIP:  # a damaged or odd zip: no formulas found, the reader has spoken
+        name = sheet_part(package, sheet)
+        if package.members()[name].file_size > MAX_XML:
+            return frozenset()
+        data = package.read(name)
+        if not FORMULA.search(data):
+            return frozenset()  # most sheets: no formula at all, nothing to parse
+        found = set()
+        with io.BytesIO(data) as xml:
+            for _, el in iterparse(xml):
+                if el.tag == f"{_NS}c":
+                    has_formula = el.find(f"{_NS}f") is not None
+                    v = el.find(f"{_NS}v")
+                    if has_formula and (v is None or not (v.text or "").strip()):
+                        found.add(el.get("r"))
+                    el.clear()
+        return frozenset(found)
+    except (*ODD_ZIP, Unreadable):  # a damaged or odd zip: no formulas found, the reader has spoken
         return frozenset()
 
 

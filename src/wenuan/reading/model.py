@@ -47,6 +47,8 @@ class Grid:
     margins: list["Grid"] = field(default_factory=list)
     # hidden rows, looked up only when a table is found twice (a zero-argument function)
     find_hidden_rows: Callable[[], frozenset[int]] | None = field(default=None, compare=False)
+    # formula cells without a cached value, looked up only when a required cell reads empty
+    find_uncalculated: Callable[[], frozenset[str]] | None = field(default=None, compare=False)
 
     @cached_property
     def hidden_rows(self) -> frozenset[int]:
@@ -129,12 +131,18 @@ class Return:
     sheet: str | None = None
     chosen: str | None = None
     parts: list[Part] = field(default_factory=list)
+    # each sheet's Grid.find_uncalculated: the file's parts as the reader had them, not re-read
+    uncalculated_in: dict[str, Callable[[], frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def uncalculated(self, entry: Entry) -> bool:
         """Whether an empty cell holds a formula never calculated (saved by a program that does
         not compute, so the figure exists only once Excel opens it)."""
         from wenuan.reading.formulas import uncalculated
 
+        if find := self.uncalculated_in.get(entry.sheet):
+            return entry.cell in find()
         return entry.cell in uncalculated(self.path, entry.sheet)
 
     @property

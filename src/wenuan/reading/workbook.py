@@ -2,11 +2,12 @@
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from wenuan.reading.extent import check_extent
 from wenuan.reading.formats import WAN, shown_wan, wan
+from wenuan.reading.formulas import in_package
 from wenuan.reading.hidden import hidden_columns, hidden_rows
 from wenuan.reading.model import Grid, Unreadable
 from wenuan.reading.package import Package
@@ -119,6 +120,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     hidden_cols = hidden_columns(package) if package else {}
     as_wan = shown_wan(package) if package else {}  # 元 shown as 万元 by a format
     lines = cache(lambda: hidden_rows(package))  # read only if a table is found twice
+    formulas = cache(partial(in_package, package)) if package else None  # for an empty cell
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -136,6 +138,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
                         if bounds is RETURN
                         else None,
                         as_wan.get(name),
+                        formulas and partial(formulas, name),
                     )
                 )
     except Unreadable:
@@ -150,7 +153,7 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
 
 
 def _grid(
-    workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None, shown=None
+    workbook, name: str, most: int, hidden=frozenset(), hidden_lines=None, shown=None, formulas=None
 ) -> Grid:
     """A sheet's values with its offset in the file, the cells hidden under merges, the
     hidden columns and rows, and the figures a format shows ÷ 10,000 as shown."""
@@ -175,6 +178,7 @@ def _grid(
         hidden=frozenset(c - c0 for c in hidden),
         find_hidden_rows=hidden_lines and (lambda: frozenset(r - r0 for r in hidden_lines())),
         shown=_as_shown(rows, shown, r0, c0) if shown else {},
+        find_uncalculated=formulas,
     )
 
 
