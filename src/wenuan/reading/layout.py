@@ -411,9 +411,11 @@ def _code_with_label(folded: str, p: _Plan) -> str | None:
 
 def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
     """Rows not named yet whose label-column text is near an item's label."""
-    for r in region.rows:
-        v = _cell(region.grid, r, col) if r not in hits else None
-        if v and isinstance(v, str) and (m := p.labels.match(v)):  # "" names nothing
+    covered = region.grid.covered
+    for r, c, v in region.grid.texts_in(region.rows):  # "" names nothing
+        if c != col or r in hits or (covered and (r, c) in covered):
+            continue
+        if m := p.labels.match(v):
             hits[r] = _Hit(
                 r,
                 col,
@@ -434,7 +436,15 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     form's items not named yet between those two (其中低于低保线的困难职工家庭 shortened to 低于低保
     线的家庭): in order, each pair's partial similarity at least GAP, the best total (an
     alignment by dynamic programming)."""
-    loose = [r for r in region.rows if r not in hits and _gap_row(region, cols, r)]
+    covered = region.grid.covered
+    loose = [
+        r
+        for r, c, text in region.grid.texts_in(region.rows)
+        if c == cols.label
+        and r not in hits
+        and not (covered and (r, c) in covered)
+        and _gap_row(region, cols, r, text)
+    ]
     if not loose:
         return  # most tables: every row with a figure is named
     named = {c for h in hits.values() for c in h.codes}
@@ -449,18 +459,15 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
         items = [
             c
             for c, o in p.labels.order.items()
-            if o1 < o < o2 and c not in named and p.labels.items[c].all_values
+            if o1 < o < o2 and c not in named and c not in p.labels.heading_codes
         ]
         for r, code, score in _align(region, cols.label, rows, items, p) if items else ():
             text = _cell(region.grid, r, cols.label)
             hits[r] = _Hit(r, cols.label, "near", (code,), None, text, score, cols.label)
 
 
-def _gap_row(region: Region, cols: _Columns, r: int) -> bool:
-    """A row with a label of four characters or more, no total's word, and a figure."""
-    text = _cell(region.grid, r, cols.label)
-    if not text or not isinstance(text, str):
-        return False
+def _gap_row(region: Region, cols: _Columns, r: int, text: str) -> bool:
+    """A row whose label `text` has four characters or more, no total's word, and a figure."""
     if len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
         return False
     return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
@@ -746,7 +753,12 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         _near_hits(region, p, cols.label, hits)
         _gap_hits(region, p, cols, hits)
     parts_first = _parts_first(hits, p)
-    sheet, place, shown = region.grid.name, region.grid.place, region.grid.shown
+    sheet, place, shown, merges = (
+        region.grid.name,
+        region.grid.place,
+        region.grid.shown,
+        region.grid.merges,
+    )
     full = (
         {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
         if found
@@ -764,12 +776,14 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             if shown:
                 entry.shown = shown.get((r, col))
             named += 1
-        if region.grid.merges:  # 758 typed once in a cell merged over E's and E1's: not read
+        if merges:  # 758 typed once in a cell merged over E's and E1's: not read
             for ref, unit in pending:
                 if not _filled(found, ref) and (m := _merged_over(region, cols, r, unit)):
                     found[ref] = Entry(None, sheet, place(r, m[0]), how, label, merged=m[1])
         refs = p.refs[item]
-        if len(refs) == 1 or all(_filled(found, ref) for ref, _ in refs):
+        if len(refs) == 1 or all(
+            (e := found.get(ref)) is not None and e.raw not in (None, "") for ref, _ in refs
+        ):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -780,12 +794,14 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 take(item, r, "total", None, None, pending, _slots(region, cols, r, None))
                 waiting = None
                 continue
+            if last is None:
+                continue  # no item read yet: nothing to total or continue
             if (total := _total_above(last, p, found, full)) and _is_total_row(region, cols, r):
                 # 建档困难职工情况 | parts | 小计: the heading named no item, the 小计 is its total
                 take(total, r, "total", None, None, p.refs[total], _slots(region, cols, r, None))
                 last = total
                 continue
-            if last is None or not _continues(region, cols, r, last, p, found):
+            if not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
         codes = hit.codes
@@ -803,11 +819,13 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             pending = refs
         else:
             pending = [
-                (ref, u) for ref, u in refs if not _filled(found, ref) and hit.ref in (None, ref)
+                (ref, u)
+                for ref, u in refs
+                if ((e := found.get(ref)) is None or e.raw in (None, "")) and hit.ref in (None, ref)
             ]
         label = hit.text if hit.how in ("label", "near") else None
         slots = _slots(region, cols, r, unit_in_label(label) if label else None)
-        if p.labels.items[item].items and all(s.raw in (None, "") for s in slots):
+        if item in p.labels.totals and all(s.raw in (None, "") for s in slots):
             if waiting:
                 take(*waiting)  # no 合计 row came: the earlier total is empty where it stands
             waiting = (item, r, hit.how, label, hit.score, pending, slots)
@@ -839,7 +857,7 @@ def _merged_over(region: Region, cols: _Columns, r: int, unit: str) -> tuple | N
 def _total_above(last: str | None, p: _Plan, found, full) -> str | None:
     """The item whose parts were read last, when its own figure is not read yet."""
     total = p.labels.parent.get(last) if last else None
-    if total is None or total in full or not p.labels.items[total].all_values:
+    if total is None or total in full or total in p.labels.heading_codes:
         return None
     return None if any(ref in found for ref, _ in p.refs[total]) else total
 
@@ -914,7 +932,9 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, foun
     """A row under a two-figure item, with no label of its own (or the word the form gives its
     other figure: 运送, 发放款物), that holds its other figure: its unit is written in the row,
     or it holds a figure (a footer's text is no figure)."""
-    pending = {u for ref, u in p.refs.get(last, []) if not _filled(found, ref)}
+    pending = {
+        u for ref, u in p.refs.get(last, ()) if (e := found.get(ref)) is None or e.raw in (None, "")
+    }
     if not pending:
         return False
     label = _cell(region.grid, r, cols.label) if cols.label is not None else None
