@@ -20,7 +20,7 @@ from typing import NamedTuple
 from wenuan.forms.model import UNITS, Form, Table
 from wenuan.numbers import parse
 from wenuan.reading.labels import MARGIN, Labels, canonical, fold, unit_in_label
-from wenuan.reading.model import Entry, Grid, Return
+from wenuan.reading.model import Entry, Grid, Return, a1
 
 _UNIT_TEXT = re.compile(
     rf"^\(?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
@@ -702,6 +702,9 @@ def _one(unit: str, slots: list[_Slot]) -> _Slot | None:
     filled cell for no unit (数量 | 金额: the 万元 figure under 金额), else for 元 where it is 万元
     or the reverse (数量 | 金额（元）: typed in 元, said where it stands), else the first empty
     cell for its unit, else a cell for another unit that may hold it."""
+    if len(slots) == 1:  # most rows: one value cell, which all of the above come down to
+        s = slots[0]
+        return s if s.hint == unit or _may_be(s, unit) else None
     empty = None
     for s in slots:
         if s.hint == unit:
@@ -753,12 +756,10 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         _near_hits(region, p, cols.label, hits)
         _gap_hits(region, p, cols, hits)
     parts_first = _parts_first(hits, p)
-    sheet, place, shown, merges = (
-        region.grid.name,
-        region.grid.place,
-        region.grid.shown,
-        region.grid.merges,
-    )
+    grid = region.grid
+    sheet, place, shown, merges = grid.name, grid.place, grid.shown, grid.merges
+    if grid.places is None and grid.origin == (0, 0):
+        place = a1  # a sheet read from A1: a cell's place is its own A1
     full = (
         {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
         if found
