@@ -172,6 +172,11 @@ def validate(
         for ref, cell, key in keyed:
             entry = entries.get(ref)
             cells[key] = (cell, entry, table.id)
+            raw = entry.raw if entry else None
+            if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and raw == int(raw):
+                if not entry.unit and not entry.shown:  # most cells: _read_value's first case
+                    values[key], places[key] = Decimal(int(raw)), entry.place
+                    continue
             value, finding = _read_value(cell, entry, table.id, ret)
             if entry and entry.shown:
                 note = _shown_finding(cell, entry, table.id, value)

@@ -662,7 +662,8 @@ _slot = partial(tuple.__new__, _Slot)  # a _Slot made without NamedTuple's slowe
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it: in the unit column beside
     it, in the column's header, in the label, or in the row's one unit column."""
-    row, covered = region.grid.rows[r], region.grid.covered
+    grid = region.grid
+    row, covered = grid.rows[r], grid.covered if r in grid.covered_rows else None
     width = len(row)
     out = []
     for c, u, header_unit in cols.slotted:
@@ -772,7 +773,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
         for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
-            hint = hint if (hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
+            hint = hint if hint != unit and (hint, unit) in _YUAN_SLIPS else None  # 元 for 万元
             found[ref] = entry = Entry(raw, sheet, place(r, col), how, label, hint, score)
             if shown:
                 entry.shown = shown.get((r, col))
