@@ -725,7 +725,7 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
     if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
         s = _one(pending[0][1], slots)
-        return [(pending[0], s)] if s else []
+        return ((pending[0], s),) if s else ()
     free = list(slots)
     out, rest = [], []
     for ref in pending:
