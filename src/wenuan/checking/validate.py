@@ -167,11 +167,16 @@ def validate(
     for table, keyed in _keyed_cells(form):
         if table.id in ret.missing_tables:
             continue  # one finding says so; no cascade of missing items
-        entries = ret.tables.get(table.id, {})
+        entries, tid = ret.tables.get(table.id, {}), table.id
         shown: list[Finding] = []  # 元 shown as 万元: one note a table, not one a cell
         for ref, cell, key in keyed:
             entry = entries.get(ref)
-            cells[key] = (cell, entry, table.id)
+            cells[key] = (cell, entry, tid)
+            raw = entry.raw if entry else None
+            if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and raw == int(raw):
+                if not entry.unit and not entry.shown:  # most cells: _read_value's first case
+                    values[key], places[key] = Decimal(int(raw)), entry.place
+                    continue
             value, finding = _read_value(cell, entry, table.id, ret)
             if entry and entry.shown:
                 note = _shown_finding(cell, entry, table.id, value)

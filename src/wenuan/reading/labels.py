@@ -86,6 +86,8 @@ class Labels:
         self.exact: dict[str, list[str]] = {}
         self.plain: dict[str, list[str]] = {}
         self.headings: set[str] = set()
+        self.heading_codes: set[str] = set()  # the items that hold no figure
+        self.totals: set[str] = set()  # the items with sub-items
         stack: list[str] = []
         for i, (item, depth) in enumerate(table.walk()):
             del stack[depth:]
@@ -93,8 +95,11 @@ class Labels:
             self.parent[item.code] = stack[-1] if stack else None
             self.order[item.code] = i
             stack.append(item.code)
+            if item.items:
+                self.totals.add(item.code)
             if not item.all_values:
                 self.headings.add(canonical(item.label))
+                self.heading_codes.add(item.code)
                 continue  # a heading holds no figure: nothing to read from its row
             key = canonical(item.label)
             self.exact.setdefault(key, []).append(item.code)

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from wenuan.forms.model import UNITS, Form, Table
 from wenuan.numbers import parse
 from wenuan.reading.labels import MARGIN, Labels, canonical, fold, unit_in_label
-from wenuan.reading.model import Entry, Grid, Return
+from wenuan.reading.model import Entry, Grid, Return, a1
 
 _UNIT_TEXT = re.compile(
     rf"^\(?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
@@ -411,9 +411,11 @@ def _code_with_label(folded: str, p: _Plan) -> str | None:
 
 def _near_hits(region: Region, p: _Plan, col: int, hits: dict[int, _Hit]) -> None:
     """Rows not named yet whose label-column text is near an item's label."""
-    for r in region.rows:
-        v = _cell(region.grid, r, col) if r not in hits else None
-        if v and isinstance(v, str) and (m := p.labels.match(v)):  # "" names nothing
+    covered = region.grid.covered
+    for r, c, v in region.grid.texts_in(region.rows):  # "" names nothing
+        if c != col or r in hits or (covered and (r, c) in covered):
+            continue
+        if m := p.labels.match(v):
             hits[r] = _Hit(
                 r,
                 col,
@@ -434,7 +436,15 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     form's items not named yet between those two (其中低于低保线的困难职工家庭 shortened to 低于低保
     线的家庭): in order, each pair's partial similarity at least GAP, the best total (an
     alignment by dynamic programming)."""
-    loose = [r for r in region.rows if r not in hits and _gap_row(region, cols, r)]
+    covered = region.grid.covered
+    loose = [
+        r
+        for r, c, text in region.grid.texts_in(region.rows)
+        if c == cols.label
+        and r not in hits
+        and not (covered and (r, c) in covered)
+        and _gap_row(region, cols, r, text)
+    ]
     if not loose:
         return  # most tables: every row with a figure is named
     named = {c for h in hits.values() for c in h.codes}
@@ -449,18 +459,15 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
         items = [
             c
             for c, o in p.labels.order.items()
-            if o1 < o < o2 and c not in named and p.labels.items[c].all_values
+            if o1 < o < o2 and c not in named and c not in p.labels.heading_codes
         ]
         for r, code, score in _align(region, cols.label, rows, items, p) if items else ():
             text = _cell(region.grid, r, cols.label)
             hits[r] = _Hit(r, cols.label, "near", (code,), None, text, score, cols.label)
 
 
-def _gap_row(region: Region, cols: _Columns, r: int) -> bool:
-    """A row with a label of four characters or more, no total's word, and a figure."""
-    text = _cell(region.grid, r, cols.label)
-    if not text or not isinstance(text, str):
-        return False
+def _gap_row(region: Region, cols: _Columns, r: int, text: str) -> bool:
+    """A row whose label `text` has four characters or more, no total's word, and a figure."""
     if len(key := canonical(text)) < 4 or key in _TOTAL_WORDS:
         return False
     return any(s.raw not in (None, "") for s in _slots(region, cols, r, None))
@@ -655,7 +662,8 @@ _slot = partial(tuple.__new__, _Slot)  # a _Slot made without NamedTuple's slowe
 def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it: in the unit column beside
     it, in the column's header, in the label, or in the row's one unit column."""
-    row, covered = region.grid.rows[r], region.grid.covered
+    grid = region.grid
+    row, covered = grid.rows[r], grid.covered if r in grid.covered_rows else None
     width = len(row)
     out = []
     for c, u, header_unit in cols.slotted:
@@ -695,6 +703,9 @@ def _one(unit: str, slots: list[_Slot]) -> _Slot | None:
     filled cell for no unit (数量 | 金额: the 万元 figure under 金额), else for 元 where it is 万元
     or the reverse (数量 | 金额（元）: typed in 元, said where it stands), else the first empty
     cell for its unit, else a cell for another unit that may hold it."""
+    if len(slots) == 1:  # most rows: one value cell, which all of the above come down to
+        s = slots[0]
+        return s if s.hint == unit or _may_be(s, unit) else None
     empty = None
     for s in slots:
         if s.hint == unit:
@@ -714,7 +725,7 @@ def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tu
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
     if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
         s = _one(pending[0][1], slots)
-        return [(pending[0], s)] if s else []
+        return ((pending[0], s),) if s else ()
     free = list(slots)
     out, rest = [], []
     for ref in pending:
@@ -746,7 +757,8 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
         _near_hits(region, p, cols.label, hits)
         _gap_hits(region, p, cols, hits)
     parts_first = _parts_first(hits, p)
-    sheet, place = region.grid.name, region.grid.place
+    grid = region.grid
+    sheet, place, merges = grid.name, grid.place, grid.merges
     full = (
         {item for item, refs in p.refs.items() if all(ref in found for ref, _ in refs)}
         if found
@@ -759,14 +771,16 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
         for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
-            found[ref] = cell_entry(region.grid, r, col, raw, unit, hint, how, label, score)
+            found[ref] = cell_entry(grid, r, col, raw, unit, hint, how, label, score)
             named += 1
-        if region.grid.merges:  # 758 typed once in a cell merged over E's and E1's: not read
+        if merges:  # 758 typed once in a cell merged over E's and E1's: not read
             for ref, unit in pending:
                 if not _filled(found, ref) and (m := _merged_over(region, cols, r, unit)):
                     found[ref] = Entry(None, sheet, place(r, m[0]), how, label, merged=m[1])
         refs = p.refs[item]
-        if len(refs) == 1 or all(_filled(found, ref) for ref, _ in refs):
+        if len(refs) == 1 or all(
+            (e := found.get(ref)) is not None and e.raw not in (None, "") for ref, _ in refs
+        ):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -777,12 +791,14 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 take(item, r, "total", None, None, pending, _slots(region, cols, r, None))
                 waiting = None
                 continue
+            if last is None:
+                continue  # no item read yet: nothing to total or continue
             if (total := _total_above(last, p, found, full)) and _is_total_row(region, cols, r):
                 # 建档困难职工情况 | parts | 小计: the heading named no item, the 小计 is its total
                 take(total, r, "total", None, None, p.refs[total], _slots(region, cols, r, None))
                 last = total
                 continue
-            if last is None or not _continues(region, cols, r, last, p, found):
+            if not _continues(region, cols, r, last, p, found):
                 continue
             hit = _Hit(r, cols.label or 0, "continued", (last,))
         codes = hit.codes
@@ -800,11 +816,13 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
             pending = refs
         else:
             pending = [
-                (ref, u) for ref, u in refs if not _filled(found, ref) and hit.ref in (None, ref)
+                (ref, u)
+                for ref, u in refs
+                if ((e := found.get(ref)) is None or e.raw in (None, "")) and hit.ref in (None, ref)
             ]
         label = hit.text if hit.how in ("label", "near") else None
         slots = _slots(region, cols, r, unit_in_label(label) if label else None)
-        if p.labels.items[item].items and all(s.raw in (None, "") for s in slots):
+        if item in p.labels.totals and all(s.raw in (None, "") for s in slots):
             if waiting:
                 take(*waiting)  # no 合计 row came: the earlier total is empty where it stands
             waiting = (item, r, hit.how, label, hit.score, pending, slots)
@@ -818,8 +836,9 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
 def cell_entry(grid: Grid, r: int, col: int, raw, unit: str, hint, how: str, label, score) -> Entry:
     """The Entry of a value read from a cell for a figure in `unit`, the unit written for it
     `hint` (kept when it is 元 for 万元 or the reverse), with its 万元 format's stored value."""
-    hint = hint if (hint, unit) in _YUAN_SLIPS else None
-    out = Entry(raw, grid.name, grid.place(r, col), how, label, hint, score)
+    hint = hint if hint != unit and (hint, unit) in _YUAN_SLIPS else None
+    place = a1(r, col) if grid.places is None and grid.origin == (0, 0) else grid.place(r, col)
+    out = Entry(raw, grid.name, place, how, label, hint, score)
     if grid.shown:
         out.shown = grid.shown.get((r, col))
     return out
@@ -846,7 +865,7 @@ def _merged_over(region: Region, cols: _Columns, r: int, unit: str) -> tuple | N
 def _total_above(last: str | None, p: _Plan, found, full) -> str | None:
     """The item whose parts were read last, when its own figure is not read yet."""
     total = p.labels.parent.get(last) if last else None
-    if total is None or total in full or not p.labels.items[total].all_values:
+    if total is None or total in full or total in p.labels.heading_codes:
         return None
     return None if any(ref in found for ref, _ in p.refs[total]) else total
 
@@ -921,7 +940,9 @@ def _continues(region: Region, cols: _Columns, r: int, last: str, p: _Plan, foun
     """A row under a two-figure item, with no label of its own (or the word the form gives its
     other figure: 运送, 发放款物), that holds its other figure: its unit is written in the row,
     or it holds a figure (a footer's text is no figure)."""
-    pending = {u for ref, u in p.refs.get(last, []) if not _filled(found, ref)}
+    pending = {
+        u for ref, u in p.refs.get(last, ()) if (e := found.get(ref)) is None or e.raw in (None, "")
+    }
     if not pending:
         return False
     label = _cell(region.grid, r, cols.label) if cols.label is not None else None

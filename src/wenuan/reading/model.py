@@ -66,6 +66,11 @@ class Grid:
         ]
 
     @cached_property
+    def covered_rows(self) -> frozenset[int]:
+        """The rows that hold a cell under a merge."""
+        return frozenset(r for r, _ in self.covered)
+
+    @cached_property
     def text_rows(self) -> list[int]:
         """The row of each of `texts`, in order: where a range of rows' texts starts and ends."""
         return [r for r, _, _ in self.texts]
