@@ -3,7 +3,8 @@
     PYTHONPATH=src:bench python bench/stages.py [N] [distinct|copies]
 
 Builds N returns of pingdingshan-2010 (`bench.build_distinct`: each its own unit, person, date
-and figures; or `bench.build`: copies of one), validates them five times in this process and
+and figures; or `bench.build`: copies of one; `own`: the own layout,
+`bench.build_own_layout`), validates them five times in this process and
 prints per return, medians of the passes: each stage's CPU time (opening the sheets, the header,
 the tables, `validate()`), the whole, calamine's bare read of the same files (the floor) and
 the ratio. Runs against older sources too (the tables stage is then the general reader's).
@@ -56,7 +57,9 @@ def main() -> None:
     loaded = {fid: forms.load_entry(e) for fid, e in forms.catalogue().items()}
     options = validate.Options()
     with tempfile.TemporaryDirectory() as tmp:
-        build = bench.build_distinct if kind == "distinct" else bench.build
+        build = {"distinct": bench.build_distinct, "own": bench.build_own_layout}.get(
+            kind, bench.build
+        )
         paths = build(n, Path(tmp))
         for p in paths[:3]:  # the imports, the form's plan
             validate.validate_file(p, loaded, options)
