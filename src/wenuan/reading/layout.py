@@ -220,7 +220,7 @@ def unit_in_title(grids: list[Grid], form: Form) -> Entry | None:
 
 def regions(form: Form, grid: Grid) -> list[Region]:
     """The grid cut into regions: under each title, and what is left with no title."""
-    rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
+    rows, width = grid.rows, max(map(len, grid.rows), default=0)
     titles = _title_cells(grid, form)
     if not titles:
         return _untitled(Region(grid, range(len(rows)), range(width)), form)
