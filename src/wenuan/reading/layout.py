@@ -449,6 +449,9 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     ]
     if not loose:
         return  # most tables: every row with a figure is named
+    first = hits[min(hits)]
+    if loose[-1] < first.row and len(first.codes) == 1 and p.labels.order[first.codes[0]] == 0:
+        return  # only rows above the form's first item (the header row): no item is there
     anchors = sorted((r, p.labels.order[h.codes[0]]) for r, h in hits.items() if len(h.codes) == 1)
     bounds = [(region.rows.start - 1, -1), *anchors, (region.rows.stop, len(p.labels.order))]
     between: dict[int, list[int]] = {}  # the loose rows between bounds[i] and bounds[i + 1]
