@@ -1044,6 +1044,8 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
                 continue
             if not found:
                 places.append(where)
+                found.update(part)
+                continue
             for ref, entry in part.items():
                 found.setdefault(ref, entry)  # a table continued on another sheet (续表)
         if not found:
