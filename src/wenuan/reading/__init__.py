@@ -7,6 +7,7 @@ table and each value in them (titles, header roles, codes, labels as people writ
 `labels`); `header` finds 填报单位 and the other header fields.
 """
 
+from operator import itemgetter
 from pathlib import Path
 
 from wenuan.forms.model import Form
@@ -106,7 +107,7 @@ def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
 def recognize(grids: list[Grid], forms: dict[str, Form]) -> Form | None:
     """The form whose table titles and item labels the file's texts match best, if any."""
     # every text once (an empty cell's "" too, as a sheet's rows always hold one)
-    texts = {canonical(v) for g in grids for _, _, v in g.texts} | {""}
+    texts = {""}.union(*(map(canonical, map(itemgetter(2), g.texts)) for g in grids))
     joined = "\n".join(texts)  # a title in any text is in this (no canonical text has a \n)
     best, best_score = None, 0
     for form in forms.values():

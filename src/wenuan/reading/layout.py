@@ -220,7 +220,7 @@ def unit_in_title(grids: list[Grid], form: Form) -> Entry | None:
 
 def regions(form: Form, grid: Grid) -> list[Region]:
     """The grid cut into regions: under each title, and what is left with no title."""
-    rows, width = grid.rows, max((len(r) for r in grid.rows), default=0)
+    rows, width = grid.rows, max(map(len, grid.rows), default=0)
     titles = _title_cells(grid, form)
     if not titles:
         return _untitled(Region(grid, range(len(rows)), range(width)), form)
@@ -314,8 +314,7 @@ def _split_on_restart(region: Region, form: Form) -> list[Region]:
 # --- rows and columns ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     """A row that names an item: by code or label, in column `col`."""
 
     row: int
@@ -326,6 +325,9 @@ class _Hit:
     text: str | None = None
     score: float | None = None
     label_col: int | None = None  # where the row's label is, when it has one
+
+
+_hit = partial(tuple.__new__, _Hit)  # a _Hit of all its fields, made without NamedTuple's call
 
 
 @dataclass
@@ -371,10 +373,10 @@ def _hits(region: Region, p: _Plan) -> dict[int, _Hit]:
         how, codes, ref = named
         if how == "code":
             label_col = out[r].label_col if r in out else None
-            out[r] = _Hit(r, c, "code", codes, ref, None, None, label_col)
+            out[r] = _hit((r, c, "code", codes, ref, None, None, label_col))
             coded.add(r)
         elif r not in out and how == "label":
-            out[r] = _Hit(r, c, how, codes, None, v, label_col=c)
+            out[r] = _hit((r, c, how, codes, None, v, None, c))
         elif r not in out:  # 05A筹集慰问款物总额: a code written into the label cell
             out[r] = _Hit(r, c, "code", codes, None, label_col=c)
     return out
@@ -436,26 +438,32 @@ def _gap_hits(region: Region, p: _Plan, cols: _Columns, hits: dict[int, _Hit]) -
     form's items not named yet between those two (其中低于低保线的困难职工家庭 shortened to 低于低保
     线的家庭): in order, each pair's partial similarity at least GAP, the best total (an
     alignment by dynamic programming)."""
-    covered = region.grid.covered
+    covered, col = region.grid.covered, cols.label
     loose = [
         r
         for r, c, text in region.grid.texts_in(region.rows)
-        if c == cols.label
+        if c == col
         and r not in hits
-        and not (covered and (r, c) in covered)
+        and not (covered and (r, col) in covered)
         and _gap_row(region, cols, r, text)
     ]
     if not loose:
         return  # most tables: every row with a figure is named
-    named = {c for h in hits.values() for c in h.codes}
+    first = hits[min(hits)]
+    if loose[-1] < first.row and len(first.codes) == 1 and p.labels.order[first.codes[0]] == 0:
+        return  # only rows above the form's first item (the header row): no item is there
     anchors = sorted((r, p.labels.order[h.codes[0]]) for r, h in hits.items() if len(h.codes) == 1)
     bounds = [(region.rows.start - 1, -1), *anchors, (region.rows.stop, len(p.labels.order))]
     between: dict[int, list[int]] = {}  # the loose rows between bounds[i] and bounds[i + 1]
     starts = [r for r, _ in bounds]
     for r in loose:  # a loose row is no anchor: it falls strictly between two
         between.setdefault(bisect_left(starts, r) - 1, []).append(r)
+    named = None
     for i, rows in between.items():  # in the rows' order, as `loose` is
         (_, o1), (_, o2) = bounds[i], bounds[i + 1]
+        if o2 - o1 < 2:
+            continue  # no item between the two (the header row above the first item)
+        named = named or {c for h in hits.values() for c in h.codes}
         items = [
             c
             for c, o in p.labels.order.items()
@@ -566,10 +574,16 @@ def _header_year(text: str) -> int | None:
 def _columns(region: Region, hits: dict[int, _Hit]) -> _Columns:
     """Column roles from the header row above the first item, else from the columns' contents."""
     grid = region.grid
-    label_col = _mode(h.label_col for h in hits.values() if h.label_col is not None)
+    key_cols, labels = set(), {}  # the columns that name rows; how many rows each labels
+    for h in hits.values():
+        key_cols.add(h.col)
+        if (c := h.label_col) is not None:
+            key_cols.add(c)
+            labels[c] = labels.get(c, 0) + 1
+    label_col = max(labels, key=labels.__getitem__) if labels else None  # the first of a tie
     if label_col is None:  # codes named every row: the labels are the longest texts beside them
         label_col = _mode(_longest_text(grid.rows[r], region.cols) for r in list(hits)[:3])
-    key_cols = {h.col for h in hits.values()} | {h.label_col for h in hits.values()} | {label_col}
+    key_cols.add(label_col)
     key_cols.discard(None)
     first = min(hits)
     roles, header_units = _header(region, first, key_cols)
@@ -659,9 +673,9 @@ class _Slot(NamedTuple):
 _slot = partial(tuple.__new__, _Slot)  # a _Slot made without NamedTuple's slower call
 
 
-def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> list[_Slot]:
+def _slots(region: Region, cols: _Columns, r: int, label: str | None) -> list[_Slot]:
     """The row's value cells, each with the unit written for it: in the unit column beside
-    it, in the column's header, in the label, or in the row's one unit column."""
+    it, in the column's header, in the row's label, or in the row's one unit column."""
     grid = region.grid
     row, covered = grid.rows[r], grid.covered if r in grid.covered_rows else None
     width = len(row)
@@ -669,14 +683,44 @@ def _slots(region: Region, cols: _Columns, r: int, label_unit: str | None) -> li
     for c, u, header_unit in cols.slotted:
         if covered and (r, c) in covered:
             continue
-        beside = row[u] if u is not None and u < width else None
-        own = _unit_word(beside) if beside and isinstance(beside, str) else None
-        hint = own or header_unit or label_unit
-        if hint is None and cols.lone:
-            found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
-            hint = found.pop() if len(found) == 1 else None
+        own, hint = _hint(cols, row, width, u, header_unit, label)
         out.append(_slot((c, row[c] if c < width else None, hint, own is not None)))
     return out
+
+
+def _hint(cols: _Columns, row: list, width: int, u: int | None, header_unit, label):
+    """(the unit written beside a value cell, the unit its figure is written in): the one
+    beside it, else its column header's, else its label's, else the row's one unit cell."""
+    beside = row[u] if u is not None and u < width else None
+    own = _unit_word(beside) if beside and beside.__class__ is str else None
+    hint = own or header_unit or (unit_in_label(label) if label else None)
+    if hint is None and cols.lone:
+        found = {w for cu in cols.units if cu < width and (w := unit_word(row[cu]))}
+        hint = found.pop() if len(found) == 1 else None
+    return own, hint
+
+
+def _row_entry(grid: Grid, cols: _Columns, r: int, pending, how: str, label, score):
+    """(ref, Entry) of a row's one value cell in a region with one value column and no merged
+    cell (most regions), or None: what `_slots`, `_assign` and `cell_entry` make of it in one
+    step. The cell holds the first figure still to read in the unit written for it, else the
+    first it may hold (a count's cell holds no money, nor money's a count)."""
+    row = grid.rows[r]
+    width = len(row)
+    c, u, header_unit = cols.slotted[0]
+    own, hint = _hint(cols, row, width, u, header_unit, label)
+    for choice in pending:
+        if choice[1] == hint:
+            break
+    else:
+        for choice in pending:
+            if own is None or (hint in _MONEY) == (choice[1] in _MONEY):
+                break
+        else:
+            return None
+    ref, unit = choice
+    raw = row[c] if c < width else None
+    return ref, cell_entry(grid, r, c, raw, unit, hint, how, label, score)
 
 
 def _filled_first(slots) -> _Slot | None:
@@ -723,9 +767,6 @@ def _one(unit: str, slots: list[_Slot]) -> _Slot | None:
 
 def _assign(pending: list[tuple[str, str]], slots: list[_Slot]) -> list[tuple[tuple, _Slot]]:
     """(ref, unit) to value cells: by the unit written beside a value, then in order."""
-    if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
-        s = _one(pending[0][1], slots)
-        return ((pending[0], s),) if s else ()
     free = list(slots)
     out, rest = [], []
     for ref in pending:
@@ -767,20 +808,26 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
     named = 0
     last: str | None = None  # the item read last, for same-named rows and continued rows
     waiting = None  # a total written as a heading: its figures may be in a 合计 row under it
+    lone = len(cols.slotted) == 1 and not grid.covered  # one value column, no merged cell
+    totals = p.labels.totals
 
     def take(item, r, how, label, score, pending, slots) -> None:
         nonlocal named
-        for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
-            found[ref] = cell_entry(grid, r, col, raw, unit, hint, how, label, score)
-            named += 1
+        if len(pending) == 1:  # most rows: one value, the cell for its unit, else one for none
+            ref, unit = pending[0]
+            if s := _one(unit, slots):
+                found[ref] = cell_entry(grid, r, s.col, s.raw, unit, s.hint, how, label, score)
+                named += 1
+        else:
+            for (ref, unit), (col, raw, hint, _) in _assign(pending, slots):
+                found[ref] = cell_entry(grid, r, col, raw, unit, hint, how, label, score)
+                named += 1
         if merges:  # 758 typed once in a cell merged over E's and E1's: not read
             for ref, unit in pending:
                 if not _filled(found, ref) and (m := _merged_over(region, cols, r, unit)):
                     found[ref] = Entry(None, sheet, place(r, m[0]), how, label, merged=m[1])
         refs = p.refs[item]
-        if len(refs) == 1 or all(
-            (e := found.get(ref)) is not None and e.raw not in (None, "") for ref, _ in refs
-        ):
+        if len(refs) == 1 or _filled_all(found, refs):
             full.add(item)  # every value of the item read: its label names no other row
 
     for r in region.rows:
@@ -800,7 +847,7 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 continue
             if not _continues(region, cols, r, last, p, found):
                 continue
-            hit = _Hit(r, cols.label or 0, "continued", (last,))
+            hit = _hit((r, cols.label or 0, "continued", (last,), None, None, None, None))
         codes = hit.codes
         if len(codes) == 1:
             item = codes[0]
@@ -821,8 +868,15 @@ def read_region(region: Region, table: Table, found: dict[str, Entry]) -> int:
                 if ((e := found.get(ref)) is None or e.raw in (None, "")) and hit.ref in (None, ref)
             ]
         label = hit.text if hit.how in ("label", "near") else None
-        slots = _slots(region, cols, r, unit_in_label(label) if label else None)
-        if item in p.labels.totals and all(s.raw in (None, "") for s in slots):
+        if lone and item not in totals:  # most rows: one value cell
+            if taken := _row_entry(grid, cols, r, pending, hit.how, label, hit.score):
+                found[taken[0]] = taken[1]
+                named += 1
+            if len(refs) == 1 or _filled_all(found, refs):
+                full.add(item)  # every value of the item read: its label names no other row
+            continue
+        slots = _slots(region, cols, r, label)
+        if item in totals and all(s.raw in (None, "") for s in slots):
             if waiting:
                 take(*waiting)  # no 合计 row came: the earlier total is empty where it stands
             waiting = (item, r, hit.how, label, hit.score, pending, slots)
@@ -896,6 +950,15 @@ def _over_total(hit: _Hit, hits: dict[int, _Hit], p: _Plan, taken) -> str | None
     total = hits[min(below)].codes[0]
     under = [c for c in hit.codes if p.labels.parent.get(c) == total and c not in taken]
     return under[0] if len(under) == 1 else None
+
+
+def _filled_all(found: dict[str, Entry], refs: list[tuple[str, str]]) -> bool:
+    """Whether every ref of an item is read from a cell that holds something."""
+    for ref, _ in refs:
+        e = found.get(ref)
+        if e is None or e.raw is None or e.raw == "":
+            return False
+    return True
 
 
 def _filled(found: dict[str, Entry], ref: str) -> bool:
@@ -981,6 +1044,8 @@ def read_tables(ret: Return, form: Form, grids: list[Grid]) -> None:
                 continue
             if not found:
                 places.append(where)
+                found.update(part)
+                continue
             for ref, entry in part.items():
                 found.setdefault(ref, entry)  # a table continued on another sheet (续表)
         if not found:

@@ -62,7 +62,7 @@ class Grid:
             (r, c, v)
             for r, row in enumerate(self.rows)
             for c, v in enumerate(row)
-            if v.__class__ is str and v  # a cell's value is a str, a number, a date or None
+            if v and type(v) is str  # a cell's value is a str, a number, a date or None
         ]
 
     @cached_property
