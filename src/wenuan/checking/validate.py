@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from wenuan import numbers
@@ -19,6 +19,8 @@ from wenuan.reading.dates import parse_date
 from wenuan.reading.units import is_total
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
+_PHONES = re.compile(r"[、,，/;；]|\s{2,}")  # between two numbers in one cell
+_PHONE_MARKS = re.compile(r"[\s\-－—()（）]")  # within a number: 0375-1234567, (0375)
 _UNIT_SUFFIXES = tuple(UNITS)
 
 
@@ -177,7 +179,9 @@ def validate(
                 and not entry.shown
                 and (value := _plain(entry.raw, decimals)) is not None
             ):  # most cells: _read_value's first case, with nothing to say
-                values[key], places[key] = value, entry.place
+                # Entry.place, written out: a property's call costs as much as the string
+                values[key] = value
+                places[key] = f"{entry.sheet}!{entry.cell}" if entry.sheet else entry.cell
                 continue
             value, finding = _read_value(cell, entry, table.id, ret)
             if entry and entry.shown:
@@ -197,7 +201,7 @@ def validate(
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
-    cells = cache(partial(_cells, form, ret))  # worked out only when a rule needs more
+    cells = partial(_cells, form, ret)  # worked out only when a rule fails or a cell is empty
     findings += _rule_findings(form, values, cells, findings, ret.total)
     findings += _fill_suggestions(form, values, cells, findings, ret.total)
     received = options.received or _header_date(ret)
@@ -427,13 +431,21 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     return value, None
 
 
+_WHOLE: dict[int, Decimal] = {}  # the counts below 10000 met, each made once (a Decimal is
+# immutable): most figures of a return are such counts
+
+
 def _plain(raw, decimals: int) -> Decimal | None:
     """A float a workbook stores, as its figure when whole or to at most `decimals` decimals
     (of the 15 digits `numbers.of_float` keeps) and below TOO_LARGE; else None."""
     if raw.__class__ is not float or not 0 <= raw < _FLOAT_TOO_LARGE:
         return None
     if raw == (whole := int(raw)):
-        return Decimal(whole)
+        if (value := _WHOLE.get(whole)) is None:
+            value = Decimal(whole)
+            if whole < 10_000:
+                _WHOLE[whole] = value
+        return value
     if decimals:
         text = f"{raw:.15g}"  # numbers.of_float; "e" only below 0.0001, too many decimals
         if "e" not in text and len(text.partition(".")[2]) <= decimals:
@@ -629,17 +641,24 @@ def _rule_findings(
 ) -> list[Finding]:
     """The rules the values fail, located; `cells_of()` gives `_cells`, called only then."""
     failing = []
+    interval = None  # each cell's decimals, for a rule that multiplies two
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        if not all(map(values.__contains__, keys)):
-            continue  # an empty or bad value is already a finding of its own
-        if not (
-            check.holds(values)
-            if check
-            else suggest.holds_within(rule.parsed, keys, values, _interval_of(cells_of()))
-        ):
+        try:  # an empty or bad value (not in `values`) is already a finding of its own
+            if check:
+                holds = check.holds(values)
+            elif all(map(values.__contains__, keys)):
+                interval = interval or _interval_of(cells_of())
+                holds = suggest.holds_within(rule.parsed, keys, values, interval)
+            else:
+                continue
+        except KeyError:
+            continue
+        if not holds:
             failing.append((index, rule, table, keys))
-    negative = {k for k, v in values.items() if v < 0}
+    negative = set()
+    if values and min(values.values()) < 0:  # a sign to locate: rare
+        negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
     cells = cells_of()
@@ -813,8 +832,8 @@ def _header_findings(ret: Return) -> list[Finding]:
         out.append(Finding("warning", "header", what="f_no_phone", cell=_place(phone)))
     else:
         raw = str(phone.raw)
-        numbers = re.split(r"[、,，/;；]|\s{2,}", raw.removesuffix(".0"))  # a landline, a mobile
-        if not all(_PHONE.match(re.sub(r"[\s\-－—()（）]", "", n)) for n in numbers if n.strip()):
+        numbers = _PHONES.split(raw.removesuffix(".0"))  # a landline, a mobile
+        if not all(_PHONE.match(_PHONE_MARKS.sub("", n)) for n in numbers if n.strip()):
             params = {"raw": _clip(typed_as(phone.raw))}
             out.append(
                 Finding("warning", "header", what="f_bad_phone", params=params, cell=_place(phone))
