@@ -644,16 +644,17 @@ def _rule_findings(
     interval = None  # each cell's decimals, for a rule that multiplies two
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        try:  # an empty or bad value (not in `values`) is already a finding of its own
-            if check:
-                holds = check.holds(values)
-            elif all(map(values.__contains__, keys)):
-                interval = interval or _interval_of(cells_of())
-                holds = suggest.holds_within(rule.parsed, keys, values, interval)
-            else:
+        # an empty or bad value (not in `values`) is already a finding of its own
+        if check is None:
+            if not all(map(values.__contains__, keys)):
                 continue
-        except KeyError:
-            continue
+            interval = interval or _interval_of(cells_of())
+            holds = suggest.holds_within(rule.parsed, keys, values, interval)
+        else:
+            try:
+                holds = check.holds(values)
+            except KeyError:
+                continue
         if not holds:
             failing.append((index, rule, table, keys))
     negative = set()
