@@ -195,6 +195,8 @@ class Affine:
         diff = self.const
         for k, c in self.terms:
             diff += c * values[k]
+        if not self.width:  # whole counts: the difference is the interval, ± 0
+            return compares(self.op, diff, diff)
         return compares(self.op, diff - self.width, diff + self.width)
 
     def solve(self, values: dict[str, Decimal], target: str) -> Decimal | None:

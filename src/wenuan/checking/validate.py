@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from wenuan import numbers
@@ -18,6 +19,8 @@ from wenuan.reading.dates import parse_date
 from wenuan.reading.units import is_total
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})(转\d{1,6})?$")
+_PHONES = re.compile(r"[、,，/;；]|\s{2,}")  # between two numbers in one cell
+_PHONE_MARKS = re.compile(r"[\s\-－—()（）]")  # within a number: 0375-1234567, (0375)
 _UNIT_SUFFIXES = tuple(UNITS)
 
 
@@ -163,20 +166,23 @@ def validate(
     findings += _table_findings(form, ret)
     values: dict[str, Decimal] = {}  # "table:ref" -> value
     places: dict[str, str] = {}  # "table:ref" -> the cell it was read from
-    cells: dict[str, tuple[Cell, Entry | None, str]] = {}
     for table, keyed in _keyed_cells(form):
         if table.id in ret.missing_tables:
             continue  # one finding says so; no cascade of missing items
-        entries, tid = ret.tables.get(table.id, {}), table.id
+        entries = ret.tables.get(table.id, {})
         shown: list[Finding] = []  # 元 shown as 万元: one note a table, not one a cell
-        for ref, cell, key in keyed:
+        for ref, cell, key, decimals in keyed:
             entry = entries.get(ref)
-            cells[key] = (cell, entry, tid)
-            raw = entry.raw if entry else None
-            if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and raw == int(raw):
-                if not entry.unit and not entry.shown:  # most cells: _read_value's first case
-                    values[key], places[key] = Decimal(int(raw)), entry.place
-                    continue
+            if (
+                entry is not None
+                and not entry.unit
+                and not entry.shown
+                and (value := _plain(entry.raw, decimals)) is not None
+            ):  # most cells: _read_value's first case, with nothing to say
+                # Entry.place, written out: a property's call costs as much as the string
+                values[key] = value
+                places[key] = f"{entry.sheet}!{entry.cell}" if entry.sheet else entry.cell
+                continue
             value, finding = _read_value(cell, entry, table.id, ret)
             if entry and entry.shown:
                 note = _shown_finding(cell, entry, table.id, value)
@@ -195,6 +201,7 @@ def validate(
     report.header = {k: e.raw for k, e in ret.header.items()}
     if options.explain:
         report.reading = _reading(form, ret)
+    cells = partial(_cells, form, ret)  # worked out only when a rule fails or a cell is empty
     findings += _rule_findings(form, values, cells, findings, ret.total)
     findings += _fill_suggestions(form, values, cells, findings, ret.total)
     received = options.received or _header_date(ret)
@@ -216,11 +223,25 @@ _KEYED: dict[int, tuple[Form, list]] = {}
 
 
 def _keyed_cells(form: Form) -> list:
-    """Each table with its cells as (ref, cell, "table:ref"), worked out once a form."""
+    """Each table with its cells as (ref, cell, "table:ref", decimals), worked out once a form."""
     if id(form) not in _KEYED:  # the form is kept with them, so its id stays its own
-        keyed = [(tb, [(r, c, f"{tb.id}:{r}") for r, c in tb.cells.items()]) for tb in form.tables]
+        keyed = [
+            (tb, [(r, c, f"{tb.id}:{r}", c.decimals) for r, c in tb.cells.items()])
+            for tb in form.tables
+        ]
         _KEYED[id(form)] = (form, keyed)
     return _KEYED[id(form)][1]
+
+
+def _cells(form: Form, ret: Return | None) -> dict[str, tuple[Cell, Entry | None, str]]:
+    """Each cell of the tables found, by "table:ref", with its entry (or None) and its table."""
+    tables, missing = (ret.tables, ret.missing_tables) if ret else ({}, [])
+    return {
+        key: (cell, tables.get(tb.id, {}).get(ref), tb.id)
+        for tb, keyed in _keyed_cells(form)
+        if tb.id not in missing
+        for ref, cell, key, _ in keyed
+    }
 
 
 def _place(entry: Entry | None) -> str | None:
@@ -262,7 +283,7 @@ def _parts_findings(form: Form, ret: Return, values: dict[str, Decimal]) -> list
         return out  # 本级, or the sender's own: its figures are not the others' sum
     for table, keyed in _keyed_cells(form):
         differs = []  # (ref, the parts' sum, as said)
-        for ref, cell, key in keyed:
+        for ref, cell, key, _ in keyed:
             entries = [p.tables.get(table.id, {}).get(ref) for p in ret.parts]
             parts = [_read_value(cell, e, table.id, ret)[0] for e in entries]
             if key not in values or any(v is None for v in parts):
@@ -351,14 +372,10 @@ def _finding(severity, kind, what, cell: Cell, entry, table, params=None, **kw) 
 
 def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
     """The value of one cell, or the finding that says why there is none."""
-    raw = entry.raw if entry else None
-    if type(raw) is float and 0 <= raw < _FLOAT_TOO_LARGE and not entry.unit:
-        if raw == int(raw):
-            return Decimal(int(raw)), None  # most cells: a whole number, nothing to say
-        if (decimals := cell.decimals) and not entry.shown:  # an amount to its decimals
-            value = numbers.of_float(raw)
-            if value < TOO_LARGE and value.as_tuple().exponent >= -decimals:
-                return value, None
+    if entry and not entry.unit:  # most cells: a figure as stored, nothing to say
+        value = _plain(entry.raw, 0 if entry.shown else cell.decimals)  # shown: whole only
+        if value is not None:
+            return value, None
     parsed = numbers.parse(entry.raw if entry else None, _UNIT_SUFFIXES)
     if entry and entry.unit and parsed.value is not None and not parsed.unit:
         parsed = numbers.Parsed(parsed.value, entry.unit)  # the unit written beside it
@@ -412,6 +429,29 @@ def _read_value(cell: Cell, entry: Entry | None, table: str, ret: Return):
             "warning", "type", "f_decimals", cell, entry, table, params, suggestion=sug
         )
     return value, None
+
+
+_WHOLE: dict[int, Decimal] = {}  # the counts below 10000 met, each made once (a Decimal is
+# immutable): most figures of a return are such counts
+
+
+def _plain(raw, decimals: int) -> Decimal | None:
+    """A float a workbook stores, as its figure when whole or to at most `decimals` decimals
+    (of the 15 digits `numbers.of_float` keeps) and below TOO_LARGE; else None."""
+    if raw.__class__ is not float or not 0 <= raw < _FLOAT_TOO_LARGE:
+        return None
+    if raw == (whole := int(raw)):
+        if (value := _WHOLE.get(whole)) is None:
+            value = Decimal(whole)
+            if whole < 10_000:
+                _WHOLE[whole] = value
+        return value
+    if decimals:
+        text = f"{raw:.15g}"  # numbers.of_float; "e" only below 0.0001, too many decimals
+        if "e" not in text and len(text.partition(".")[2]) <= decimals:
+            value = Decimal(text)
+            return value if value < TOO_LARGE else None
+    return None
 
 
 def typed_as(raw) -> str:
@@ -593,28 +633,36 @@ def _affine_rules(form: Form, total: bool = False) -> list[suggest.Affine | None
 
 def check_total(form: Form, values: dict[str, Decimal]) -> list[Finding]:
     """The findings of the rules that judge a total, over consolidated figures ("table:ref")."""
-    cells = {key: (cell, None, tb.id) for tb, keyed in _keyed_cells(form) for _, cell, key in keyed}
-    return _rule_findings(form, values, cells, [], total=True)
+    return _rule_findings(form, values, partial(_cells, form, None), [], total=True)
 
 
 def _rule_findings(
-    form: Form, values: dict[str, Decimal], cells, findings, total: bool = False
+    form: Form, values: dict[str, Decimal], cells_of, findings, total: bool = False
 ) -> list[Finding]:
-    interval = _interval_of(cells)
+    """The rules the values fail, located; `cells_of()` gives `_cells`, called only then."""
     failing = []
+    interval = None  # each cell's decimals, for a rule that multiplies two
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for index, ((rule, table, keys), check) in enumerate(bound):
-        if not all(map(values.__contains__, keys)):
-            continue  # an empty or bad value is already a finding of its own
-        if not (
-            check.holds(values)
-            if check
-            else suggest.holds_within(rule.parsed, keys, values, interval)
-        ):
+        # an empty or bad value (not in `values`) is already a finding of its own
+        if check is None:
+            if not all(map(values.__contains__, keys)):
+                continue
+            interval = interval or _interval_of(cells_of())
+            holds = suggest.holds_within(rule.parsed, keys, values, interval)
+        else:
+            try:
+                holds = check.holds(values)
+            except KeyError:
+                continue
+        if not holds:
             failing.append((index, rule, table, keys))
-    negative = {k for k, v in values.items() if v < 0}
+    negative = set()
+    if values and min(values.values()) < 0:  # a sign to locate: rare
+        negative = {k for k, v in values.items() if v < 0}
     if not failing and not negative:
         return []  # the common case: a valid return costs no solver
+    cells = cells_of()
     ranges = {(f.table, f.items[0]): f for f in findings if f.kind == "range" and f.items}
     model, totals, decimals = rule_model(form, total)
     wanted = {i for i, *_ in failing}
@@ -742,12 +790,13 @@ def _advice(rule: Rule, keys, diagnosis, values, cells) -> tuple[dict, list, lis
 
 
 def _fill_suggestions(
-    form: Form, values, cells, findings: list[Finding], total: bool = False
+    form: Form, values, cells_of, findings: list[Finding], total: bool = False
 ) -> list[Finding]:
     """An empty term of an equality whose other terms are filled: suggest the value that fits."""
     missing = {(f.table, f.items[0]): f for f in findings if f.kind == "missing"}
     if not missing:
         return []  # nothing empty to fill: most returns
+    cells = cells_of()
     bound = zip(_bound_rules(form, total), _affine_rules(form, total), strict=True)
     for (rule, _, keys), check in bound:
         if rule.parsed.op != "=":
@@ -784,8 +833,8 @@ def _header_findings(ret: Return) -> list[Finding]:
         out.append(Finding("warning", "header", what="f_no_phone", cell=_place(phone)))
     else:
         raw = str(phone.raw)
-        numbers = re.split(r"[、,，/;；]|\s{2,}", raw.removesuffix(".0"))  # a landline, a mobile
-        if not all(_PHONE.match(re.sub(r"[\s\-－—()（）]", "", n)) for n in numbers if n.strip()):
+        numbers = _PHONES.split(raw.removesuffix(".0"))  # a landline, a mobile
+        if not all(_PHONE.match(_PHONE_MARKS.sub("", n)) for n in numbers if n.strip()):
             params = {"raw": _clip(typed_as(phone.raw))}
             out.append(
                 Finding("warning", "header", what="f_bad_phone", params=params, cell=_place(phone))
