@@ -95,3 +95,26 @@ def test_a_return_is_read_from_disk_once_and_its_readers_share_it(tmp_path):
     assert (hidden_columns(package), hidden_rows(package), shown_wan(package)) == expected
     assert opened.get_sheet_by_name("表一").to_python()[1][:2] == ["项目2", 20000]
     assert {"xl/styles.xml", "xl/workbook.xml"} <= package.parts.keys()
+
+
+def test_a_small_part_seen_in_another_file_is_still_held_to_what_its_directory_says(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["合计", 1])
+    honest, liar = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    book.save(honest)
+    data = honest.read_bytes()
+    name = b"xl/workbook.xml"
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(name)] != name:  # the central directory's entry
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    liar.write_bytes(data[: entry + 24] + (10).to_bytes(4, "little") + data[entry + 28 :])
+
+    first = Package.open(honest)
+    check_extent(first, RETURN)  # its workbook.xml inflated, and kept
+    with zipfile.ZipFile(honest) as z:
+        assert first.parts["xl/workbook.xml"] == z.read("xl/workbook.xml")
+    # the same stored bytes, a directory that says they hold 10: refused as before
+    with pytest.raises(Unreadable) as refused:
+        check_extent(Package.open(liar), RETURN)
+    assert refused.value.args[0] == "too_large"
+    assert Package.open(honest).read("xl/workbook.xml") == first.parts["xl/workbook.xml"]
