@@ -78,7 +78,7 @@ def _unplain(rows: int, columns: int) -> tuple[re.Pattern, re.Pattern]:
     letters = (f"[{firsts[0]}-{firsts[-1]}]?+" if firsts else "") + "[A-Z]?+"
     plain = f"{letters}\\d{{1,{len(str(rows)) - 1}}}+".encode()
     cells = re.compile(rb'<c(?! r="' + plain + rb'")')
-    others = re.compile(rb"""r(?<!<c r)\s*=\s*["'](?!""" + plain + rb"""["'])""")
+    others = re.compile(rb"""r(?<!<c r)\s*+=\s*+["'](?!""" + plain + rb"""["'])""")
     return cells, others
 
 
