@@ -118,3 +118,30 @@ def test_a_small_part_seen_in_another_file_is_still_held_to_what_its_directory_s
         check_extent(Package.open(liar), RETURN)
     assert refused.value.args[0] == "too_large"
     assert Package.open(honest).read("xl/workbook.xml") == first.parts["xl/workbook.xml"]
+
+
+def test_hidden_rows_and_formulas_are_read_once_a_file_and_only_when_asked(tmp_path, monkeypatch):
+    from wenuan.reading import workbook
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "表一"
+    for r in range(1, 6):
+        first.append([f"项目{r}", r, "=B1*2" if r == 5 else None])
+    first.row_dimensions[2].hidden = True
+    book.create_sheet("表二").append(["合计", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    asked = []
+    for name in ("hidden_rows", "in_package"):
+        real = getattr(workbook, name)
+        monkeypatch.setattr(
+            workbook, name, lambda *a, real=real, n=name: asked.append(n) or real(*a)
+        )
+
+    grids, _ = workbook.grids(path)
+    assert asked == []  # nothing read until a reader asks
+    assert [g.hidden_rows for g in grids] == [frozenset({1}), frozenset()]
+    assert [g.hidden_rows for g in grids] == [frozenset({1}), frozenset()]
+    assert grids[0].find_uncalculated() == grids[0].find_uncalculated() == frozenset({"C5"})
+    assert asked == ["hidden_rows", "in_package"]
