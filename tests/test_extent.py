@@ -95,3 +95,53 @@ def test_a_return_is_read_from_disk_once_and_its_readers_share_it(tmp_path):
     assert (hidden_columns(package), hidden_rows(package), shown_wan(package)) == expected
     assert opened.get_sheet_by_name("表一").to_python()[1][:2] == ["项目2", 20000]
     assert {"xl/styles.xml", "xl/workbook.xml"} <= package.parts.keys()
+
+
+def test_a_small_part_seen_in_another_file_is_still_held_to_what_its_directory_says(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["合计", 1])
+    honest, liar = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    book.save(honest)
+    data = honest.read_bytes()
+    name = b"xl/workbook.xml"
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(name)] != name:  # the central directory's entry
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    liar.write_bytes(data[: entry + 24] + (10).to_bytes(4, "little") + data[entry + 28 :])
+
+    first = Package.open(honest)
+    check_extent(first, RETURN)  # its workbook.xml inflated, and kept
+    with zipfile.ZipFile(honest) as z:
+        assert first.parts["xl/workbook.xml"] == z.read("xl/workbook.xml")
+    # the same stored bytes, a directory that says they hold 10: refused as before
+    with pytest.raises(Unreadable) as refused:
+        check_extent(Package.open(liar), RETURN)
+    assert refused.value.args[0] == "too_large"
+    assert Package.open(honest).read("xl/workbook.xml") == first.parts["xl/workbook.xml"]
+
+
+def test_hidden_rows_and_formulas_are_read_once_a_file_and_only_when_asked(tmp_path, monkeypatch):
+    from wenuan.reading import workbook
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "表一"
+    for r in range(1, 6):
+        first.append([f"项目{r}", r, "=B1*2" if r == 5 else None])
+    first.row_dimensions[2].hidden = True
+    book.create_sheet("表二").append(["合计", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    asked = []
+    for name in ("hidden_rows", "in_package"):
+        real = getattr(workbook, name)
+        monkeypatch.setattr(
+            workbook, name, lambda *a, real=real, n=name: asked.append(n) or real(*a)
+        )
+
+    grids, _ = workbook.grids(path)
+    assert asked == []  # nothing read until a reader asks
+    assert [g.hidden_rows for g in grids] == [frozenset({1}), frozenset()]
+    assert [g.hidden_rows for g in grids] == [frozenset({1}), frozenset()]
+    assert grids[0].find_uncalculated() == grids[0].find_uncalculated() == frozenset({"C5"})
+    assert asked == ["hidden_rows", "in_package"]

@@ -188,6 +188,17 @@ def test_a_return_with_no_such_format_reads_only_the_styles(tmp_path, monkeypatc
     assert opened == []  # the number formats come first in styles.xml: read from the file
 
 
+def test_a_batch_of_one_template_and_a_return_whose_styles_differ(tmp_path):
+    plain = template_return(tmp_path)
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(plain.read_bytes())
+    wan_path, _ = _formatted(tmp_path, {"swn:05A": (34300, "0!.0000")}, name="wan.xlsx")
+    # the template's styles looked at once for both; the other styles looked at as their own
+    assert shown_wan(plain) == shown_wan(copy) == {}
+    assert [set(c.values()) for c in shown_wan(wan_path).values()] == [{"0!.0000"}]
+    assert shown_wan(copy) == {}
+
+
 @pytest.mark.parametrize("damage", ["cellxfs", "styles", "sheet"])
 def test_a_damaged_file_gives_no_formats_never_an_exception(tmp_path, damage):
     path, _ = _formatted(tmp_path, {"swn:05A": (34300, "0!.0000")})

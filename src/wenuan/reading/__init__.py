@@ -97,8 +97,9 @@ def is_total(grids: list[Grid], meta: dict[str, str]) -> bool:
 def sheets(path: Path) -> tuple[list[Grid], dict[str, str]]:
     """A workbook's visible sheets, a Word document's body, a PDF's text or a CSV as grids (the
     notice's sentences with blanks read as cells), and the template's mark."""
+    suffix = path.suffix.lower()
     for suffixes, reader in ((word.WORD, word), (pdf.PDF, pdf), (csvfile.CSV, csvfile)):
-        if path.suffix.lower() in suffixes:
+        if suffix in suffixes:
             return [blanks.expanded(g) for g in reader.grids(path)], {}
     grids, meta = workbook.grids(path)
     return [blanks.expanded(g) for g in grids], meta  # the notice's sentences with blanks

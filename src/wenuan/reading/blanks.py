@@ -91,11 +91,11 @@ def expanded(grid: Grid) -> Grid:
     """The grid with each row of the notice's form read as its cells (label, figure, unit …), all
     at the sentence's cell (its second blank 第2空, a second sentence in the cell 第2句); the grid
     itself when it holds no such row."""
-    lines = [(r, _filled(row)) for r, row in enumerate(grid.rows)]
-    if not any(filled for _, filled in lines):
+    lines = [_filled(row) for row in grid.rows]
+    if not any(lines):
         return grid
     rows, places, covered = [], {}, set()
-    for r, filled in lines:
+    for r, filled in enumerate(lines):
         row = grid.rows[r]
         k = max(j for j, v in enumerate(row) if _text(v)) if filled else len(row)
         for n, line in filled or [(0, row)]:

@@ -78,7 +78,7 @@ def _unplain(rows: int, columns: int) -> tuple[re.Pattern, re.Pattern]:
     letters = (f"[{firsts[0]}-{firsts[-1]}]?+" if firsts else "") + "[A-Z]?+"
     plain = f"{letters}\\d{{1,{len(str(rows)) - 1}}}+".encode()
     cells = re.compile(rb'<c(?! r="' + plain + rb'")')
-    others = re.compile(rb"""r(?<!<c r)\s*=\s*["'](?!""" + plain + rb"""["'])""")
+    others = re.compile(rb"""r(?<!<c r)\s*+=\s*+["'](?!""" + plain + rb"""["'])""")
     return cells, others
 
 
@@ -186,11 +186,24 @@ def _whole(raw, info: zipfile.ZipInfo) -> bytes:
     """A part of at most PIECE bytes inflated at once; no more than the part says it holds."""
     _at_data(raw, info)
     body = raw.read(info.compress_size)
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        body = zlib.decompressobj(-15).decompress(body, info.file_size + 1)
-    if len(body) > info.file_size:
+    small = len(body) <= SMALL and info.file_size <= SMALL_WHOLE
+    return (_small if small else _inflated)(body, info.compress_type, info.file_size)
+
+
+SMALL, SMALL_WHOLE = 2 << 10, 16 << 10  # workbook.xml, its relations: kept as these bytes hold
+
+
+def _inflated(body: bytes, method: int, size: int) -> bytes:
+    """A part's bytes as stored (`method`), inflated; more than `size` bytes is refused."""
+    if method == zipfile.ZIP_DEFLATED:
+        body = zlib.decompressobj(-15).decompress(body, size + 1)
+    if len(body) > size:
         raise Unreadable("too_large")
     return body
+
+
+# a batch made from one template stores the same small parts, byte for byte: inflated once
+_small = lru_cache(maxsize=64)(_inflated)
 
 
 def _at_data(raw, info: zipfile.ZipInfo) -> None:

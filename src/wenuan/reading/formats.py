@@ -107,8 +107,10 @@ def shown_wan(source: "Path | Package") -> Shown:
     return {}
 
 
+@lru_cache(maxsize=64)
 def _codes(styles: bytes) -> dict[int, str]:
-    """The number formats of styles.xml that show a number ÷ 10,000, by id."""
+    """The number formats of styles.xml that show a number ÷ 10,000, by id (kept per styles: a
+    batch made from one template has the same; not to be changed)."""
     from html import unescape
 
     codes = {}

@@ -6,6 +6,7 @@ import re
 import struct
 import zipfile
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 from wenuan.reading.formulas import _NS, ODD_ZIP, sheet_part
@@ -115,7 +116,14 @@ def _quick_head(raw, info: zipfile.ZipInfo, stop: re.Pattern = _DATA) -> bytes |
         return None
     name_len, extra_len = struct.unpack_from("<HH", local, 26)
     raw.seek(info.header_offset + 30 + name_len + extra_len)
-    head = zlib.decompressobj(-15).decompress(raw.read(min(2048, info.compress_size)), 2048)
+    return _head_of(raw.read(min(2048, info.compress_size)), stop)
+
+
+@lru_cache(maxsize=64)
+def _head_of(deflated: bytes, stop: re.Pattern) -> bytes | None:
+    """The first kilobytes inflated up to `stop` (kept by the stored bytes: a batch made from one
+    template has the same styles)."""
+    head = zlib.decompressobj(-15).decompress(deflated, 2048)
     m = stop.search(head)
     return head[: m.start()] if m else None
 

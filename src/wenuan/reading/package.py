@@ -5,6 +5,7 @@ and rows, the formats shown in 万元 all read the same sheets, styles and workb
 import io
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from wenuan.reading.extent import WHOLE, _part
@@ -29,7 +30,7 @@ class Package:
             f.seek(0)
             return cls(path, f.read() if small else None)
 
-    @property
+    @cached_property
     def suffix(self) -> str:
         return self.path.suffix.lower()
 

@@ -2,7 +2,7 @@
 
 import io
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from wenuan.reading.extent import check_extent
@@ -119,8 +119,8 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     out, meta = [], {}
     hidden_cols = hidden_columns(package) if package else {}
     as_wan = shown_wan(package) if package else {}  # 元 shown as 万元 by a format
-    lines = cache(lambda: hidden_rows(package))  # read only if a table is found twice
-    formulas = cache(partial(in_package, package)) if package else None  # for an empty cell
+    lines = _once(lambda: hidden_rows(package))  # read only if a table is found twice
+    formulas = _once(partial(in_package, package)) if package else None  # for an empty cell
     try:
         hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
         for name in workbook.sheet_names:
@@ -150,6 +150,13 @@ def grids(path: Path, bounds: Bounds = RETURN) -> tuple[list[Grid], dict[str, st
     finally:
         workbook.close()
     return out, meta
+
+
+def _once(read):
+    """`read`, called at most once for each arguments, when first asked (functools.cache does
+    the same, at some 20,000 instructions to make: two are made a file)."""
+    done = {}
+    return lambda *args: done[args] if args in done else done.setdefault(args, read(*args))
 
 
 def _grid(
